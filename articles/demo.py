@@ -1,0 +1,360 @@
+"""Believable demo content for a fresh site: sections, authors, articles, images, pages, roles.
+
+Everything is generated here (images with Pillow), so a new machine needs no downloads.
+"""
+
+import io
+import random
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageDraw
+
+from comments.models import Comment
+
+from .models import Article, Author, Section
+
+SECTIONS = [
+    ("Middle East", "News and analysis from across the Middle East."),
+    ("Africa", "Politics, economy and society across the African continent."),
+    ("World", "The stories shaping the world today."),
+    ("Economy", "Markets, trade, budgets and the economies behind the headlines."),
+    ("Sports", "Results, transfers and the people behind the games."),
+    ("Climate", "Weather, climate policy and the energy transition."),
+    ("Technology", "How technology changes work, politics and daily life."),
+    ("Crypto", "Digital currencies, regulation and the markets that trade them."),
+]
+
+AUTHORS = [
+    ("Layla Haddad", "Middle East correspondent based in Amman, covering diplomacy and security."),
+    ("Samuel Okafor", "Africa editor. Previously reported from Lagos, Nairobi and Addis Ababa."),
+    ("Claire Dubois", "World news reporter covering the European Union and the United Nations."),
+    ("Omar Benali", "Economics correspondent writing about trade, energy and development."),
+    ("Hannah Meyer", "Technology and climate reporter."),
+    ("Diego Alvarez", "Sports writer with a soft spot for lower-league football."),
+]
+
+SEED_BODY = """
+<p>The American Military Attaché’s office met with the Director of the Office of the Commander-in-Chief of the Libyan Arab Armed Forces, General Khairi Al-Tamimi, in Benghazi to discuss ways to support cooperation between Libyan military institutions. This meeting was highlighted in a statement published by the US Embassy on its official account on platform X.</p>
+<p>During this meeting, the US Military Attaché’s office emphasized the importance of continuing efforts towards achieving unity under an elected government led by civilians. This unity is crucial for protecting Libya’s sovereignty and contributing to regional stability.</p>
+<p>Additionally, the US Special Envoy Richard Norland and the Chargé d’Affaires at the US Embassy in Libya, Jeremy Berndt, discussed with the Commander-in-Chief of the Armed Forces, Marshal Khalifa Haftar, ways to enhance the efforts of the UN envoy Abdoulaye Bathily. These efforts aim to bring together stakeholders to resolve political issues impeding elections and the formation of a unified government.</p>
+<p>The US Embassy stated that the American officials highlighted the importance of unifying the Libyan army, protecting Libyan sovereignty, and ensuring the transparent allocation of funds for the reconstruction of Derna and other flood-affected areas. This process should be expert-led and supported by strong technical assistance from international institutions.</p>
+<p>The history of cooperation between Libya and the United States has been marked by periods of both collaboration and conflict. A significant turn in the relationship occurred in 2003 when Libya announced its decision to dismantle its weapons of mass destruction program. This led to the lifting of UN sanctions and the beginning of a process to normalize relations with the United States. In 2004, the US re-established a diplomatic presence in Libya, and by 2006, full diplomatic ties were restored as the US removed Libya from its list of state sponsors of terrorism. This normalization paved the way for greater cooperation, including the United States assisting Libya in destroying its chemical weapons.</p>
+<p>However, relations were strained again with the outbreak of the Libyan Civil War in 2011. The US government cut ties with the Gaddafi regime and enacted sanctions against senior regime members. The US, along with other nations, began calling for UN authorization for military intervention, which eventually led to the end of Gaddafi’s rule.</p>
+<p>Since then, the relationship has been focused on supporting the political process in Libya, including efforts toward unification, stability, and the fight against terrorism. The US has shown interest in supporting Libya’s sovereignty and stability, as well as the unification of the Libyan military.</p>
+"""
+
+# Headlines from the seed page first, then believable ones per section.
+HEADLINES = {
+    "Middle East": [
+        ("Israel’s Total Military Fatalities in Gaza Reach 504", ["Israel", "Gaza"]),
+        ("Israel Reports Death of Senior Hamas Military Leader", ["Israel", "Hamas"]),
+        ("Lebanese Ministry Suspends Operations Amid Israeli Aggression", ["Lebanon"]),
+        ("Palestinians Warn of Imminent Famine in Gaza", ["Gaza", "humanitarian aid"]),
+        ("Jordanian Border Guard Injured in Armed Clashes with Criminals", ["Jordan"]),
+        ("Iraq and Turkey Agree on Joint Water Management Plan", ["Iraq", "water"]),
+        ("Oman Mediates New Round of Regional Shipping Talks", ["Oman", "shipping"]),
+    ],
+    "Africa": [
+        ("UK Highlights “Ethnic Cleansing” in Sudan’s Darfur", ["Sudan", "UK"]),
+        ("Nigeria Unveils Plan to Cut Fuel Imports by Half", ["Nigeria", "energy"]),
+        ("Kenya’s Tech Hubs Draw Record Venture Funding", ["Kenya", "startups"]),
+        ("Ethiopia and Somalia Resume Talks on Port Access", ["Ethiopia", "Somalia"]),
+        ("Ghana’s Cocoa Farmers Brace for Another Lean Harvest", ["Ghana", "agriculture"]),
+        ("Senegal Opens First Offshore Gas Field", ["Senegal", "energy"]),
+        ("Libyan Parliament Debates Election Timetable", ["Libya", "elections"]),
+    ],
+    "World": [
+        ("EU Disposes of 215 Million COVID-19 Vaccines Worth $4.4 Billion", ["EU", "health"]),
+        ("UN General Assembly Opens With Focus on Food Security", ["UN", "food security"]),
+        ("G20 Ministers Fail to Agree on Debt Relief Framework", ["G20", "debt"]),
+        ("Record Turnout Expected in Indonesia’s Regional Elections", ["Indonesia", "elections"]),
+        ("Canada and Mexico Sign Critical Minerals Pact", ["Canada", "Mexico"]),
+        ("Aid Agencies Warn of Funding Gap for Refugee Camps", ["refugees", "UN"]),
+        ("European Parliament Approves New Asylum Rules", ["EU", "migration"]),
+    ],
+    "Economy": [
+        ("EU Prepares €7.4 Billion Aid Package for Egypt", ["Egypt", "EU"]),
+        ("Central Banks Signal Pause as Inflation Cools", ["inflation", "central banks"]),
+        ("Gulf Sovereign Funds Expand Bets on Renewable Energy", ["Gulf", "energy"]),
+        ("Shipping Costs Climb as Red Sea Detours Continue", ["shipping", "trade"]),
+        ("Morocco’s Car Exports Hit a New High", ["Morocco", "trade"]),
+        ("IMF Raises Growth Forecast for Sub-Saharan Africa", ["IMF", "growth"]),
+        ("Oil Prices Steady After OPEC+ Holds Output", ["oil", "OPEC"]),
+    ],
+    "Sports": [
+        ("Morocco Confirms Stadium Upgrades Ahead of Cup of Nations", ["Morocco", "football"]),
+        ("Egyptian Squash Players Sweep World Championship Finals", ["Egypt", "squash"]),
+        ("Kenyan Runners Dominate Berlin Marathon Again", ["Kenya", "athletics"]),
+        ("Saudi League Clubs Announce Salary Cap Talks", ["Saudi Arabia", "football"]),
+        ("Nigeria Names New Head Coach for Qualifiers", ["Nigeria", "football"]),
+        ("Qatar to Host Regional Youth Games Next Spring", ["Qatar", "youth sport"]),
+    ],
+    "Climate": [
+        ("Heatwave Pushes Power Grids to the Limit Across North Africa", ["heatwave", "energy"]),
+        ("Derna Reconstruction Plan Puts Flood Defences First", ["Libya", "floods"]),
+        ("Desert Solar Farms Double Output in a Year", ["solar", "energy"]),
+        ("Lake Chad Shrinks Again, Satellite Data Show", ["Lake Chad", "water"]),
+        ("Cities Plant Urban Forests to Fight Rising Heat", ["cities", "heatwave"]),
+        ("Climate Finance Pledges Fall Short, Report Finds", ["climate finance"]),
+        ("Cyclone Season Starts Early in the Indian Ocean", ["cyclones", "weather"]),
+    ],
+    "Technology": [
+        ("Arabic Language Models Close the Gap With English Rivals", ["AI", "language"]),
+        ("Undersea Cable Repairs Restore Internet to East Africa", ["internet", "cables"]),
+        ("Mobile Money Users Pass One Billion Worldwide", ["mobile money", "fintech"]),
+        ("Governments Weigh Rules for Facial Recognition", ["privacy", "AI"]),
+        ("Satellite Internet Reaches Remote Sahel Villages", ["internet", "satellites"]),
+        ("Startups Race to Build Cheaper Battery Storage", ["batteries", "startups"]),
+        ("Hospitals Adopt Open-Source Records Systems", ["health", "open source"]),
+    ],
+    "Crypto": [
+        ("Regulators Tighten Rules on Stablecoin Reserves", ["stablecoins", "regulation"]),
+        ("Bitcoin Miners Move to Regions With Surplus Power", ["bitcoin", "energy"]),
+        ("Central Bank Digital Currency Trials Expand in the Gulf", ["CBDC", "Gulf"]),
+        ("Crypto Exchange Fined Over Anti-Money-Laundering Lapses", ["regulation", "exchanges"]),
+        ("Remittance Firms Test Blockchain Payment Rails", ["remittances", "blockchain"]),
+        ("Tokenised Bonds Attract Institutional Investors", ["bonds", "tokenisation"]),
+        ("Crypto Scams Rise as Prices Climb, Police Warn", ["fraud", "bitcoin"]),
+    ],
+}
+
+PARAGRAPHS = [
+    "Officials said the talks, which lasted several hours, focused on practical steps that "
+    "could be taken before the end of the year. Several participants described the meeting "
+    "as constructive, though no joint statement was issued.",
+    "Analysts cautioned that similar announcements in the past had been slow to turn into "
+    "action. “The question is not whether there is a plan, but whether there is money and "
+    "political will behind it,” one regional researcher said.",
+    "The decision follows months of pressure from civil society groups, who have argued that "
+    "delays hurt the most vulnerable first. Their representatives welcomed the move but said "
+    "they would watch closely how it is carried out.",
+    "Figures published this week show the scale of the challenge. Independent estimates put "
+    "the cost at several times the amount committed so far, and officials acknowledged that "
+    "further funding would be needed.",
+    "Neighbouring governments reacted cautiously. A spokesperson for one foreign ministry said "
+    "it was studying the details and would respond through diplomatic channels.",
+    "Residents interviewed by our correspondent said daily life had already changed. “We plan "
+    "everything around it now,” said one shop owner, who asked not to be named.",
+]
+
+FLAT_PAGES = [
+    (
+        "/about/",
+        "About us",
+        "<p>The World Monitor is an independent newsroom connecting readers to the heartbeat "
+        "of the Middle East and Africa. Our correspondents report from more than twenty "
+        "countries.</p><p>We correct our mistakes openly and keep news and opinion apart.</p>",
+    ),
+    (
+        "/contact/",
+        "Contact Us",
+        '<p>News tips: <a href="mailto:tips@example.com">tips@example.com</a></p>'
+        '<p>Corrections: <a href="mailto:corrections@example.com">corrections@example.com'
+        "</a></p><p>Advertising and partnerships: "
+        '<a href="mailto:partners@example.com">partners@example.com</a></p>',
+    ),
+    (
+        "/privacy-policy/",
+        "Privacy Policy",
+        "<p>We do not use advertising trackers. Article views are counted without cookies and "
+        "without storing your IP address.</p><p>When you comment, we keep your name, email "
+        "address and comment. Your email address is never published. To protect the site "
+        "from abuse we keep a salted hash of your network address and your browser's name "
+        "for 90 days.</p>",
+    ),
+]
+
+DEMO_USERS = [
+    ("editor", "Editor", "Editors publish, schedule and manage sections and pages."),
+    ("reporter", "Reporter", "Reporters write and submit their own articles for review."),
+    ("moderator", "Moderator", "Moderators approve, reject and mark comments as spam."),
+]
+
+PALETTES = [
+    ((23, 42, 69), (178, 34, 52)),
+    ((15, 76, 92), (229, 152, 102)),
+    ((44, 62, 80), (241, 196, 15)),
+    ((34, 49, 63), (26, 188, 156)),
+    ((74, 20, 140), (236, 64, 122)),
+    ((0, 77, 64), (205, 220, 57)),
+    ((62, 39, 35), (255, 152, 0)),
+    ((13, 71, 161), (144, 202, 249)),
+]
+
+
+def make_image(seed, size=(1600, 900)):
+    """A distinct, photo-sized JPEG: a gradient sky, hills and a sun, drawn from a seed."""
+    rng = random.Random(seed)
+    top, bottom = PALETTES[seed % len(PALETTES)]
+    width, height = size
+    image = Image.new("RGB", size)
+    draw = ImageDraw.Draw(image)
+    for y in range(height):
+        t = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(top[i] + (bottom[i] - top[i]) * t) for i in range(3)),
+        )
+    sun_x, sun_y, radius = (
+        rng.randint(200, width - 200),
+        rng.randint(120, 400),
+        rng.randint(60, 140),
+    )
+    draw.ellipse(
+        [sun_x - radius, sun_y - radius, sun_x + radius, sun_y + radius], fill=(255, 236, 179)
+    )
+    for layer in range(3):
+        shade = tuple(max(0, c - 40 * (layer + 1)) for c in bottom)
+        base = int(height * (0.55 + 0.13 * layer))
+        points = [(0, height)]
+        for x in range(0, width + 100, 100):
+            points.append((x, base - rng.randint(0, 160 - 40 * layer)))
+        points.append((width, height))
+        draw.polygon(points, fill=shade)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80, optimize=True)
+    return ContentFile(buffer.getvalue())
+
+
+def create_demo_users():
+    """Demo staff accounts with fresh random passwords; returns [(username, password)]."""
+    User = get_user_model()
+    created = []
+    for username, group_name, _about in DEMO_USERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        password = secrets.token_urlsafe(12)
+        user = User.objects.create_user(
+            username=username, password=password, email=f"{username}@example.com", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        created.append((username, password))
+    return created
+
+
+@transaction.atomic
+def load(domain="127.0.0.1:8000", stdout=None):
+    """Fill an empty site. Returns the demo logins created (username, password)."""
+    rng = random.Random(2023)
+    Site.objects.update_or_create(pk=1, defaults={"domain": domain, "name": "The World Monitor"})
+    site = Site.objects.get(pk=1)
+    for url, title, content in FLAT_PAGES:
+        page, _ = FlatPage.objects.update_or_create(
+            url=url, defaults={"title": title, "content": content}
+        )
+        page.sites.add(site)
+
+    sections = {}
+    for order, (name, description) in enumerate(SECTIONS):
+        sections[name], _ = Section.objects.get_or_create(
+            slug=slugify(name),
+            defaults={"name": name, "description": description, "menu_order": order},
+        )
+    authors = [
+        Author.objects.get_or_create(slug=slugify(name), defaults={"name": name, "bio": bio})[0]
+        for name, bio in AUTHORS
+    ]
+    logins = create_demo_users()
+    reporter = get_user_model().objects.filter(username="reporter").first()
+    if reporter is not None and not hasattr(reporter, "author_profile"):
+        authors[-1].user = reporter
+        authors[-1].save()
+
+    now = timezone.now()
+    stories = [
+        (section, headline, tags)
+        for section, items in HEADLINES.items()
+        for headline, tags in items
+    ]
+    rng.shuffle(stories)
+    seed_article = Article(
+        headline="US & Libyan Officials Discuss Military Cooperation",
+        slug="us-libyan-officials-discuss-military-cooperation",
+        dek="The American Military Attaché’s office met Libyan military leaders in Benghazi "
+        "to discuss support for a unified Libyan army.",
+        body=SEED_BODY,
+        section=sections["Middle East"],
+        status=Article.Status.PUBLISHED,
+        publish_at=now - timedelta(hours=3),
+        image_alt="US and Libyan military officials seated around a conference table",
+        image_caption="US & Libyan military officials",
+        image_credit="The World Monitor",
+    )
+    seed_article.featured_image.save("us-libyan-officials.jpg", make_image(0), save=False)
+    seed_article.save()
+    seed_article.tags.add("Libya", "military cooperation", "US")
+    seed_article.authors.add(authors[0])
+
+    for index, (section, headline, tags) in enumerate(stories, start=1):
+        age = timedelta(hours=6 * index + rng.randint(0, 5), minutes=rng.randint(0, 59))
+        paragraphs = rng.sample(PARAGRAPHS, k=4)
+        article = Article(
+            headline=headline,
+            slug=slugify(headline)[:200],
+            dek=paragraphs[0].split(". ")[0] + ".",
+            body="".join(f"<p>{p}</p>" for p in paragraphs),
+            section=sections[section],
+            status=Article.Status.PUBLISHED,
+            publish_at=now - age,
+            image_alt=f"Illustration for: {headline}",
+            image_caption=f"{section}: {headline}",
+            image_credit="Illustration: The World Monitor",
+        )
+        article.featured_image.save(f"{article.slug[:60]}.jpg", make_image(index), save=False)
+        article.save()
+        article.tags.add(*tags)
+        article.authors.add(*rng.sample(authors, k=rng.choice([1, 1, 1, 2])))
+        if stdout and index % 10 == 0:
+            stdout.write(f"  {index} articles…")
+
+    # A draft and a scheduled piece, so editors see the whole workflow.
+    Article.objects.create(
+        headline="Draft: Election Commission Publishes Candidate List",
+        slug="election-commission-publishes-candidate-list",
+        section=sections["Africa"],
+        body="<p>Draft copy awaiting the final list.</p>",
+        status=Article.Status.REVIEW,
+        created_by=reporter,
+    )
+    Article.objects.create(
+        headline="Scheduled: Ministers Gather for Regional Energy Summit",
+        slug="ministers-gather-for-regional-energy-summit",
+        section=sections["Economy"],
+        body="<p>Ministers from twelve countries meet to discuss grid connections.</p>",
+        status=Article.Status.PUBLISHED,
+        publish_at=now + timedelta(days=1),
+    )
+
+    first = Comment.objects.create(
+        article=seed_article,
+        name="Amina",
+        email="amina@example.com",
+        body="A unified army is the only way to hold elections that everyone accepts.",
+        status=Comment.Status.APPROVED,
+    )
+    Comment.objects.create(
+        article=seed_article,
+        parent=first,
+        name="Marc",
+        email="marc@example.com",
+        website="https://example.com/",
+        body="Agreed, but the funding question for Derna matters just as much.",
+        status=Comment.Status.APPROVED,
+    )
+    Comment.objects.create(
+        article=seed_article,
+        name="Visitor",
+        email="visitor@example.com",
+        body="Waiting for a moderator to look at this one.",
+        status=Comment.Status.PENDING,
+    )
+    return logins

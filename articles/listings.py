@@ -1,0 +1,81 @@
+"""What the home page and the article page list, each in a fixed number of queries."""
+
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
+
+from .models import Article, Section
+
+PER_SECTION = 4
+
+
+def front_page():
+    published = Article.objects.published().for_listing()
+    latest = list(published[:5])
+    lead, recommended = (latest[0], latest[1:]) if latest else (None, [])
+    # One query for "latest N per section": number the rows inside each section.
+    ranked = (
+        published.exclude(pk__in=[a.pk for a in latest[:1]])
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=F("section_id"),
+                order_by=[F("publish_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(row__lte=PER_SECTION)
+    )
+    by_section = {}
+    for article in ranked:
+        by_section.setdefault(article.section_id, []).append(article)
+    sections = [
+        (section, by_section[section.pk])
+        for section in Section.objects.filter(show_in_menu=True)
+        if section.pk in by_section
+    ]
+    return {"lead": lead, "section_blocks": sections, "recommended": recommended}
+
+
+def article_page(article):
+    tags = list(article.tags.all())
+    return {
+        "tags": tags,
+        "authors": list(article.authors.all()),
+        **neighbours(article),
+        "recommended": recommended_for(article, [tag.pk for tag in tags]),
+    }
+
+
+def neighbours(article):
+    """Previous and next published posts in the article's section."""
+    if article.publish_at is None:  # an undated draft in preview has no place in the sequence
+        return {"next_post": None, "previous_post": None}
+    in_section = Article.objects.published().filter(section_id=article.section_id)
+    later = Q(publish_at__gt=article.publish_at) | Q(
+        publish_at=article.publish_at, pk__gt=article.pk
+    )
+    earlier = Q(publish_at__lt=article.publish_at) | Q(
+        publish_at=article.publish_at, pk__lt=article.pk
+    )
+    return {
+        "next_post": in_section.filter(later).order_by("publish_at", "id").first(),
+        "previous_post": in_section.filter(earlier).order_by("-publish_at", "-id").first(),
+    }
+
+
+def recommended_for(article, tag_ids, limit=4):
+    """Articles sharing the most tags, then the latest from the same section."""
+    others = Article.objects.published().exclude(pk=article.pk).for_listing()
+    picks = []
+    if tag_ids:
+        picks = list(
+            others.filter(tags__in=tag_ids)
+            .annotate(shared=Count("tags"))
+            .order_by("-shared", "-publish_at")[:limit]
+        )
+    if len(picks) < limit:
+        picks += list(
+            others.filter(section_id=article.section_id).exclude(pk__in=[a.pk for a in picks])[
+                : limit - len(picks)
+            ]
+        )
+    return picks

@@ -1,0 +1,258 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from .fields import SanitizedHTMLField
+
+
+class Section(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        max_length=500,
+        help_text=_("One or two sentences shown on the section page and in search results."),
+    )
+    menu_order = models.PositiveSmallIntegerField(
+        _("menu order"), default=0, help_text=_("Lower numbers come first in the menu.")
+    )
+    show_in_menu = models.BooleanField(
+        _("show in menu"),
+        default=True,
+        help_text=_("Untick to keep the section reachable but out of the header menu."),
+    )
+
+    class Meta:
+        ordering = ["menu_order", "name"]
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    bio = models.TextField(
+        _("bio"), blank=True, max_length=2000, help_text=_("Plain text, shown on the author page.")
+    )
+    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        help_text=_("The login that writes under this byline, if any."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("article tag")
+        verbose_name_plural = _("article tags")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """The one publishing rule: every public surface reads through this."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+
+    def scheduled(self):
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
+
+    def editable_by(self, user):
+        """Articles a staff user may open in the admin: all for editors, own for reporters."""
+        if user.has_perm("articles.publish_article"):
+            return self
+        bylines = Article.authors.through.objects.filter(author__user=user)
+        return self.filter(Q(created_by=user) | Q(pk__in=bylines.values("article_id")))
+
+    def for_listing(self):
+        return self.select_related("section").prefetch_related("authors")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+
+    headline = models.CharField(_("headline"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        help_text=_(
+            "The last part of the address. Changing it on a published article keeps the old "
+            "address working through a permanent redirect."
+        ),
+    )
+    dek = models.TextField(
+        _("summary"),
+        blank=True,
+        max_length=400,
+        help_text=_("One or two sentences under the headline; also the search-engine summary."),
+    )
+    body = SanitizedHTMLField(_("body"), blank=True)
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="articles"
+    )
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
+    authors = models.ManyToManyField(
+        Author, verbose_name=_("authors"), blank=True, related_name="articles"
+    )
+    featured_image = models.ImageField(
+        _("featured image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    image_credit = models.CharField(_("credit"), max_length=200, blank=True)
+    image_alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Describes the image for readers who cannot see it. Required with an image."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the article goes live. A future time schedules it; empty means now "
+            "when it is published."
+        ),
+    )
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[authors])
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
+        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.publish_at is None:
+            self.publish_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.publish_at is None:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        local = timezone.localtime(self.publish_at)
+        return reverse(
+            "articles:article",
+            kwargs={
+                "year": local.year,
+                "month": f"{local.month:02d}",
+                "day": f"{local.day:02d}",
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self):
+        super().clean()
+        if self.featured_image and not self.image_alt.strip():
+            raise ValidationError({"image_alt": _("Describe the image: alt text is required.")})
+
+    def is_published(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    is_published.boolean = True
+    is_published.short_description = _("live")
+
+    def is_owned_by(self, user):
+        if not user.is_authenticated:
+            return False
+        return self.created_by_id == user.pk or self.authors.filter(user=user).exists()
+
+    def can_be_previewed_by(self, user):
+        return (
+            user.is_active
+            and user.is_staff
+            and (user.has_perm("articles.publish_article") or self.is_owned_by(user))
+        )
+
+    def was_updated_after_publishing(self):
+        """True when the article changed meaningfully after it went live."""
+        if not self.publish_at or not self.updated_at:
+            return False
+        went_live = max(self.publish_at, self.created_at)
+        return (self.updated_at - went_live).total_seconds() > 300
+
+
+class DailyViews(models.Model):
+    """Reader views of one article on one day: one row, incremented atomically."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    views = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily views")
+        verbose_name_plural = _("daily views")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "day"], name="daily_views_once_per_day")
+        ]
+        indexes = [models.Index(fields=["day", "article"], name="daily_views_by_day")]
+
+    def __str__(self):
+        return f"{self.article_id} {self.day}: {self.views}"

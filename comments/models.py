@@ -1,0 +1,68 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """The only comments that ever reach a public page."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("in reply to"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    name = models.CharField(_("name"), max_length=80)
+    email = models.EmailField(_("email"), max_length=254)
+    website = models.URLField(_("website"), max_length=200, blank=True)
+    body = models.TextField(_("comment"), max_length=5000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    spam_signals = models.CharField(
+        _("spam signals"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the comment was held or marked as spam."),
+    )
+    ip_hash = models.CharField(
+        _("client fingerprint"),
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text=_("A salted hash of the address it came from; the address itself is not kept."),
+    )
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        permissions = [("moderate_comment", _("Can approve, reject and mark comments as spam"))]
+        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_thread")]
+
+    def __str__(self):
+        return _("%(name)s on %(article)s") % {"name": self.name, "article": self.article_id}

@@ -1,0 +1,33 @@
+from django.conf import settings
+import re
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("%(site)s newsroom") % {"site": settings.NEWSROOM_SITE_NAME}
+admin.site.site_title = _("Newsroom admin")
+admin.site.index_title = _("Desk")
+
+urlpatterns = [
+    path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+    path("comments/", include("comments.urls")),
+    path("", include("articles.urls")),
+]
+
+if settings.NEWSROOM_SERVE_MEDIA:
+    # Uploads served by Django for development and single-machine sites; production puts
+    # them behind nginx or on S3-compatible storage instead.
+    urlpatterns.append(
+        re_path(
+            r"^%s(?P<path>.*)$" % re.escape(settings.MEDIA_URL.lstrip("/")),
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )
+
+handler500 = "newsroom.views.server_error"

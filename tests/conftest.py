@@ -1,0 +1,94 @@
+"""Shared test data: small factory functions and role fixtures."""
+
+import io
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Author, Section
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def jpeg_bytes(size=(1200, 675), color=(120, 30, 40)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def uploaded_jpeg(name="photo.jpg", **kwargs):
+    return SimpleUploadedFile(name, jpeg_bytes(**kwargs), content_type="image/jpeg")
+
+
+def make_section(**kwargs):
+    n = next(_counter)
+    kwargs.setdefault("name", f"Section {n}")
+    kwargs.setdefault("slug", f"section-{n}")
+    return Section.objects.create(**kwargs)
+
+
+def make_author(**kwargs):
+    n = next(_counter)
+    kwargs.setdefault("name", f"Author {n}")
+    kwargs.setdefault("slug", f"author-{n}")
+    return Author.objects.create(**kwargs)
+
+
+def make_article(*, tags=(), authors=(), **kwargs):
+    n = next(_counter)
+    kwargs.setdefault("headline", f"Headline number {n}")
+    kwargs.setdefault("slug", f"headline-{n}")
+    kwargs.setdefault("body", f"<p>Body of article {n}.</p>")
+    kwargs.setdefault("status", Article.Status.PUBLISHED)
+    if kwargs["status"] == Article.Status.PUBLISHED:
+        kwargs.setdefault("publish_at", timezone.now() - timedelta(hours=n))
+    if "section" not in kwargs:
+        kwargs["section"] = make_section()
+    article = Article.objects.create(**kwargs)
+    if tags:
+        article.tags.add(*tags)
+    if authors:
+        article.authors.add(*authors)
+    return article
+
+
+@pytest.fixture
+def section(db):
+    return make_section(name="Middle East", slug="middle-east")
+
+
+def _staff(django_user_model, username, group):
+    user = django_user_model.objects.create_user(
+        username=username, password="a-long-test-password", is_staff=True
+    )
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def reporter(db, django_user_model):
+    return _staff(django_user_model, "reporter", "Reporter")
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    return _staff(django_user_model, "editor", "Editor")
+
+
+@pytest.fixture
+def moderator(db, django_user_model):
+    return _staff(django_user_model, "moderator", "Moderator")

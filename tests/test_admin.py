@@ -1,0 +1,233 @@
+"""Roles and the editorial workflow, through the admin with real POSTs."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles.models import Article, Author
+
+from .conftest import make_article, make_author, uploaded_jpeg
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+LIST_URL = reverse("admin:articles_article_changelist")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def article_form(section_obj, **overrides):
+    data = {
+        "headline": "Ministers meet in Benghazi",
+        "slug": "ministers-meet-in-benghazi",
+        "dek": "A short summary.",
+        "body": "<p>Some <strong>copy</strong>.</p>",
+        "section": section_obj.pk,
+        "tags": "Libya, US",
+        "authors": [],
+        "image_alt": "",
+        "image_caption": "",
+        "image_credit": "",
+        "status": "draft",
+        "publish_at_0": "",
+        "publish_at_1": "",
+        "comments_open": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_groups_exist_with_their_rights():
+    reporter = set(
+        Group.objects.get(name="Reporter").permissions.values_list("codename", flat=True)
+    )
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    moderator = set(
+        Group.objects.get(name="Moderator").permissions.values_list("codename", flat=True)
+    )
+    assert "publish_article" not in reporter
+    assert {"add_article", "change_article"} <= reporter
+    assert {"publish_article", "change_section", "change_flatpage"} <= editor
+    assert moderator == {"view_comment", "change_comment", "moderate_comment"}
+
+
+def test_reporter_writes_a_draft_and_is_recorded_as_creator(client, reporter, section):
+    client.force_login(reporter)
+    response = client.post(ADD_URL, article_form(section))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="ministers-meet-in-benghazi")
+    assert article.status == Article.Status.DRAFT
+    assert article.created_by == reporter
+    assert set(article.tags.names()) == {"Libya", "US"}
+
+
+def test_reporter_cannot_publish_through_the_form(client, reporter, section):
+    client.force_login(reporter)
+    response = client.post(ADD_URL, article_form(section, status="published"))
+    assert response.status_code == 200
+    assert "status" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+def test_reporter_cannot_schedule_through_a_crafted_publish_time(client, reporter, section):
+    client.force_login(reporter)
+    client.post(ADD_URL, article_form(section, publish_at_0="2030-01-01", publish_at_1="10:00:00"))
+    article = Article.objects.get()
+    assert article.publish_at is None
+
+
+def test_reporter_cannot_publish_through_bulk_action(client, reporter, section):
+    article = make_article(status=Article.Status.REVIEW, section=section, created_by=reporter)
+    client.force_login(reporter)
+    client.post(LIST_URL, {"action": "publish_now", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+
+
+def test_reporter_cannot_edit_a_published_article_by_crafted_post(client, reporter, section):
+    article = make_article(section=section, created_by=reporter, headline="Live headline")
+    client.force_login(reporter)
+    response = client.post(
+        change_url(article), article_form(section, headline="Defaced", slug=article.slug)
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline == "Live headline"
+
+
+def test_reporter_only_sees_their_own_articles(client, reporter, section):
+    own = make_article(status=Article.Status.DRAFT, section=section, created_by=reporter)
+    bylined = make_article(status=Article.Status.DRAFT, section=section)
+    bylined.authors.add(make_author(user=reporter))
+    other = make_article(status=Article.Status.DRAFT, section=section, headline="Someone else")
+    client.force_login(reporter)
+    listed = list(client.get(LIST_URL).context["cl"].queryset)
+    assert set(listed) == {own, bylined}
+    assert client.get(change_url(other)).status_code == 302  # "doesn't exist" redirect
+
+
+def test_reporter_submits_for_review_with_bulk_action(client, reporter, section):
+    article = make_article(status=Article.Status.DRAFT, section=section, created_by=reporter)
+    client.force_login(reporter)
+    client.post(LIST_URL, {"action": "submit_for_review", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+
+
+def test_editor_publishes_and_unpublishes_with_bulk_actions(client, editor, section):
+    article = make_article(status=Article.Status.REVIEW, section=section)
+    client.force_login(editor)
+    client.post(LIST_URL, {"action": "publish_now", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.is_published()
+    client.post(LIST_URL, {"action": "unpublish", "_selected_action": [article.pk]})
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def test_editor_schedules_an_article(client, editor, section):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        article_form(
+            section, status="published", publish_at_0="2099-01-01", publish_at_1="08:00:00"
+        ),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert not article.is_published()
+    assert client.get(LIST_URL).content.count(b"Scheduled") >= 1
+
+
+def test_editor_uploads_image_and_alt_is_required(client, editor, section):
+    client.force_login(editor)
+    response = client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg()))
+    assert response.status_code == 200
+    assert "image_alt" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+    response = client.post(
+        ADD_URL, article_form(section, featured_image=uploaded_jpeg(), image_alt="Officials")
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.image_width, article.image_height) == (1200, 675)
+
+
+def test_body_posted_as_raw_html_is_stored_clean(client, editor, section):
+    client.force_login(editor)
+    client.post(
+        ADD_URL, article_form(section, body='<p onmouseover="x()">Hi</p><script>x()</script>')
+    )
+    body = Article.objects.get().body
+    assert "script" not in body and "onmouseover" not in body
+    assert "Hi" in body
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error_field"),
+    [
+        ("headline", "Null\x00byte", "headline"),
+        ("headline", "x" * 5000, "headline"),
+        ("dek", "d" * 100_000, "dek"),
+        ("slug", "not a slug!", "slug"),
+        ("section", "999999", "section"),
+        ("publish_at_0", "2024-13-45", "publish_at"),
+    ],
+)
+def test_bad_input_in_the_article_form_is_a_form_error(
+    client, editor, section, field, value, error_field
+):
+    client.force_login(editor)
+    response = client.post(ADD_URL, article_form(section, **{field: value}))
+    assert response.status_code == 200
+    assert error_field in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+def test_duplicate_slug_is_a_form_error(client, editor, section):
+    make_article(slug="ministers-meet-in-benghazi", section=section)
+    client.force_login(editor)
+    response = client.post(ADD_URL, article_form(section))
+    assert response.status_code == 200
+    assert "slug" in response.context["adminform"].form.errors
+
+
+def test_article_list_shows_pending_comment_count(client, editor, section):
+    from comments.models import Comment
+
+    article = make_article(section=section, headline="Commented piece")
+    for n in range(3):
+        Comment.objects.create(article=article, name="n", email=f"{n}@example.com", body=f"c{n}")
+    client.force_login(editor)
+    response = client.get(LIST_URL)
+    assert response.context["cl"].result_list[0].num_pending_comments == 3
+
+
+def test_history_view_lists_earlier_versions(client, editor, section):
+    client.force_login(editor)
+    client.post(ADD_URL, article_form(section, headline="First headline"))
+    article = Article.objects.get()
+    client.post(change_url(article), article_form(section, headline="Second headline"))
+    history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert history.status_code == 200
+    assert article.history.count() == 2
+    earliest = article.history.earliest()
+    old = client.get(
+        reverse("admin:articles_article_simple_history", args=[article.pk, earliest.history_id])
+    )
+    assert b"First headline" in old.content
+
+
+def test_moderator_cannot_open_articles(client, moderator):
+    client.force_login(moderator)
+    assert client.get(LIST_URL).status_code == 403
+
+
+def test_author_profile_is_the_default_byline(client, reporter):
+    author = Author.objects.create(name="Rita Reporter", slug="rita", user=reporter)
+    client.force_login(reporter)
+    form = client.get(ADD_URL).context["adminform"].form
+    assert form.initial["authors"] == [author.pk]

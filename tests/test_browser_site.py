@@ -1,0 +1,67 @@
+"""The public site in a real browser, at desktop and phone widths; saves screenshots."""
+
+import pytest
+
+from articles import demo
+from articles.models import Article
+
+from .browser import DESKTOP, PHONE, chromium, open_page, page_errors, screenshot  # noqa: F401
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def demo_site(live_server):
+    demo.load(domain=live_server.url.removeprefix("http://"))
+    return live_server
+
+
+def test_pages_render_without_errors_at_both_widths(chromium, demo_site, page_errors):
+    article = Article.objects.get(slug="us-libyan-officials-discuss-military-cooperation")
+    pages = {
+        "home": "/",
+        "section": "/section/middle-east/",
+        "article": article.get_absolute_url(),
+        "search": "/search/?q=Libya",
+        "no-result": "/search/?q=zzzzqqq",
+        "not-found": "/no-such-page/",
+    }
+    for width_name, viewport in [("desktop", DESKTOP), ("phone", PHONE)]:
+        page = open_page(chromium, viewport, page_errors)
+        for name, path in pages.items():
+            response = page.goto(demo_site.url + path)
+            assert response.status == (404 if name == "not-found" else 200), path
+            assert page.locator("h1").count() == 1, f"one h1 on {path}"
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+            page.wait_for_load_state("networkidle")
+            screenshot(page, f"{name}-{width_name}")
+        page.context.close()
+    assert page_errors == []
+
+
+def test_phone_menu_opens_and_closes_with_keyboard(chromium, demo_site, page_errors):
+    page = open_page(chromium, PHONE, page_errors)
+    page.goto(demo_site.url + "/")
+    button = page.locator(".menu-button")
+    menu = page.locator("#site-menu")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not menu.locator("a", has_text="Africa").is_visible()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert menu.locator("a", has_text="Africa").is_visible()
+    page.keyboard.press("Escape")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert page.evaluate("document.activeElement.classList.contains('menu-button')")
+    page.context.close()
+    assert page_errors == []
+
+
+def test_article_view_is_counted_by_the_beacon(chromium, demo_site, page_errors):
+    article = Article.objects.get(slug="us-libyan-officials-discuss-military-cooperation")
+    page = open_page(chromium, DESKTOP, page_errors)
+    with page.expect_response(lambda r: "/views/" in r.url) as beacon:
+        page.goto(demo_site.url + article.get_absolute_url())
+    assert beacon.value.status == 204
+    page.context.close()
+    # Headless Chromium says so in its user agent, and bots are not counted.
+    assert article.daily_views.count() == 0
