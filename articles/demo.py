@@ -9,7 +9,7 @@ import secrets
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from comments.models import Comment
+from newsroom.roles import sync_roles
 
 from .models import Article, Author, Section
 
@@ -228,6 +229,7 @@ def make_image(seed, size=(1600, 900)):
 def create_demo_users():
     """Demo staff accounts with fresh random passwords; returns [(username, password)]."""
     User = get_user_model()
+    sync_roles(Group, Permission)
     created = []
     for username, group_name, _about in DEMO_USERS:
         if User.objects.filter(username=username).exists():

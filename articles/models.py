@@ -95,7 +95,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(created_by=user) | Q(pk__in=bylines.values("article_id")))
 
     def for_listing(self):
-        return self.select_related("section").prefetch_related("authors")
+        """What cards need: the section, never the (large) body."""
+        return self.select_related("section").defer("body")
 
 
 class Article(models.Model):

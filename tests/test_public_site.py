@@ -1,0 +1,268 @@
+"""Every public page type: what a reader sees, what stays hidden, and what it costs."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment
+
+from .conftest import make_article, make_author, make_section, uploaded_jpeg
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(section):
+    """A small but realistic site: several sections, tagged and bylined articles with images."""
+    sections = [section] + [make_section(name=f"Desk {n}", menu_order=n + 1) for n in range(3)]
+    authors = [make_author(name=f"Writer {n}") for n in range(3)]
+    articles = []
+    for n in range(16):
+        articles.append(
+            make_article(
+                section=sections[n % 4],
+                tags=["Libya", f"topic {n % 3}"],
+                authors=authors[n % 3 : n % 3 + 2],
+                featured_image=uploaded_jpeg(f"p{n}.jpg", size=(64, 36)),
+                image_alt=f"Picture {n}",
+                image_caption=f"Caption {n}",
+                image_credit="Staff",
+            )
+        )
+    return {"sections": sections, "authors": authors, "articles": articles}
+
+
+def test_home_shows_lead_story_sections_popular_and_recommended(client, world):
+    response = client.get("/")
+    assert response.status_code == 200
+    lead = world["articles"][0]
+    assert response.context["lead"] == lead
+    html = response.content.decode()
+    assert lead.headline in html
+    assert 'fetchpriority="high"' in html
+    for name in ["Recommended", "Popular News", "Follow us", world["sections"][1].name]:
+        assert name in html
+
+
+def test_home_lists_sections_in_menu_order(client, world):
+    blocks = [section.name for section, _ in client.get("/").context["section_blocks"]]
+    assert blocks == [s.name for s in sorted(world["sections"], key=lambda s: s.menu_order)]
+
+
+def test_home_never_shows_drafts_or_scheduled_articles(client, section):
+    make_article(section=section, headline="Draft piece", status=Article.Status.DRAFT)
+    make_article(
+        section=section, headline="Future piece", publish_at=timezone.now() + timedelta(days=1)
+    )
+    html = client.get("/").content.decode()
+    assert "Draft piece" not in html and "Future piece" not in html
+
+
+def test_section_page_lists_only_its_published_articles(client, world):
+    section = world["sections"][1]
+    response = client.get(reverse("articles:section", args=[section.slug]))
+    assert response.status_code == 200
+    assert {a.section for a in response.context["articles"]} == {section}
+    assert f'<h1 class="list-header__title">{section.name}</h1>' in response.content.decode()
+
+
+def test_tag_page_lists_tagged_articles(client, world):
+    response = client.get(reverse("articles:tag", args=["libya"]))
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 16
+
+
+def test_author_page_shows_bio_photo_and_their_articles(client, world):
+    author = world["authors"][0]
+    author.bio = "Covers North Africa."
+    author.photo = uploaded_jpeg("me.jpg", size=(96, 96))
+    author.save()
+    response = client.get(author.get_absolute_url())
+    assert response.status_code == 200
+    assert b"Covers North Africa." in response.content
+    assert author.photo.url.encode() in response.content
+    assert all(author in a.authors.all() for a in response.context["articles"])
+
+
+@pytest.mark.parametrize("name", ["section", "tag", "author"])
+def test_unknown_slug_is_a_404(client, db, name):
+    assert client.get(reverse(f"articles:{name}", args=["nope"])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("page", "status"),
+    [
+        ("0", 404),
+        ("-1", 404),
+        ("abc", 404),
+        ("99999", 404),
+        ("2", 200),
+        ("last", 200),
+        ("1" * 400, 404),
+    ],
+)
+def test_pagination_edges_never_500(client, world, page, status):
+    response = client.get(reverse("articles:tag", args=["libya"]), {"page": page})
+    assert response.status_code == status
+
+
+def test_article_page_shows_every_block_of_the_seed_page(client, world):
+    article = world["articles"][4]
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<nav class="breadcrumb"' in html and article.section.name in html
+    assert f'<h1 class="article__title">{article.headline}</h1>' in html
+    for author in article.authors.all():
+        assert f'href="{author.get_absolute_url()}"' in html
+    assert f'<time datetime="{article.publish_at.isoformat()}">' in html
+    assert "Caption 4" in html and "Staff" in html
+    assert "Share on Facebook" in html and "Share on X" in html and "Share on WhatsApp" in html
+    assert "facebook.com/sharer/sharer.php?u=http%3A%2F%2Ftestserver" in html
+    assert "Tags:" in html and 'href="/tag/libya/"' in html
+    assert "Next Post" in html or "Previous Post" in html
+    assert "Recommended" in html and "Popular News" in html and "Leave a Reply" in html
+
+
+def test_next_and_previous_post_stay_in_the_section(client, section):
+    other = make_section()
+    now = timezone.now()
+    older = make_article(section=section, publish_at=now - timedelta(days=3))
+    make_article(section=other, publish_at=now - timedelta(days=2))
+    middle = make_article(section=section, publish_at=now - timedelta(days=1))
+    newer = make_article(section=section, publish_at=now - timedelta(hours=1))
+    context = client.get(middle.get_absolute_url()).context
+    assert context["previous_post"] == older
+    assert context["next_post"] == newer
+
+
+def test_recommended_prefers_shared_tags_then_section(client, section):
+    article = make_article(section=section, tags=["Libya", "US"])
+    best = make_article(tags=["Libya", "US"])
+    good = make_article(tags=["Libya"])
+    same_section = make_article(section=section)
+    make_article(tags=["unrelated"])
+    recommended = client.get(article.get_absolute_url()).context["recommended"]
+    assert recommended[:3] == [best, good, same_section]
+
+
+def test_updated_note_appears_only_after_a_later_edit(client, section):
+    article = make_article(section=section, publish_at=timezone.now() - timedelta(days=2))
+    assert b"Updated" not in client.get(article.get_absolute_url()).content
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        article.dek = "Corrected summary."
+        article.save()
+        assert b"article__updated" in client.get(article.get_absolute_url()).content
+
+
+def test_unpublished_article_is_a_404(client, section):
+    article = make_article(section=section)
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_date_bar_shows_today_in_the_site_time_zone(client, db):
+    with override_settings(TIME_ZONE="Pacific/Auckland"), time_machine.travel("2025-09-10 13:00Z"):
+        assert b"Thursday, September 11, 2025" in client.get("/").content
+
+
+def test_relative_dates_are_machine_readable(client, section):
+    article = make_article(section=section, publish_at=timezone.now() - timedelta(hours=3))
+    html = client.get("/").content.decode()
+    assert f'<time datetime="{article.publish_at.isoformat()}"' in html
+    assert "3\xa0hours ago" in html
+
+
+def test_footer_and_top_bar_link_the_flat_pages(client, db):
+    site = Site.objects.get_current()
+    for url, title in [
+        ("/about/", "About us"),
+        ("/contact/", "Contact Us"),
+        ("/privacy-policy/", "Privacy Policy"),
+    ]:
+        FlatPage.objects.create(url=url, title=title, content="<p>Text</p>").sites.add(site)
+    html = client.get("/").content.decode()
+    for url in ["/about/", "/contact/", "/privacy-policy/"]:
+        assert f'href="{url}"' in html
+        page = client.get(url)
+        assert page.status_code == 200
+        assert b"<h1" in page.content
+    assert "Follow us" in html and f"&copy; {timezone.localdate().year}" in html
+
+
+def test_404_page_uses_the_site_design(client, db):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content and b'class="site-footer"' in response.content
+
+
+def test_500_page_needs_no_database(rf, django_assert_num_queries):
+    from newsroom.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert b"Something went wrong" in response.content
+
+
+def test_view_beacon_counts_readers_but_not_bots(client, section):
+    article = make_article(section=section)
+    url = reverse("articles:count_view", args=[article.pk])
+    browser = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126 Mobile Safari/537.36"
+    for _ in range(3):
+        assert client.post(url, HTTP_USER_AGENT=browser).status_code == 204
+    client.post(url, HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)")
+    assert article.daily_views.get().views == 3
+    assert client.get(url).status_code == 405
+    assert not client.cookies
+
+
+def test_view_beacon_refuses_unpublished_articles(client, section):
+    draft = make_article(section=section, status=Article.Status.DRAFT)
+    response = client.post(
+        reverse("articles:count_view", args=[draft.pk]), HTTP_USER_AGENT="Mozilla/5.0"
+    )
+    assert response.status_code == 400
+    assert not draft.daily_views.exists()
+
+
+def test_popular_news_ranks_by_views_in_the_window_and_falls_back_to_latest(section):
+    from articles import popularity
+    from articles.models import DailyViews
+
+    latest, older, oldest = (make_article(section=section) for _ in range(3))
+    DailyViews.objects.create(article=oldest, day=timezone.localdate(), views=50)
+    DailyViews.objects.create(article=older, day=timezone.localdate(), views=10)
+    DailyViews.objects.create(
+        article=latest, day=timezone.localdate() - timedelta(days=30), views=999
+    )
+    assert popularity.popular(limit=3) == [oldest, older, latest]
+
+
+@pytest.mark.parametrize("path_name", ["home", "section", "tag", "author", "article", "search"])
+def test_pages_cost_a_bounded_number_of_queries(
+    client, world, django_assert_max_num_queries, path_name
+):
+    article = world["articles"][5]
+    for n in range(5):
+        Comment.objects.create(
+            article=article, name="n", email=f"{n}@e.com", body="b", status="approved"
+        )
+    urls = {
+        "home": "/",
+        "section": world["sections"][0].get_absolute_url(),
+        "tag": "/tag/libya/",
+        "author": world["authors"][0].get_absolute_url(),
+        "article": article.get_absolute_url(),
+        "search": "/search/?q=Headline",
+    }
+    with django_assert_max_num_queries(10):
+        assert client.get(urls[path_name]).status_code == 200
