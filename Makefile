@@ -30,7 +30,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not redis"
 
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser

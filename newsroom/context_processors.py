@@ -11,6 +11,7 @@ def site_identity():
         "site_tagline": settings.NEWSROOM_TAGLINE,
         "social_links": settings.NEWSROOM_SOCIAL_LINKS,
         "today": timezone.localdate(),
+        "site_time_zone": settings.TIME_ZONE,
     }
 
 

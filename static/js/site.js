@@ -40,7 +40,21 @@
     navigator.sendBeacon(article.getAttribute("data-view-beacon"));
   }
 
+  // The date bar is rendered on the server; a page kept by a cache or CDN past midnight
+  // still shows today's date in the newsroom's time zone.
+  function refreshDateBar() {
+    var bar = document.querySelector(".topbar__date[data-time-zone]");
+    if (!bar || !window.Intl) return;
+    try {
+      bar.textContent = new Intl.DateTimeFormat("en-US", {
+        weekday: "long", year: "numeric", month: "long", day: "numeric",
+        timeZone: bar.getAttribute("data-time-zone")
+      }).format(new Date());
+    } catch (error) { /* unknown time zone name: keep the server's date */ }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    refreshDateBar();
     setUpMenu();
     sendViewBeacon();
   });

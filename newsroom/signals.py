@@ -1,0 +1,37 @@
+"""The one cache-invalidation path: every change a reader could see bumps the page generation."""
+
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.redirects.models import Redirect
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+from comments.models import Comment
+
+from .cache import invalidate_pages
+
+READER_VISIBLE = (Article, Section, Author, Tag, FlatPage, Redirect)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def content_changed(sender, raw=False, **kwargs):
+    if sender in READER_VISIBLE and not raw:
+        invalidate_pages()
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+@receiver(m2m_changed, sender=Article.authors.through)
+def relations_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        invalidate_pages()
+
+
+@receiver(post_save, sender=Comment)
+@receiver(post_delete, sender=Comment)
+def comment_changed(sender, instance, raw=False, **kwargs):
+    # A new comment waiting for moderation changes nothing public: a spam flood must not
+    # empty the cache. Approving, rejecting or deleting one does.
+    if not raw and instance.status != Comment.Status.PENDING:
+        invalidate_pages()

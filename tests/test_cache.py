@@ -1,0 +1,207 @@
+"""Whole-page caching: fast for anonymous readers, exact on change, never leaking."""
+
+import logging
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.test import override_settings
+from django.utils import timezone
+
+from articles.models import Article
+from comments.models import Comment
+from newsroom import cache as page_cache
+
+from .conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_second_anonymous_request_is_served_without_queries(
+    client, section, django_assert_num_queries
+):
+    make_article(section=section, headline="Cached story")
+    first = client.get("/")
+    assert first["X-Cache"] == "MISS"
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second["X-Cache"] == "HIT"
+    assert second.content == first.content
+    assert b"Cached story" in second.content
+
+
+def test_anonymous_pages_are_public_set_no_cookies_and_vary_on_cookie(client, section):
+    article = make_article(section=section)
+    for url in ["/", article.get_absolute_url(), section.get_absolute_url(), "/search/?q=x"]:
+        response = client.get(url)
+        assert "public" in response["Cache-Control"]
+        assert "max-age=" in response["Cache-Control"]
+        assert "stale-while-revalidate=" in response["Cache-Control"]
+        assert "Cookie" in response["Vary"]
+        assert not response.cookies
+        assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_staff_neither_read_nor_fill_the_cache(client, editor, section):
+    make_article(section=section)
+    client.force_login(editor)
+    response = client.get("/")
+    assert "X-Cache" not in response
+    assert "private" in response["Cache-Control"]
+    client.logout()
+    assert client.get("/")["X-Cache"] == "MISS"
+
+
+def test_admin_is_never_cached(client, editor):
+    client.force_login(editor)
+    response = client.get("/admin/")
+    assert "no-store" in response["Cache-Control"] or "private" in response["Cache-Control"]
+    assert "X-Cache" not in response
+
+
+def test_etag_gives_304_on_a_repeat_visit(client, section):
+    make_article(section=section)
+    first = client.get("/")
+    assert first.has_header("ETag") and first.has_header("Last-Modified")
+    again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "publish",
+        "edit",
+        "unpublish",
+        "delete",
+        "retag",
+        "rename_section",
+        "approve_comment",
+    ],
+)
+def test_changes_readers_can_see_show_on_the_next_request(client, section, change):
+    article = make_article(section=section, headline="Original headline", tags=["Libya"])
+    draft = make_article(section=section, headline="Fresh draft", status=Article.Status.DRAFT)
+    comment = Comment.objects.create(
+        article=article, name="Reader", email="r@example.com", body="Well said"
+    )
+    home_before = client.get("/").content.decode()
+    page_before = client.get(article.get_absolute_url()).content.decode()
+    assert client.get("/")["X-Cache"] == "HIT"
+
+    if change == "publish":
+        draft.status = Article.Status.PUBLISHED
+        draft.save()
+        assert "Fresh draft" in client.get("/").content.decode()
+    elif change == "edit":
+        article.headline = "Corrected headline"
+        article.save()
+        assert "Corrected headline" in client.get("/").content.decode()
+    elif change == "unpublish":
+        article.status = Article.Status.DRAFT
+        article.save()
+        assert "Original headline" not in client.get("/").content.decode()
+        assert client.get(article.get_absolute_url()).status_code == 404
+    elif change == "delete":
+        url = article.get_absolute_url()
+        article.delete()
+        assert client.get(url).status_code == 404
+    elif change == "retag":
+        article.tags.add("Benghazi")
+        assert "Benghazi" in client.get(article.get_absolute_url()).content.decode()
+    elif change == "rename_section":
+        section.name = "Near East"
+        section.save()
+        assert "Near East" in client.get("/").content.decode()
+    elif change == "approve_comment":
+        assert "Well said" not in page_before
+        comment.status = Comment.Status.APPROVED
+        comment.save()
+        assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
+    assert home_before  # the first render happened before the change
+
+
+def test_a_pending_comment_does_not_empty_the_cache(client, section):
+    article = make_article(section=section)
+    client.get("/")
+    Comment.objects.create(article=article, name="Spam", email="s@example.com", body="buy now")
+    assert client.get("/")["X-Cache"] == "HIT"
+
+
+def test_flat_page_edit_is_seen_at_once(client, db):
+    page = FlatPage.objects.create(url="/about/", title="About us", content="<p>Old text</p>")
+    page.sites.add(Site.objects.get_current())
+    assert b"Old text" in client.get("/about/").content
+    page.content = "<p>New text</p>"
+    page.save()
+    assert b"New text" in client.get("/about/").content
+
+
+def test_scheduled_article_appears_on_time_on_a_cached_page(client, section):
+    publish_at = timezone.now() + timedelta(seconds=90)
+    make_article(section=section, headline="Embargoed story", publish_at=publish_at)
+    assert b"Embargoed story" not in client.get("/").content
+    assert page_cache.page_lifetime() <= 90
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert b"Embargoed story" in client.get("/").content
+
+
+def test_cached_page_does_not_outlive_local_midnight(db, settings):
+    settings.TIME_ZONE = "UTC"
+    with time_machine.travel("2025-09-11 23:59:00Z"):
+        assert page_cache.page_lifetime() <= 60
+
+
+def test_pages_are_not_shared_between_hosts(client, section):
+    make_article(section=section)
+    client.get("/", HTTP_HOST="localhost")
+    assert client.get("/", HTTP_HOST="127.0.0.1")["X-Cache"] == "MISS"
+
+
+REDIS_DOWN = {
+    "default": {
+        "BACKEND": "newsroom.cache.ResilientRedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+    }
+}
+
+
+def test_unreachable_redis_means_uncached_pages_not_errors(client, section, caplog):
+    make_article(section=section, headline="Still here")
+    page_cache.ResilientRedisCache.down_until = 0.0
+    page_cache.ResilientRedisCache.outage_logged = False
+    with override_settings(CACHES=REDIS_DOWN), caplog.at_level(logging.ERROR, "newsroom.cache"):
+        for _ in range(3):
+            response = client.get("/")
+            assert response.status_code == 200
+            assert b"Still here" in response.content
+        health = client.get("/healthz")
+    assert health.status_code == 200 and health.json()["status"] == "degraded"
+    assert len([r for r in caplog.records if "unreachable" in r.getMessage()]) == 1
+    page_cache.ResilientRedisCache.down_until = 0.0
+    page_cache.ResilientRedisCache.outage_logged = False
+
+
+@pytest.mark.redis
+def test_real_redis_shares_pages_and_invalidations(client, section, settings):
+    """Against the Redis server named by REDIS_URL: what every app process shares."""
+    import os
+    import uuid
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    article = make_article(section=section, headline="Shared story")
+    assert client.get("/")["X-Cache"] == "MISS"
+    assert client.get("/")["X-Cache"] == "HIT"
+    article.headline = "Shared story, updated"
+    article.save()
+    response = client.get("/")
+    assert response["X-Cache"] == "MISS"
+    assert b"Shared story, updated" in response.content
