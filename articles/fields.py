@@ -6,7 +6,7 @@ runs on every save (and on ``bulk_create``), so the stored HTML is always the
 sanitised version of whatever came in.
 """
 
-from django_prose_editor.fields import ProseEditorField
+from django_prose_editor.fields import ProseEditorField, create_sanitizer
 
 BODY_EXTENSIONS = {
     "Bold": True,
@@ -26,10 +26,14 @@ BODY_EXTENSIONS = {
 }
 
 
+clean_html = create_sanitizer(BODY_EXTENSIONS)
+"""The one HTML sanitiser: what the body editor can make, and nothing else."""
+
+
 class SanitizedHTMLField(ProseEditorField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("extensions", BODY_EXTENSIONS)
-        kwargs.setdefault("sanitize", True)
+        kwargs.setdefault("sanitize", clean_html)
         super().__init__(*args, **kwargs)
 
     def pre_save(self, model_instance, add):

@@ -1,10 +1,13 @@
-"""Side effects of saving articles, in one place: old addresses keep working."""
+"""Side effects of saving content, in one place: old addresses keep working, stored HTML
+is clean whichever way it arrives."""
 
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from .fields import clean_html
 from .models import Article
 
 
@@ -32,3 +35,9 @@ def redirect_old_url(sender, instance, raw=False, **kwargs):
     Redirect.objects.filter(site=site, new_path=old_url).update(new_path=new_url)
     Redirect.objects.filter(site=site, old_path=new_url).delete()
     Redirect.objects.update_or_create(site=site, old_path=old_url, defaults={"new_path": new_url})
+
+
+@receiver(pre_save, sender=FlatPage)
+def clean_flat_page(sender, instance, raw=False, **kwargs):
+    # Flat pages are rendered as HTML; like article bodies they are stored sanitised.
+    instance.content = clean_html(instance.content or "")
