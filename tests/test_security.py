@@ -172,3 +172,19 @@ def test_author_bio_is_plain_text(client):
     make_article(authors=[author])
     html = client.get(author.get_absolute_url()).content.decode()
     assert "&lt;b&gt;bold&lt;/b&gt;<br>line two" in html
+
+
+@pytest.mark.django_db
+def test_error_logs_name_the_path_and_user_but_no_personal_data(rf, editor):
+    import logging
+
+    from newsroom.logging import RequestContextFilter
+
+    request = rf.get("/2024/01/01/story/")
+    request.user = editor
+    record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", (), None)
+    record.request = request
+    RequestContextFilter().filter(record)
+    assert record.path == "/2024/01/01/story/"
+    assert record.user == f"id:{editor.pk}"
+    assert editor.email not in (record.path + record.user)

@@ -1,0 +1,104 @@
+"""Walk every public URL and form with hostile values: a 4xx or a page, never a 500."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from .conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_VALUES = [
+    "\x00",
+    "a\x00b",
+    "x" * 1_000_000,
+    "%ff%fe%fd",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e9",
+    "abc",
+    "' OR 1=1 --",
+    '"unbalanced',
+    "<script>alert(1)</script>",
+    "../../etc/passwd",
+    "😀" * 100,
+]
+QUERY_NAMES = ["q", "page", "section", "from", "to", "parent", "comment"]
+
+
+def public_patterns(resolver=None, prefix=""):
+    """Every URL pattern outside the admin, with its full regex prefix."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if getattr(entry, "app_name", None) == "admin":
+                continue
+            yield from public_patterns(entry, pattern)
+        elif isinstance(entry, URLPattern):
+            yield pattern, entry
+
+
+def sample_paths(article):
+    """A real URL for each public route, built from the article and its relations."""
+    yield "/"
+    yield article.get_absolute_url()
+    yield article.section.get_absolute_url()
+    yield f"/tag/{article.tags.get().slug}/"
+    yield "/search/"
+    yield "/healthz"
+    for pattern, entry in public_patterns():
+        if "<" not in pattern and "(?P" not in pattern and "^" not in pattern:
+            yield "/" + pattern.replace("^", "").replace("$", "")
+
+
+@pytest.fixture
+def article(section):
+    return make_article(section=section, slug="story", tags=["Libya"])
+
+
+def test_every_public_route_survives_hostile_query_parameters(client, article):
+    paths = sorted(set(sample_paths(article)))
+    assert len(paths) >= 6
+    for path in paths:
+        for name in QUERY_NAMES:
+            for value in HOSTILE_VALUES:
+                response = client.get(path, {name: value})
+                assert response.status_code < 500, (path, name, value[:20])
+
+
+def test_hostile_path_segments_are_404s_not_500s(client, article):
+    for value in ["%00", "a%00b", "x" * 5000, "%ff%fe", "..%2F..%2Fetc", "😀"]:
+        for template in [
+            "/section/{}/",
+            "/tag/{}/",
+            "/author/{}/",
+            "/2024/01/01/{}/",
+            "/preview/{}/",
+            "/views/{}/",
+            "/{}/",
+        ]:
+            response = client.get(template.format(value))
+            assert response.status_code in (301, 302, 400, 404, 405), (template, value[:10])
+
+
+def test_huge_numbers_in_numeric_routes_are_404s(client, article):
+    for path in [
+        "/preview/99999999999999999999999/",
+        "/2024/99/99/story/",
+        "/9999/01/01/story/",
+        "/0000/00/00/story/",
+    ]:
+        assert client.get(path).status_code in (301, 404), path
+
+
+def test_hostile_posts_to_every_public_post_endpoint_are_4xx(client, article):
+    for path in [f"/views/{article.pk}/", "/views/99999999999999999999/"]:
+        for value in HOSTILE_VALUES[:5]:
+            response = client.post(path, {"x": value}, HTTP_USER_AGENT="Mozilla/5.0")
+            assert response.status_code < 500, path
+
+
+def test_invalid_utf8_in_the_raw_query_string_is_handled(client, article):
+    response = client.get("/search/", QUERY_STRING="q=%ff%fe%00&page=%c3%28")
+    assert response.status_code < 500
