@@ -47,7 +47,7 @@ def sample_paths(article):
     yield f"/tag/{article.tags.get().slug}/"
     yield "/search/"
     yield "/healthz"
-    for pattern, entry in public_patterns():
+    for pattern, _entry in public_patterns():
         if "<" not in pattern and "(?P" not in pattern and "^" not in pattern:
             yield "/" + pattern.replace("^", "").replace("$", "")
 
