@@ -40,9 +40,10 @@ def page_errors():
     return []
 
 
-def open_page(chromium, viewport, errors):
-    """A fresh page that records console errors and failed requests into `errors`."""
-    context = chromium.new_context(viewport=viewport)
+def open_page(chromium, viewport, errors, bypass_csp=False):
+    """A fresh page that records console errors (CSP violations included) and failed
+    requests into `errors`. `bypass_csp` lets a test inject a checker such as axe-core."""
+    context = chromium.new_context(viewport=viewport, bypass_csp=bypass_csp)
     page = context.new_page()
 
     def on_console(message):
@@ -65,3 +66,21 @@ def open_page(chromium, viewport, errors):
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+NODE_TOOLS = Path(__file__).resolve().parent.parent / "var" / "node-tools" / "node_modules"
+AXE = NODE_TOOLS / "axe-core" / "axe.min.js"
+VNU = NODE_TOOLS / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core in the page; return the serious and critical violations."""
+    if not AXE.exists():
+        raise RuntimeError("axe-core is missing: run `make test-browser` (it installs it).")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

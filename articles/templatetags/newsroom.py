@@ -16,7 +16,7 @@ def time_ago(value):
         return ""
     return format_html(
         '<time datetime="{}" title="{}">{} ago</time>',
-        value.isoformat(),
+        value.isoformat(timespec="seconds"),
         timezone.localtime(value).strftime("%B %-d, %Y %H:%M"),
         timesince(value, timezone.now(), depth=1),
     )
@@ -29,7 +29,7 @@ def time_on(value, fmt="F j, Y"):
         return ""
     return format_html(
         '<time datetime="{}">{}</time>',
-        value.isoformat(),
+        value.isoformat(timespec="seconds"),
         date_format(timezone.localtime(value), fmt),
     )
 
