@@ -7,7 +7,10 @@ from articles.models import Article
 
 from .browser import DESKTOP, PHONE, chromium, open_page, page_errors, screenshot  # noqa: F401
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
