@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.flatpages",
     "django.contrib.redirects",
+    "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
     "simple_history",

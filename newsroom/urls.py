@@ -1,10 +1,10 @@
-from django.conf import settings
 import re
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 from . import views
 
@@ -15,6 +15,7 @@ admin.site.index_title = _("Desk")
 urlpatterns = [
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
 ]
@@ -24,7 +25,7 @@ if settings.NEWSROOM_SERVE_MEDIA:
     # them behind nginx or on S3-compatible storage instead.
     urlpatterns.append(
         re_path(
-            r"^%s(?P<path>.*)$" % re.escape(settings.MEDIA_URL.lstrip("/")),
+            r"^{}(?P<path>.*)$".format(re.escape(settings.MEDIA_URL.lstrip("/"))),
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )
