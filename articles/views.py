@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import listings, popularity, search, seo
+from . import legacy, listings, popularity, search, seo
 from .models import Article, Author, Section
 
 
@@ -31,6 +31,11 @@ class ArticleListMixin:
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
+
+    def get(self, request, *args, **kwargs):
+        if legacy.is_legacy_address(request):
+            return legacy.redirect(request)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
