@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from . import listings, popularity, search
+from . import legacy, listings, popularity, search, seo
 from .models import Article, Author, Section
 
 
@@ -21,15 +21,28 @@ class ArticleListMixin:
         return Article.objects.published().for_listing()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(popular=popularity.popular(), **kwargs)
+        context = super().get_context_data(popular=popularity.popular(), **kwargs)
+        context["meta"] = self.get_meta(context["page_obj"])
+        return context
+
+    def get_meta(self, page_obj):
+        raise NotImplementedError
 
 
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
+    def get(self, request, *args, **kwargs):
+        if legacy.is_legacy_address(request):
+            return legacy.redirect(request)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            **listings.front_page(), popular=popularity.popular(), **kwargs
+            **listings.front_page(),
+            popular=popularity.popular(),
+            meta=seo.home_meta(self.request),
+            **kwargs,
         )
 
 
@@ -43,6 +56,9 @@ class SectionView(ArticleListMixin, ListView):
             heading=self.section.name, description=self.section.description, **kwargs
         )
 
+    def get_meta(self, page_obj):
+        return seo.section_meta(self.request, self.section, page_obj)
+
 
 class TagView(ArticleListMixin, ListView):
     def get_queryset(self):
@@ -51,6 +67,9 @@ class TagView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.tag.name, kicker="Tag", **kwargs)
+
+    def get_meta(self, page_obj):
+        return seo.tag_meta(self.request, self.tag, page_obj)
 
 
 class AuthorView(ArticleListMixin, ListView):
@@ -62,6 +81,9 @@ class AuthorView(ArticleListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
+
+    def get_meta(self, page_obj):
+        return seo.author_meta(self.request, self.author, page_obj)
 
 
 class ArticleDetailView(DetailView):
@@ -77,9 +99,13 @@ class ArticleDetailView(DetailView):
         return self.render_to_response(self.get_context_data(object=self.object))
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             **listings.article_page(self.object), popular=popularity.popular(), **kwargs
         )
+        context["meta"] = seo.article_meta(
+            self.request, self.object, authors=context["authors"], tags=context["tags"]
+        )
+        return context
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -96,7 +122,9 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        response = self.render_to_response(self.get_context_data(object=self.object, preview=True))
+        context = self.get_context_data(object=self.object, preview=True)
+        context["meta"].noindex = True
+        response = self.render_to_response(context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response
@@ -125,3 +153,6 @@ class SearchView(ArticleListMixin, ListView):
         if not context["articles"]:
             context["latest"] = Article.objects.published().for_listing()[:6]
         return context
+
+    def get_meta(self, page_obj):
+        return seo.search_meta(self.request, self.query, page_obj)

@@ -15,6 +15,7 @@ admin.site.index_title = _("Desk")
 urlpatterns = [
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
     path("", include("articles.urls")),
 ]

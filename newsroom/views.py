@@ -1,10 +1,14 @@
 import logging
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from .context_processors import site_identity
 
@@ -41,3 +45,28 @@ def server_error(request):
     """The 500 page: rendered from settings alone, so it works when the database does not."""
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render(site_identity()))
+
+
+# Addresses crawlers have no business in: the admin, result and preview pages, and the
+# POST-only comment and view-count endpoints.
+ROBOTS_DISALLOW = [
+    "/" + settings.NEWSROOM_ADMIN_PATH,
+    "/search/",
+    "/preview/",
+    "/comments/",
+    "/views/",
+]
+
+
+@require_safe
+def robots_txt(request):
+    sitemaps = [
+        request.build_absolute_uri(reverse(name))
+        for name in ("articles:sitemap", "articles:news_sitemap")
+    ]
+    return render(
+        request,
+        "robots.txt",
+        {"disallow": ROBOTS_DISALLOW, "sitemaps": sitemaps},
+        content_type="text/plain; charset=utf-8",
+    )

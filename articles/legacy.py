@@ -1,0 +1,36 @@
+"""WordPress addresses that carry the post in the query string: /?p=123, /?page_id=7.
+
+django.contrib.redirects only steps in on a 404, and "/" is the home page, so these are
+looked up here, in the same admin-editable redirect table, by the home view.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.shortcuts import get_current_site
+from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
+
+LEGACY_PARAMETERS = ("p", "page_id")
+
+
+def is_legacy_address(request):
+    return any(name in request.GET for name in LEGACY_PARAMETERS)
+
+
+def redirect(request):
+    """301 to where the redirect table sends /?p=N (other parameters ignored), else 404.
+
+    An unknown old address is a 404, not the home page: a soft 404 would tell search
+    engines the old post lives on at "/".
+    """
+    name = next(name for name in LEGACY_PARAMETERS if name in request.GET)
+    post_id = request.GET[name]
+    if not (post_id.isascii() and post_id.isdigit()) or len(post_id) > 20:
+        raise Http404("Not a WordPress post number.")
+    old_path = "/?" + urlencode({name: post_id})
+    target = Redirect.objects.filter(site=get_current_site(request), old_path=old_path).first()
+    if target is None:
+        raise Http404("No redirect for this old address.")
+    if not target.new_path:
+        return HttpResponseGone()
+    return HttpResponsePermanentRedirect(target.new_path)

@@ -1,0 +1,82 @@
+"""Old addresses keep working: editors maintain a redirect table for imported legacy paths."""
+
+import pytest
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.urls import reverse
+
+from .conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def add_redirect(old_path, new_path):
+    return Redirect.objects.create(
+        site=Site.objects.get_current(), old_path=old_path, new_path=new_path
+    )
+
+
+def test_editor_adds_a_redirect_for_an_old_wordpress_address_in_the_admin(client, editor):
+    article = make_article(slug="new-home")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:redirects_redirect_add"),
+        {
+            "site": Site.objects.get_current().pk,
+            "old_path": "/2019/05/old-post/",
+            "new_path": article.get_absolute_url(),
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    response = client.get("/2019/05/old-post/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_reporter_cannot_edit_redirects(client, reporter):
+    client.force_login(reporter)
+    assert client.get(reverse("admin:redirects_redirect_add")).status_code == 403
+
+
+def test_old_address_shaped_like_a_current_article_url_redirects(client):
+    article = make_article()
+    add_redirect("/2019/05/01/old-post/", article.get_absolute_url())
+    response = client.get("/2019/05/01/old-post/")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_wordpress_post_id_address_redirects_permanently(client):
+    article = make_article()
+    add_redirect("/?p=123", article.get_absolute_url())
+    response = client.get("/?p=123")
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_wordpress_address_redirects_despite_tracking_parameters(client):
+    article = make_article()
+    add_redirect("/?page_id=7", article.get_absolute_url())
+    response = client.get("/", {"utm_source": "newsletter", "page_id": "7"})
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url()
+
+
+def test_unknown_wordpress_post_id_is_404_not_the_home_page(client):
+    response = client.get("/?p=999")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("post_id", ["", "abc", "\x00", "1\x00", "٣", "9" * 300, "<script>"])
+def test_malformed_wordpress_post_id_is_404(client, post_id):
+    assert client.get("/", {"p": post_id}).status_code == 404
+
+
+def test_wordpress_post_removed_on_purpose_is_410(client):
+    add_redirect("/?p=5", "")
+    assert client.get("/?p=5").status_code == 410
+
+
+def test_home_page_with_other_parameters_is_still_the_home_page(client):
+    assert client.get("/", {"utm_source": "x"}).status_code == 200
