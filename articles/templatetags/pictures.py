@@ -1,0 +1,22 @@
+"""Template access to the renditions made at upload (articles/images.py): no query, no resizing."""
+
+from django import template
+
+from articles import images
+
+register = template.Library()
+
+
+@register.simple_tag
+def picture_sources(article, crop="16:9"):
+    """The srcsets and size of one crop of the article's image, or None before renditions exist."""
+    return images.picture(article, crop)
+
+
+@register.simple_tag(takes_context=True)
+def social_image(context, article):
+    """The 1200x630 Open Graph rendition with an absolute URL, or None."""
+    image = images.social_image(article)
+    if image is not None and "request" in context:
+        image["url"] = context["request"].build_absolute_uri(image["url"])
+    return image
