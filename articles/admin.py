@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import images
 from .models import Article, Author, Section
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -36,10 +37,13 @@ class ArticleAdminForm(forms.ModelForm):
             "image_alt",
             "image_caption",
             "image_credit",
+            "focal_x",
+            "focal_y",
             "status",
             "publish_at",
             "comments_open",
         ]
+        field_classes = {"featured_image": images.ImageUploadField}
 
     def clean(self):
         cleaned = super().clean()
@@ -66,8 +70,16 @@ class SectionAdmin(admin.ModelAdmin):
         return obj.num_articles
 
 
+class AuthorAdminForm(forms.ModelForm):
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "bio", "photo", "user"]
+        field_classes = {"photo": images.ImageUploadField}
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "bio"]
@@ -96,6 +108,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     actions = ["publish_now", "unpublish", "submit_for_review"]
     list_per_page = 50
     save_on_top = True
+
+    class Media:
+        css = {"all": ["css/admin_images.css"]}
+        js = ["js/admin_focal_point.js"]
+
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         (_("Placement"), {"fields": ["section", "tags", "authors"]}),
@@ -105,6 +122,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 "fields": [
                     "featured_image",
                     "image_preview",
+                    ("focal_x", "focal_y"),
                     "image_alt",
                     "image_caption",
                     "image_credit",
@@ -180,6 +198,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        if "featured_image" in form.changed_data and obj.featured_image:
+            self.warn_about_small_image(request, obj)
+
+    def warn_about_small_image(self, request, obj):
+        if obj.image_width and obj.image_width < images.LEAD_MIN_WIDTH:
+            self.message_user(
+                request,
+                _(
+                    "The image is only %(width)s px wide. It will look soft as the lead story "
+                    "on the home page, which needs at least %(minimum)s px."
+                )
+                % {"width": obj.image_width, "minimum": f"{images.LEAD_MIN_WIDTH:,}"},
+                messages.WARNING,
+            )
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_published() else self._preview_url(obj)
@@ -206,10 +238,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def image_preview(self, obj):
         if not obj.featured_image:
             return "—"
+        # static/js/admin_focal_point.js: a click on the image sets the focal point fields.
+        # A rendition of the whole image, not the original, which may be many megabytes.
+        shown = images.picture(obj, "original")
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:320px;height:auto">',
-            obj.featured_image.url,
+            '<span class="focal-picker" data-focal-picker><img src="{}" alt="{}" width="{}" '
+            'height="{}"><span class="focal-picker__marker" hidden></span></span>',
+            shown.src if shown else obj.featured_image.url,
             obj.image_alt,
+            obj.image_width or "",
+            obj.image_height or "",
         )
 
     @admin.display(description=_("preview"))

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -146,6 +147,25 @@ class Article(models.Model):
         blank=True,
         help_text=_("Describes the image for readers who cannot see it. Required with an image."),
     )
+    focal_x = models.FloatField(
+        _("focal point across"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "Where the subject is, from 0 (left edge) to 1 (right edge); crops keep it in view. "
+            "Click the current image to set both values. Empty means the centre."
+        ),
+    )
+    focal_y = models.FloatField(
+        _("focal point down"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("From 0 (top edge) to 1 (bottom edge)."),
+    )
+    # Written by articles/images.py on save: the stored renditions, so pages need no query.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
@@ -172,7 +192,7 @@ class Article(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[authors])
+    history = HistoricalRecords(excluded_fields=["updated_at", "renditions"], m2m_fields=[authors])
 
     objects = ArticleQuerySet.as_manager()
 

@@ -17,47 +17,52 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from . import structured_data
+from . import images, structured_data
 
 DESCRIPTION_LENGTH = 160
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
 LOGO = ("img/logo.png", 512, 512)  # static path, width, height
 
 
-@dataclass(frozen=True)
+@dataclass
 class SocialImage:
-    """A picture for share cards, feed enclosures and structured data."""
-
-    file: object  # a FieldFile
+    storage: object
+    name: str
     width: int | None
     height: int | None
     alt: str = ""
 
     @property
     def url(self):
-        return self.file.url
+        return self.storage.url(self.name)
 
     @property
     def mime_type(self):
-        return mimetypes.guess_type(self.file.name)[0] or "application/octet-stream"
+        return mimetypes.guess_type(self.name)[0] or "application/octet-stream"
 
     def size(self):
         """Bytes, as the storage reports them (a stat, not a read); 0 when it cannot tell."""
         try:
-            return self.file.size
+            return self.storage.size(self.name)
         except (OSError, NotImplementedError):
             return 0
 
 
 def social_image(article):
-    """The one place that picks an article's share and syndication picture.
-
-    For now the featured image itself; switch this to the 1200x630 rendition once it exists.
-    """
+    """The one place that picks an article's share and syndication picture: the 1200x630
+    rendition made at upload, or the original while there is none."""
     if not article.featured_image:
         return None
+    storage = article.featured_image.storage
+    og = images.social_image(article)
+    if og is not None:
+        return SocialImage(storage, og["name"], og["width"], og["height"], article.image_alt)
     return SocialImage(
-        article.featured_image, article.image_width, article.image_height, article.image_alt
+        storage,
+        article.featured_image.name,
+        article.image_width,
+        article.image_height,
+        article.image_alt,
     )
 
 

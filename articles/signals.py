@@ -1,14 +1,21 @@
 """Side effects of saving content, in one place: old addresses keep working, stored HTML
-is clean whichever way it arrives."""
+is clean whichever way it arrives, images get their renditions."""
+
+import logging
+from functools import partial
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
-from django.db.models.signals import post_save, pre_save
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from . import images
 from .fields import clean_html
-from .models import Article
+from .models import Article, Author
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(pre_save, sender=Article)
@@ -41,3 +48,47 @@ def redirect_old_url(sender, instance, raw=False, **kwargs):
 def clean_flat_page(sender, instance, raw=False, **kwargs):
     # Flat pages are rendered as HTML; like article bodies they are stored sanitised.
     instance.content = clean_html(instance.content or "")
+
+
+# Images. pre_save is the one place renditions are made: it runs for every save (admin, demo
+# content, importers, the shell, regenerate_renditions), and it runs before the row is written,
+# so an upload is cleaned before it is stored and the rendition bookkeeping is saved in the same
+# write. Files the article stops using are deleted only after the transaction commits, so a
+# rolled-back save never loses the files its old row still points at.
+IMAGE_FIELDS = {"featured_image", "focal_x", "focal_y", "renditions"}
+
+
+@receiver(pre_save, sender=Article)
+def make_image_renditions(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._unused_image_files = []
+    if raw or (update_fields is not None and not IMAGE_FIELDS & set(update_fields)):
+        return
+    try:
+        instance._unused_image_files = images.update_renditions(instance)
+    except images.UnreadableImage as exc:
+        # The article is saved anyway; its page keeps what it had (or the original's address).
+        logger.warning("No renditions made: %s", exc)
+
+
+@receiver(post_save, sender=Article)
+def delete_unused_image_files(sender, instance, raw=False, **kwargs):
+    names = getattr(instance, "_unused_image_files", [])
+    if names:
+        storage = instance.featured_image.storage
+        transaction.on_commit(partial(images.delete_files, storage, names))
+
+
+@receiver(post_delete, sender=Article)
+def delete_image_files(sender, instance, **kwargs):
+    names = images.file_names(instance.renditions)
+    if instance.featured_image:
+        names.add(instance.featured_image.name)
+    if names:
+        storage = instance.featured_image.storage
+        transaction.on_commit(partial(images.delete_files, storage, sorted(names)))
+
+
+@receiver(pre_save, sender=Author)
+def clean_author_photo(sender, instance, raw=False, **kwargs):
+    if not raw:
+        images.clean_upload(instance.photo)

@@ -176,6 +176,16 @@ STORAGES = {
     },
 }
 NEWSROOM_SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
+# Uploads. Images over MAX_UPLOAD_MB are refused with a form error (articles/images.py); give the
+# web server in front a slightly larger body limit (nginx client_max_body_size) so bigger
+# requests never reach Django. Files over 2.5 MB stream to a temporary file, not memory; the
+# non-file part of a request (an article's text) is capped at 2.5 MB, a form has few files.
+NEWSROOM_MAX_UPLOAD_MB = env_int("MAX_UPLOAD_MB", 20)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_PERMISSIONS = 0o644
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 SITE_ID = 1

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from articles.seo import social_image
 from newsroom.cache import invalidate_pages
 
 from .conftest import make_article, make_author, make_section, uploaded_jpeg
@@ -74,15 +75,18 @@ def test_feed_item_categories_are_the_section_then_the_tags(client, full_article
 def test_feed_item_encloses_the_featured_image_with_its_size_and_type(client, full_article):
     entry = fetch(client, reverse("articles:feed")).entries[0]
     [enclosure] = entry.enclosures
-    assert enclosure.href == "http://example.com" + full_article.featured_image.url
+    image = social_image(full_article)  # the 1200x630 rendition made at upload
+    assert image.width == 1200 and image.height == 630
+    assert enclosure.href == "http://example.com" + image.url
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == full_article.featured_image.size
+    assert int(enclosure.length) == image.size() > 0
     [media] = entry.media_content
     assert (media["width"], media["height"]) == ("1200", "630")
 
 
 def test_feed_still_answers_when_an_image_file_has_gone_missing(client, full_article):
-    full_article.featured_image.storage.delete(full_article.featured_image.name)
+    image = social_image(full_article)
+    image.storage.delete(image.name)
     entry = fetch(client, reverse("articles:feed")).entries[0]
     assert entry.enclosures[0].length == "0"
 

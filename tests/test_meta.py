@@ -13,6 +13,7 @@ from PIL import Image
 
 from articles import views
 from articles.models import Article
+from articles.seo import social_image
 from newsroom.views import server_error
 
 from .conftest import make_article, make_author, make_section, uploaded_jpeg
@@ -188,7 +189,7 @@ def test_article_without_a_dek_is_described_by_its_opening(client):
 def test_article_social_card_is_a_large_image_with_its_size(client, article):
     page = head(client, article.get_absolute_url())
     assert page.one("og:type") == "article"
-    assert page.one("og:image") == "http://testserver" + article.featured_image.url
+    assert page.one("og:image") == "http://testserver" + social_image(article).url
     assert (page.one("og:image:width"), page.one("og:image:height")) == ("1200", "630")
     assert page.one("og:image:alt") == "Officials around a table"
     assert page.one("twitter:card") == "summary_large_image"
@@ -304,7 +305,7 @@ def test_article_json_ld_matches_the_article(client, article):
     assert data["@context"] == "https://schema.org"
     assert data["headline"] == article.headline
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
-    assert data["image"] == ["http://testserver" + article.featured_image.url]
+    assert data["image"] == ["http://testserver" + social_image(article).url]
     assert data["datePublished"] == article.publish_at.replace(microsecond=0).isoformat()
     assert data["dateModified"] >= data["datePublished"]
     assert data["author"] == [

@@ -1,0 +1,126 @@
+"""Responsive images in a real browser: phones get small files and nothing jumps as they load."""
+
+import pytest
+
+from .browser import DESKTOP, PHONE, open_page, screenshot
+from .conftest import make_article, make_section, uploaded_jpeg
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+# Adds up layout shifts (what Core Web Vitals calls CLS) from the first paint on.
+COUNT_LAYOUT_SHIFTS = """
+window.layoutShift = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    if (!entry.hadRecentInput) window.layoutShift += entry.value;
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.fixture
+def illustrated_site(live_server):
+    section = make_section(name="World", slug="world")
+    lead = make_article(
+        section=section,
+        headline="Ministers meet in Benghazi",
+        featured_image=uploaded_jpeg("lead.jpg", size=(2000, 1500), color=(30, 60, 110)),
+        image_alt="Ministers around a table",
+        image_caption="Ministers meet",
+    )
+    for n in range(4):
+        make_article(
+            section=section,
+            featured_image=uploaded_jpeg(f"card{n}.jpg", size=(1600, 900), color=(140, 40 * n, 60)),
+            image_alt=f"Picture {n}",
+        )
+    return live_server.url, lead
+
+
+def load(page, url):
+    page.add_init_script(COUNT_LAYOUT_SHIFTS)
+    page.goto(url)
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_load_state("networkidle")
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def shown(page, selector):
+    return page.locator(selector).first.evaluate(
+        "img => ({src: img.currentSrc, width: img.getAttribute('width'),"
+        " height: img.getAttribute('height'), loaded: img.complete && img.naturalWidth > 0})"
+    )
+
+
+def test_phone_gets_small_renditions_and_no_layout_shift(chromium, illustrated_site, page_errors):
+    base, lead = illustrated_site
+    page = open_page(chromium, PHONE, page_errors)
+    for path, selector, crop in [
+        ("/", ".lead__media img", "16x9"),
+        (lead.get_absolute_url(), ".article__figure img", "original"),
+    ]:
+        load(page, base + path)
+        image = shown(page, selector)
+        # 390 CSS px at 1x: the 640 px WebP, not the 2000 px upload.
+        assert image["src"].endswith(f".{crop}-640w.webp"), image["src"]
+        assert image["loaded"] and image["width"] and image["height"]
+        assert page.evaluate("window.layoutShift") < 0.01
+        screenshot(page, f"images-{'home' if path == '/' else 'article'}-phone")
+    page.context.close()
+    assert page_errors == []
+
+
+def test_sharp_phone_screen_gets_the_1280_rendition(chromium, illustrated_site, page_errors):
+    base, lead = illustrated_site
+    context = chromium.new_context(viewport=PHONE, device_scale_factor=3)
+    page = context.new_page()
+    page.goto(base + lead.get_absolute_url())
+    page.wait_for_load_state("networkidle")
+    # 390 CSS px x 3 = 1170 device pixels: the next size up.
+    assert shown(page, ".article__figure img")["src"].endswith(".original-1280w.webp")
+    context.close()
+
+
+def test_desktop_shows_every_image_at_its_slot(chromium, illustrated_site, page_errors):
+    base, lead = illustrated_site
+    page = open_page(chromium, DESKTOP, page_errors)
+    load(page, base + "/")
+    cards = page.locator(".card__media img")
+    assert cards.count() >= 3
+    for index in range(cards.count()):
+        assert cards.nth(index).evaluate("img => img.complete && img.naturalWidth > 0")
+    assert page.evaluate("window.layoutShift") < 0.01
+    # Popular News: each thumbnail sits beside its headline, not above it.
+    thumb = page.locator(".popular__item img").first.bounding_box()
+    headline = page.locator(".popular__item a").first.bounding_box()
+    assert headline["x"] > thumb["x"] + thumb["width"] and headline["y"] < thumb["y"] + 10
+    screenshot(page, "images-home-desktop")
+    load(page, base + lead.get_absolute_url())
+    screenshot(page, "images-article-desktop")
+    page.context.close()
+    assert page_errors == []
+
+
+def test_editor_sets_the_focal_point_by_clicking_the_image(
+    chromium, illustrated_site, page_errors, editor
+):
+    base, lead = illustrated_site
+    page = open_page(chromium, DESKTOP, page_errors)
+    page.goto(f"{base}/admin/login/?next=/admin/articles/article/{lead.pk}/change/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    picture = page.locator("[data-focal-picker] img")
+    box = picture.bounding_box()
+    picture.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.75})
+    assert abs(float(page.input_value("#id_focal_x")) - 0.25) < 0.02
+    assert abs(float(page.input_value("#id_focal_y")) - 0.75) < 0.02
+    assert page.locator(".focal-picker__marker").is_visible()
+    page.click("input[name=_continue]")
+    lead.refresh_from_db()
+    assert abs(lead.focal_x - 0.25) < 0.02 and "16:9" in lead.renditions["crops"]
+    page.context.close()
+    assert page_errors == []

@@ -1,0 +1,628 @@
+"""Featured images: renditions, clean files, safe uploads and the markup that serves them."""
+
+import io
+import posixpath
+import random
+import struct
+import zlib
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from PIL import Image, ImageCms, ImageDraw, features
+
+from articles import demo, images
+from articles.models import Article, Author
+
+from .conftest import make_article, uploaded_jpeg
+from .test_admin import ADD_URL, article_form, change_url
+
+pytestmark = pytest.mark.django_db
+
+GPS_AND_ORIENTATION = 6  # EXIF orientation 6: the camera was turned; display rotated 90° clockwise
+
+
+# Test images -----------------------------------------------------------------------------------
+
+
+def encode(image, fmt, **options):
+    buffer = io.BytesIO()
+    image.save(buffer, fmt, **options)
+    return buffer.getvalue()
+
+
+def upload(name, data, content_type="image/jpeg"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+def camera_jpeg(size=(1200, 800)):
+    """A phone photo: sideways pixels, orientation 6, GPS position, XMP, an ICC profile."""
+    image = Image.new("RGB", size, (40, 90, 160))
+    ImageDraw.Draw(image).rectangle([0, 0, 200, 200], fill=(255, 0, 0))  # top-left as stored
+    exif = Image.Exif()
+    exif[0x0112] = GPS_AND_ORIENTATION
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 36.0)}
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description exif:GPSLatitude="52,31N"/>'
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    data = encode(image, "JPEG", exif=exif, xmp=xmp, icc_profile=icc, comment=b"at home")
+    reopened = Image.open(io.BytesIO(data))
+    assert reopened.getexif().get_ifd(0x8825), "the test photo must carry a GPS position"
+    return data
+
+
+def png_header(width, height):
+    """A tiny PNG that claims huge dimensions: a decompression bomb."""
+
+    def chunk(kind, body):
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+def noise(size, fmt):
+    pixels = random.Random(size[0]).randbytes(size[0] * size[1] * 3)
+    return encode(Image.frombytes("RGB", size, pixels), fmt)
+
+
+def colour(pixel):
+    return "rgb"[max(range(3), key=lambda channel: pixel[channel])]
+
+
+def stored(name):
+    with default_storage.open(name, "rb") as file:
+        data = file.read()
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return data, image
+
+
+def rendition_files(article, crop):
+    return article.renditions["crops"][crop]["files"]
+
+
+def every_file(article):
+    return sorted(images.file_names(article.renditions))
+
+
+def files_for(name):
+    """Every stored file that belongs to the upload called `name` (original and renditions)."""
+    folder, base = posixpath.split(name)
+    stem = posixpath.splitext(base)[0]
+    return [
+        posixpath.join(folder, file)
+        for file in default_storage.listdir(folder)[1]
+        if file.startswith(stem + ".") or file == base
+    ]
+
+
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(html, name):
+    parser = TagCollector()
+    parser.feed(html)
+    return [attrs for tag, attrs in parser.tags if tag == name]
+
+
+# Renditions ------------------------------------------------------------------------------------
+
+
+def test_upload_gets_webp_and_jpeg_renditions_at_every_width_it_covers():
+    article = make_article(featured_image=uploaded_jpeg(size=(2000, 1500)), image_alt="A")
+    wide = rendition_files(article, "16:9")
+    assert [(f["format"], f["width"], f["height"]) for f in wide] == [
+        (fmt, width, width * 9 // 16)
+        for width in (320, 640, 960, 1280, 1920)
+        for fmt in ("webp", "jpeg")
+    ]
+    for item in wide + rendition_files(article, "original"):
+        _, image = stored(item["name"])
+        assert image.format == {"webp": "WEBP", "jpeg": "JPEG"}[item["format"]]
+        assert image.size == (item["width"], item["height"])
+    original = rendition_files(article, "original")
+    assert (original[-1]["width"], original[-1]["height"]) == (1920, 1440)
+
+
+def test_renditions_are_stored_next_to_the_original():
+    article = make_article(featured_image=uploaded_jpeg("beside.jpg"), image_alt="A")
+    folder = posixpath.dirname(article.featured_image.name)
+    assert {posixpath.dirname(name) for name in every_file(article)} == {folder}
+
+
+def test_small_image_is_never_upscaled():
+    article = make_article(featured_image=uploaded_jpeg(size=(700, 500)), image_alt="A")
+    for crop in ("16:9", "original"):
+        assert [f["width"] for f in rendition_files(article, crop)] == [320, 320, 640, 640]
+    assert article.renditions["og"]["width"] == 700
+    assert max(f["width"] for f in rendition_files(article, "original")) <= 700
+
+
+def test_image_narrower_than_every_width_gets_one_size_of_its_own():
+    article = make_article(featured_image=uploaded_jpeg(size=(200, 150)), image_alt="A")
+    sizes = {(f["width"], f["height"]) for f in rendition_files(article, "original")}
+    assert sizes == {(200, 150)}
+
+
+def test_open_graph_rendition_is_a_1200_by_630_jpeg():
+    article = make_article(featured_image=uploaded_jpeg(size=(1300, 700)), image_alt="A")
+    _, image = stored(article.renditions["og"]["name"])
+    assert (image.format, image.size) == ("JPEG", (1200, 630))
+
+
+def test_transparent_png_gets_a_png_fallback_and_keeps_its_transparency():
+    logo = Image.new("RGBA", (800, 450), (0, 0, 0, 0))
+    ImageDraw.Draw(logo).ellipse([100, 50, 700, 400], fill=(200, 30, 30, 255))
+    article = make_article(featured_image=upload("logo.png", encode(logo, "PNG")), image_alt="A")
+    formats = {f["format"] for f in rendition_files(article, "16:9")}
+    assert formats == {"webp", "png"}
+    for item in rendition_files(article, "16:9"):
+        _, image = stored(item["name"])
+        assert image.mode == "RGBA"
+        assert image.getpixel((0, 0))[3] == 0
+
+
+@pytest.mark.parametrize(
+    "fmt", ["JPEG", "PNG", "WEBP", "GIF"] + (["AVIF"] if features.check("avif") else [])
+)
+def test_every_accepted_format_gets_renditions(client, editor, section, fmt):
+    data = encode(Image.new("RGB", (640, 360), (10, 120, 60)), fmt)
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        article_form(section, featured_image=upload(f"pic.{fmt.lower()}", data), image_alt="Pic"),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert [f["width"] for f in rendition_files(article, "16:9")] == [320, 320, 640, 640]
+
+
+def test_animated_gif_is_stored_as_its_first_frame():
+    frames = [Image.new("RGB", (400, 300), colour) for colour in ((255, 0, 0), (0, 0, 255))]
+    data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100)
+    article = make_article(featured_image=upload("anim.gif", data, "image/gif"), image_alt="A")
+    _, original = stored(article.featured_image.name)
+    assert original.format == "PNG"
+    assert original.convert("RGB").getpixel((200, 150)) == (255, 0, 0)
+
+
+def test_cmyk_jpeg_becomes_rgb():
+    data = encode(Image.new("CMYK", (640, 360), (0, 200, 200, 0)), "JPEG")
+    article = make_article(featured_image=upload("print.jpg", data), image_alt="A")
+    for name in every_file(article):
+        assert stored(name)[1].mode == "RGB"
+
+
+def test_focal_point_steers_the_16_9_crop():
+    # 4:3, red band at the top and green at the bottom: a 16:9 crop can keep only one.
+    image = Image.new("RGB", (640, 480), (0, 0, 255))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([0, 0, 640, 100], fill=(255, 0, 0))
+    draw.rectangle([0, 380, 640, 480], fill=(0, 255, 0))
+    data = encode(image, "PNG")
+    top = make_article(featured_image=upload("top.png", data), image_alt="A", focal_y=0.0)
+    bottom = make_article(featured_image=upload("low.png", data), image_alt="A", focal_y=1.0)
+
+    def band_colours(article):
+        _, crop = stored(rendition_files(article, "16:9")[-1]["name"])
+        return colour(crop.getpixel((10, 5))) + colour(crop.getpixel((10, crop.height - 5)))
+
+    assert band_colours(top) == "rb"
+    assert band_colours(bottom) == "bg"
+
+
+def test_focal_point_outside_the_image_is_a_form_error(client, editor, section):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        article_form(section, featured_image=uploaded_jpeg(), image_alt="A", focal_x="1.5"),
+    )
+    assert response.status_code == 200
+    assert "focal_x" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+
+
+def test_demo_content_save_path_gets_renditions():
+    # articles/demo.py stores the file first, then saves the article: the same save path.
+    article = Article(headline="Demo", slug="demo", section=make_article().section, image_alt="A")
+    article.featured_image.save("demo.jpg", demo.make_image(3), save=False)
+    article.save()
+    assert article.renditions["source"] == article.featured_image.name
+    assert all(default_storage.exists(name) for name in every_file(article))
+    assert Article.objects.get(pk=article.pk).renditions == article.renditions
+
+
+# Privacy ---------------------------------------------------------------------------------------
+
+
+def test_camera_photo_is_turned_upright_and_every_stored_file_is_free_of_metadata(
+    client, editor, section
+):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        article_form(
+            section, featured_image=upload("gps-photo.jpg", camera_jpeg()), image_alt="Street"
+        ),
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.image_width, article.image_height) == (800, 1200)
+    _, original = stored(article.featured_image.name)
+    assert original.size == (800, 1200)
+    # The red corner was top-left as stored; turned a quarter clockwise it is top-right.
+    assert original.getpixel((700, 50))[0] > 200 and original.getpixel((50, 50))[0] < 100
+
+    served = files_for(article.featured_image.name)
+    assert sorted(served) == every_file(article)  # the raw upload was never stored
+    for name in served:
+        data, image = stored(name)
+        assert not image.getexif(), name
+        assert not {"exif", "xmp", "icc_profile", "comment"} & set(image.info), name
+        assert b"PhoneMaker" not in data and b"adobe:ns:meta" not in data, name
+
+
+def test_file_stored_before_cleaning_is_replaced_by_a_clean_one(
+    django_capture_on_commit_callbacks,
+):
+    article = make_article()
+    raw = default_storage.save("articles/legacy/old-gps.jpg", ContentFile(camera_jpeg()))
+    Article.objects.filter(pk=article.pk).update(featured_image=raw, image_alt="Old")
+    article.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert article.featured_image.name != raw
+    assert not default_storage.exists(raw)
+    _, image = stored(article.featured_image.name)
+    assert image.size == (800, 1200) and not image.getexif()
+
+
+# Upload validation -----------------------------------------------------------------------------
+
+
+def cut_in_half(data):
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        pytest.param(
+            "notes.jpg",
+            b"Meeting notes, definitely not a picture.\n" * 20,
+            "not an image",
+            id="text-renamed-jpg",
+        ),
+        pytest.param(
+            "cut.jpg",
+            cut_in_half(noise((600, 400), "JPEG")),
+            "damaged or incomplete",
+            id="truncated-jpeg",
+        ),
+        pytest.param(
+            "cut.png",
+            cut_in_half(noise((300, 300), "PNG")),
+            "damaged or incomplete",
+            id="truncated-png",
+        ),
+        pytest.param(
+            "bomb.png", png_header(20000, 20000), "too many pixels", id="decompression-bomb"
+        ),
+        pytest.param(
+            "nearbomb.png",
+            png_header(10000, 10000),
+            "too many pixels",
+            id="over-pillow-limit-warning",
+        ),
+        pytest.param(
+            "scan.bmp",
+            encode(Image.new("RGB", (640, 360)), "BMP"),
+            "BMP images are not accepted",
+            id="unsupported-format",
+        ),
+    ],
+)
+def test_bad_upload_is_refused_with_a_message_through_the_admin(
+    client, editor, section, name, data, message
+):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL, article_form(section, featured_image=upload(name, data), image_alt="Pic")
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["featured_image"]
+    assert message in " ".join(errors)
+    assert message in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_upload_over_the_size_limit_is_refused(client, editor, section, settings):
+    settings.NEWSROOM_MAX_UPLOAD_MB = 1
+    big = noise((700, 700), "PNG")
+    assert len(big) > 1024 * 1024
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL, article_form(section, featured_image=upload("big.png", big), image_alt="Pic")
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["featured_image"])
+    assert "the limit is 1 MB" in errors
+    assert not Article.objects.exists()
+
+
+def test_image_too_small_for_the_lead_saves_with_a_warning(client, editor, section):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL, article_form(section, featured_image=uploaded_jpeg(size=(800, 450)), image_alt="A")
+    )
+    assert response.status_code == 302
+    assert Article.objects.get().image_width == 800
+    warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert any("only 800 px wide" in text for text in warnings)
+
+
+def test_wide_enough_image_saves_without_a_warning(client, editor, section):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        article_form(section, featured_image=uploaded_jpeg(size=(1600, 900)), image_alt="A"),
+    )
+    assert not [m for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+
+
+def test_author_photo_is_validated_through_the_admin(client, editor):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "Rita", "slug": "rita", "bio": "", "photo": upload("rita.jpg", b"not a photo")},
+    )
+    assert response.status_code == 200
+    assert "not an image" in " ".join(response.context["adminform"].form.errors["photo"])
+    assert not Author.objects.exists()
+
+
+def test_author_photo_is_stored_upright_without_metadata(client, editor):
+    client.force_login(editor)
+    client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "Rita", "slug": "rita", "bio": "", "photo": upload("rita.jpg", camera_jpeg())},
+    )
+    data, image = stored(Author.objects.get().photo.name)
+    assert image.size == (800, 1200)
+    assert not image.getexif() and b"PhoneMaker" not in data
+
+
+# Changes and deletion --------------------------------------------------------------------------
+
+
+def test_new_image_gets_new_renditions_and_the_old_files_are_deleted(
+    client, editor, section, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg(), image_alt="A"))
+    article = Article.objects.get()
+    old = every_file(article)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            change_url(article),
+            article_form(
+                section, featured_image=uploaded_jpeg("second.jpg", size=(1600, 900)), image_alt="B"
+            ),
+        )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.renditions["source"] == article.featured_image.name
+    assert "second" in article.featured_image.name
+    assert all(default_storage.exists(name) for name in every_file(article))
+    assert not any(default_storage.exists(name) for name in old)
+
+
+def test_new_focal_point_gives_new_crops_and_removes_the_old_ones(
+    django_capture_on_commit_callbacks,
+):
+    article = make_article(featured_image=uploaded_jpeg(size=(800, 600)), image_alt="A")
+    old_crop = rendition_files(article, "16:9")[0]["name"]
+    with django_capture_on_commit_callbacks(execute=True):
+        article.focal_x, article.focal_y = 0.2, 0.9
+        article.save()
+    assert rendition_files(article, "16:9")[0]["name"] != old_crop
+    assert not default_storage.exists(old_crop)
+    assert default_storage.exists(article.featured_image.name)
+
+
+def test_clearing_the_image_deletes_its_files(
+    client, editor, section, django_capture_on_commit_callbacks
+):
+    article = make_article(
+        section=section,
+        status=Article.Status.DRAFT,
+        featured_image=uploaded_jpeg(),
+        image_alt="A",
+    )
+    old = every_file(article)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            change_url(article),
+            article_form(section, slug=article.slug, **{"featured_image-clear": "on"}),
+        )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert not article.featured_image and article.renditions == {}
+    assert not any(default_storage.exists(name) for name in old)
+
+
+def test_deleting_the_article_deletes_its_image_files(
+    client, editor, section, django_capture_on_commit_callbacks
+):
+    article = make_article(section=section, featured_image=uploaded_jpeg(), image_alt="A")
+    files = every_file(article)
+    assert files and all(default_storage.exists(name) for name in files)
+    client.force_login(editor)
+    delete_url = reverse("admin:articles_article_delete", args=[article.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(delete_url, {"post": "yes"}).status_code == 302
+    assert not any(default_storage.exists(name) for name in files)
+
+
+def test_a_rolled_back_change_keeps_the_files_the_old_row_uses(
+    django_capture_on_commit_callbacks,
+):
+    article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
+    old = every_file(article)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        article.featured_image = uploaded_jpeg("replacement.jpg")
+        article.save()
+        raise RuntimeError("the request failed after saving")
+    assert all(default_storage.exists(name) for name in old)
+
+
+def test_regenerate_command_rebuilds_lost_files_and_shows_progress():
+    first = make_article(featured_image=uploaded_jpeg(), image_alt="A")
+    make_article(featured_image=uploaded_jpeg(), image_alt="B")
+    make_article()  # no image: nothing to do
+    lost = rendition_files(first, "16:9")[0]["name"]
+    default_storage.delete(lost)
+    stdout = io.StringIO()
+    call_command("regenerate_renditions", stdout=stdout)
+    output = stdout.getvalue()
+    assert f"[{'#' * 30}] 2/2" in output
+    assert "Renditions made for 2 of 2 articles." in output
+    first.refresh_from_db()
+    assert all(default_storage.exists(name) for name in every_file(first))
+
+
+def test_regenerate_command_leaves_history_and_updated_time_alone():
+    article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
+    versions, updated = article.history.count(), article.updated_at
+    call_command("regenerate_renditions", stdout=io.StringIO())
+    article.refresh_from_db()
+    assert (article.history.count(), article.updated_at) == (versions, updated)
+
+
+def test_regenerate_command_reports_an_article_whose_original_is_missing():
+    article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
+    default_storage.delete(article.featured_image.name)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command("regenerate_renditions", stdout=stdout, stderr=stderr)
+    assert f"No renditions for article {article.pk}" in stderr.getvalue()
+    assert "Renditions made for 0 of 1 articles." in stdout.getvalue()
+
+
+# Markup ----------------------------------------------------------------------------------------
+
+
+def test_article_page_serves_the_image_through_srcset_with_size_and_alt(client, section):
+    article = make_article(
+        section=section, featured_image=uploaded_jpeg(size=(1000, 750)), image_alt="Ministers"
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = html[html.index('<figure class="article__figure">') :]
+    source, img = tags(figure, "source")[0], tags(figure, "img")[0]
+    assert source["type"] == "image/webp"
+    assert source["srcset"].count("w,") == 2 and "original-960w.webp 960w" in source["srcset"]
+    assert source["sizes"] == img["sizes"] == "(max-width: 1000px) 100vw, 760px"
+    assert ".jpg 320w" in img["srcset"] and ".jpg 960w" in img["srcset"]
+    assert (img["width"], img["height"], img["alt"]) == ("960", "720", "Ministers")
+    assert img["fetchpriority"] == "high" and "loading" not in img
+    assert article.featured_image.url not in figure  # the original is never the page's image
+
+
+def test_cards_use_the_16_9_crop_and_load_lazily(client, section):
+    make_article(section=section, featured_image=uploaded_jpeg(size=(1000, 750)), image_alt="L")
+    make_article(section=section, featured_image=uploaded_jpeg(size=(1000, 750)), image_alt="C")
+    html = client.get("/").content.decode()
+    imgs = [img for img in tags(html, "img") if img.get("alt") in {"L", "C"}]
+    lead, lazy = imgs[0], imgs[1:]
+    assert lead["fetchpriority"] == "high" and (lead["width"], lead["height"]) == ("960", "540")
+    assert lazy and all(img["loading"] == "lazy" and "16x9" in img["srcset"] for img in lazy)
+
+
+def test_article_page_offers_the_open_graph_image(client, section):
+    article = make_article(section=section, featured_image=uploaded_jpeg(), image_alt="Ministers")
+    html = client.get(article.get_absolute_url()).content.decode()
+    meta = {m.get("property"): m.get("content") for m in tags(html, "meta")}
+    assert meta["og:image"].startswith("http://testserver/media/")
+    assert meta["og:image"].endswith(".og.jpg")
+    assert (meta["og:image:width"], meta["og:image:height"]) == ("1200", "630")
+    assert meta["og:image:alt"] == "Ministers"
+
+
+def test_image_markup_needs_no_database_query(django_assert_num_queries):
+    article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
+    article = Article.objects.get(pk=article.pk)
+    with django_assert_num_queries(0):
+        html = render_to_string("includes/picture.html", {"article": article, "sizes": "50vw"})
+    assert "srcset" in html
+
+
+def test_article_without_renditions_still_shows_its_image(section):
+    article = make_article(section=section, featured_image=uploaded_jpeg(), image_alt="Old")
+    Article.objects.filter(pk=article.pk).update(renditions={})
+    article.refresh_from_db()
+    html = render_to_string("includes/picture.html", {"article": article, "loading": "lazy"})
+    img = tags(html, "img")[0]
+    assert (img["src"], img["alt"], img["width"]) == (article.featured_image.url, "Old", "1200")
+
+
+def test_phone_readers_download_a_fraction_of_the_upload():
+    """What the README's Images paragraph measures: a 390 px wide phone at 3x picks 1280w."""
+    photo = demo_photo()
+    article = make_article(featured_image=upload("street.jpg", photo), image_alt="Street")
+    picked = next(
+        f
+        for f in rendition_files(article, "original")
+        if f["format"] == "webp" and f["width"] == 1280
+    )
+    assert default_storage.size(picked["name"]) < len(photo) / 10
+
+
+def demo_photo():
+    """A stand-in for a camera photo: hard-edged shapes on a sky, textured at several scales."""
+    size = (2400, 1600)
+    scene = Image.new("RGB", size, (90, 130, 170))
+    draw = ImageDraw.Draw(scene)
+    for n in range(30):
+        x, y, r = (n * 397) % size[0], 500 + (n * 211) % 1100, 80 + (n * 53) % 400
+        draw.rectangle([x - r, y - r // 2, x + r, y + r // 2], fill=((n * 70) % 230, 90, 140))
+    texture = Image.new("L", size, 128)
+    for scale, weight in [(64, 0.5), (16, 0.35), (4, 0.25), (1, 0.15)]:
+        octave = Image.effect_noise((size[0] // scale, size[1] // scale), 50).resize(size)
+        texture = Image.blend(texture, octave, weight)
+    return encode(Image.blend(scene, Image.merge("RGB", [texture] * 3), 0.35), "JPEG", quality=90)
+
+
+def test_admin_shows_a_rendition_with_the_focal_point_picker(client, editor, section):
+    article = make_article(section=section, featured_image=uploaded_jpeg(), image_alt="A")
+    client.force_login(editor)
+    html = client.get(change_url(article)).content.decode()
+    picker = html[html.index("data-focal-picker") :]
+    img = tags(picker, "img")[0]
+    assert img["src"] == images.picture(article, "original").src
+    assert "admin_focal_point.js" in html
+    assert 'name="focal_x"' in html and 'name="focal_y"' in html
