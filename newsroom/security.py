@@ -3,9 +3,14 @@ Permissions-Policy.
 
 Public pages allow scripts and styles from our own origin only (no inline code, no
 third-party scripts). The admin keeps ``script-src 'self'`` too but allows inline
-*styles*, which Django's admin widgets and the rich-text editor set on elements.
+*styles*, which Django's admin widgets and the rich-text editor set on elements, and the
+rich-text editor's import map: an inline ``<script type="importmap">`` (JSON that maps
+module names to our own static files, never executed) is allowed by its exact hash.
 """
 
+import base64
+import hashlib
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -37,6 +42,17 @@ def build_policy(*, admin):
     return "; ".join(f"{name} {value}".strip() for name, value in directives.items())
 
 
+IMPORT_MAP = re.compile(rb'<script type="importmap"[^>]*>(.*?)</script>', re.DOTALL)
+
+
+def import_map_hashes(content):
+    """CSP source expressions for the import maps in an HTML document."""
+    return [
+        f"'sha256-{base64.b64encode(hashlib.sha256(body).digest()).decode()}'"
+        for body in IMPORT_MAP.findall(content)
+    ]
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,10 +62,16 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        is_admin = request.path.startswith(self.admin_prefix)
-        response.headers.setdefault(
-            "Content-Security-Policy", self.admin_policy if is_admin else self.public_policy
-        )
+        policy = self.public_policy
+        if request.path.startswith(self.admin_prefix):
+            policy = self.admin_policy
+            if not response.streaming and "html" in response.get("Content-Type", ""):
+                hashes = import_map_hashes(response.content)
+                if hashes:
+                    policy = policy.replace(
+                        "script-src 'self'", "script-src 'self' " + " ".join(hashes), 1
+                    )
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         )

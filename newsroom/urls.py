@@ -15,6 +15,8 @@ admin.site.index_title = _("Desk")
 urlpatterns = [
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says (the admin says nothing).
+    path("favicon.ico", views.favicon),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("comments/", include("comments.urls")),
     path("", include("articles.urls")),

@@ -3,9 +3,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponseServerError, JsonResponse
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -70,3 +71,8 @@ def robots_txt(request):
         {"disallow": ROBOTS_DISALLOW, "sitemaps": sitemaps},
         content_type="text/plain; charset=utf-8",
     )
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page says (the admin says nothing)."""
+    return HttpResponsePermanentRedirect(static("img/favicon.png"))
