@@ -43,10 +43,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     list_display = [
         "excerpt_column",
-        "name",
-        "email",
-        "article_column",
         "status_label",
+        "author_column",
+        "article_column",
         "spam_signals",
         "created_at",
     ]
@@ -78,7 +77,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_list_display(self, request):
         if self.has_moderate_permission(request):
-            return [*self.list_display, "moderation_buttons"]
+            # The buttons next to the status, where no moderator has to scroll for them.
+            return [*self.list_display[:2], "moderation_buttons", *self.list_display[2:]]
         return self.list_display
 
     def get_readonly_fields(self, request, obj=None):
@@ -160,6 +160,10 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description=_("comment"))
     def excerpt_column(self, obj):
         return obj.excerpt()
+
+    @admin.display(description=_("name and email"), ordering="name")
+    def author_column(self, obj):
+        return format_html('{}<br><span class="comment-email">{}</span>', obj.name, obj.email)
 
     @admin.display(description=_("article"), ordering="article__headline")
     def article_column(self, obj):

@@ -1,4 +1,7 @@
+from urllib.parse import urlencode
+
 from django.db import models
+from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
@@ -83,6 +86,11 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def reply_url(self):
+        """The reply form on a page of its own: what "Reply" opens without JavaScript."""
+        form = reverse("comments:reply", kwargs={"article_pk": self.article_id})
+        return f"{form}?{urlencode({'parent': self.pk})}"
 
     def website_url(self):
         """The website, only if it is a web address: nothing else becomes a link."""

@@ -4,6 +4,7 @@ A mail server that is down is logged, never shown to the reader as an error.
 """
 
 import logging
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -44,7 +45,8 @@ def notify_moderators(comment, *, request=None):
         return 0
     article = comment.article
     change_url = reverse("admin:comments_comment_change", args=[comment.pk])
-    queue_url = reverse("admin:comments_comment_changelist") + "?status__exact=pending"
+    queue = reverse("admin:comments_comment_changelist")
+    queue_url = f"{queue}?{urlencode({'status__exact': comment.Status.PENDING})}"
     subject = _one_line(
         f"[{settings.NEWSROOM_SITE_NAME}] Comment awaiting moderation: {article.headline}"
     )

@@ -398,10 +398,11 @@ def test_rate_limit_is_counted_per_client(client, article, settings):
 
 def test_rate_limit_window_ends(client, article, settings):
     settings.NEWSROOM_COMMENT_RATE_LIMIT = 1
+    settings.NEWSROOM_COMMENT_RATE_PERIOD = 1
     post(client, article, body="One.")
     assert post(client, article, body="Two.").status_code == 429
-    with time_machine.travel(timezone.now() + timedelta(seconds=601)):
-        assert post(client, article, body="Three.", token=aged_token()).status_code == 303
+    time.sleep(1.1)  # real time: a Redis cache expires keys on its own clock
+    assert post(client, article, body="Three.").status_code == 303
 
 
 def test_filled_honeypot_saves_nothing(client, article):

@@ -411,3 +411,13 @@ def test_purge_keeps_the_comments_themselves(article):
 def test_purge_refuses_a_negative_period():
     with pytest.raises(CommandError):
         call_command("purge_comment_fingerprints", "--days", "-1", stdout=StringIO())
+
+
+def test_moderator_opens_a_comment_with_its_full_text_and_article(client, moderator, article):
+    comment = make_comment(article, body="First line.\nSecond <b>line</b>.", status="pending")
+    client.force_login(moderator)
+    response = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "First line.<br>Second &lt;b&gt;line&lt;/b&gt;." in html
+    assert article.headline in html
