@@ -21,7 +21,12 @@ def moderators():
     """Active users who may moderate comments and have an email address."""
     return (
         get_user_model()
-        .objects.with_perm(MODERATE_PERMISSION, is_active=True)
+        # Rights come from groups and user permissions, which the model backend knows.
+        .objects.with_perm(
+            MODERATE_PERMISSION,
+            is_active=True,
+            backend="django.contrib.auth.backends.ModelBackend",
+        )
         .exclude(email="")
         .order_by("pk")
     )
