@@ -168,7 +168,7 @@ def assess(comment, token_age):
     signals = []
     links = count_links(comment.body)
     if links > settings.NEWSROOM_COMMENT_MAX_LINKS:
-        signals.append(f"{links} links")
+        signals.append(f"{links} link{'s' if links != 1 else ''}")
     if token_age < settings.NEWSROOM_COMMENT_MIN_SECONDS:
         signals.append(f"sent {token_age} s after the form was opened")
     return Comment.Status.PENDING, signals

@@ -472,7 +472,7 @@ def test_links_up_to_the_limit_raise_no_signal(client, article):
 def test_link_limit_is_a_setting(client, article, settings):
     settings.NEWSROOM_COMMENT_MAX_LINKS = 0
     post(client, article, body="Source: https://a.example/1")
-    assert Comment.objects.get().spam_signals == "1 links"
+    assert Comment.objects.get().spam_signals == "1 link"
 
 
 @pytest.mark.parametrize(
