@@ -6,6 +6,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from comments import receipts, threads
+from comments.counts import with_comment_counts
+
 from . import legacy, listings, popularity, search, seo
 from .models import Article, Author, Section
 
@@ -18,7 +21,7 @@ class ArticleListMixin:
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return with_comment_counts(Article.objects.published().for_listing())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(popular=popularity.popular(), **kwargs)
@@ -96,11 +99,18 @@ class ArticleDetailView(DetailView):
         self.object = self.get_object()
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
-        return self.render_to_response(self.get_context_data(object=self.object))
+        response = self.render_to_response(self.get_context_data(object=self.object))
+        if receipts.is_receipt_request(request):  # shows one poster their pending comment
+            response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_context_data(self, **kwargs):
+        receipt = self.request.GET.get(receipts.PARAM, "")
         context = super().get_context_data(
-            **listings.article_page(self.object), popular=popularity.popular(), **kwargs
+            **listings.article_page(self.object),
+            popular=popularity.popular(),
+            comment_area=threads.comment_area(self.object, receipt),
+            **kwargs,
         )
         context["meta"] = seo.article_meta(
             self.request, self.object, authors=context["authors"], tags=context["tags"]

@@ -1,4 +1,8 @@
+from urllib.parse import urlencode
+
 from django.db import models
+from django.urls import reverse
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +13,14 @@ class CommentQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
+
+    def forget_fingerprints(self, before):
+        """Blank the address hash and browser of comments posted before `before`."""
+        return (
+            self.filter(created_at__lt=before)
+            .exclude(ip_hash="", user_agent="")
+            .update(ip_hash="", user_agent="")
+        )
 
 
 class Comment(models.Model):
@@ -53,6 +65,11 @@ class Comment(models.Model):
         help_text=_("A salted hash of the address it came from; the address itself is not kept."),
     )
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    notify_replies = models.BooleanField(
+        _("wants reply emails"),
+        default=False,
+        help_text=_("The commenter asked for an email when a reply is published."),
+    )
     created_at = models.DateTimeField(_("posted"), auto_now_add=True, db_index=True)
 
     objects = CommentQuerySet.as_manager()
@@ -66,3 +83,21 @@ class Comment(models.Model):
 
     def __str__(self):
         return _("%(name)s on %(article)s") % {"name": self.name, "article": self.article_id}
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def reply_url(self):
+        """The reply form on a page of its own: what "Reply" opens without JavaScript."""
+        form = reverse("comments:reply", kwargs={"article_pk": self.article_id})
+        return f"{form}?{urlencode({'parent': self.pk})}"
+
+    def website_url(self):
+        """The website, only if it is a web address: nothing else becomes a link."""
+        return self.website if self.website.lower().startswith(("http://", "https://")) else ""
+
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    def excerpt(self, words=20):
+        return Truncator(self.body).words(words)

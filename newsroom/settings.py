@@ -280,3 +280,19 @@ LOGGING = {
 # "Popular News" counts views over this many days.
 NEWSROOM_POPULAR_DAYS = env_int("POPULAR_DAYS", 7)
 NEWSROOM_ADMIN_PATH = os.environ.get("ADMIN_PATH", "admin/").strip("/") + "/"
+
+# Comments: moderation rules, spam defences and notifications (comments/moderation.py).
+NEWSROOM_COMMENT_MAX_DEPTH = env_int("COMMENT_MAX_DEPTH", 3)
+NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = env_int("COMMENTS_CLOSE_AFTER_DAYS", 0)  # 0: never
+NEWSROOM_COMMENT_MAX_LINKS = env_int("COMMENT_MAX_LINKS", 2)
+NEWSROOM_COMMENT_BLOCKLIST = env_list("COMMENT_BLOCKLIST")
+NEWSROOM_COMMENT_RATE_LIMIT = env_int("COMMENT_RATE_LIMIT", 10)
+NEWSROOM_COMMENT_RATE_PERIOD = env_int("COMMENT_RATE_PERIOD", 600)
+NEWSROOM_COMMENT_MIN_SECONDS = env_int("COMMENT_MIN_SECONDS", 3)
+NEWSROOM_COMMENT_FORM_MAX_AGE = env_int("COMMENT_FORM_MAX_AGE", 86400)
+NEWSROOM_COMMENT_TRUST_RETURNING = env_bool("COMMENT_TRUST_RETURNING")
+NEWSROOM_COMMENT_NOTIFY_MODERATORS = env_bool("COMMENT_NOTIFY_MODERATORS", True)
+NEWSROOM_COMMENT_FINGERPRINT_DAYS = env_int("COMMENT_FINGERPRINT_DAYS", 30)
+# The request header a trusted reverse proxy puts the client address in (e.g. X-Real-IP);
+# empty means REMOTE_ADDR. Never set it when clients can reach the app directly.
+NEWSROOM_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")

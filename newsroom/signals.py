@@ -30,8 +30,11 @@ def relations_changed(sender, action, **kwargs):
 
 @receiver(post_save, sender=Comment)
 @receiver(post_delete, sender=Comment)
-def comment_changed(sender, instance, raw=False, **kwargs):
-    # A new comment waiting for moderation changes nothing public: a spam flood must not
-    # empty the cache. Approving, rejecting or deleting one does.
-    if not raw and instance.status != Comment.Status.PENDING:
+def comment_changed(sender, instance, raw=False, created=False, **kwargs):
+    # A new comment changes nothing public unless it arrives approved: a spam flood (held,
+    # or binned by the blocklist) must not empty the cache. Approving, rejecting or
+    # deleting one does; comments.moderation also sends public_comments_changed for those.
+    if raw or (created and instance.status != Comment.Status.APPROVED):
+        return
+    if instance.status != Comment.Status.PENDING:
         invalidate_pages()

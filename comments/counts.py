@@ -1,0 +1,21 @@
+"""Approved-comment counts for lists of articles, in the list's own query."""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+
+from .models import Comment
+
+
+def with_comment_counts(articles):
+    """Annotate `comment_count` (approved comments only) with a subquery: no join, no GROUP BY."""
+    counts = (
+        Comment.objects.approved()
+        .filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(total=Count("pk"))
+        .values("total")
+    )
+    return articles.annotate(
+        comment_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+    )
