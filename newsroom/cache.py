@@ -141,7 +141,7 @@ class PageCacheMiddleware:
     def _make_public(response, lifetime):
         max_age = min(settings.NEWSROOM_HTTP_MAX_AGE, lifetime)
         patch_cache_control(
-            response, public=True, max_age=max_age, stale_while_revalidate=max_age * 5
+            response, public=True, max_age=max_age, stale_while_revalidate=max_age
         )
         patch_vary_headers(response, ["Cookie"])
 

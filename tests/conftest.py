@@ -5,13 +5,14 @@ import itertools
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Section
+from newsroom.roles import sync_roles
 
 from .browser import chromium, page_errors  # noqa: F401  (browser fixtures, shared)
 
@@ -73,6 +74,9 @@ def section(db):
 
 
 def _staff(django_user_model, username, group):
+    # A transactional test's flush empties the groups the data migration made (permissions
+    # come back by themselves, through post_migrate); make sure they exist.
+    sync_roles(Group, Permission)
     user = django_user_model.objects.create_user(
         username=username, password="a-long-test-password", is_staff=True
     )

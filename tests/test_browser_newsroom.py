@@ -1,0 +1,143 @@
+"""The newsroom in a real browser: a reporter writes and submits, an editor previews and
+publishes, and an anonymous reader finds the story everywhere, through the page cache."""
+
+import feedparser
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from articles.models import Article
+from newsroom.roles import sync_roles
+
+from .browser import DESKTOP, open_page, screenshot
+from .conftest import jpeg_bytes, make_article, make_section, uploaded_jpeg
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "a-long-browser-test-password"
+
+
+def staff(django_user_model, username, group):
+    sync_roles(Group, Permission)
+    user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def log_in(page, server, username):
+    page.goto(server.url + "/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(server.url + "/admin/")
+
+
+def test_reporter_writes_illustrates_tags_and_submits_but_cannot_publish(
+    chromium, live_server, django_user_model, page_errors, tmp_path
+):
+    make_section(name="Middle East", slug="middle-east")
+    staff(django_user_model, "rita", "Reporter")
+    photo = tmp_path / "benghazi.jpg"
+    photo.write_bytes(jpeg_bytes(size=(1600, 900)))
+    page = open_page(chromium, DESKTOP, page_errors)
+    log_in(page, live_server, "rita")
+    page.goto(live_server.url + "/admin/articles/article/add/")
+
+    page.locator("#id_headline").press_sequentially("Benghazi talks resume")
+    assert page.input_value("#id_slug") == "benghazi-talks-resume"
+    page.fill("#id_dek", "Envoys return to the table.")
+    editor = page.locator("[contenteditable=true]").first
+    editor.click()
+    page.keyboard.type("Officials met ")
+    page.keyboard.press("Control+b")
+    page.keyboard.type("today")
+    page.keyboard.press("Control+b")
+    page.keyboard.type(". Read the report")
+    for _ in range(6):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.locator("[title='insert link']").first.click()
+    page.fill("dialog.prose-editor-dialog input[name=href]", "https://example.com/report")
+    page.click("dialog.prose-editor-dialog button[type=submit]")
+    page.keyboard.press("End")
+    page.keyboard.press("Enter")
+    page.locator("[title='unordered list']").first.click()
+    page.keyboard.type("first point")
+    page.keyboard.press("Enter")
+    page.keyboard.type("second point")
+
+    page.select_option("#id_section", label="Middle East")
+    page.fill("#id_tags", "Libya, Benghazi")
+    page.set_input_files("#id_featured_image", str(photo))
+    page.fill("#id_image_alt", "Envoys around a table in Benghazi")
+    page.fill("#id_image_caption", "Envoys in Benghazi")
+    statuses = page.eval_on_selector_all("#id_status option", "os => os.map(o => o.value)")
+    assert "published" not in statuses
+    page.select_option("#id_status", "review")
+    screenshot(page, "newsroom-1-reporter-form")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    assert "was added successfully" in page.content()
+
+    article = Article.objects.get(slug="benghazi-talks-resume")
+    assert article.status == Article.Status.REVIEW
+    assert "<strong>today</strong>" in article.body
+    assert 'href="https://example.com/report"' in article.body and ">report</a>" in article.body
+    assert "<ul><li><p>first point</p></li><li><p>second point</p></li></ul>" in article.body
+    assert set(article.tags.names()) == {"Libya", "Benghazi"}
+    assert article.featured_image and article.renditions
+    page.context.close()
+    assert page_errors == []
+
+
+def test_editor_previews_publishes_and_readers_see_it_everywhere(
+    chromium, live_server, django_user_model, page_errors
+):
+    section = make_section(name="Middle East", slug="middle-east")
+    make_article(section=section, headline="An older story", tags=["Libya"])
+    article = make_article(
+        section=section,
+        headline="Benghazi talks resume",
+        slug="benghazi-talks-resume",
+        status=Article.Status.REVIEW,
+        tags=["Libya"],
+        featured_image=uploaded_jpeg(size=(1600, 900)),
+        image_alt="Envoys",
+    )
+    staff(django_user_model, "erin", "Editor")
+    reader = open_page(chromium, DESKTOP, page_errors)
+    reader.goto(live_server.url + "/")  # warm the page cache without the story
+    assert "Benghazi talks resume" not in reader.content()
+
+    page = open_page(chromium, DESKTOP, page_errors)
+    log_in(page, live_server, "erin")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    with page.expect_popup() as popup:
+        page.click("text=Preview as readers will see it")
+    preview = popup.value
+    preview.wait_for_load_state()
+    assert "Benghazi talks resume" in preview.locator("h1").inner_text()
+    assert "Readers cannot see this page yet" in preview.content()
+    screenshot(preview, "newsroom-2-editor-preview")
+    preview.close()
+    page.select_option("#id_status", "published")
+    page.click("input[name=_save]")
+    page.wait_for_url("**/admin/articles/article/")
+    article.refresh_from_db()
+    assert article.is_published()
+
+    # A new visitor: the server's page cache was warmed before publishing (the first reader's
+    # own browser may keep its copy for max-age seconds, as HTTP allows).
+    reader.context.close()
+    reader = open_page(chromium, DESKTOP, page_errors)
+    for path in ["/", "/section/middle-east/", "/tag/libya/", "/search/?q=Benghazi"]:
+        response = reader.goto(live_server.url + path)
+        assert response.status == 200
+        assert "Benghazi talks resume" in reader.content(), path
+    screenshot(reader, "newsroom-3-reader-search")
+    feed = feedparser.parse(reader.goto(live_server.url + "/feed/").body())
+    assert "Benghazi talks resume" in [entry.title for entry in feed.entries]
+    page.context.close()
+    reader.context.close()
+    assert page_errors == []
