@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -170,8 +171,12 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Written by articles.search.reindex(); used on PostgreSQL (SQLite has an FTS5 table).
+    search_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[authors])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_vector"], m2m_fields=[authors]
+    )
 
     objects = ArticleQuerySet.as_manager()
 

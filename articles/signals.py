@@ -1,11 +1,13 @@
-"""Side effects of saving articles, in one place: old addresses keep working."""
+"""Side effects of saving articles, in one place: old addresses keep working, search stays current."""
 
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
-from .models import Article
+from . import search
+from .models import Article, Section
 
 
 @receiver(pre_save, sender=Article)
@@ -32,3 +34,45 @@ def redirect_old_url(sender, instance, raw=False, **kwargs):
     Redirect.objects.filter(site=site, new_path=old_url).update(new_path=new_url)
     Redirect.objects.filter(site=site, old_path=new_url).delete()
     Redirect.objects.update_or_create(site=site, old_path=old_url, defaults={"new_path": new_url})
+
+
+# Search: an article's words are its headline, summary, body, tags and section name.
+# Fixtures loaded raw are indexed afterwards with `manage.py rebuild_search_index`.
+
+
+@receiver(post_save, sender=Article)
+def index_article(sender, instance, raw=False, using="default", **kwargs):
+    if not raw:
+        search.reindex(Article.objects.using(using).filter(pk=instance.pk))
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def index_article_tags(sender, instance, action, using="default", **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Article):
+        search.reindex(Article.objects.using(using).filter(pk=instance.pk))
+
+
+@receiver(post_delete, sender=Article)
+def unindex_article(sender, instance, using="default", **kwargs):
+    search.forget(instance.pk, using=using)
+
+
+@receiver(pre_save, sender=Section)
+@receiver(pre_save, sender=Tag)
+def remember_name(sender, instance, raw=False, **kwargs):
+    instance._old_name = None
+    if not raw and instance.pk:
+        old = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        instance._old_name = old
+
+
+@receiver(post_save, sender=Section)
+def index_renamed_section(sender, instance, raw=False, using="default", **kwargs):
+    if not raw and getattr(instance, "_old_name", None) not in (None, instance.name):
+        search.reindex(Article.objects.using(using).filter(section=instance))
+
+
+@receiver(post_save, sender=Tag)
+def index_renamed_tag(sender, instance, raw=False, using="default", **kwargs):
+    if not raw and getattr(instance, "_old_name", None) not in (None, instance.name):
+        search.reindex(Article.objects.using(using).filter(tags=instance))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/live/", views.search_live, name="search_live"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("views/<int:pk>/", views.count_view, name="count_view"),
     re_path(
