@@ -36,7 +36,9 @@ class SearchForm(forms.Form):
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 error_messages={"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2024-05-31.")},
             )
-        self.fields["q"].widget.attrs.update({"type": "search", "maxlength": search.MAX_QUERY_LENGTH})
+        self.fields["q"].widget.attrs.update(
+            {"type": "search", "maxlength": search.MAX_QUERY_LENGTH}
+        )
 
     @property
     def query(self):

@@ -256,7 +256,7 @@ class PostgresSearch:
             output_field=TextField(),
         )
         for entity, character in [*TEXT_ENTITIES, (MATCH_START, ""), (MATCH_STOP, "")]:
-            text = Replace(text, Value(entity), Value(character))
+            text = Replace(text, Value(entity), Value(character), output_field=TextField())
         return text
 
     def reindex(self, articles):

@@ -1,4 +1,5 @@
-"""Side effects of saving articles, in one place: old addresses keep working, search stays current."""
+"""Side effects of saving articles, in one place: old addresses keep working and search
+stays current."""
 
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site

@@ -1,10 +1,10 @@
-from django.conf import settings
 import re
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from django.utils.translation import gettext_lazy as _
+from django.views.static import serve
 
 from . import views
 
@@ -24,7 +24,7 @@ if settings.NEWSROOM_SERVE_MEDIA:
     # them behind nginx or on S3-compatible storage instead.
     urlpatterns.append(
         re_path(
-            r"^%s(?P<path>.*)$" % re.escape(settings.MEDIA_URL.lstrip("/")),
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

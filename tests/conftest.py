@@ -13,6 +13,8 @@ from PIL import Image
 
 from articles.models import Article, Author, Section
 
+from .browser import chromium, page_errors  # noqa: F401  (browser fixtures, shared)
+
 _counter = itertools.count(1)
 
 

@@ -5,9 +5,12 @@ import pytest
 from articles import demo
 from articles.models import Article
 
-from .browser import DESKTOP, PHONE, chromium, open_page, page_errors, screenshot  # noqa: F401
+from .browser import DESKTOP, PHONE, open_page, screenshot
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 @pytest.fixture
