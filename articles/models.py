@@ -171,11 +171,14 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Written by articles.search.reindex(); used on PostgreSQL (SQLite has an FTS5 table).
+    # Written by articles.search.reindex(); used on PostgreSQL (SQLite has an FTS5 table):
+    # every word, for matching, and the headline, summary, tags and section, for ranking.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_rank_vector = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_vector"], m2m_fields=[authors]
+        excluded_fields=["updated_at", "search_vector", "search_rank_vector"],
+        m2m_fields=[authors],
     )
 
     objects = ArticleQuerySet.as_manager()
@@ -185,7 +188,12 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
-        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish")]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish"),
+            # Lets SQLite check the publishing rule for each full-text match from the index,
+            # without reading the row (and its long body).
+            models.Index(fields=["id", "status", "publish_at"], name="article_id_published"),
+        ]
 
     def __str__(self):
         return self.headline

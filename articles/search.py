@@ -19,7 +19,17 @@ from dataclasses import dataclass
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
-from django.db.models import F, Func, OuterRef, Subquery, TextField, Value
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
 from django.db.models.functions import Left, Replace
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -43,6 +53,7 @@ FIELDS = {
 PG_CONFIG = "english"
 PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
 FTS_TABLE = "articles_search"
+LARGE_FIELDS = ["body", "search_vector", "search_rank_vector"]
 
 # Private-use characters mark the matches inside snippets; the text is HTML-escaped first and
 # the markers then become <mark> tags, so nothing from an article reaches the page unescaped.
@@ -221,7 +232,8 @@ class PostgresSearch:
     def __init__(self, connection):
         self.connection = connection
 
-    def document(self):
+    def documents(self):
+        """The full vector (every word, for matching) and the small one (for ranking)."""
         tags = Subquery(
             TaggedArticle.objects.filter(content_object=OuterRef("pk"))
             .values("content_object")
@@ -229,21 +241,16 @@ class PostgresSearch:
             .values("names")
         )
         section = Subquery(Section.objects.filter(pk=OuterRef("section_id")).values("name"))
-        sources = {
-            "headline": F("headline"),
-            "dek": F("dek"),
-            "tags": tags,
-            "section": section,
-            "body": self.plain_text("body"),
-        }
-        vectors = [
+        sources = {"headline": F("headline"), "dek": F("dek"), "tags": tags, "section": section}
+        ranked = [
             SearchVector(source, weight=FIELDS[name][0], config=PG_CONFIG)
             for name, source in sources.items()
         ]
-        document = vectors[0]
-        for vector in vectors[1:]:
-            document = document + vector
-        return document
+        rank_vector = ranked[0]
+        for vector in ranked[1:]:
+            rank_vector = rank_vector + vector
+        body = SearchVector(self.plain_text("body"), weight=FIELDS["body"][0], config=PG_CONFIG)
+        return rank_vector + body, rank_vector
 
     @staticmethod
     def plain_text(field):
@@ -260,7 +267,10 @@ class PostgresSearch:
         return text
 
     def reindex(self, articles):
-        Article.objects.filter(pk__in=articles.values("pk")).update(search_vector=self.document())
+        full, rank = self.documents()
+        Article.objects.filter(pk__in=articles.values("pk")).update(
+            search_vector=full, search_rank_vector=rank
+        )
 
     def forget(self, article_id):
         pass
@@ -274,11 +284,21 @@ class PostgresSearch:
 
     def hits(self, query, articles, start, stop, *, snippets):
         tsquery = self.tsquery(query)
+        # Ranking reads only the small vector kept in the row: where the words appear in the
+        # headline, summary, tags and section. Matches in the body alone come next, newest first.
+        rank = Case(
+            When(
+                search_rank_vector=tsquery,
+                then=SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
         ranked = (
             articles.filter(search_vector=tsquery)
-            .annotate(rank=SearchRank(F("search_vector"), tsquery, weights=PG_WEIGHTS))
+            .annotate(rank=rank)
             .select_related("section")
-            .defer("body", "search_vector")
+            .defer(*LARGE_FIELDS)
             .order_by("-rank", "-publish_at", "-pk")
         )
         if snippets:
@@ -367,7 +387,8 @@ class SQLiteSearch:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, match, stop - start, start])
             ids = [row[0] for row in cursor.fetchall()]
-        found = articles.select_related("section").defer("body", "search_vector").in_bulk(ids)
+        # The ids passed the publishing rule in the query above; fetch them by key.
+        found = Article.objects.select_related("section").defer(*LARGE_FIELDS).in_bulk(ids)
         texts = self.snippets(match, ids) if snippets else {}
         return [Hit(found[pk], highlighted(texts.get(pk))) for pk in ids if pk in found]
 
