@@ -110,11 +110,12 @@ class Writer:
 
 
 def fill(count, stdout):
-    """Grow the generated articles to ``count``, indexed, showing a progress bar."""
+    """Grow the generated articles to ``count``, indexed, showing a progress bar; returns
+    how many there are (more than ``count`` when an earlier run made more)."""
     existing = Article.objects.filter(slug__startswith=SLUG_PREFIX).count()
     if existing >= count:
         stdout.write(f"{existing:,} generated articles already there.")
-        return
+        return existing
     writer = Writer()
     sections = [
         Section.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
@@ -150,6 +151,7 @@ def fill(count, stdout):
     stdout.write("")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    return count
 
 
 def progress(stdout, done, total, started, width=30):

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if not counts or counts[0] < 1 or queries < 1:
             raise CommandError("Sizes and the number of queries must be positive.")
         for count in counts:
-            benchmark.fill(count, stdout=self.stdout)
+            count = benchmark.fill(count, stdout=self.stdout)
             report = benchmark.time_queries(benchmark.queries(queries))
             self.stdout.write(
                 f"{count:,} articles ({benchmark.vendor()}): median {report.median:.1f} ms, "
