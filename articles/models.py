@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -191,8 +192,15 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Written by articles.search.reindex(); used on PostgreSQL (SQLite has an FTS5 table):
+    # every word, for matching, and the headline, summary, tags and section, for ranking.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_rank_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "renditions"], m2m_fields=[authors])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "renditions", "search_vector", "search_rank_vector"],
+        m2m_fields=[authors],
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -201,7 +209,12 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         permissions = [("publish_article", _("Can publish, schedule and unpublish articles"))]
-        indexes = [models.Index(fields=["status", "publish_at"], name="article_status_publish")]
+        indexes = [
+            models.Index(fields=["status", "publish_at"], name="article_status_publish"),
+            # Lets SQLite check the publishing rule for each full-text match from the index,
+            # without reading the row (and its long body).
+            models.Index(fields=["id", "status", "publish_at"], name="article_id_published"),
+        ]
 
     def __str__(self):
         return self.headline

@@ -1,8 +1,70 @@
-"""Article search behind one function; the views do not know which database answers."""
+"""Article search: one function in front of two engines.
 
-from .models import Article
+PostgreSQL answers from a weighted ``tsvector`` column with a GIN index (``ts_rank``
+ordering, ``ts_headline`` snippets); SQLite from an FTS5 table with porter stemming
+(``bm25`` ordering, ``snippet()``). Both understand the same small query language,
+parsed here once: words, "quoted phrases", -exclusions and OR. Results always come from
+``Article.objects.published()``.
+
+The index is brought up to date by ``reindex()``, which ``articles.signals`` calls when an
+article, its tags, a section's name or a tag's name change. Code that writes article text
+with ``bulk_create()`` or ``QuerySet.update()`` calls ``reindex()`` itself (or runs
+``manage.py rebuild_search_index``).
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connections
+from django.db.models import (
+    Case,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Left, Replace
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import Article, Section, TaggedArticle
 
 MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+# Enough for any real article; keeps a pasted novel from overflowing PostgreSQL's tsvector.
+MAX_INDEXED_BODY = 100_000
+
+# Where a word appears decides how much it counts: PostgreSQL weight class, SQLite bm25 weight.
+# The SQLite FTS5 table has these columns in this order (see migration 0003_search_index).
+FIELDS = {
+    "headline": ("A", 10.0),
+    "dek": ("B", 4.0),
+    "tags": ("B", 4.0),
+    "section": ("D", 0.5),
+    "body": ("C", 1.0),
+}
+PG_CONFIG = "english"
+PG_WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D, C, B, A
+FTS_TABLE = "articles_search"
+LARGE_FIELDS = ["body", "search_vector", "search_rank_vector"]
+
+# Private-use characters mark the matches inside snippets; the text is HTML-escaped first and
+# the markers then become <mark> tags, so nothing from an article reaches the page unescaped.
+MATCH_START, MATCH_STOP = "\ue000", "\ue001"
+SNIPPET_WORDS = 30
+
+TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
+# The only entities the sanitiser writes in text (html5ever's serialiser).
+TEXT_ENTITIES = [("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", " "), ("&amp;", "&")]
+WORD_CHARACTER = re.compile(r"[^\W_]")
+TOKEN = re.compile(r'(-*)"([^"]*)"?|([^\s"]+)')
 
 
 def clean_query(raw):
@@ -11,9 +73,342 @@ def clean_query(raw):
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
-def search(query):
-    """Published articles matching the query, best first."""
-    query = clean_query(query)
-    if not query:
-        return Article.objects.none()
-    return Article.objects.published().for_listing().filter(headline__icontains=query)
+def plain_text(markup):
+    """The readable text of stored (sanitised) article HTML, for indexing and snippets."""
+    text = re.sub(TAG_PATTERN, " ", (markup or "")[:MAX_INDEXED_BODY])
+    text = html.unescape(text).replace(MATCH_START, "").replace(MATCH_STOP, "")
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    phrase: bool = False
+
+
+@dataclass(frozen=True)
+class Query:
+    """All of ``groups`` (each one any of its terms) and none of ``excluded``."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+
+    def __bool__(self):
+        return bool(self.groups)
+
+
+def parse(text):
+    """Read a web-search-style query into terms; syntax we don't know is read as words.
+
+    Nothing of the user's text reaches a database as query syntax: every term is later
+    quoted as a word or phrase. Terms without a letter or digit (``*``, ``^``, emoji) are
+    dropped, and a query with nothing left to look for finds nothing.
+    """
+    groups, excluded = [], []
+    join_next = False
+    for dashes, quoted, bare in TOKEN.findall(clean_query(text)):
+        if len(groups) + len(excluded) >= MAX_TERMS:
+            break
+        if bare.lower() == "or":
+            join_next = bool(groups)
+            continue
+        negated = bool(dashes) or bare.startswith("-")
+        words = (quoted if quoted or dashes else bare.lstrip("-")).split()
+        if not any(WORD_CHARACTER.search(word) for word in words):
+            join_next = False
+            continue
+        term = Term(" ".join(words), phrase=len(words) > 1 or bool(quoted))
+        if negated:
+            excluded.append(term)
+        elif join_next:
+            groups[-1].append(term)
+        else:
+            groups.append([term])
+        join_next = False
+    return Query(tuple(tuple(group) for group in groups), tuple(excluded))
+
+
+def to_fts5(query):
+    """An FTS5 MATCH expression in which every term is a quoted string, never syntax."""
+
+    def quoted(term):
+        return '"' + term.text.replace('"', '""') + '"'
+
+    def either(terms):
+        inner = " OR ".join(quoted(term) for term in terms)
+        return f"({inner})" if len(terms) > 1 else inner
+
+    expression = " AND ".join(either(group) for group in query.groups)
+    if query.excluded:
+        expression = f"({expression}) NOT {either(query.excluded)}"
+    return expression
+
+
+def to_websearch(query):
+    """The same query in the syntax of PostgreSQL's ``websearch_to_tsquery``."""
+
+    def written(term):
+        return f'"{term.text}"' if term.phrase else term.text
+
+    parts = [" or ".join(written(term) for term in group) for group in query.groups]
+    parts += [f"-{written(term)}" for term in query.excluded]
+    return " ".join(parts)
+
+
+def highlighted(snippet):
+    """Escape the snippet's text, then turn the match markers into <mark> tags."""
+    text = escape(snippet or "")
+    return mark_safe(text.replace(MATCH_START, "<mark>").replace(MATCH_STOP, "</mark>"))
+
+
+@dataclass(frozen=True)
+class Hit:
+    article: Article
+    snippet: str = ""  # safe HTML: escaped text, matches in <mark>
+
+
+class Results:
+    """Ranked hits for one search, sliceable and countable the way Django's paginator wants."""
+
+    def __init__(self, query, articles, *, snippets=True):
+        self.query = query
+        self.articles = articles
+        self.snippets = snippets
+        self._count = None
+
+    @classmethod
+    def none(cls):
+        return cls(Query(), Article.objects.none())
+
+    def count(self):
+        if self._count is None:
+            self._count = (
+                engine(self.articles.db).count(self.query, self.articles) if self.query else 0
+            )
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self[key : key + 1][0]
+        if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
+            raise ValueError("Search results take a plain slice.")
+        start = key.start or 0
+        stop = self.count() if key.stop is None else key.stop
+        if not self.query or stop <= start:
+            return []
+        return engine(self.articles.db).hits(
+            self.query, self.articles, start, stop, snippets=self.snippets
+        )
+
+
+def search(query, *, section=None, published_from=None, published_to=None, snippets=True):
+    """Published articles matching ``query``, best first, as ``Results`` of ``Hit``."""
+    articles = Article.objects.published()
+    if section is not None:
+        articles = articles.filter(section=section)
+    if published_from is not None:
+        articles = articles.filter(publish_at__date__gte=published_from)
+    if published_to is not None:
+        articles = articles.filter(publish_at__date__lte=published_to)
+    return Results(parse(query), articles, snippets=snippets)
+
+
+def reindex(articles):
+    """Bring the search index up to date for a queryset of articles."""
+    engine(articles.db).reindex(articles)
+
+
+def forget(article_id, using="default"):
+    """Remove a deleted article from the index (PostgreSQL's index goes with the row)."""
+    engine(using).forget(article_id)
+
+
+class PostgresSearch:
+    """A weighted tsvector column with a GIN index (migration 0003_search_index)."""
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def documents(self):
+        """The full vector (every word, for matching) and the small one (for ranking)."""
+        tags = Subquery(
+            TaggedArticle.objects.filter(content_object=OuterRef("pk"))
+            .values("content_object")
+            .annotate(names=StringAgg("tag__name", " "))
+            .values("names")
+        )
+        section = Subquery(Section.objects.filter(pk=OuterRef("section_id")).values("name"))
+        sources = {"headline": F("headline"), "dek": F("dek"), "tags": tags, "section": section}
+        ranked = [
+            SearchVector(source, weight=FIELDS[name][0], config=PG_CONFIG)
+            for name, source in sources.items()
+        ]
+        rank_vector = ranked[0]
+        for vector in ranked[1:]:
+            rank_vector = rank_vector + vector
+        body = SearchVector(self.plain_text("body"), weight=FIELDS["body"][0], config=PG_CONFIG)
+        return rank_vector + body, rank_vector
+
+    @staticmethod
+    def plain_text(field):
+        text = Func(
+            Left(field, MAX_INDEXED_BODY),
+            Value(TAG_PATTERN),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        )
+        for entity, character in [*TEXT_ENTITIES, (MATCH_START, ""), (MATCH_STOP, "")]:
+            text = Replace(text, Value(entity), Value(character), output_field=TextField())
+        return text
+
+    def reindex(self, articles):
+        full, rank = self.documents()
+        Article.objects.filter(pk__in=articles.values("pk")).update(
+            search_vector=full, search_rank_vector=rank
+        )
+
+    def forget(self, article_id):
+        pass
+
+    @staticmethod
+    def tsquery(query):
+        return SearchQuery(to_websearch(query), search_type="websearch", config=PG_CONFIG)
+
+    def count(self, query, articles):
+        return articles.filter(search_vector=self.tsquery(query)).count()
+
+    def hits(self, query, articles, start, stop, *, snippets):
+        tsquery = self.tsquery(query)
+        # Ranking reads only the small vector kept in the row: where the words appear in the
+        # headline, summary, tags and section. Matches in the body alone come next, newest first.
+        rank = Case(
+            When(
+                search_rank_vector=tsquery,
+                then=SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS),
+            ),
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+        ranked = (
+            articles.filter(search_vector=tsquery)
+            .annotate(rank=rank)
+            .select_related("section")
+            .defer(*LARGE_FIELDS)
+            .order_by("-rank", "-publish_at", "-pk")
+        )
+        if snippets:
+            # ts_headline is costly, so PostgreSQL runs it after the sort, on this page only.
+            ranked = ranked.annotate(
+                snippet=SearchHeadline(
+                    self.plain_text("body"),
+                    tsquery,
+                    config=PG_CONFIG,
+                    start_sel=MATCH_START,
+                    stop_sel=MATCH_STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=SNIPPET_WORDS // 2,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+        return [
+            Hit(article, highlighted(article.snippet) if snippets else "")
+            for article in ranked[start:stop]
+        ]
+
+
+class SQLiteSearch:
+    """An FTS5 table (migration 0003_search_index) whose rowid is the article's id."""
+
+    COLUMNS = ", ".join(FIELDS)
+    BM25 = f"bm25({FTS_TABLE}, {', '.join(str(weight) for _, weight in FIELDS.values())})"
+    BODY_COLUMN = list(FIELDS).index("body")
+    BATCH = 500
+
+    def __init__(self, connection):
+        self.connection = connection
+
+    def reindex(self, articles):
+        rows = articles.order_by("pk").values_list("pk", "headline", "dek", "section__name", "body")
+        batch = []
+        for row in rows.iterator(chunk_size=self.BATCH):
+            batch.append(row)
+            if len(batch) == self.BATCH:
+                self.write(batch)
+                batch = []
+        if batch:
+            self.write(batch)
+
+    def write(self, rows):
+        tags = {}
+        names = TaggedArticle.objects.filter(content_object__in=[row[0] for row in rows])
+        for article_id, name in names.values_list("content_object", "tag__name"):
+            tags.setdefault(article_id, []).append(name)
+        values = [
+            (pk, headline, dek, " ".join(tags.get(pk, [])), section or "", plain_text(body))
+            for pk, headline, dek, section, body in rows
+        ]
+        with self.connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, {self.COLUMNS}) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                values,
+            )
+
+    def forget(self, article_id):
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid = %s", [article_id])
+
+    def matching(self, articles, select):
+        """SQL joining the FTS matches to the published articles (the ORM writes that part)."""
+        published = articles.order_by().values("id", "publish_at")
+        sql, params = published.query.get_compiler(connection=self.connection).as_sql()
+        return (
+            f"SELECT {select} FROM {FTS_TABLE} JOIN ({sql}) AS article "
+            f"ON article.id = {FTS_TABLE}.rowid WHERE {FTS_TABLE} MATCH %s",
+            list(params),
+        )
+
+    def count(self, query, articles):
+        sql, params = self.matching(articles, "count(*)")
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, to_fts5(query)])
+            return cursor.fetchone()[0]
+
+    def hits(self, query, articles, start, stop, *, snippets):
+        match = to_fts5(query)
+        sql, params = self.matching(articles, "article.id")
+        sql += f" ORDER BY {self.BM25}, article.publish_at DESC, article.id DESC LIMIT %s OFFSET %s"
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, match, stop - start, start])
+            ids = [row[0] for row in cursor.fetchall()]
+        # The ids passed the publishing rule in the query above; fetch them by key.
+        found = Article.objects.select_related("section").defer(*LARGE_FIELDS).in_bulk(ids)
+        texts = self.snippets(match, ids) if snippets else {}
+        return [Hit(found[pk], highlighted(texts.get(pk))) for pk in ids if pk in found]
+
+    def snippets(self, match, ids):
+        if not ids:
+            return {}
+        placeholders = ", ".join(["%s"] * len(ids))
+        sql = (
+            f"SELECT rowid, snippet({FTS_TABLE}, {self.BODY_COLUMN}, %s, %s, '…', "
+            f"{SNIPPET_WORDS}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND rowid IN ({placeholders})"
+        )
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [MATCH_START, MATCH_STOP, match, *ids])
+            return dict(cursor.fetchall())
+
+
+ENGINES = {"postgresql": PostgresSearch, "sqlite": SQLiteSearch}
+
+
+def engine(using):
+    connection = connections[using]
+    return ENGINES[connection.vendor](connection)

@@ -1,5 +1,5 @@
 """Side effects of saving content, in one place: old addresses keep working, stored HTML
-is clean whichever way it arrives, images get their renditions."""
+is clean whichever way it arrives, images get their renditions, search stays current."""
 
 import logging
 from functools import partial
@@ -8,12 +8,13 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
+from taggit.models import Tag
 
-from . import images
+from . import images, search
 from .fields import clean_html
-from .models import Article, Author
+from .models import Article, Author, Section
 
 logger = logging.getLogger(__name__)
 
@@ -92,3 +93,45 @@ def delete_image_files(sender, instance, **kwargs):
 def clean_author_photo(sender, instance, raw=False, **kwargs):
     if not raw:
         images.clean_upload(instance.photo)
+
+
+# Search: an article's words are its headline, summary, body, tags and section name.
+# Fixtures loaded raw are indexed afterwards with `manage.py rebuild_search_index`.
+
+
+@receiver(post_save, sender=Article)
+def index_article(sender, instance, raw=False, using="default", **kwargs):
+    if not raw:
+        search.reindex(Article.objects.using(using).filter(pk=instance.pk))
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+def index_article_tags(sender, instance, action, using="default", **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and isinstance(instance, Article):
+        search.reindex(Article.objects.using(using).filter(pk=instance.pk))
+
+
+@receiver(post_delete, sender=Article)
+def unindex_article(sender, instance, using="default", **kwargs):
+    search.forget(instance.pk, using=using)
+
+
+@receiver(pre_save, sender=Section)
+@receiver(pre_save, sender=Tag)
+def remember_name(sender, instance, raw=False, **kwargs):
+    instance._old_name = None
+    if not raw and instance.pk:
+        old = sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        instance._old_name = old
+
+
+@receiver(post_save, sender=Section)
+def index_renamed_section(sender, instance, raw=False, using="default", **kwargs):
+    if not raw and getattr(instance, "_old_name", None) not in (None, instance.name):
+        search.reindex(Article.objects.using(using).filter(section=instance))
+
+
+@receiver(post_save, sender=Tag)
+def index_renamed_tag(sender, instance, raw=False, using="default", **kwargs):
+    if not raw and getattr(instance, "_old_name", None) not in (None, instance.name):
+        search.reindex(Article.objects.using(using).filter(tags=instance))

@@ -35,6 +35,7 @@ urlpatterns = [
         name="news_sitemap",
     ),
     path("search/", views.SearchView.as_view(), name="search"),
+    path("search/live/", views.search_live, name="search_live"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("views/<int:pk>/", views.count_view, name="count_view"),
     re_path(

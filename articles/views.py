@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
@@ -10,7 +10,10 @@ from comments import receipts, threads
 from comments.counts import with_comment_counts
 
 from . import legacy, listings, popularity, search, seo
+from .forms import SearchForm
 from .models import Article, Author, Section
+
+LIVE_RESULTS = 5
 
 
 class ArticleListMixin:
@@ -152,17 +155,34 @@ def count_view(request, pk):
 
 
 class SearchView(ArticleListMixin, ListView):
+    """Ranked results; with none, a "No Result" page that offers the latest and the sections."""
+
     template_name = "articles/search.html"
+    context_object_name = "results"
 
     def get_queryset(self):
-        self.query = search.clean_query(self.request.GET.get("q", ""))
-        return search.search(self.query)
+        self.form = SearchForm(self.request.GET)
+        return self.form.results()
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, **kwargs)
-        if not context["articles"]:
-            context["latest"] = Article.objects.published().for_listing()[:6]
+        context = super().get_context_data(form=self.form, query=self.form.query, **kwargs)
+        if not context["results"]:
+            context["latest"] = Article.objects.published().select_related("section")[:4]
         return context
 
     def get_meta(self, page_obj):
-        return seo.search_meta(self.request, self.query, page_obj)
+        return seo.search_meta(self.request, self.form.query, page_obj)
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.form.errors:
+            response_kwargs["status"] = 400
+        return super().render_to_response(context, **response_kwargs)
+
+
+def search_live(request):
+    """The header's live results: a small HTML fragment with the top few hits."""
+    query = search.clean_query(request.GET.get("q", ""))
+    hits = search.search(query, snippets=False)[:LIVE_RESULTS]
+    response = render(request, "articles/search_live.html", {"hits": hits, "query": query})
+    response["X-Robots-Tag"] = "noindex"
+    return response

@@ -140,9 +140,7 @@ class PageCacheMiddleware:
     @staticmethod
     def _make_public(response, lifetime):
         max_age = min(settings.NEWSROOM_HTTP_MAX_AGE, lifetime)
-        patch_cache_control(
-            response, public=True, max_age=max_age, stale_while_revalidate=max_age
-        )
+        patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=max_age)
         patch_vary_headers(response, ["Cookie"])
 
     def _rebuild(self, stored):

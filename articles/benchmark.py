@@ -1,0 +1,225 @@
+"""Generated articles and a fixed mix of queries for timing search (``manage.py bench_search``).
+
+The text is made up but shaped like news copy: function words, a Zipf-distributed vocabulary
+of 30,000 words (so a few words are in most articles and most words are rare), entity tags,
+sections, and a few drafts and scheduled pieces that the published gate must skip. The same
+index always produces the same article, so a database filled earlier is reused and grown.
+"""
+
+import math
+import random
+import statistics
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import accumulate
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from . import search
+from .demo import SECTIONS
+from .models import Article, Section, TaggedArticle
+
+SLUG_PREFIX = "bench-"
+BATCH = 1000
+VOCABULARY_SIZE = 30_000
+TAG_COUNT = 400
+FUNCTION_WORDS = str.split(
+    "the of and to in a is that for on with as was by at from it said has be have are "
+    "its their an this after but not which who will been were more than over"
+)
+SYLLABLES = str.split(
+    "ka lo mi ra te su no ve da ri po an el or is un ba ko si tu ne ma vo li de ga zu "
+    "fa pe ro ti bu le sa mo ni ku re ta"
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    median: float
+    p95: float
+    slowest: float
+    runs: int
+    median_hits: int
+
+
+def vendor():
+    return connection.vendor
+
+
+def vocabulary():
+    """Content words, most frequent first: real news words, then made-up ones."""
+    rng = random.Random(7)
+    real = str.split(
+        "government minister election talks security military president officials "
+        "economy trade energy water border climate funding agreement ceasefire "
+        "parliament refugees inflation drought flood football oil gas elections bank "
+        "health vaccine court police protest budget market prices reform summit"
+    )
+    words = list(dict.fromkeys(real))
+    seen = set(words) | set(FUNCTION_WORDS)
+    while len(words) < VOCABULARY_SIZE:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+class Writer:
+    """Deterministic article text for a given index."""
+
+    def __init__(self):
+        self.words = vocabulary()
+        self.weights = list(accumulate(1 / rank for rank in range(1, len(self.words) + 1)))
+        tag_rng = random.Random(11)
+        self.tags = [
+            " ".join(w.capitalize() for w in tag_rng.sample(self.words[200:5000], 2))
+            for _ in range(TAG_COUNT)
+        ]
+
+    def content_words(self, rng, k):
+        return rng.choices(self.words, cum_weights=self.weights, k=k)
+
+    def sentence(self, rng, length):
+        content = self.content_words(rng, length)
+        words = [
+            rng.choice(FUNCTION_WORDS) if rng.random() < 0.4 else content[i] for i in range(length)
+        ]
+        return " ".join(words).capitalize() + "."
+
+    def article(self, index):
+        rng = random.Random(index)
+        headline = " ".join(w.capitalize() for w in self.content_words(rng, rng.randint(5, 9)))
+        paragraphs = [
+            " ".join(self.sentence(rng, rng.randint(8, 20)) for _ in range(rng.randint(3, 5)))
+            for _ in range(rng.randint(5, 7))
+        ]
+        return {
+            "headline": headline[:200],
+            "dek": self.sentence(rng, rng.randint(15, 25))[:400],
+            "body": "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
+            "tags": rng.sample(self.tags, rng.randint(1, 3)),
+            "section": rng.randrange(len(SECTIONS)),
+            "age": timedelta(minutes=rng.randint(-3 * 24 * 60, 3 * 365 * 24 * 60)),
+            "draft": rng.random() < 0.03,
+        }
+
+
+def fill(count, stdout):
+    """Grow the generated articles to ``count``, indexed, showing a progress bar; returns
+    how many there are (more than ``count`` when an earlier run made more)."""
+    existing = Article.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    if existing >= count:
+        stdout.write(f"{existing:,} generated articles already there.")
+        return existing
+    writer = Writer()
+    sections = [
+        Section.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0]
+        for name, _description in SECTIONS
+    ]
+    tags = {name: Tag.objects.get_or_create(name=name)[0] for name in writer.tags}
+    now = timezone.now()
+    started = time.perf_counter()
+    for start in range(existing, count, BATCH):
+        indices = range(start, min(start + BATCH, count))
+        texts = [writer.article(index) for index in indices]
+        articles = [
+            Article(
+                headline=text["headline"],
+                slug=f"{SLUG_PREFIX}{index}",
+                dek=text["dek"],
+                body=text["body"],
+                section=sections[text["section"]],
+                status=Article.Status.DRAFT if text["draft"] else Article.Status.PUBLISHED,
+                publish_at=None if text["draft"] else now - text["age"],
+            )
+            for index, text in zip(indices, texts, strict=True)
+        ]
+        with transaction.atomic():
+            Article.objects.bulk_create(articles)
+            TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object=article, tag=tags[name])
+                for article, text in zip(articles, texts, strict=True)
+                for name in text["tags"]
+            )
+            search.reindex(Article.objects.filter(pk__in=[article.pk for article in articles]))
+        progress(stdout, indices.stop - existing, count - existing, started)
+    stdout.write("")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return count
+
+
+def progress(stdout, done, total, started, width=30):
+    filled = width * done // total
+    elapsed = time.perf_counter() - started
+    stdout.write(
+        f"\rWriting articles [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} "
+        f"({elapsed:.0f} s)",
+        ending="",
+    )
+    stdout.flush()
+
+
+def queries(count):
+    """A fixed, varied mix: single words from common to rare, entity tags, AND, phrases,
+    OR, exclusions, and words that match nothing."""
+    rng = random.Random(2024)
+    writer = Writer()
+    words = writer.words
+
+    def word():
+        # Log-uniform over frequency ranks: common words and rare ones alike.
+        return words[int(math.exp(rng.uniform(math.log(30), math.log(len(words))))) - 1]
+
+    def phrase():
+        body = search.plain_text(writer.article(rng.randrange(10_000))["body"]).split()
+        for _attempt in range(50):
+            i = rng.randrange(len(body) - 1)
+            pair = [w.strip(".").lower() for w in body[i : i + 2]]
+            if not set(pair) & set(FUNCTION_WORDS) and "." not in body[i]:
+                return '"' + " ".join(pair) + '"'
+        return word()
+
+    kinds = [
+        (35, word),
+        (15, lambda: rng.choice(writer.tags)),
+        (15, lambda: f"{word()} {word()}"),
+        (10, phrase),
+        (10, lambda: f"{word()} OR {word()}"),
+        (10, lambda: f"{word()} -{word()}"),
+        (5, lambda: f"zq{rng.randrange(10**6)}x"),
+    ]
+    makers = [make for weight, make in kinds for _ in range(weight)]
+    return [rng.choice(makers)() for _ in range(count)]
+
+
+def time_queries(texts):
+    """Run each query as the search page does (count, first page with snippets), once to
+    warm the caches and once timed; milliseconds."""
+    for text in texts:
+        run(text)
+    timings, hits = [], []
+    for text in texts:
+        started = time.perf_counter()
+        hits.append(run(text))
+        timings.append((time.perf_counter() - started) * 1000)
+    p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
+    return Report(
+        median=statistics.median(timings),
+        p95=p95,
+        slowest=max(timings),
+        runs=len(timings),
+        median_hits=int(statistics.median(hits)),
+    )
+
+
+def run(text):
+    results = search.search(text)
+    total = results.count()
+    results[0:12]
+    return total

@@ -1,0 +1,419 @@
+"""Full-text search on SQLite (FTS5) and PostgreSQL (tsvector): ranking, the query language,
+the publishing gate, snippets, the "No Result" page, live results and hostile input."""
+
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import images, search
+from articles.models import Article
+
+from .conftest import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("articles:search")
+LIVE = reverse("articles:search_live")
+
+
+def found(query, **filters):
+    return [hit.article for hit in search.search(query, **filters)[:50]]
+
+
+def test_headline_match_outranks_body_match():
+    in_body = make_article(
+        headline="Ministers meet in Tripoli",
+        body="<p>The ministers discussed the election. The election date is open. "
+        "Another election is due next year.</p>",
+    )
+    in_headline = make_article(
+        headline="Election date set for June", body="<p>Ministers agreed.</p>"
+    )
+    assert found("election") == [in_headline, in_body]
+
+
+def test_summary_match_outranks_body_match():
+    in_body = make_article(headline="A", dek="Talks went on.", body="<p>The harvest failed.</p>")
+    in_dek = make_article(headline="B", dek="The harvest failed again.", body="<p>Talks.</p>")
+    assert found("harvest") == [in_dek, in_body]
+
+
+def test_tag_names_are_searched():
+    tagged = make_article(headline="Talks resume", tags=["Derna"])
+    make_article(headline="Other talks")
+    assert found("derna") == [tagged]
+
+
+def test_section_name_is_searched():
+    climate = make_section(name="Climate", slug="climate")
+    article = make_article(headline="Heat records fall", section=climate)
+    make_article(headline="Heat in the markets")
+    assert found("climate") == [article]
+
+
+def test_plural_finds_singular_through_stemming():
+    article = make_article(headline="Libya sets a date for the election")
+    assert found("elections") == [article]
+
+
+def test_quoted_phrase_needs_the_words_together():
+    together = make_article(headline="Central bank raises rates")
+    apart = make_article(headline="Bank holiday in the central districts")
+    assert found('"central bank"') == [together]
+    assert set(found("central bank")) == {together, apart}
+
+
+def test_minus_excludes_articles_with_the_word():
+    football = make_article(headline="Morocco football stadium upgrades")
+    make_article(headline="Morocco car exports hit a record")
+    assert found("morocco -exports") == [football]
+
+
+def test_or_finds_either_word():
+    sudan = make_article(headline="Talks on Sudan")
+    chad = make_article(headline="Lake Chad shrinks")
+    make_article(headline="Kenya runners win")
+    assert set(found("sudan OR chad")) == {sudan, chad}
+
+
+def test_all_words_must_match_without_or():
+    both = make_article(headline="Sudan and Chad sign a border deal")
+    make_article(headline="Talks on Sudan")
+    assert found("sudan chad") == [both]
+
+
+def test_drafts_and_articles_in_review_are_never_found(client):
+    make_article(headline="Secret election plan", status=Article.Status.DRAFT)
+    make_article(headline="Reviewed election plan", status=Article.Status.REVIEW)
+    assert found("election") == []
+    response = client.get(SEARCH, {"q": "election"})
+    assert b"Secret election plan" not in response.content
+    assert b"Reviewed election plan" not in response.content
+    assert b"No Result" in response.content
+
+
+def test_unpublished_article_drops_out_of_results():
+    article = make_article(headline="Ceasefire agreed")
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert found("ceasefire") == []
+
+
+def test_scheduled_article_is_found_from_its_publish_time(client):
+    publish_at = timezone.now() + timedelta(hours=2)
+    make_article(headline="Summit opens in Rabat", publish_at=publish_at)
+    assert found("summit") == []
+    assert b"Summit opens in Rabat" not in client.get(LIVE, {"q": "summit"}).content
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert [a.headline for a in found("summit")] == ["Summit opens in Rabat"]
+        assert b"Summit opens in Rabat" in client.get(SEARCH, {"q": "summit"}).content
+
+
+def test_results_page_lists_hits_with_highlighted_snippet(client):
+    article = make_article(
+        headline="Derna rebuilds",
+        body="<p>Engineers say the <strong>flood</strong> defences come first.</p>",
+    )
+    response = client.get(SEARCH, {"q": "flood"})
+    assert response.status_code == 200
+    assert response.context["results"][0].article == article
+    assert "<mark>flood</mark>" in response.content.decode()
+    assert "1 result" in response.content.decode()
+
+
+def test_snippet_escapes_html_and_marks_only_the_matches(client):
+    make_article(
+        headline="Scripts in the news",
+        body="<p>Hackers typed 1 &lt; 2 &amp;&amp; 3 &gt; 2 and "
+        "&lt;script&gt;alert(1)&lt;/script&gt; into forms.</p><script>alert('stored')</script>",
+    )
+    content = client.get(SEARCH, {"q": "hackers"}).content.decode()
+    assert "<mark>Hackers</mark> typed 1 &lt; 2 &amp;&amp; 3 &gt; 2" in content
+    assert "<script>" not in content.split("<main", 1)[1]
+
+
+def test_hostile_headline_is_escaped_in_results_and_live_results(client):
+    make_article(headline='Budget <img src=x onerror="alert(1)"> talks')
+    for url in (SEARCH, LIVE):
+        content = client.get(url, {"q": "budget"}).content.decode()
+        assert "Budget &lt;img src=x" in content
+        assert "<img src=x" not in content
+
+
+def test_no_result_page_repeats_the_query_and_offers_latest_popular_and_sections(client):
+    section = make_section(name="Economy", slug="economy")
+    latest = make_article(headline="Oil prices steady", section=section)
+    response = client.get(SEARCH, {"q": "zebra crossing"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "No Result" in content
+    assert "Nothing matched “<strong>zebra crossing</strong>”" in content
+    assert response.context["latest"][0] == latest
+    assert response.context["popular"][0] == latest
+    assert "Popular news" in content
+    assert f'href="{section.get_absolute_url()}"' in content
+
+
+def test_empty_query_shows_the_no_result_page_with_help(client):
+    make_article(headline="Oil prices steady")
+    response = client.get(SEARCH)
+    assert response.status_code == 200
+    assert b"No Result" in response.content
+    assert b"Type a word or two" in response.content
+    assert b"Oil prices steady" in response.content
+
+
+def test_results_are_paginated_and_bad_page_numbers_are_not_found(client, settings):
+    for n in range(14):
+        make_article(headline=f"Drought report {n}")
+    first = client.get(SEARCH, {"q": "drought"})
+    assert len(first.context["results"]) == 12
+    assert first.context["paginator"].count == 14
+    second = client.get(SEARCH, {"q": "drought", "page": 2})
+    assert len(second.context["results"]) == 2
+    for page in ["abc", "0", "-1", "99999", "1e3"]:
+        assert client.get(SEARCH, {"q": "drought", "page": page}).status_code == 404, page
+
+
+def test_section_filter_keeps_only_that_section(client):
+    africa = make_section(name="Africa", slug="africa")
+    kept = make_article(headline="Drought in the Sahel", section=africa)
+    make_article(headline="Drought in Spain")
+    response = client.get(SEARCH, {"q": "drought", "section": "africa"})
+    assert [hit.article for hit in response.context["results"]] == [kept]
+
+
+def test_date_filters_keep_articles_published_on_those_days(client, settings):
+    settings.TIME_ZONE = "Asia/Amman"
+    make_article(headline="Flood warning one", publish_at=datetime(2024, 3, 1, 12, tzinfo=UTC))
+    kept = make_article(
+        headline="Flood warning two", publish_at=datetime(2024, 3, 10, 22, 30, tzinfo=UTC)
+    )
+    make_article(headline="Flood warning three", publish_at=datetime(2024, 3, 20, 12, tzinfo=UTC))
+    # 22:30 UTC on 10 March is already 11 March in Amman.
+    response = client.get(SEARCH, {"q": "flood", "from": "2024-03-11", "to": "2024-03-11"})
+    assert [hit.article for hit in response.context["results"]] == [kept]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"from": "yesterday"}, "Enter the date as YYYY-MM-DD"),
+        ({"to": "2024-02-30"}, "Enter the date as YYYY-MM-DD"),
+        ({"from": "99999-01-01"}, "Enter the date as YYYY-MM-DD"),
+        ({"from": "2024-05-02", "to": "2024-05-01"}, "is after the"),
+        ({"section": "no-such-section"}, "There is no section with that name."),
+        ({"section": "x" * 5000}, "There is no section with that name."),
+        ({"from": "2024-01-01\x00"}, "Enter the date as YYYY-MM-DD"),
+    ],
+)
+def test_bad_filters_give_a_clear_message_and_400(client, params, message):
+    make_article(headline="Flood warning")
+    response = client.get(SEARCH, {"q": "flood", **params})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert message in content
+    assert "No Result" in content
+    assert "Search results for “flood”" in content
+
+
+HOSTILE_QUERIES = [
+    "\x00",
+    "flood\x00warning",
+    "x" * 10_000,
+    "flood " * 2_000,
+    '"unbalanced flood',
+    'flood"',
+    '"""',
+    "-",
+    "--",
+    "- - -",
+    "OR",
+    "or or or",
+    "-flood",
+    "AND OR NOT",
+    "NEAR(flood warning)",
+    "flood*",
+    "*",
+    "^flood",
+    "headline:flood",
+    "{headline body}: flood",
+    "flood:*",
+    "'; DROP TABLE articles_article; --",
+    "1' OR '1'='1",
+    "flood & !warning | (x <-> y)",
+    "!!! ((( )))",
+    "😀",
+    "flood 😀🌊",
+    "\u202e\u200bflood",
+    "\ue000flood\ue001",
+    "<script>alert(1)</script>",
+    "%",
+    "_",
+    "\\",
+    "flood OR",
+    "OR flood",
+    "-flood OR warning",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_hostile_query_gives_results_or_no_result_never_an_error(client, query):
+    make_article(headline="Flood warning issued", body="<p>Rivers rise.</p>")
+    page = client.get(SEARCH, {"q": query})
+    assert page.status_code == 200
+    assert b"Flood warning issued" in page.content or b"No Result" in page.content
+    live = client.get(LIVE, {"q": query})
+    assert live.status_code == 200
+    assert b"View All Result" in live.content
+
+
+def test_search_syntax_of_either_database_is_read_as_plain_words():
+    article = make_article(headline="Near the border, a flood warning")
+    assert found("NEAR( flood* ^border") == [article]
+    assert found("flood & !border") == [article]
+    assert found("border -flood:*") == []
+
+
+def test_query_of_only_exclusions_finds_nothing():
+    make_article(headline="Flood warning")
+    make_article(headline="Heat warning")
+    assert found("-flood") == []
+
+
+def test_live_search_returns_the_top_five_with_a_link_to_all_results(client):
+    for n in range(7):
+        make_article(headline=f"Heatwave update {n}")
+    response = client.get(LIVE, {"q": "heatwave"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.count('class="live-search__option"') == 5
+    assert 'href="/search/?q=heatwave"' in content
+    assert "View All Result" in content
+    assert response["X-Robots-Tag"] == "noindex"
+
+
+def test_live_search_shows_headline_date_and_thumbnail(client):
+    from .conftest import uploaded_jpeg
+
+    article = make_article(
+        headline="Solar farms double output",
+        featured_image=uploaded_jpeg(),
+        image_alt="Solar panels",
+        publish_at=datetime(2024, 5, 31, 12, tzinfo=UTC),
+    )
+    content = client.get(LIVE, {"q": "solar"}).content.decode()
+    assert f'href="{article.get_absolute_url()}"' in content
+    assert "Solar farms double output" in content
+    assert "May 31, 2024" in content
+    thumbnail = images.picture(article, "16:9").src  # a small rendition, not the original
+    assert thumbnail in content and thumbnail != article.featured_image.url
+
+
+def test_live_search_without_a_match_says_no_result(client):
+    make_article(headline="Flood warning")
+    content = client.get(LIVE, {"q": "zebra"}).content.decode()
+    assert "No Result" in content
+    assert 'class="live-search__option"' not in content
+    assert 'href="/search/?q=zebra"' in content
+
+
+def test_search_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    for n in range(30):
+        make_article(headline=f"Cyclone season report {n}", tags=["weather"])
+    # Search: count, ranked ids, articles, snippets; the page: popular, menus.
+    with django_assert_max_num_queries(10):
+        response = client.get(SEARCH, {"q": "cyclone"})
+    assert len(response.context["results"]) == 12
+
+
+def test_live_search_query_count_is_small(client, django_assert_max_num_queries):
+    for n in range(10):
+        make_article(headline=f"Cyclone season report {n}")
+    with django_assert_max_num_queries(3):  # + the page cache's next-scheduled lookup
+        client.get(LIVE, {"q": "cyclone"})
+
+
+def test_edited_headline_is_found_by_its_new_words_only():
+    article = make_article(headline="Talks stall")
+    article.headline = "Ceasefire holds"
+    article.save()
+    assert found("ceasefire") == [article]
+    assert found("stall") == []
+
+
+def test_tags_added_after_saving_are_found_and_removed_ones_are_not():
+    article = make_article(headline="Budget talks")
+    article.tags.add("austerity")
+    assert found("austerity") == [article]
+    article.tags.remove("austerity")
+    assert found("austerity") == []
+
+
+def test_renamed_section_and_tag_are_found_under_their_new_names():
+    section = make_section(name="Planet", slug="planet")
+    article = make_article(headline="Heat records fall", section=section, tags=["warming"])
+    section.name = "Climate"
+    section.save()
+    tag = article.tags.get()
+    tag.name = "Heatwaves"
+    tag.save()
+    assert found("climate") == [article]
+    assert found("heatwaves") == [article]
+    assert found("planet") == []
+
+
+def test_deleted_article_is_not_found():
+    article = make_article(headline="Flood warning")
+    article.delete()
+    assert found("flood") == []
+
+
+def test_rebuild_command_indexes_articles_written_in_bulk():
+    section = make_section()
+    Article.objects.bulk_create(
+        [
+            Article(
+                headline="Locust swarms spread",
+                slug="locusts",
+                section=section,
+                status=Article.Status.PUBLISHED,
+                publish_at=timezone.now() - timedelta(hours=1),
+            )
+        ]
+    )
+    assert found("locust") == []
+    out = io.StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert [a.slug for a in found("locust")] == ["locusts"]
+    assert "Indexed 1 article" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_search_works_in_transactional_tests_with_a_flushed_database(client):
+    article = make_article(headline="Monsoon arrives early")
+    assert found("monsoon") == [article]
+    assert client.get(SEARCH, {"q": "monsoon"}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_articles_of_a_flushed_earlier_test_are_not_found():
+    # Runs after the test above: its article was flushed away and must not come back.
+    article = make_article(headline="Monsoon season ends")
+    assert found("monsoon") == [article]
+
+
+def test_benchmark_command_prints_median_and_p95(settings):
+    out = io.StringIO()
+    call_command("bench_search", sizes="40,80", queries=12, stdout=out)
+    report = out.getvalue()
+    assert "40 articles" in report
+    assert "80 articles" in report
+    assert "median" in report
+    assert "p95" in report
+    assert Article.objects.count() == 80
