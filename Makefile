@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-browser lint format check superuser screenshots serve clean
+.PHONY: run test test-postgres test-browser fault-test backup restore lint format check superuser screenshots serve clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -m "not browser and not redis"
+	$(BIN)/python -m pytest -m "not browser and not redis and not fault"
+
+# Starts private PostgreSQL, Redis and gunicorn processes on 127.0.0.1 (ports 5440-5441,
+# 6390, 8301), kills and restarts them under load, and prints what the readers got.
+fault-test: $(STAMP)
+	$(BIN)/python -m pytest -m fault
 
 # Checkers the browser suite injects or runs (axe-core, the Nu HTML Checker), kept out of git.
 NODE_TOOLS := var/node-tools
