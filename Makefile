@@ -37,6 +37,15 @@ test: $(STAMP)
 fault-test: $(STAMP)
 	$(BIN)/python -m pytest -m fault
 
+# Backups of the DATABASE_URL database and MEDIA_ROOT (README "Backups").
+backup: $(STAMP)
+	$(BIN)/python manage.py backup
+
+restore: $(STAMP)
+	@if [ -z "$(FROM)" ] || [ -z "$(INTO)" ]; then \
+	  echo "Usage: make restore FROM=var/backups/<folder> INTO=<new database name>"; exit 2; fi
+	$(BIN)/python manage.py restore "$(FROM)" --database "$(INTO)"
+
 # Checkers the browser suite injects or runs (axe-core, the Nu HTML Checker), kept out of git.
 NODE_TOOLS := var/node-tools
 $(NODE_TOOLS)/.installed:

@@ -68,7 +68,8 @@ def backup(folder=None, now=None):
     database = _database()
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
     target = Path(folder or default_folder()) / stamp
-    target.mkdir(parents=True)
+    Path(target.parent).mkdir(parents=True, exist_ok=True)
+    target.mkdir(mode=0o700)  # it holds commenters' email addresses
     _client(
         "pg_dump",
         database,

@@ -35,6 +35,17 @@ def wait_until(check, timeout, what):
     raise TimeoutError(f"Gave up after {timeout} s waiting for {what}.")
 
 
+def poll(fetch, accept, timeout):
+    """Fetch a value until `accept(value)` holds, for at most `timeout` seconds; return the
+    last value fetched either way, for the caller to assert on."""
+    deadline = time.monotonic() + timeout
+    value = fetch()
+    while not accept(value) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        value = fetch()
+    return value
+
+
 def port_open(port):
     with socket.socket() as probe:
         probe.settimeout(0.2)

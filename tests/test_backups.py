@@ -146,3 +146,7 @@ def test_the_restored_copy_serves_the_site_with_its_images(restored):
     assert escape(headline).encode() in home.body
     assert picture.status == 200
     assert picture.body == (restored.media_root / image).read_bytes()
+
+
+def test_backup_folder_is_readable_by_its_owner_only(restored):
+    assert restored.backup_folder.stat().st_mode & 0o777 == 0o700
