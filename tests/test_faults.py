@@ -238,7 +238,8 @@ def postgres_restart(stack):
 
     def make_request(thread, index):
         # A third each: view-count beacons (a database write), searches nobody made before
-        # (a cache miss, so a database read), and ordinary pages (mostly cache hits).
+        # (a cache miss, so a database read), and ordinary pages (which read the database
+        # too: every article the writer saves starts a new page-cache generation).
         kind = (thread + index) % 3
         if kind == 0:
             pk = article_ids[index % len(article_ids)]
