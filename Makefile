@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-postgres test-browser lint format check superuser screenshots serve clean bench-search
+.PHONY: run test test-browser fault-test backup restore lint format superuser screenshots clean bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,21 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -m "not browser and not redis"
+	$(BIN)/python -m pytest -m "not browser and not redis and not fault"
+
+# Starts private PostgreSQL, Redis and gunicorn processes on 127.0.0.1 (ports 5440-5441,
+# 6390, 8301), kills and restarts them under load, and prints what the readers got.
+fault-test: $(STAMP)
+	$(BIN)/python -m pytest -m fault
+
+# Backups of the DATABASE_URL database and MEDIA_ROOT (README "Backups").
+backup: $(STAMP)
+	$(BIN)/python manage.py backup
+
+restore: $(STAMP)
+	@if [ -z "$(FROM)" ] || [ -z "$(INTO)" ]; then \
+	  echo "Usage: make restore FROM=var/backups/<folder> INTO=<new database name>"; exit 2; fi
+	$(BIN)/python manage.py restore "$(FROM)" --database "$(INTO)"
 
 # Checkers the browser suite injects or runs (axe-core, the Nu HTML Checker), kept out of git.
 NODE_TOOLS := var/node-tools

@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from newsroom import backups
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore a backup folder into a new PostgreSQL database (created here, on the server "
+        "DATABASE_URL names) and its uploads into an empty MEDIA_ROOT."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="A folder made by the backup command.")
+        parser.add_argument(
+            "--database", required=True, help="Name of the new database to create and fill."
+        )
+        parser.add_argument(
+            "--media-root", help="Empty folder for the uploads (default: MEDIA_ROOT)."
+        )
+
+    def handle(self, *args, folder, database, media_root=None, **options):
+        try:
+            media = backups.restore(folder, database, media_root)
+        except backups.BackupError as error:
+            raise CommandError(error) from error
+        self.stdout.write(
+            self.style.SUCCESS(f"Restored into database {database!r}, uploads into {media}")
+        )
+        self.stdout.write(
+            "Point DATABASE_URL at the new database (and MEDIA_ROOT at the uploads) to use it."
+        )
