@@ -136,6 +136,11 @@ class Load:
         with self.lock:
             return Figures(list(self.results))
 
+    def wait(self):
+        """Let every thread finish its requests (bounded by the load's own deadline)."""
+        for thread in self.threads:
+            thread.join(max(0.0, self.deadline - time.monotonic()) + self.timeout + 5)
+
     def stop(self):
         self.stopping.set()
         for thread in self.threads:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .load import Request, rotating, run_load, send
+from .load import HOST, Request, rotating, run_load, send
 from .processes import (
     ROOT,
     gunicorn,
@@ -75,7 +75,11 @@ def stack(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("fault-app")
     with postgres_cluster(POSTGRES_PORT) as postgres, redis_server(REDIS_PORT) as redis:
         env = production_env(
-            database_url=postgres.create_database(DATABASE), redis_url=redis.url, var_dir=var_dir
+            database_url=postgres.create_database(DATABASE),
+            redis_url=redis.url,
+            var_dir=var_dir,
+            # Each comment poster below is a different reader behind the same proxy.
+            CLIENT_IP_HEADER="X-Forwarded-For",
         )
         prepare_app(env)
         with gunicorn(APP_PORT, env, workers=2) as app:
@@ -347,3 +351,83 @@ def test_every_counted_view_is_stored(postgres_restart):
     assert restart.views_counted >= 10
     assert restart.views_counted <= restart.views_stored
     assert restart.views_stored <= restart.views_counted + restart.views_in_doubt
+
+
+# 3. Fifty readers post comments at once ---------------------------------------------------
+
+
+@dataclass
+class CommentFlood:
+    figures: object
+    accepted: list
+    refused: list
+    stored: dict
+
+
+@pytest.fixture(scope="module")
+def comment_flood(stack):
+    article_id = stack.published_ids()[0]
+    token = json.loads(stack.get("/comments/token/").body)["token"]
+    time.sleep(4)  # a signed form token younger than COMMENT_MIN_SECONDS is held as too fast
+    origin = f"http://{HOST}"
+
+    def make_request(thread, index):
+        form = {
+            "body": f"poster {thread} comment {index}",
+            "name": f"Reader {thread}",
+            "email": f"reader{thread}@example.com",
+            "token": token,
+        }
+        if index == 3:  # the same comment again: refused as a duplicate
+            form["body"] = f"poster {thread} comment 0"
+        return Request(
+            f"/comments/post/{article_id}/",
+            method="POST",
+            form=form,
+            headers={"Origin": origin, "X-Forwarded-For": f"198.51.100.{thread + 1}"},
+            label=f"{thread}-{index}",
+        )
+
+    with run_load(
+        stack.app.port, make_request, threads=50, requests_per_thread=4, seconds=60
+    ) as load:
+        load.wait()
+    figures = load.figures()
+    rows = stack.query(
+        "SELECT body, count(*) FROM comments_comment"
+        " WHERE article_id = %s AND body LIKE 'poster %%' GROUP BY body",
+        [article_id],
+    )
+    return CommentFlood(
+        figures=figures,
+        accepted=[r for r in figures.results if r.status == 303],
+        refused=[r for r in figures.results if r.status != 303],
+        stored=dict(rows),
+    )
+
+
+def test_every_accepted_comment_is_stored_exactly_once(comment_flood, capsys):
+    flood = comment_flood
+    with capsys.disabled():
+        print(
+            "\n"
+            + flood.figures.line(
+                "50 concurrent comment posters",
+                accepted=len(flood.accepted),
+                refused=len(flood.refused),
+                stored=sum(flood.stored.values()),
+            )
+        )
+    accepted_bodies = [r.request.form["body"] for r in flood.accepted]
+    assert len(accepted_bodies) >= 100
+    assert all(flood.stored.get(body) == 1 for body in accepted_bodies)
+    assert sum(flood.stored.values()) == len(accepted_bodies)
+
+
+def test_every_refused_comment_got_a_clear_4xx(comment_flood):
+    flood = comment_flood
+    assert flood.figures.server_errors == 0 and flood.figures.errors == 0
+    assert len(flood.refused) >= 50  # each poster's repeated comment
+    for result in flood.refused:
+        assert 400 <= result.status < 500, result.status
+        assert b"already" in result.body or b"comment" in result.body.lower()
