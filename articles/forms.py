@@ -15,7 +15,11 @@ class QueryField(forms.CharField):
 class SearchForm(forms.Form):
     """The search page's query and filters, read from the address (GET)."""
 
-    q = QueryField(label=_("Search for"), required=False)
+    q = QueryField(
+        label=_("Search for"),
+        required=False,
+        widget=forms.SearchInput(attrs={"maxlength": search.MAX_QUERY_LENGTH}),
+    )
     section = forms.ModelChoiceField(
         label=_("Section"),
         queryset=Section.objects.all(),
@@ -36,9 +40,6 @@ class SearchForm(forms.Form):
                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 error_messages={"invalid": _("Enter the date as YYYY-MM-DD, e.g. 2024-05-31.")},
             )
-        self.fields["q"].widget.attrs.update(
-            {"type": "search", "maxlength": search.MAX_QUERY_LENGTH}
-        )
 
     @property
     def query(self):

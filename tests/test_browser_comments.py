@@ -75,7 +75,8 @@ def test_reply_posted_on_a_phone_is_public_once_a_moderator_approves_it(
     assert "?comment=" in reader.url
     own = reader.locator(f"#comment-{reply.pk}")
     assert own.get_by_text("Your comment is awaiting moderation.").is_visible()
-    assert reader.get_by_role("status").inner_text().startswith("Thank you, Zanele.")
+    notice = reader.locator("#comments").get_by_role("status")
+    assert notice.inner_text().startswith("Thank you, Zanele.")
     shoot(reader, "comments-pending-phone")
     assert axe_violations(reader) == []
     reader.context.close()
