@@ -59,6 +59,10 @@ LARGE_FIELDS = ["body", "search_vector", "search_rank_vector"]
 # the markers then become <mark> tags, so nothing from an article reaches the page unescaped.
 MATCH_START, MATCH_STOP = "\ue000", "\ue001"
 SNIPPET_WORDS = 30
+# A search matching more articles than this shows "1,000+ results" and ranks the newest this
+# many of them: counting and ranking every match of a common word costs time in proportion to
+# the whole archive, and nobody pages past the first thousand.
+MAX_RESULTS = 1000
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
 # The only entities the sanitiser writes in text (html5ever's serialiser).
@@ -174,18 +178,30 @@ class Results:
         self.query = query
         self.articles = articles
         self.snippets = snippets
-        self._count = None
+        self._matches = None
 
     @classmethod
     def none(cls):
         return cls(Query(), Article.objects.none())
 
-    def count(self):
-        if self._count is None:
-            self._count = (
-                engine(self.articles.db).count(self.query, self.articles) if self.query else 0
+    def matches(self):
+        """How many articles match, counted up to one past ``MAX_RESULTS``."""
+        if self._matches is None:
+            self._matches = (
+                engine(self.articles.db).count(self.query, self.articles, MAX_RESULTS + 1)
+                if self.query
+                else 0
             )
-        return self._count
+        return self._matches
+
+    def count(self):
+        """How many results there are to page through: at most ``MAX_RESULTS``."""
+        return min(self.matches(), MAX_RESULTS)
+
+    @property
+    def capped(self):
+        """True when more articles match than the results hold ("1,000+ results")."""
+        return self.matches() > MAX_RESULTS
 
     def __len__(self):
         return self.count()
@@ -196,7 +212,7 @@ class Results:
         if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
             raise ValueError("Search results take a plain slice.")
         start = key.start or 0
-        stop = self.count() if key.stop is None else key.stop
+        stop = self.count() if key.stop is None else min(key.stop, MAX_RESULTS)
         if not self.query or stop <= start:
             return []
         return engine(self.articles.db).hits(
@@ -279,25 +295,45 @@ class PostgresSearch:
     def tsquery(query):
         return SearchQuery(to_websearch(query), search_type="websearch", config=PG_CONFIG)
 
-    def count(self, query, articles):
-        return articles.filter(search_vector=self.tsquery(query)).count()
+    def count(self, query, articles, limit):
+        matching = articles.filter(search_vector=self.tsquery(query)).order_by().values("pk")
+        sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
+        # Planned on its own, without the LIMIT, the match is read from the GIN index and the
+        # scan stops at the limit. With the LIMIT in view PostgreSQL prefers to read the table
+        # in order, checking every row's out-of-line vector, several times slower.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH matching AS MATERIALIZED ({sql}) "
+                "SELECT count(*) FROM (SELECT 1 FROM matching LIMIT %s) AS counted",
+                [*params, limit],
+            )
+            return cursor.fetchone()[0]
 
     def hits(self, query, articles, start, stop, *, snippets):
         tsquery = self.tsquery(query)
         # Ranking reads only the small vector kept in the row: where the words appear in the
         # headline, summary, tags and section. Matches in the body alone come next, newest first.
+        # A page made only of such ranked matches is found from the small vector's own index,
+        # without visiting every article that mentions the words somewhere in its body: all the
+        # words in the small vector means all of them in the full one, unless some are excluded.
+        strong = articles.filter(search_rank_vector=tsquery)
+        if query.excluded:
+            strong = strong.filter(search_vector=tsquery)
+        rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
+        hits = self.page(strong.annotate(rank=rank), tsquery, start, stop, snippets=snippets)
+        if len(hits) == stop - start:
+            return hits
         rank = Case(
-            When(
-                search_rank_vector=tsquery,
-                then=SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS),
-            ),
+            When(search_rank_vector=tsquery, then=rank),
             default=Value(0.0),
             output_field=FloatField(),
         )
+        matching = articles.filter(search_vector=tsquery).annotate(rank=rank)
+        return self.page(matching, tsquery, start, stop, snippets=snippets)
+
+    def page(self, ranked, tsquery, start, stop, *, snippets):
         ranked = (
-            articles.filter(search_vector=tsquery)
-            .annotate(rank=rank)
-            .select_related("section")
+            ranked.select_related("section")
             .defer(*LARGE_FIELDS)
             .order_by("-rank", "-publish_at", "-pk")
         )
@@ -374,10 +410,12 @@ class SQLiteSearch:
             list(params),
         )
 
-    def count(self, query, articles):
-        sql, params = self.matching(articles, "count(*)")
+    def count(self, query, articles, limit):
+        sql, params = self.matching(articles, "1")
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, to_fts5(query)])
+            cursor.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, to_fts5(query), limit]
+            )
             return cursor.fetchone()[0]
 
     def hits(self, query, articles, start, stop, *, snippets):
