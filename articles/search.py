@@ -12,11 +12,13 @@ with ``bulk_create()`` or ``QuerySet.update()`` calls ``reindex()`` itself (or r
 ``manage.py rebuild_search_index``).
 """
 
+import functools
 import html
 import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
@@ -25,6 +27,7 @@ from django.db.models import (
     FloatField,
     Func,
     OuterRef,
+    Q,
     Subquery,
     TextField,
     Value,
@@ -148,10 +151,13 @@ def to_fts5(query):
     return expression
 
 
-def to_websearch(query):
-    """The same query in the syntax of PostgreSQL's ``websearch_to_tsquery``."""
+def to_websearch(query, *, as_words=()):
+    """The same query in the syntax of PostgreSQL's ``websearch_to_tsquery``; phrases in
+    ``as_words`` are written as their words, each quoted so that none reads as syntax."""
 
     def written(term):
+        if term in as_words:
+            return " ".join(f'"{word}"' for word in term.text.split())
         return f'"{term.text}"' if term.phrase else term.text
 
     parts = [" or ".join(written(term) for term in group) for group in query.groups]
@@ -242,6 +248,24 @@ def forget(article_id, using="default"):
     engine(using).forget(article_id)
 
 
+class WordPairs(Func):
+    """The adjacent pairs of words in a search vector (migration 0006_search_word_pairs)."""
+
+    function = "article_search_pairs"
+    output_field = ArrayField(TextField())
+
+
+@functools.lru_cache(maxsize=512)
+def word_pairs(using, phrase):
+    """The pairs an article must hold to contain ``phrase``: none when, after stemming and
+    dropping stop words, no two of its words are next to each other."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT article_search_pairs(to_tsvector(%s::regconfig, %s))", [PG_CONFIG, phrase]
+        )
+        return tuple(cursor.fetchone()[0])
+
+
 class PostgresSearch:
     """A weighted tsvector column with a GIN index (migration 0003_search_index)."""
 
@@ -292,11 +316,40 @@ class PostgresSearch:
         pass
 
     @staticmethod
-    def tsquery(query):
-        return SearchQuery(to_websearch(query), search_type="websearch", config=PG_CONFIG)
+    def tsquery(query, as_words=()):
+        text = to_websearch(query, as_words=as_words)
+        return SearchQuery(text, search_type="websearch", config=PG_CONFIG)
+
+    def pairs(self, term):
+        return word_pairs(self.connection.alias, term.text) if term.phrase else ()
+
+    def matching(self, query, articles, vector):
+        """Articles whose ``vector`` (field name) matches the query.
+
+        The vector's GIN index knows which articles hold each word, not where, so a phrase
+        of common words would be checked against the word positions of tens of thousands of
+        articles. The index of adjacent word pairs (migration 0006_search_word_pairs) narrows
+        a phrase down first; a two-word phrase standing alone in its group is decided there
+        exactly, so the vector's index is asked only for its two words and no article's
+        vector has to be read at all (the full one is stored out of line).
+        """
+        paired, condition = set(), Q()
+        for group in query.groups:
+            pairs = [self.pairs(term) for term in group]
+            if all(pairs):
+                condition &= functools.reduce(
+                    Q.__or__, [Q(**{f"{vector}_pairs__contains": list(each)}) for each in pairs]
+                )
+                if len(group) == 1 and len(group[0].text.split()) == 2 and len(pairs[0]) == 1:
+                    paired.add(group[0])
+        if condition:
+            articles = articles.alias(**{f"{vector}_pairs": WordPairs(vector)}).filter(condition)
+        if query.excluded or len(paired) < len(query.groups):
+            articles = articles.filter(**{vector: self.tsquery(query, as_words=paired)})
+        return articles
 
     def count(self, query, articles, limit):
-        matching = articles.filter(search_vector=self.tsquery(query)).order_by().values("pk")
+        matching = self.matching(query, articles, "search_vector").order_by().values("pk")
         sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
         # Planned on its own, without the LIMIT, the match is read from the GIN index and the
         # scan stops at the limit. With the LIMIT in view PostgreSQL prefers to read the table
@@ -313,12 +366,12 @@ class PostgresSearch:
         tsquery = self.tsquery(query)
         # Ranking reads only the small vector kept in the row: where the words appear in the
         # headline, summary, tags and section. Matches in the body alone come next, newest first.
-        # A page made only of such ranked matches is found from the small vector's own index,
+        # A page made only of such ranked matches is found from the small vector's own indexes,
         # without visiting every article that mentions the words somewhere in its body: all the
         # words in the small vector means all of them in the full one, unless some are excluded.
-        strong = articles.filter(search_rank_vector=tsquery)
+        strong = self.matching(query, articles, "search_rank_vector")
         if query.excluded:
-            strong = strong.filter(search_vector=tsquery)
+            strong = self.matching(query, strong, "search_vector")
         rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
         hits = self.page(strong.annotate(rank=rank), tsquery, start, stop, snippets=snippets)
         if len(hits) == stop - start:
@@ -328,7 +381,7 @@ class PostgresSearch:
             default=Value(0.0),
             output_field=FloatField(),
         )
-        matching = articles.filter(search_vector=tsquery).annotate(rank=rank)
+        matching = self.matching(query, articles, "search_vector").annotate(rank=rank)
         return self.page(matching, tsquery, start, stop, snippets=snippets)
 
     def page(self, ranked, tsquery, start, stop, *, snippets):

@@ -68,6 +68,25 @@ def test_quoted_phrase_needs_the_words_together():
     assert set(found("central bank")) == {together, apart}
 
 
+def test_longer_phrase_needs_all_its_words_in_order():
+    together = make_article(headline="Central bank governor resigns")
+    pairs_apart = make_article(headline="Central bank names a new bank governor")
+    assert found('"central bank governor"') == [together]
+    assert pairs_apart in found("central bank governor")
+
+
+def test_phrase_in_the_headline_with_an_excluded_word_in_the_body_is_left_out():
+    make_article(headline="Central bank steps in", body="<p>Rates rise.</p>")
+    kept = make_article(headline="Central bank steps back", body="<p>Markets calm.</p>")
+    assert found('"central bank" -rates') == [kept]
+
+
+def test_phrase_with_a_stop_word_inside_is_found():
+    article = make_article(headline="Minister of Defence visits Sirte")
+    make_article(headline="Defence minister visits Sirte")
+    assert found('"minister of defence"') == [article]
+
+
 def test_minus_excludes_articles_with_the_word():
     football = make_article(headline="Morocco football stadium upgrades")
     make_article(headline="Morocco car exports hit a record")
