@@ -62,9 +62,9 @@ LARGE_FIELDS = ["body", "search_vector", "search_rank_vector"]
 # the markers then become <mark> tags, so nothing from an article reaches the page unescaped.
 MATCH_START, MATCH_STOP = "\ue000", "\ue001"
 SNIPPET_WORDS = 30
-# A search matching more articles than this shows "1,000+ results" and ranks the newest this
-# many of them: counting and ranking every match of a common word costs time in proportion to
-# the whole archive, and nobody pages past the first thousand.
+# A search matching more articles than this shows "1,000+ results" and pages through the best
+# this many: counting every match of a common word costs time in proportion to the archive,
+# and nobody pages past the first thousand.
 MAX_RESULTS = 1000
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
@@ -330,8 +330,8 @@ class PostgresSearch:
         of common words would be checked against the word positions of tens of thousands of
         articles. The index of adjacent word pairs (migration 0006_search_word_pairs) narrows
         a phrase down first; a two-word phrase standing alone in its group is decided there
-        exactly, so the vector's index is asked only for its two words and no article's
-        vector has to be read at all (the full one is stored out of line).
+        exactly, so the vector's index is asked at most for its two words and no article's
+        vector has to be read for their positions (the full one is stored out of line).
         """
         paired, condition = set(), Q()
         for group in query.groups:
