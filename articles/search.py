@@ -16,6 +16,7 @@ import functools
 import html
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
@@ -27,7 +28,6 @@ from django.db.models import (
     FloatField,
     Func,
     OuterRef,
-    Q,
     Subquery,
     TextField,
     Value,
@@ -328,25 +328,26 @@ class PostgresSearch:
 
         The vector's GIN index knows which articles hold each word, not where, so a phrase
         of common words would be checked against the word positions of tens of thousands of
-        articles. The index of adjacent word pairs (migration 0006_search_word_pairs) narrows
-        a phrase down first; a two-word phrase standing alone in its group is decided there
-        exactly, so the vector's index is asked at most for its two words and no article's
-        vector has to be read for their positions (the full one is stored out of line).
+        articles. A two-word phrase standing alone in its group is decided instead by the
+        index of adjacent word pairs (migration 0006_search_word_pairs), exactly, and the
+        vector's index is asked only for its two words. This is done only when every phrase
+        of the query is such a pair: were any word positions left to check, PostgreSQL would
+        also recompute the pairs of every article it checks, which is slower still.
         """
-        paired, condition = set(), Q()
-        for group in query.groups:
-            pairs = [self.pairs(term) for term in group]
-            if all(pairs):
-                condition &= functools.reduce(
-                    Q.__or__, [Q(**{f"{vector}_pairs__contains": list(each)}) for each in pairs]
-                )
-                if len(group) == 1 and len(group[0].text.split()) == 2 and len(pairs[0]) == 1:
-                    paired.add(group[0])
-        if condition:
-            articles = articles.alias(**{f"{vector}_pairs": WordPairs(vector)}).filter(condition)
+        phrases = [term for term in [*chain(*query.groups), *query.excluded] if term.phrase]
+        paired = [group[0] for group in query.groups if len(group) == 1 and self.paired(group[0])]
+        if not phrases or len(paired) < len(phrases):
+            return articles.filter(**{vector: self.tsquery(query)})
+        alias = f"{vector}_pairs"
+        articles = articles.alias(**{alias: WordPairs(vector)})
+        for term in paired:
+            articles = articles.filter(**{f"{alias}__contains": list(self.pairs(term))})
         if query.excluded or len(paired) < len(query.groups):
-            articles = articles.filter(**{vector: self.tsquery(query, as_words=paired)})
+            articles = articles.filter(**{vector: self.tsquery(query, as_words=set(paired))})
         return articles
+
+    def paired(self, term):
+        return len(term.text.split()) == 2 and len(self.pairs(term)) == 1
 
     def count(self, query, articles, limit):
         matching = self.matching(query, articles, "search_vector").order_by().values("pk")
