@@ -2,10 +2,9 @@
 
 The GIN index on the search vector knows which articles hold each word, not where: a
 "quoted phrase" of common words had to be checked against the word positions of every
-article holding all its words, tens of thousands of out-of-line vectors. This expression
-index holds each article's adjacent pairs of words ("climat presid"), so a phrase is first
-narrowed down to the articles holding its pairs, and only those are checked. The second
-index does the same for the small ranking vector (headline, summary, tags, section)."""
+article holding all its words, tens of thousands of out-of-line vectors. These expression
+indexes hold each article's adjacent pairs of words ("climat presid"), in the full vector
+and in the small ranking one, and decide a two-word phrase without reading any positions."""
 
 from django.db import migrations
 
