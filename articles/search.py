@@ -12,11 +12,14 @@ with ``bulk_create()`` or ``QuerySet.update()`` calls ``reindex()`` itself (or r
 ``manage.py rebuild_search_index``).
 """
 
+import functools
 import html
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections
 from django.db.models import (
@@ -59,6 +62,10 @@ LARGE_FIELDS = ["body", "search_vector", "search_rank_vector"]
 # the markers then become <mark> tags, so nothing from an article reaches the page unescaped.
 MATCH_START, MATCH_STOP = "\ue000", "\ue001"
 SNIPPET_WORDS = 30
+# A search matching more articles than this shows "1,000+ results" and pages through the best
+# this many: counting every match of a common word costs time in proportion to the archive,
+# and nobody pages past the first thousand.
+MAX_RESULTS = 1000
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
 # The only entities the sanitiser writes in text (html5ever's serialiser).
@@ -144,10 +151,13 @@ def to_fts5(query):
     return expression
 
 
-def to_websearch(query):
-    """The same query in the syntax of PostgreSQL's ``websearch_to_tsquery``."""
+def to_websearch(query, *, as_words=()):
+    """The same query in the syntax of PostgreSQL's ``websearch_to_tsquery``; phrases in
+    ``as_words`` are written as their words, each quoted so that none reads as syntax."""
 
     def written(term):
+        if term in as_words:
+            return " ".join(f'"{word}"' for word in term.text.split())
         return f'"{term.text}"' if term.phrase else term.text
 
     parts = [" or ".join(written(term) for term in group) for group in query.groups]
@@ -174,18 +184,30 @@ class Results:
         self.query = query
         self.articles = articles
         self.snippets = snippets
-        self._count = None
+        self._matches = None
 
     @classmethod
     def none(cls):
         return cls(Query(), Article.objects.none())
 
-    def count(self):
-        if self._count is None:
-            self._count = (
-                engine(self.articles.db).count(self.query, self.articles) if self.query else 0
+    def matches(self):
+        """How many articles match, counted up to one past ``MAX_RESULTS``."""
+        if self._matches is None:
+            self._matches = (
+                engine(self.articles.db).count(self.query, self.articles, MAX_RESULTS + 1)
+                if self.query
+                else 0
             )
-        return self._count
+        return self._matches
+
+    def count(self):
+        """How many results there are to page through: at most ``MAX_RESULTS``."""
+        return min(self.matches(), MAX_RESULTS)
+
+    @property
+    def capped(self):
+        """True when more articles match than the results hold ("1,000+ results")."""
+        return self.matches() > MAX_RESULTS
 
     def __len__(self):
         return self.count()
@@ -196,7 +218,7 @@ class Results:
         if key.step is not None or (key.start or 0) < 0 or (key.stop or 0) < 0:
             raise ValueError("Search results take a plain slice.")
         start = key.start or 0
-        stop = self.count() if key.stop is None else key.stop
+        stop = self.count() if key.stop is None else min(key.stop, MAX_RESULTS)
         if not self.query or stop <= start:
             return []
         return engine(self.articles.db).hits(
@@ -224,6 +246,24 @@ def reindex(articles):
 def forget(article_id, using="default"):
     """Remove a deleted article from the index (PostgreSQL's index goes with the row)."""
     engine(using).forget(article_id)
+
+
+class WordPairs(Func):
+    """The adjacent pairs of words in a search vector (migration 0006_search_word_pairs)."""
+
+    function = "article_search_pairs"
+    output_field = ArrayField(TextField())
+
+
+@functools.lru_cache(maxsize=512)
+def word_pairs(using, phrase):
+    """The pairs an article must hold to contain ``phrase``: none when, after stemming and
+    dropping stop words, no two of its words are next to each other."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT article_search_pairs(to_tsvector(%s::regconfig, %s))", [PG_CONFIG, phrase]
+        )
+        return tuple(cursor.fetchone()[0])
 
 
 class PostgresSearch:
@@ -276,28 +316,78 @@ class PostgresSearch:
         pass
 
     @staticmethod
-    def tsquery(query):
-        return SearchQuery(to_websearch(query), search_type="websearch", config=PG_CONFIG)
+    def tsquery(query, as_words=()):
+        text = to_websearch(query, as_words=as_words)
+        return SearchQuery(text, search_type="websearch", config=PG_CONFIG)
 
-    def count(self, query, articles):
-        return articles.filter(search_vector=self.tsquery(query)).count()
+    def pairs(self, term):
+        return word_pairs(self.connection.alias, term.text) if term.phrase else ()
+
+    def matching(self, query, articles, vector):
+        """Articles whose ``vector`` (field name) matches the query.
+
+        The vector's GIN index knows which articles hold each word, not where, so a phrase
+        of common words would be checked against the word positions of tens of thousands of
+        articles. A two-word phrase standing alone in its group is decided instead by the
+        index of adjacent word pairs (migration 0006_search_word_pairs), exactly, and the
+        vector's index is asked only for its two words. This is done only when every phrase
+        of the query is such a pair: were any word positions left to check, PostgreSQL would
+        also recompute the pairs of every article it checks, which is slower still.
+        """
+        phrases = [term for term in [*chain(*query.groups), *query.excluded] if term.phrase]
+        paired = [group[0] for group in query.groups if len(group) == 1 and self.paired(group[0])]
+        if not phrases or len(paired) < len(phrases):
+            return articles.filter(**{vector: self.tsquery(query)})
+        alias = f"{vector}_pairs"
+        articles = articles.alias(**{alias: WordPairs(vector)})
+        for term in paired:
+            articles = articles.filter(**{f"{alias}__contains": list(self.pairs(term))})
+        if query.excluded or len(paired) < len(query.groups):
+            articles = articles.filter(**{vector: self.tsquery(query, as_words=set(paired))})
+        return articles
+
+    def paired(self, term):
+        return len(term.text.split()) == 2 and len(self.pairs(term)) == 1
+
+    def count(self, query, articles, limit):
+        matching = self.matching(query, articles, "search_vector").order_by().values("pk")
+        sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
+        # Planned on its own, without the LIMIT, the match is read from the GIN index and the
+        # scan stops at the limit. With the LIMIT in view PostgreSQL prefers to read the table
+        # in order, checking every row's out-of-line vector, several times slower.
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH matching AS MATERIALIZED ({sql}) "
+                "SELECT count(*) FROM (SELECT 1 FROM matching LIMIT %s) AS counted",
+                [*params, limit],
+            )
+            return cursor.fetchone()[0]
 
     def hits(self, query, articles, start, stop, *, snippets):
         tsquery = self.tsquery(query)
         # Ranking reads only the small vector kept in the row: where the words appear in the
         # headline, summary, tags and section. Matches in the body alone come next, newest first.
+        # A page made only of such ranked matches is found from the small vector's own indexes,
+        # without visiting every article that mentions the words somewhere in its body: all the
+        # words in the small vector means all of them in the full one, unless some are excluded.
+        strong = self.matching(query, articles, "search_rank_vector")
+        if query.excluded:
+            strong = self.matching(query, strong, "search_vector")
+        rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
+        hits = self.page(strong.annotate(rank=rank), tsquery, start, stop, snippets=snippets)
+        if len(hits) == stop - start:
+            return hits
         rank = Case(
-            When(
-                search_rank_vector=tsquery,
-                then=SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS),
-            ),
+            When(search_rank_vector=tsquery, then=rank),
             default=Value(0.0),
             output_field=FloatField(),
         )
+        matching = self.matching(query, articles, "search_vector").annotate(rank=rank)
+        return self.page(matching, tsquery, start, stop, snippets=snippets)
+
+    def page(self, ranked, tsquery, start, stop, *, snippets):
         ranked = (
-            articles.filter(search_vector=tsquery)
-            .annotate(rank=rank)
-            .select_related("section")
+            ranked.select_related("section")
             .defer(*LARGE_FIELDS)
             .order_by("-rank", "-publish_at", "-pk")
         )
@@ -374,10 +464,12 @@ class SQLiteSearch:
             list(params),
         )
 
-    def count(self, query, articles):
-        sql, params = self.matching(articles, "count(*)")
+    def count(self, query, articles, limit):
+        sql, params = self.matching(articles, "1")
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, to_fts5(query)])
+            cursor.execute(
+                f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, to_fts5(query), limit]
+            )
             return cursor.fetchone()[0]
 
     def hits(self, query, articles, start, stop, *, snippets):

@@ -68,10 +68,51 @@ def test_quoted_phrase_needs_the_words_together():
     assert set(found("central bank")) == {together, apart}
 
 
+def test_longer_phrase_needs_all_its_words_in_order():
+    together = make_article(headline="Central bank governor resigns")
+    pairs_apart = make_article(headline="Central bank names a new bank governor")
+    assert found('"central bank governor"') == [together]
+    assert pairs_apart in found("central bank governor")
+
+
+def test_phrase_in_the_headline_with_an_excluded_word_in_the_body_is_left_out():
+    make_article(headline="Central bank steps in", body="<p>Rates rise.</p>")
+    kept = make_article(headline="Central bank steps back", body="<p>Markets calm.</p>")
+    assert found('"central bank" -rates') == [kept]
+
+
+def test_phrase_with_a_stop_word_inside_is_found():
+    article = make_article(headline="Minister of Defence visits Sirte")
+    make_article(headline="Defence minister visits Sirte")
+    assert found('"minister of defence"') == [article]
+
+
 def test_minus_excludes_articles_with_the_word():
     football = make_article(headline="Morocco football stadium upgrades")
     make_article(headline="Morocco car exports hit a record")
     assert found("morocco -exports") == [football]
+
+
+def test_word_excluded_from_the_body_removes_a_headline_match():
+    make_article(headline="Flood warning for the coast", body="<p>The drought is over.</p>")
+    kept = make_article(headline="Flood warning for the valley", body="<p>Rain is due.</p>")
+    assert found("flood -drought") == [kept]
+
+
+def test_headline_matches_are_followed_by_body_matches_newest_first_across_pages():
+    now = timezone.now()
+    older_body = make_article(
+        headline="Budget", body="<p>Harbour works start.</p>", publish_at=now - timedelta(days=2)
+    )
+    newer_body = make_article(
+        headline="Budget", body="<p>Harbour works end.</p>", publish_at=now - timedelta(days=1)
+    )
+    in_headline = make_article(
+        headline="Harbour reopens", body="<p>Ships return.</p>", publish_at=now - timedelta(days=3)
+    )
+    results = search.search("harbour")
+    assert [hit.article for hit in results[0:1]] == [in_headline]
+    assert [hit.article for hit in results[1:3]] == [newer_body, older_body]
 
 
 def test_or_finds_either_word():
@@ -178,6 +219,16 @@ def test_results_are_paginated_and_bad_page_numbers_are_not_found(client, settin
     assert len(second.context["results"]) == 2
     for page in ["abc", "0", "-1", "99999", "1e3"]:
         assert client.get(SEARCH, {"q": "drought", "page": page}).status_code == 404, page
+
+
+def test_more_matches_than_the_results_hold_shows_a_plus_and_pages_stop_there(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    for n in range(5):
+        make_article(headline=f"Locust swarm report {n}")
+    response = client.get(SEARCH, {"q": "locust"})
+    assert response.context["paginator"].count == 3
+    assert "3+ results" in response.content.decode()
+    assert len(response.context["results"]) == 3
 
 
 def test_section_filter_keeps_only_that_section(client):
