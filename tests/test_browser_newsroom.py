@@ -146,3 +146,58 @@ def test_editor_previews_publishes_and_readers_see_it_everywhere(
     page.context.close()
     reader.context.close()
     assert page_errors == []
+
+
+def test_reader_on_a_phone_finds_a_story_and_replies_with_the_keyboard_alone(
+    chromium, live_server, page_errors
+):
+    """Menu, live search, View All Result, the article, a reply with a mistake first (the
+    form with its errors is checked by axe-core), then "awaiting moderation"."""
+    from articles import demo
+    from comments.models import Comment
+
+    from .browser import PHONE, axe_violations
+
+    demo.load(domain=live_server.url.removeprefix("http://"))
+    reader = open_page(chromium, PHONE, page_errors, bypass_csp=True)
+    reader.goto(live_server.url + "/")
+    reader.click(".menu-button")
+    assert reader.locator("#site-menu a", has_text="Middle East").is_visible()
+    reader.keyboard.press("Escape")
+
+    reader.locator("#site-search").press_sequentially("Libyan")
+    options = reader.locator(".live-search__option:not(.live-search__all)")
+    options.first.wait_for()
+    assert "Libyan" in options.first.inner_text()
+    screenshot(reader, "newsroom-4-phone-live-search")
+    with reader.expect_navigation():
+        reader.get_by_role("link", name="View All Result").click()
+    assert "/search/?q=Libyan" in reader.url
+    with reader.expect_navigation():
+        reader.get_by_role(
+            "link", name="US & Libyan Officials Discuss Military Cooperation"
+        ).first.click()
+
+    amina = Comment.objects.get(name="Amina")
+    reader.locator(f'[data-reply-to="{amina.pk}"]').click()
+    assert reader.evaluate("document.activeElement.id") == "id_body"
+    reader.keyboard.type("Which funds are meant for Derna?")
+    reader.keyboard.press("Tab")
+    reader.keyboard.type("Yusuf")
+    reader.keyboard.press("Tab")
+    reader.keyboard.type("yusuf@example")  # the browser accepts it; the server does not
+    with reader.expect_navigation():
+        reader.keyboard.press("Enter")  # submits the form from the email field
+    screenshot(reader, "newsroom-5-phone-comment-errors")
+    assert "Enter a valid email address" in reader.content(), reader.url
+    assert reader.input_value("#id_name") == "Yusuf"
+    assert axe_violations(reader) == []
+
+    reader.fill("#id_email", "yusuf@example.com")
+    reader.locator("#id_email").press("Enter")
+    reader.wait_for_url("**comment=*")
+    assert reader.get_by_text("Your comment is awaiting moderation.").first.is_visible()
+    assert Comment.objects.get(name="Yusuf").status == Comment.Status.PENDING
+    screenshot(reader, "newsroom-6-phone-awaiting-moderation")
+    reader.context.close()
+    assert page_errors == []
