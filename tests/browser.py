@@ -36,6 +36,15 @@ def chromium():
 
 
 @pytest.fixture
+def demo_site(live_server):
+    """The live server with the demo content `make run` shows."""
+    from articles import demo
+
+    demo.load(domain=live_server.url.removeprefix("http://"))
+    return live_server
+
+
+@pytest.fixture
 def page_errors():
     return []
 
@@ -58,7 +67,11 @@ def open_page(chromium, viewport, errors, bypass_csp=False):
 
     page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("requestfailed", lambda req: errors.append(f"failed: {req.url}"))
+    page.on(
+        "requestfailed",
+        # A navigation cancels the page's pending loads (lazy images): not a failure.
+        lambda req: req.failure != "net::ERR_ABORTED" and errors.append(f"failed: {req.url}"),
+    )
     page.on("response", on_response)
     return page
 

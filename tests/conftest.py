@@ -14,7 +14,7 @@ from PIL import Image
 from articles.models import Article, Author, Section
 from newsroom.roles import sync_roles
 
-from .browser import chromium, page_errors  # noqa: F401  (browser fixtures, shared)
+from .browser import chromium, demo_site, page_errors  # noqa: F401  (browser fixtures, shared)
 
 _counter = itertools.count(1)
 

@@ -3,7 +3,6 @@ header, menu and search can be used with the keyboard alone."""
 
 import pytest
 
-from articles import demo
 from articles.models import Article
 
 from .browser import DESKTOP, PHONE, axe_violations, open_page
@@ -12,12 +11,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def demo_site(live_server):
-    demo.load(domain=live_server.url.removeprefix("http://"))
-    return live_server
 
 
 def public_pages():

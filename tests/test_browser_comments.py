@@ -3,7 +3,6 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from articles import demo
 from articles.models import Article
 from comments.models import Comment
 
@@ -17,12 +16,6 @@ pytestmark = [
 REPLY = (
     "The port reopening matters more than the uniforms.\nSecond thought: https://example.org/port"
 )
-
-
-@pytest.fixture
-def demo_site(live_server):
-    demo.load(domain=live_server.url.removeprefix("http://"))
-    return live_server
 
 
 def shoot(page, name):

@@ -149,16 +149,15 @@ def test_editor_previews_publishes_and_readers_see_it_everywhere(
 
 
 def test_reader_on_a_phone_finds_a_story_and_replies_with_the_keyboard_alone(
-    chromium, live_server, page_errors
+    chromium, demo_site, page_errors
 ):
     """Menu, live search, View All Result, the article, a reply with a mistake first (the
     form with its errors is checked by axe-core), then "awaiting moderation"."""
-    from articles import demo
     from comments.models import Comment
 
     from .browser import PHONE, axe_violations
 
-    demo.load(domain=live_server.url.removeprefix("http://"))
+    live_server = demo_site
     reader = open_page(chromium, PHONE, page_errors, bypass_csp=True)
     reader.goto(live_server.url + "/")
     reader.click(".menu-button")

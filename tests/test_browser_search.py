@@ -2,7 +2,6 @@
 
 import pytest
 
-from articles import demo
 from articles.models import Article
 
 from .browser import DESKTOP, PHONE, SCREENSHOTS, open_page, screenshot
@@ -17,12 +16,6 @@ def in_view(page, name):
     """What the reader sees (the popup sits over the page, so not the full page)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-@pytest.fixture
-def demo_site(live_server):
-    demo.load(domain=live_server.url.removeprefix("http://"))
-    return live_server
 
 
 def test_live_results_open_with_keyboard_and_lead_to_the_full_page(

@@ -2,7 +2,6 @@
 
 import pytest
 
-from articles import demo
 from articles.models import Article
 
 from .browser import DESKTOP, PHONE, open_page, screenshot
@@ -11,12 +10,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def demo_site(live_server):
-    demo.load(domain=live_server.url.removeprefix("http://"))
-    return live_server
 
 
 def test_pages_render_without_errors_at_both_widths(chromium, demo_site, page_errors):
