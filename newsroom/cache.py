@@ -100,6 +100,9 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
+            # Switched off (PAGE_CACHE_SECONDS=0): every request renders, nothing is shared.
+            return self._private(self.get_response(request))
         if request.method not in ("GET", "HEAD") or not self._applies(request):
             return self._private(self.get_response(request))
         generation = _generation()

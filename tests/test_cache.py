@@ -32,6 +32,17 @@ def test_second_anonymous_request_is_served_without_queries(
     assert b"Cached story" in second.content
 
 
+def test_page_cache_seconds_zero_renders_every_request_afresh(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(section=section, headline="Uncached story")
+    client.get("/")
+    Article.objects.filter(pk=article.pk).update(headline="Quietly changed")  # no signal
+    response = client.get("/")
+    assert "X-Cache" not in response
+    assert b"Quietly changed" in response.content
+    assert "public" not in response["Cache-Control"]
+
+
 def test_anonymous_pages_are_public_set_no_cookies_and_vary_on_cookie(client, section):
     article = make_article(section=section)
     for url in ["/", article.get_absolute_url(), section.get_absolute_url(), "/search/?q=x"]:
