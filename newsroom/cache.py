@@ -3,9 +3,10 @@
 Every page an anonymous reader can GET is stored whole in the Django cache (Redis when
 REDIS_URL is set, so every app process shares it). Correctness comes from one
 *generation* number: every change a reader could see calls ``invalidate_pages()``, which
-bumps it, and every cache key includes it, so the next request on any process renders
-afresh. A stored page also never outlives the next scheduled ``publish_at`` (a scheduled
-article appears on time) nor the end of the local day (the date bar stays right).
+bumps it, and every stored page records the generation it was rendered in, so the next
+request on any process renders afresh. A stored page also never outlives the next
+scheduled ``publish_at`` (a scheduled article appears on time) nor the end of the local
+day (the date bar stays right).
 
 Staff carry a session cookie; their requests neither read nor fill the cache. A response
 that sets a cookie, or says it is private, is never stored.
@@ -22,17 +23,19 @@ from datetime import datetime, timedelta
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
 CACHEABLE_STATUS = {200, 301, 404}
-STORED_HEADERS = ("Content-Type", "Location", "Content-Language", "X-Robots-Tag", "Link")
+# Everything else the response carried is stored with the page and sent again on a hit,
+# so a hit carries the security headers the rest of the middleware added to the original.
+UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-cache"}
 
 
 def invalidate_pages():
@@ -43,11 +46,13 @@ def invalidate_pages():
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
 
 
-def _generation():
-    generation = cache.get(GENERATION_KEY)
+def _current_generation(found):
+    """The generation from a get_many() answer; a missing one (evicted, flushed) starts anew."""
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         generation = time.time_ns()
-        cache.add(GENERATION_KEY, generation, timeout=None)
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY, generation)
     return generation
 
 
@@ -69,9 +74,9 @@ def page_lifetime(now=None):
     return max(1, int(min(limits)))
 
 
-def _key(request, generation):
+def _key(request):
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"pages:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _is_anonymous(request):
@@ -94,38 +99,51 @@ def _storable(request, response):
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs from the page cache; store what may be shared."""
+    """Serve anonymous GETs from the page cache; store what may be shared.
+
+    It comes first in MIDDLEWARE: a hit costs one cache round trip and none of the other
+    middleware, and a miss stores the response as the rest of the stack finished it.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.uncached_prefixes = tuple(
+            prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix
+        )
 
     def __call__(self, request):
+        if request.path.startswith(self.uncached_prefixes):
+            return self.get_response(request)  # files: WhiteNoise and the web server's job
         if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
             # Switched off (PAGE_CACHE_SECONDS=0): every request renders, nothing is shared.
             return self._private(self.get_response(request))
         if request.method not in ("GET", "HEAD") or not self._applies(request):
             return self._private(self.get_response(request))
-        generation = _generation()
-        key = _key(request, generation)
-        stored = cache.get(key)
-        # The expiry is checked here too, not left to the cache alone: the page must not
-        # outlive a scheduled publish time even if the backend keeps it a little longer.
-        if stored is not None and stored[3] > time.time():
-            return self._rebuild(stored)
+        key = _key(request)
+        # One round trip: the current generation and the stored page. A page stored under
+        # an older generation is stale. The expiry is checked here too, not left to the
+        # cache alone: a page must not outlive a scheduled publish time.
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = _current_generation(found)
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation and stored[4] > time.time():
+            return self._rebuild(request, stored)
         response = self.get_response(request)
         if not _storable(request, response):
-            if not response.has_header("Cache-Control"):
-                patch_cache_control(response, private=True, no_cache=True)
-            return response
+            return self._private(response)
         lifetime = page_lifetime()
         self._make_public(response, lifetime)
-        headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-        headers["Last-Modified"] = http_date()
-        headers["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        if not response.has_header("ETag"):
+            response["ETag"] = (
+                f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            )
+        response["Last-Modified"] = http_date()
+        headers = {
+            name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+        }
         expires_at = time.time() + lifetime
-        cache.set(key, (response.status_code, headers, response.content, expires_at), lifetime)
-        for name, value in headers.items():
-            response[name] = value
+        page = (generation, response.status_code, headers, response.content, expires_at)
+        cache.set(key, page, lifetime)
         response["X-Cache"] = "MISS"
         return response
 
@@ -148,14 +166,21 @@ class PageCacheMiddleware:
         )
         patch_vary_headers(response, ["Cookie"])
 
-    def _rebuild(self, stored):
-        status, headers, content, expires_at = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers.items():
-            response[name] = value
+    def _rebuild(self, request, stored):
+        _generation, status, headers, content, expires_at = stored
+        response = HttpResponse(content, status=status, headers=headers)
+        response["Content-Length"] = str(len(content))
         self._make_public(response, max(1, int(expires_at - time.time())))
         response["X-Cache"] = "HIT"
-        return response
+        if request.method != "GET":
+            return response
+        # What ConditionalGetMiddleware does for a rendered page: 304 for a repeat visit.
+        return get_conditional_response(
+            request,
+            etag=headers.get("ETag"),
+            last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
+            response=response,
+        )
 
 
 def _resilient(method_name, default=None):
@@ -189,6 +214,22 @@ def _resilient(method_name, default=None):
     return method
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django builds a new redis.Redis object for every cache call, which costs about as much
+    as the round trip itself; one client per connection pool is enough (it is thread-safe)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """A Redis cache that turns an outage into cache misses instead of errors.
 
@@ -199,6 +240,10 @@ class ResilientRedisCache(RedisCache):
     RETRY_AFTER = 2.0
     down_until = 0.0
     outage_logged = False
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
 
     get = _resilient("get")
     set = _resilient("set")

@@ -4,7 +4,7 @@ Everything is read from the environment, like the Django settings:
 
 - BIND (default 127.0.0.1:8000): the address to listen on; nginx sits in front.
 - WEB_CONCURRENCY (default 2 * cores + 1): worker processes.
-- GUNICORN_WORKER_CLASS (default gthread) and GUNICORN_THREADS (default 2): see below.
+- GUNICORN_WORKER_CLASS (default sync) and GUNICORN_THREADS (gthread only): see below.
 - ACCESS_LOG (default "-", standard output; "off" for none): one line per request,
   without the client's address.
 - GUNICORN_TIMEOUT (default 30): seconds before a stuck worker is replaced.
@@ -23,10 +23,11 @@ def _int(name, default):
 wsgi_app = "newsroom.wsgi:application"
 bind = os.environ.get("BIND", "127.0.0.1:8000")
 workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1)
-# Measured with `make bench`: gthread keeps connections alive between requests, which
-# matters to a client talking to gunicorn directly, and costs nothing behind nginx.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = _int("GUNICORN_THREADS", 2)
+# Measured with `make bench` on two cores: a sync worker spends about half the CPU per
+# request of a gthread one (no keep-alive, no thread hand-off). Slow clients are nginx's
+# job: it buffers requests and responses, so a sync worker is never held by a slow reader.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = _int("GUNICORN_THREADS", 1)
 keepalive = 5
 timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 20

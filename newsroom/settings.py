@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page-cache hit skips everything below (it stores the headers they add).
+    "newsroom.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -77,7 +79,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "newsroom.cache.PageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
@@ -226,9 +227,6 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 TAGGIT_CASE_INSENSITIVE = True
 
 X_FRAME_OPTIONS = "DENY"
-# Behind nginx (or another proxy) that terminates TLS and sets X-Forwarded-Proto.
-if env_bool("TRUST_X_FORWARDED_PROTO"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 
 LOGGING = {
@@ -236,9 +234,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO").upper()},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+# gunicorn spells LOG_LEVEL in lower case ("info"); Python's logging only takes upper case.
+LOGGING["root"]["level"] = LOGGING["root"]["level"].upper()
 
 # "Popular News" counts views over this many days.
 NEWSROOM_POPULAR_DAYS = env_int("POPULAR_DAYS", 7)

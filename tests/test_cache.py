@@ -14,7 +14,7 @@ from articles.models import Article
 from comments.models import Comment
 from newsroom import cache as page_cache
 
-from .conftest import make_article
+from .conftest import make_article, uploaded_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,34 @@ def test_anonymous_pages_are_public_set_no_cookies_and_vary_on_cookie(client, se
         assert "Cookie" in response["Vary"]
         assert not response.cookies
         assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_a_page_from_the_cache_carries_the_headers_of_the_rendered_one(client, section):
+    make_article(section=section)
+    rendered = client.get("/")
+    cached = client.get("/")
+    assert (rendered["X-Cache"], cached["X-Cache"]) == ("MISS", "HIT")
+    for header in (
+        "Content-Type",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "ETag",
+        "Vary",
+    ):
+        assert cached[header] == rendered[header], header
+    assert int(cached["Content-Length"]) == len(cached.content)
+
+
+def test_uploaded_files_are_left_to_the_file_server(client, section):
+    article = make_article(
+        section=section, featured_image=uploaded_jpeg("p.jpg", size=(64, 36)), image_alt="A"
+    )
+    response = client.get(article.featured_image.url)
+    assert response.status_code == 200
+    assert "X-Cache" not in response
+    assert "private" not in response.get("Cache-Control", "")
 
 
 def test_staff_neither_read_nor_fill_the_cache(client, editor, section):

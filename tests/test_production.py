@@ -23,7 +23,7 @@ def gunicorn_config(monkeypatch, **env):
 
 def production_setting(expression, **env):
     """Evaluate an expression on newsroom.settings in a fresh interpreter with this env."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TRUST_"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     code = f"import json, newsroom.settings as s; print(json.dumps({expression}))"
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -80,15 +80,6 @@ def test_a_storage_backend_that_cannot_be_imported_fails_the_system_check():
         errors = [error for error in run_checks() if error.id == "newsroom.E001"]
     assert len(errors) == 1
     assert "[s3]" in errors[0].hint
-
-
-def test_forwarded_proto_is_trusted_only_when_configured():
-    expression = 'getattr(s, "SECURE_PROXY_SSL_HEADER", None)'
-    assert production_setting(expression) is None
-    assert production_setting(expression, TRUST_X_FORWARDED_PROTO="1") == [
-        "HTTP_X_FORWARDED_PROTO",
-        "https",
-    ]
 
 
 def test_log_level_is_accepted_in_lower_case():

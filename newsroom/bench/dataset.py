@@ -94,7 +94,7 @@ class Progress:
 
 
 def marker(articles, comments):
-    return f"Newsroom benchmark: {articles} articles, {comments} comments"
+    return f"Benchmark: {articles} articles, {comments} comments"[:50]
 
 
 def is_present(articles, comments):

@@ -73,6 +73,8 @@ class Gunicorn:
             "BIND": f"127.0.0.1:{port}",
             "ACCESS_LOG": "off",
             "LOG_LEVEL": "WARNING",
+            # Plain HTTP on loopback: in production TLS ends at nginx in front.
+            "SECURE_SSL_REDIRECT": "0",
             **(env or {}),
         }
         if workers:
