@@ -86,6 +86,7 @@ def test_bench_data_builds_the_dataset_with_copy_and_reuses_it(settings):
     assert Article.objects.count() == 60
     assert Comment.objects.count() == 500
     assert Article.objects.published().count() >= 40
+    assert Article.objects.filter(comments_open=True).count() == 60  # a default, not given
     assert TaggedArticle.objects.exists() and Tag.objects.filter(slug="libya").exists()
     assert (
         Article.objects.exclude(featured_image="").values("featured_image").distinct().count() <= 6

@@ -13,6 +13,7 @@ import itertools
 import random
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.apps import apps
@@ -135,6 +136,24 @@ class _Stdout:
         sys.stdout.flush()
 
 
+@contextmanager
+def copy_into(cursor, model, columns):
+    """COPY rows of the given columns (space-separated attnames) into a model's table.
+
+    Every other column gets its field's default, so fields that other features add to
+    these models later need no change here.
+    """
+    given = columns.split()
+    fields = model._meta.concrete_fields
+    rest = [f for f in fields if f.attname not in given and not f.primary_key]
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    columns = [model._meta.get_field(name).column for name in given] + [f.column for f in rest]
+    names = ", ".join(connection.ops.quote_name(column) for column in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+        yield lambda row: copy.write_row((*row, *defaults))
+
+
 def _empty_content_tables():
     tables = {
         model._meta.db_table
@@ -202,13 +221,12 @@ def _copy_articles(rng, count, sections, images, stdout):
     by_name = {section.name: section for section in sections}
     published = []
     columns = (
-        "id, headline, slug, dek, body, section_id, featured_image, image_width, image_height, "
-        "image_caption, image_credit, image_alt, status, publish_at, comments_open, "
-        "created_at, updated_at"
+        "id headline slug dek body section_id featured_image image_width image_height "
+        "image_caption image_credit image_alt status publish_at created_at updated_at"
     )
     progress = Progress(stdout, "articles", count)
     with connection.cursor() as cursor:
-        with cursor.copy(f"COPY {Article._meta.db_table} ({columns}) FROM STDIN") as copy:
+        with copy_into(cursor, Article, columns) as write:
             for pk in range(1, count + 1):
                 section_name, headline = rng.choice(headlines)
                 section = by_name[section_name]
@@ -223,7 +241,7 @@ def _copy_articles(rng, count, sections, images, stdout):
                     if status == Article.Status.PUBLISHED:
                         published.append((pk, publish_at))
                 image = rng.choice(images) if rng.random() < 0.8 else ""
-                copy.write_row(
+                write(
                     (
                         pk,
                         headline,
@@ -239,7 +257,6 @@ def _copy_articles(rng, count, sections, images, stdout):
                         f"Illustration for: {headline}" if image else "",
                         status,
                         publish_at if status == Article.Status.PUBLISHED else None,
-                        True,
                         publish_at - timedelta(hours=2),
                         publish_at - timedelta(hours=1),
                     )
@@ -265,18 +282,16 @@ def _copy_tags_and_bylines(rng, published, tags, authors, stdout):
     tag_weights = _zipf_cumulative(len(tags))
     progress = Progress(stdout, "tags", len(published))
     with connection.cursor() as cursor:
-        tagged = TaggedArticle._meta.db_table
-        with cursor.copy(f"COPY {tagged} (tag_id, content_object_id) FROM STDIN") as tag_copy:
+        with copy_into(cursor, TaggedArticle, "tag_id content_object_id") as write:
             for pk, _publish_at in published:
                 picks = rng.choices(tags, cum_weights=tag_weights, k=rng.randint(1, 4))
                 for tag in {tag.pk: tag for tag in picks}.values():
-                    tag_copy.write_row((tag.pk, pk))
+                    write((tag.pk, pk))
                 progress.advance()
-        through = Article.authors.through._meta.db_table
-        with cursor.copy(f"COPY {through} (article_id, author_id) FROM STDIN") as byline_copy:
+        with copy_into(cursor, Article.authors.through, "article_id author_id") as write:
             for pk, _publish_at in published:
                 for author in rng.sample(authors, k=rng.choice((1, 1, 1, 2))):
-                    byline_copy.write_row((pk, author.pk))
+                    write((pk, author.pk))
     progress.finish()
 
 
@@ -289,31 +304,24 @@ def _copy_comments(rng, published, count, stdout):
     now = timezone.now()
     statuses = [Comment.Status.APPROVED] * 17 + [Comment.Status.PENDING] * 2
     statuses += [Comment.Status.SPAM]
-    columns = (
-        "article_id, name, email, website, body, status, spam_signals, ip_hash, user_agent, "
-        "created_at"
-    )
+    columns = "article_id name email body status user_agent created_at"
     progress = Progress(stdout, "comments", count)
     total_weight = weights[-1]
     random_ = rng.random
-    sql = f"COPY {Comment._meta.db_table} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+    with connection.cursor() as cursor, copy_into(cursor, Comment, columns) as write:
         for index in range(count):
             article_id, publish_at = newest_first[
                 bisect.bisect_left(weights, random_() * total_weight)
             ]
             name = NAMES[index % len(NAMES)]
             created_at = min(now, publish_at + timedelta(minutes=int(random_() * 2880)))
-            copy.write_row(
+            write(
                 (
                     article_id,
                     name,
                     f"{name.lower()}{index % 997}@example.com",
-                    "",
                     COMMENT_TEXTS[index % len(COMMENT_TEXTS)],
                     statuses[index % len(statuses)],
-                    "",
-                    "",
                     "Mozilla/5.0",
                     created_at,
                 )
