@@ -56,6 +56,14 @@ def _current_generation(found):
     return generation
 
 
+def current_generation(request=None):
+    """The generation this request's page-cache lookup read, or the current one."""
+    generation = getattr(request, "page_generation", None)
+    if generation is None:
+        generation = _current_generation(cache.get_many([GENERATION_KEY]))
+    return generation
+
+
 def page_lifetime(now=None):
     """Seconds a page may be stored: the setting, cut short by the next scheduled article
     and by local midnight."""
@@ -124,7 +132,7 @@ class PageCacheMiddleware:
         # an older generation is stale. The expiry is checked here too, not left to the
         # cache alone: a page must not outlive a scheduled publish time.
         found = cache.get_many([GENERATION_KEY, key])
-        generation = _current_generation(found)
+        generation = request.page_generation = _current_generation(found)
         stored = found.get(key)
         if stored is not None and stored[0] == generation and stored[4] > time.time():
             return self._rebuild(request, stored)

@@ -7,14 +7,16 @@ import pytest
 import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
 from comments.models import Comment
 from newsroom import cache as page_cache
 
-from .conftest import make_article, uploaded_jpeg
+from .conftest import make_article, make_section, uploaded_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,26 @@ def test_page_cache_seconds_zero_renders_every_request_afresh(client, section, s
     assert "X-Cache" not in response
     assert b"Quietly changed" in response.content
     assert "public" not in response["Cache-Control"]
+
+
+def test_popular_news_comes_from_the_fragment_cache_after_the_first_page(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    first, second = make_article(section=section), make_article(section=section)
+    with CaptureQueriesContext(connection) as filling:
+        assert b"Popular News" in client.get(first.get_absolute_url()).content
+    with CaptureQueriesContext(connection) as reusing:
+        assert b"Popular News" in client.get(second.get_absolute_url()).content
+    assert len(reusing) < len(filling)
+
+
+def test_an_edit_shows_in_popular_news_on_the_next_request(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(section=section, headline="Old popular headline")
+    make_article(section=make_section(), tags=["Weather"])
+    assert b"Old popular headline" in client.get("/tag/weather/").content  # only in the sidebar
+    article.headline = "New popular headline"
+    article.save()
+    assert b"New popular headline" in client.get("/tag/weather/").content
 
 
 def test_anonymous_pages_are_public_set_no_cookies_and_vary_on_cookie(client, section):
