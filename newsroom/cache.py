@@ -19,11 +19,14 @@ import hashlib
 import logging
 import time
 from datetime import datetime, timedelta
+from http import HTTPStatus
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -188,6 +191,73 @@ class PageCacheMiddleware:
             etag=headers.get("ETag"),
             last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
             response=response,
+        )
+
+
+class PageCacheApp:
+    """The WSGI application with page-cache hits answered before Django's handler runs.
+
+    A hit needs no middleware, no signals and no HttpResponse: one cache round trip and
+    the stored bytes. Everything else — misses, staff, conditional requests, an outage —
+    goes to Django, where PageCacheMiddleware decides exactly as it would alone.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self.session_cookie = settings.SESSION_COOKIE_NAME + "="
+        self.uncached_prefixes = tuple(
+            prefix
+            for prefix in (
+                settings.STATIC_URL,
+                settings.MEDIA_URL,
+                "/" + settings.NEWSROOM_ADMIN_PATH,
+            )
+            if prefix
+        )
+
+    def __call__(self, environ, start_response):
+        hit = self._hit(environ)
+        if hit is None:
+            return self.application(environ, start_response)
+        status, headers, content = hit
+        start_response(status, headers)
+        return [content]
+
+    def _hit(self, environ):
+        if (
+            settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0
+            or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or self.session_cookie in environ.get("HTTP_COOKIE", "")
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+        ):
+            return None
+        request = WSGIRequest(environ)
+        if request.path.startswith(self.uncached_prefixes):
+            return None
+        try:
+            key = _key(request)  # the middleware's key; validates the host
+        except DisallowedHost:
+            return None
+        found = cache.get_many([GENERATION_KEY, key])
+        stored = found.get(key)
+        now = time.time()
+        if stored is None or stored[0] != found.get(GENERATION_KEY) or stored[4] <= now:
+            return None
+        _generation, status, headers, content, expires_at = stored
+        max_age = min(settings.NEWSROOM_HTTP_MAX_AGE, max(1, int(expires_at - now)))
+        return (
+            f"{status} {HTTPStatus(status).phrase}",
+            [
+                *headers.items(),
+                (
+                    "Cache-Control",
+                    f"public, max-age={max_age}, stale-while-revalidate={max_age * 5}",
+                ),
+                ("Content-Length", str(len(content))),
+                ("X-Cache", "HIT"),
+            ],
+            content,
         )
 
 

@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.db import connection
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -103,6 +103,61 @@ def test_uploaded_files_are_left_to_the_file_server(client, section):
     assert response.status_code == 200
     assert "X-Cache" not in response
     assert "private" not in response.get("Cache-Control", "")
+
+
+class FakeDjango:
+    """Stands in for Django's handler behind PageCacheApp: records what reached it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, environ, start_response):
+        self.calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"rendered by django"]
+
+
+def wsgi_get(app, path, **headers):
+    environ = RequestFactory().get(path, **headers).environ
+    answer = {}
+    body = b"".join(app(environ, lambda status, h: answer.update(status=status, headers=h)))
+    return answer["status"], dict(answer["headers"]), body
+
+
+def test_a_cache_hit_is_answered_before_django_runs(client, section):
+    make_article(section=section, headline="Fast story")
+    rendered = client.get("/")
+    django = FakeDjango()
+    status, headers, body = wsgi_get(page_cache.PageCacheApp(django), "/")
+    assert django.calls == []
+    assert status == "200 OK"
+    assert body == rendered.content
+    assert headers["X-Cache"] == "HIT"
+    assert headers["Cache-Control"] == client.get("/")["Cache-Control"]
+    for name in ("Content-Type", "X-Frame-Options", "ETag", "Last-Modified", "Vary"):
+        assert headers[name] == rendered[name], name
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_COOKIE": "sessionid=abc"}, {"HTTP_IF_NONE_MATCH": '"x"'}, {"HTTP_HOST": "evil.test"}],
+    ids=["staff", "conditional", "unknown-host"],
+)
+def test_staff_conditional_and_unknown_host_requests_reach_django(client, section, headers):
+    make_article(section=section)
+    client.get("/")
+    django = FakeDjango()
+    assert wsgi_get(page_cache.PageCacheApp(django), "/", **headers)[2] == b"rendered by django"
+    assert django.calls == ["/"]
+
+
+def test_a_page_from_an_older_generation_reaches_django(client, section):
+    make_article(section=section)
+    client.get("/")
+    page_cache.invalidate_pages()
+    django = FakeDjango()
+    wsgi_get(page_cache.PageCacheApp(django), "/")
+    assert django.calls == ["/"]
 
 
 def test_staff_neither_read_nor_fill_the_cache(client, editor, section):
