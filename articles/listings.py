@@ -1,6 +1,8 @@
 """What the home page and the article page list, each in a fixed number of queries."""
 
-from django.db.models import Count, F, Q, Window
+from collections import Counter
+
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from .models import Article, Section, TaggedArticle
@@ -71,20 +73,24 @@ def neighbours(article):
 
 
 def recommended_for(article, tag_ids, limit=4):
-    """Recent articles sharing the most tags, then the latest from the same section."""
+    """Recent articles sharing the most tags, then the latest from the same section.
+
+    Two plain queries rather than one aggregate (whose planning alone cost milliseconds):
+    the tag rows of the latest candidates, counted here, then the best of them that are live.
+    """
     others = Article.objects.published().exclude(pk=article.pk).for_listing()
     picks = []
     if tag_ids:
-        recent = (
+        rows = (
             TaggedArticle.objects.filter(tag_id__in=tag_ids)
+            .exclude(content_object_id=article.pk)
             .order_by("-content_object_id")
-            .values("content_object_id")[:RECOMMENDATION_CANDIDATES]
+            .values_list("content_object_id", flat=True)[:RECOMMENDATION_CANDIDATES]
         )
-        picks = list(
-            others.filter(pk__in=recent, tags__in=tag_ids)
-            .annotate(shared=Count("tags"))
-            .order_by("-shared", "-publish_at")[:limit]
-        )
+        shared = Counter(rows)
+        best = sorted(shared, key=lambda pk: (-shared[pk], -pk))[: limit * 3]
+        live = others.in_bulk(best).values() if best else []
+        picks = sorted(live, key=lambda a: (-shared[a.pk], -a.publish_at.timestamp()))[:limit]
     if len(picks) < limit:
         picks += list(
             others.filter(section_id=article.section_id).exclude(pk__in=[a.pk for a in picks])[

@@ -6,6 +6,8 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from newsroom.cache import CachedCountPaginator
+
 from . import listings, popularity, search
 from .models import Article, Author, Section
 
@@ -16,6 +18,13 @@ class ArticleListMixin:
     paginate_by = settings.NEWSROOM_PAGE_SIZE
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    paginator_class = CachedCountPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        listing = self.request.GET.copy()
+        listing.pop(self.page_kwarg, None)  # every page of a listing shares its count
+        count_key = f"{self.request.path}?{listing.urlencode()}"
+        return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
 
     def get_queryset(self):
         return Article.objects.published().for_listing()

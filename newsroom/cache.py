@@ -15,6 +15,7 @@ that sets a cookie, or says it is private, is never stored.
 logged once per outage, and behave as misses until Redis answers again.
 """
 
+import functools
 import hashlib
 import logging
 import time
@@ -27,14 +28,19 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.functional import cached_property
 from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
+# (generation, the next scheduled publish_at or None): scheduling an article is a change
+# readers will see, so it bumps the generation; within one, the answer only runs out.
+SCHEDULE_KEY = "pages:next-publish"
 CACHEABLE_STATUS = {200, 301, 404}
 # Everything else the response carried is stored with the page and sent again on a hit,
 # so a hit carries the security headers the rest of the middleware added to the original.
@@ -44,9 +50,13 @@ UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-
 def invalidate_pages():
     """Make every cached page stale, on every app process. Called from newsroom.signals."""
     try:
-        cache.incr(GENERATION_KEY)
+        generation = cache.incr(GENERATION_KEY)
     except ValueError:  # the key was never set, or was evicted
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = time.time_ns()
+        cache.set(GENERATION_KEY, generation, timeout=None)
+    # The change may have scheduled an article: note the next publish time for the new
+    # generation now, so that rendering pages needs no query for it.
+    cache.set(SCHEDULE_KEY, (generation, next_scheduled_publish()), timeout=None)
 
 
 def _current_generation(found):
@@ -67,16 +77,32 @@ def current_generation(request=None):
     return generation
 
 
-def page_lifetime(now=None):
-    """Seconds a page may be stored: the setting, cut short by the next scheduled article
-    and by local midnight."""
+def next_scheduled_publish():
     from articles.models import Article
 
-    now = now or timezone.now()
-    limits = [settings.NEWSROOM_PAGE_CACHE_SECONDS]
-    next_publish = (
+    return (
         Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
     ).first()
+
+
+def _next_publish(found, generation):
+    """The next scheduled publish time, from the database once per generation."""
+    known = found.get(SCHEDULE_KEY)
+    still_true = known is not None and (known[1] is None or known[1] > timezone.now())
+    if still_true and known[0] == generation:
+        return known[1]
+    next_publish = next_scheduled_publish()
+    cache.set(SCHEDULE_KEY, (generation, next_publish), timeout=None)
+    return next_publish
+
+
+def page_lifetime(now=None, next_publish=...):
+    """Seconds a page may be stored: the setting, cut short by the next scheduled article
+    and by local midnight."""
+    now = now or timezone.now()
+    limits = [settings.NEWSROOM_PAGE_CACHE_SECONDS]
+    if next_publish is ...:
+        next_publish = next_scheduled_publish()
     if next_publish is not None:
         limits.append((next_publish - now).total_seconds())
     local = timezone.localtime(now)
@@ -134,7 +160,7 @@ class PageCacheMiddleware:
         # One round trip: the current generation and the stored page. A page stored under
         # an older generation is stale. The expiry is checked here too, not left to the
         # cache alone: a page must not outlive a scheduled publish time.
-        found = cache.get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, key, SCHEDULE_KEY])
         generation = request.page_generation = _current_generation(found)
         stored = found.get(key)
         if stored is not None and stored[0] == generation and stored[4] > time.time():
@@ -142,7 +168,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if not _storable(request, response):
             return self._private(response)
-        lifetime = page_lifetime()
+        lifetime = page_lifetime(next_publish=_next_publish(found, generation))
         self._make_public(response, lifetime)
         if not response.has_header("ETag"):
             response["ETag"] = (
@@ -192,6 +218,35 @@ class PageCacheMiddleware:
             last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
             response=response,
         )
+
+
+class CachedCountPaginator(Paginator):
+    """A Paginator whose total is counted once per content generation and shared.
+
+    On a section or tag with tens of thousands of articles, COUNT(*) costs more than the
+    rest of the page. The view names the listing (``count_key``: its address without the
+    page number); the count is renewed by any change readers can see and, like a page,
+    when a scheduled article goes live.
+    """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        key = f"pages:count:{hashlib.sha256(self.count_key.encode()).hexdigest()}"
+        found = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, key])
+        generation = _current_generation(found)
+        known = found.get(key)
+        if known is not None and known[0] == generation and known[2] > time.time():
+            return known[1]
+        count = super().count
+        lifetime = page_lifetime(next_publish=_next_publish(found, generation))
+        cache.set(key, (generation, count, time.time() + lifetime), lifetime)
+        return count
 
 
 class PageCacheApp:
@@ -245,20 +300,26 @@ class PageCacheApp:
         if stored is None or stored[0] != found.get(GENERATION_KEY) or stored[4] <= now:
             return None
         _generation, status, headers, content, expires_at = stored
-        max_age = min(settings.NEWSROOM_HTTP_MAX_AGE, max(1, int(expires_at - now)))
+        lifetime = max(1, int(expires_at - now))
         return (
             f"{status} {HTTPStatus(status).phrase}",
             [
                 *headers.items(),
-                (
-                    "Cache-Control",
-                    f"public, max-age={max_age}, stale-while-revalidate={max_age * 5}",
-                ),
+                ("Cache-Control", _public_cache_control(lifetime, settings.NEWSROOM_HTTP_MAX_AGE)),
                 ("Content-Length", str(len(content))),
                 ("X-Cache", "HIT"),
             ],
             content,
         )
+
+
+@functools.lru_cache(maxsize=512)
+def _public_cache_control(lifetime, http_max_age):
+    """The Cache-Control header PageCacheMiddleware gives a page with this lifetime
+    (http_max_age, the setting it also reads, is part of the memo's key)."""
+    response = HttpResponse()
+    PageCacheMiddleware._make_public(response, lifetime)
+    return response["Cache-Control"]
 
 
 def _resilient(method_name, default=None):

@@ -7,12 +7,14 @@ import pytest
 import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from articles.views import ArticleListMixin
 from comments.models import Comment
 from newsroom import cache as page_cache
 
@@ -63,6 +65,40 @@ def test_an_edit_shows_in_popular_news_on_the_next_request(client, section, sett
     article.headline = "New popular headline"
     article.save()
     assert b"New popular headline" in client.get("/tag/weather/").content
+
+
+PAGE = ArticleListMixin.paginate_by
+
+
+def counts(queries):
+    return [query["sql"] for query in queries.captured_queries if "COUNT(" in query["sql"]]
+
+
+def test_a_listing_is_counted_once_per_content_generation(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    for _ in range(PAGE + 1):
+        make_article(section=section)
+    url = section.get_absolute_url()
+    with CaptureQueriesContext(connection) as first:
+        assert b"Page 1 of 2" in client.get(url).content
+    with CaptureQueriesContext(connection) as second:
+        assert b"Page 2 of 2" in client.get(url, {"page": 2}).content
+    assert counts(first) and not counts(second)
+    make_article(section=section)
+    with CaptureQueriesContext(connection) as after_change:
+        assert b"Page 1 of 2" in client.get(url).content
+    assert counts(after_change)
+
+
+def test_a_scheduled_article_going_live_renews_the_count(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    for _ in range(PAGE):
+        make_article(section=section)
+    publish_at = timezone.now() + timedelta(seconds=90)
+    make_article(section=section, publish_at=publish_at)
+    assert b"Page 1 of 2" not in client.get(section.get_absolute_url()).content
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert b"Page 1 of 2" in client.get(section.get_absolute_url()).content
 
 
 def test_anonymous_pages_are_public_set_no_cookies_and_vary_on_cookie(client, section):
@@ -237,6 +273,21 @@ def test_changes_readers_can_see_show_on_the_next_request(client, section, chang
         comment.save()
         assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
     assert home_before  # the first render happened before the change
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_stored_before_a_change_committed_is_not_served_after_it(client, section):
+    article = make_article(section=section, headline="Before the edit")
+    client.get("/")
+    key = page_cache._key(RequestFactory().get("/"))
+    with transaction.atomic():
+        article.headline = "After the edit"
+        article.save()
+        # Meanwhile another app process renders the page: it still sees the committed
+        # headline, and stores it under the generation this save has just started.
+        old_page = cache.get(key)
+        cache.set(key, (cache.get(page_cache.GENERATION_KEY), *old_page[1:]), 300)
+    assert b"After the edit" in client.get("/").content
 
 
 def test_a_pending_comment_does_not_empty_the_cache(client, section):

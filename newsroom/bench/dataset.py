@@ -78,8 +78,9 @@ class Progress:
             self._draw()
 
     def finish(self):
-        self.done = self.total
-        self._draw()
+        if self.done != self.total:
+            self.done = self.total
+            self._draw()
         self.stdout.write("")
 
     def _draw(self):
