@@ -76,6 +76,16 @@ def test_representative_urls_pick_the_newest_article_and_the_most_used_tag(secti
     assert urls["search"] == "/search/?q=libya"
 
 
+@pytest.mark.django_db
+def test_profile_counts_queries_of_rendered_and_cached_pages(section):
+    make_article(section=section)
+    result = pages.profile({"home": "/", "feed": "/no-such-feed/"}, host="testserver")
+    assert result["home"]["status"] == 200
+    assert result["home"]["queries"] > 0 and result["home"]["sql_ms"] > 0
+    assert result["home"]["cached_queries"] == 0
+    assert result["feed"]["status"] == 404
+
+
 @pytest.mark.scale
 @pytest.mark.django_db
 def test_bench_data_builds_the_dataset_with_copy_and_reuses_it(settings):

@@ -77,6 +77,7 @@ class Report:
     static_ceiling: Load | None = None
     micro_cache: Load | None = None
     flat: dict = field(default_factory=dict)
+    load_average_end: tuple = ()
 
 
 def wrk(url, options, duration=None):
@@ -152,6 +153,14 @@ def ensure_database():
         )
 
 
+def dataset_env(database_url):
+    """A dataset's own database and cache namespace: two datasets must share no cache key."""
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
+    if database_url != os.environ["DATABASE_URL"]:
+        prefix += "-" + SMALL_SCHEMA
+    return {"DATABASE_URL": database_url, "CACHE_KEY_PREFIX": prefix}
+
+
 def prepare(database_url, articles, comments, work_dir, out):
     """Build or reuse one dataset (in a child process, against its own DATABASE_URL) and
     return its per-page SQL profile."""
@@ -166,7 +175,7 @@ def prepare(database_url, articles, comments, work_dir, out):
             f"--profile-json={profile}",
         ],
         cwd=settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": database_url},
+        env={**os.environ, **dataset_env(database_url)},
         check=True,
     )
     return json.loads(profile.read_text())
@@ -191,6 +200,7 @@ def run(options, out):
         report.profiles = {"small": small, "large": large}
         urls = {name: large[name]["url"] for name in PAGE_TYPES}
         _measure(report, options, urls, small["article"]["url"], small_url, work_dir, out)
+        report.load_average_end = os.getloadavg()
         return report
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
@@ -208,7 +218,7 @@ def _measure(report, options, urls, small_article_url, small_url, work_dir, out)
         report.memory_mib["cold"] = app.peak_rss_mib()
 
     out.write("Flat cost: the cold article page at two dataset sizes, alternating")
-    small_env = {**cold_env, "DATABASE_URL": small_url}
+    small_env = {**cold_env, **dataset_env(small_url)}
     with (
         Gunicorn(options.port + 1, small_env, workers, work_dir) as small_app,
         Gunicorn(options.port, cold_env, workers, work_dir) as large_app,
@@ -264,8 +274,11 @@ def format_report(report):
         f"Newsroom benchmark: {o.articles:,} articles, {o.comments:,} comments on PostgreSQL; "
         f"Redis page cache.",
         f"{report.worker_setup}; wrk {o.threads} threads, {o.connections} connections, "
-        f"{o.duration} s per row, 127.0.0.1. Load average at start: "
-        + " ".join(f"{value:.2f}" for value in report.load_average),
+        f"{o.duration} s per row, 127.0.0.1. Load average (1, 5, 15 min) at start "
+        + " ".join(f"{value:.2f}" for value in report.load_average)
+        + (", at end " + " ".join(f"{v:.2f}" for v in report.load_average_end))
+        * bool(report.load_average_end)
+        + " (other work on the machine lowers every figure).",
         "",
         f"{'':9}{'SQL':>14}  {'cold (page cache off)':^35}  {'warm (page cache on)':^35}",
         f"{'page':<9}{'queries':>8}{'ms':>6}  "

@@ -96,7 +96,18 @@ class Gunicorn:
         except RuntimeError:
             self.stop()
             raise
+        self._wait_for_all_workers()
         return self
+
+    def _wait_for_all_workers(self, settle=1.0, timeout=15.0):
+        """Workers boot one after another: wait until their number stops growing."""
+        deadline = time.monotonic() + timeout
+        count, stable_since = len(self.worker_pids()), time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - stable_since < settle:
+            time.sleep(0.1)
+            now = len(self.worker_pids())
+            if now != count:
+                count, stable_since = now, time.monotonic()
 
     def worker_pids(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
