@@ -264,6 +264,10 @@ def _worker_setup(app):
     return f"gunicorn {conf['worker_class']}, {workers} workers"
 
 
+def _loads(values):
+    return " ".join(f"{value:.2f}" for value in values) or "-"
+
+
 def _target(value, ok):
     return f"{value} — {'met' if ok else 'MISSED'}"
 
@@ -275,10 +279,8 @@ def format_report(report):
         f"Redis page cache.",
         f"{report.worker_setup}; wrk {o.threads} threads, {o.connections} connections, "
         f"{o.duration} s per row, 127.0.0.1. Load average (1, 5, 15 min) at start "
-        + " ".join(f"{value:.2f}" for value in report.load_average)
-        + (", at end " + " ".join(f"{v:.2f}" for v in report.load_average_end))
-        * bool(report.load_average_end)
-        + " (other work on the machine lowers every figure).",
+        f"{_loads(report.load_average)}, at end {_loads(report.load_average_end)}: other work "
+        "on the machine lowers every figure.",
         "",
         f"{'':9}{'SQL':>14}  {'cold (page cache off)':^35}  {'warm (page cache on)':^35}",
         f"{'page':<9}{'queries':>8}{'ms':>6}  "
