@@ -58,6 +58,10 @@ def test_load_generator_refuses_anything_but_loopback():
         load.wrk("http://example.com/", Options(duration=1))
 
 
+def test_cpu_use_is_measured_as_a_share_of_the_machine():
+    assert 0.0 <= load.cpu_busy(0.05) <= 1.0
+
+
 def test_small_dataset_lives_in_its_own_schema_of_the_same_database():
     url = load.with_search_path("postgres://postgres@127.0.0.1:5432/newsroom_bench", "small")
     assert url.startswith("postgres://postgres@127.0.0.1:5432/newsroom_bench?")
