@@ -13,7 +13,7 @@ PER_SECTION = 4
 # front page until it publishes again.
 FRONT_PAGE_WINDOW = 1000
 # Recommendations are ranked among the latest articles carrying the same tags.
-RECOMMENDATION_CANDIDATES = 100
+RECOMMENDATION_CANDIDATES = 50
 
 
 def front_page():
