@@ -369,10 +369,14 @@ def format_report(report):
     small_sql = report.profiles["small"]["article"]["sql_ms"]
     large_sql = report.profiles["large"]["article"]["sql_ms"]
     sql_ratio = large_sql / small_sql if small_sql else float("inf")
+    small_render = report.profiles["small"]["article"].get("render_ms", 0)
+    large_render = report.profiles["large"]["article"].get("render_ms", 0)
+    render_ratio = large_render / small_render if small_render else float("inf")
     lines += [
         f"Cold article page, {o.small_articles:,} vs {o.articles:,} articles: "
         f"{small.rps:,.0f} vs {large.rps:,.0f} req/s (cost ratio {ratio:.2f}); "
-        f"SQL time {small_sql:.2f} vs {large_sql:.2f} ms (ratio {sql_ratio:.2f}).",
+        f"render {small_render:.1f} vs {large_render:.1f} ms (ratio {render_ratio:.2f}), "
+        f"of which SQL {small_sql:.2f} vs {large_sql:.2f} ms (ratio {sql_ratio:.2f}).",
         "",
         "Targets on this machine:",
         "  warm article ≥ 2,500 req/s: "
@@ -382,6 +386,8 @@ def format_report(report):
         "  cold article ≥ 300 req/s: "
         + _target(f"{report.cold['article'].rps:,.0f}", report.cold["article"].rps >= 300),
         "  page cost flat, ratio ≤ 1.2, by throughput: " + _target(f"{ratio:.2f}", ratio <= 1.2),
+        "  page cost flat, ratio ≤ 1.2, by render time: "
+        + _target(f"{render_ratio:.2f}", render_ratio <= 1.2),
         "  page cost flat, ratio ≤ 1.2, by SQL time: "
         + _target(f"{sql_ratio:.2f}", sql_ratio <= 1.2),
     ]
