@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser fault-test backup restore lint format superuser screenshots clean bench-search
+.PHONY: run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,7 +30,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest -m "not browser and not redis and not fault"
+	$(BIN)/python -m pytest -m "not browser and not redis and not fault and not scale"
 
 # Starts private PostgreSQL, Redis and gunicorn processes on 127.0.0.1 (ports 5440-5441,
 # 6390, 8301), kills and restarts them under load, and prints what the readers got.
@@ -78,6 +78,24 @@ BENCH_DATABASE_URL ?= sqlite:///var/bench-search.sqlite3
 bench-search: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench_search
+
+# Production: gunicorn (newsroom/gunicorn.conf.py) with DEBUG off. Needs SECRET_KEY,
+# ALLOWED_HOSTS and usually DATABASE_URL and REDIS_URL in the environment (README, Production).
+serve: $(STAMP)
+	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY is not set; see the README, Production."; exit 1; }
+	DEBUG= $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	DEBUG= BIND="$${BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c newsroom/gunicorn.conf.py
+
+# The benchmark (README, Performance): a dedicated PostgreSQL database and Redis db number.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
+bench: $(STAMP)
+	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq wrk nginx >/dev/null; }
+	DEBUG= SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')" \
+	  ALLOWED_HOSTS=127.0.0.1,localhost CACHE_KEY_PREFIX=bench \
+	  DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" \
+	  $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

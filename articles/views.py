@@ -8,6 +8,7 @@ from taggit.models import Tag
 
 from comments import receipts, threads
 from comments.counts import with_comment_counts
+from newsroom.cache import CachedCountPaginator
 
 from . import legacy, listings, popularity, search, seo
 from .forms import SearchForm
@@ -22,6 +23,13 @@ class ArticleListMixin:
     paginate_by = settings.NEWSROOM_PAGE_SIZE
     template_name = "articles/article_list.html"
     context_object_name = "articles"
+    paginator_class = CachedCountPaginator
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        listing = self.request.GET.copy()
+        listing.pop(self.page_kwarg, None)  # every page of a listing shares its count
+        count_key = f"{self.request.path}?{listing.urlencode()}"
+        return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
 
     def get_queryset(self):
         return with_comment_counts(Article.objects.published().for_listing())

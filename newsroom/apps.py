@@ -6,4 +6,4 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import checks, signals  # noqa: F401

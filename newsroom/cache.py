@@ -3,9 +3,10 @@
 Every page an anonymous reader can GET is stored whole in the Django cache (Redis when
 REDIS_URL is set, so every app process shares it). Correctness comes from one
 *generation* number: every change a reader could see calls ``invalidate_pages()``, which
-bumps it, and every cache key includes it, so the next request on any process renders
-afresh. A stored page also never outlives the next scheduled ``publish_at`` (a scheduled
-article appears on time) nor the end of the local day (the date bar stays right).
+bumps it, and every stored page records the generation it was rendered in, so the next
+request on any process renders afresh. A stored page also never outlives the next
+scheduled ``publish_at`` (a scheduled article appears on time) nor the end of the local
+day (the date bar stays right).
 
 Staff carry a session cookie; their requests neither read nor fill the cache. A response
 that sets a cookie, or says it is private, is never stored.
@@ -14,53 +15,94 @@ that sets a cookie, or says it is private, is never stored.
 logged once per outage, and behave as misses until Redis answers again.
 """
 
+import functools
 import hashlib
 import logging
 import time
 from datetime import datetime, timedelta
+from http import HTTPStatus
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.http import http_date, parse_http_date_safe
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "pages:generation"
+# (generation, the next scheduled publish_at or None): scheduling an article is a change
+# readers will see, so it bumps the generation; within one, the answer only runs out.
+SCHEDULE_KEY = "pages:next-publish"
 CACHEABLE_STATUS = {200, 301, 404}
-STORED_HEADERS = ("Content-Type", "Location", "Content-Language", "X-Robots-Tag", "Link")
+# Everything else the response carried is stored with the page and sent again on a hit,
+# so a hit carries the security headers the rest of the middleware added to the original.
+UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-cache"}
 
 
 def invalidate_pages():
     """Make every cached page stale, on every app process. Called from newsroom.signals."""
     try:
-        cache.incr(GENERATION_KEY)
+        generation = cache.incr(GENERATION_KEY)
     except ValueError:  # the key was never set, or was evicted
-        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+        generation = time.time_ns()
+        cache.set(GENERATION_KEY, generation, timeout=None)
+    # The change may have scheduled an article: note the next publish time for the new
+    # generation now, so that rendering pages needs no query for it.
+    cache.set(SCHEDULE_KEY, (generation, next_scheduled_publish()), timeout=None)
 
 
-def _generation():
-    generation = cache.get(GENERATION_KEY)
+def _current_generation(found):
+    """The generation from a get_many() answer; a missing one (evicted, flushed) starts anew."""
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         generation = time.time_ns()
-        cache.add(GENERATION_KEY, generation, timeout=None)
+        if not cache.add(GENERATION_KEY, generation, timeout=None):
+            generation = cache.get(GENERATION_KEY, generation)
     return generation
 
 
-def page_lifetime(now=None):
-    """Seconds a page may be stored: the setting, cut short by the next scheduled article
-    and by local midnight."""
+def current_generation(request=None):
+    """The generation this request's page-cache lookup read, or the current one."""
+    generation = getattr(request, "page_generation", None)
+    if generation is None:
+        generation = _current_generation(cache.get_many([GENERATION_KEY]))
+    return generation
+
+
+def next_scheduled_publish():
     from articles.models import Article
 
-    now = now or timezone.now()
-    limits = [settings.NEWSROOM_PAGE_CACHE_SECONDS]
-    next_publish = (
+    return (
         Article.objects.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
     ).first()
+
+
+def _next_publish(found, generation):
+    """The next scheduled publish time, from the database once per generation."""
+    known = found.get(SCHEDULE_KEY)
+    still_true = known is not None and (known[1] is None or known[1] > timezone.now())
+    if still_true and known[0] == generation:
+        return known[1]
+    next_publish = next_scheduled_publish()
+    cache.set(SCHEDULE_KEY, (generation, next_publish), timeout=None)
+    return next_publish
+
+
+def page_lifetime(now=None, next_publish=...):
+    """Seconds a page may be stored: the setting, cut short by the next scheduled article
+    and by local midnight."""
+    now = now or timezone.now()
+    limits = [settings.NEWSROOM_PAGE_CACHE_SECONDS]
+    if next_publish is ...:
+        next_publish = next_scheduled_publish()
     if next_publish is not None:
         limits.append((next_publish - now).total_seconds())
     local = timezone.localtime(now)
@@ -69,9 +111,9 @@ def page_lifetime(now=None):
     return max(1, int(min(limits)))
 
 
-def _key(request, generation):
+def _key(request):
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-    return f"pages:{generation}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"pages:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _is_anonymous(request):
@@ -94,35 +136,51 @@ def _storable(request, response):
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs from the page cache; store what may be shared."""
+    """Serve anonymous GETs from the page cache; store what may be shared.
+
+    It comes first in MIDDLEWARE: a hit costs one cache round trip and none of the other
+    middleware, and a miss stores the response as the rest of the stack finished it.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.uncached_prefixes = tuple(
+            prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix
+        )
 
     def __call__(self, request):
+        if request.path.startswith(self.uncached_prefixes):
+            return self.get_response(request)  # files: WhiteNoise and the web server's job
+        if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
+            # Switched off (PAGE_CACHE_SECONDS=0): every request renders, nothing is shared.
+            return self._private(self.get_response(request))
         if request.method not in ("GET", "HEAD") or not self._applies(request):
             return self._private(self.get_response(request))
-        generation = _generation()
-        key = _key(request, generation)
-        stored = cache.get(key)
-        # The expiry is checked here too, not left to the cache alone: the page must not
-        # outlive a scheduled publish time even if the backend keeps it a little longer.
-        if stored is not None and stored[3] > time.time():
-            return self._rebuild(stored)
+        key = _key(request)
+        # One round trip: the current generation and the stored page. A page stored under
+        # an older generation is stale. The expiry is checked here too, not left to the
+        # cache alone: a page must not outlive a scheduled publish time.
+        found = cache.get_many([GENERATION_KEY, key, SCHEDULE_KEY])
+        generation = request.page_generation = _current_generation(found)
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation and stored[4] > time.time():
+            return self._rebuild(request, stored)
         response = self.get_response(request)
         if not _storable(request, response):
-            if not response.has_header("Cache-Control"):
-                patch_cache_control(response, private=True, no_cache=True)
-            return response
-        lifetime = page_lifetime()
+            return self._private(response)
+        lifetime = page_lifetime(next_publish=_next_publish(found, generation))
         self._make_public(response, lifetime)
-        headers = {name: response[name] for name in STORED_HEADERS if response.has_header(name)}
-        headers["Last-Modified"] = http_date()
-        headers["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        if not response.has_header("ETag"):
+            response["ETag"] = (
+                f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            )
+        response["Last-Modified"] = http_date()
+        headers = {
+            name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+        }
         expires_at = time.time() + lifetime
-        cache.set(key, (response.status_code, headers, response.content, expires_at), lifetime)
-        for name, value in headers.items():
-            response[name] = value
+        page = (generation, response.status_code, headers, response.content, expires_at)
+        cache.set(key, page, lifetime)
         response["X-Cache"] = "MISS"
         return response
 
@@ -143,14 +201,123 @@ class PageCacheMiddleware:
         patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=max_age)
         patch_vary_headers(response, ["Cookie"])
 
-    def _rebuild(self, stored):
-        status, headers, content, expires_at = stored
-        response = HttpResponse(content, status=status)
-        for name, value in headers.items():
-            response[name] = value
+    def _rebuild(self, request, stored):
+        _generation, status, headers, content, expires_at = stored
+        response = HttpResponse(content, status=status, headers=headers)
+        response["Content-Length"] = str(len(content))
         self._make_public(response, max(1, int(expires_at - time.time())))
         response["X-Cache"] = "HIT"
-        return response
+        if request.method != "GET":
+            return response
+        # What ConditionalGetMiddleware does for a rendered page: 304 for a repeat visit.
+        return get_conditional_response(
+            request,
+            etag=headers.get("ETag"),
+            last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
+            response=response,
+        )
+
+
+class CachedCountPaginator(Paginator):
+    """A Paginator whose total is counted once per content generation and shared.
+
+    On a section or tag with tens of thousands of articles, COUNT(*) costs more than the
+    rest of the page. The view names the listing (``count_key``: its address without the
+    page number); the count is renewed by any change readers can see and, like a page,
+    when a scheduled article goes live.
+    """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        key = f"pages:count:{hashlib.sha256(self.count_key.encode()).hexdigest()}"
+        found = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, key])
+        generation = _current_generation(found)
+        known = found.get(key)
+        if known is not None and known[0] == generation and known[2] > time.time():
+            return known[1]
+        count = super().count
+        lifetime = page_lifetime(next_publish=_next_publish(found, generation))
+        cache.set(key, (generation, count, time.time() + lifetime), lifetime)
+        return count
+
+
+class PageCacheApp:
+    """The WSGI application with page-cache hits answered before Django's handler runs.
+
+    A hit needs no middleware, no signals and no HttpResponse: one cache round trip and
+    the stored bytes. Everything else — misses, staff, conditional requests, an outage —
+    goes to Django, where PageCacheMiddleware decides exactly as it would alone.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self.session_cookie = settings.SESSION_COOKIE_NAME + "="
+        self.uncached_prefixes = tuple(
+            prefix
+            for prefix in (
+                settings.STATIC_URL,
+                settings.MEDIA_URL,
+                "/" + settings.NEWSROOM_ADMIN_PATH,
+            )
+            if prefix
+        )
+
+    def __call__(self, environ, start_response):
+        hit = self._hit(environ)
+        if hit is None:
+            return self.application(environ, start_response)
+        status, headers, content = hit
+        start_response(status, headers)
+        return [content]
+
+    def _hit(self, environ):
+        if (
+            settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0
+            or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or self.session_cookie in environ.get("HTTP_COOKIE", "")
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+        ):
+            return None
+        request = WSGIRequest(environ)
+        if request.path.startswith(self.uncached_prefixes):
+            return None
+        try:
+            key = _key(request)  # the middleware's key; validates the host
+        except DisallowedHost:
+            return None
+        found = cache.get_many([GENERATION_KEY, key])
+        stored = found.get(key)
+        now = time.time()
+        if stored is None or stored[0] != found.get(GENERATION_KEY) or stored[4] <= now:
+            return None
+        _generation, status, headers, content, expires_at = stored
+        lifetime = max(1, int(expires_at - now))
+        return (
+            f"{status} {HTTPStatus(status).phrase}",
+            [
+                *headers.items(),
+                ("Cache-Control", _public_cache_control(lifetime, settings.NEWSROOM_HTTP_MAX_AGE)),
+                ("Content-Length", str(len(content))),
+                ("X-Cache", "HIT"),
+            ],
+            content,
+        )
+
+
+@functools.lru_cache(maxsize=512)
+def _public_cache_control(lifetime, http_max_age):
+    """The Cache-Control header PageCacheMiddleware gives a page with this lifetime
+    (http_max_age, the setting it also reads, is part of the memo's key)."""
+    response = HttpResponse()
+    PageCacheMiddleware._make_public(response, lifetime)
+    return response["Cache-Control"]
 
 
 def _resilient(method_name, default=None):
@@ -184,6 +351,22 @@ def _resilient(method_name, default=None):
     return method
 
 
+class _ReusedClient(RedisCacheClient):
+    """Django builds a new redis.Redis object for every cache call, which costs about as much
+    as the round trip itself; one client per connection pool is enough (it is thread-safe)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """A Redis cache that turns an outage into cache misses instead of errors.
 
@@ -194,6 +377,10 @@ class ResilientRedisCache(RedisCache):
     RETRY_AFTER = 2.0
     down_until = 0.0
     outage_logged = False
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _ReusedClient
 
     get = _resilient("get")
     set = _resilient("set")

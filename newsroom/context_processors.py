@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from articles.models import Section
+
+from .cache import current_generation
 
 
 def site_identity():
@@ -20,4 +23,6 @@ def site(request):
         **site_identity(),
         # A lazy queryset: one query, only on pages that draw the menu.
         "menu_sections": Section.objects.filter(show_in_menu=True),
+        # Varies cached template fragments, so any change readers can see renews them.
+        "page_generation": SimpleLazyObject(lambda: current_generation(request)),
     }

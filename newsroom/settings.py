@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a page-cache hit skips everything below (it stores the headers they add).
+    "newsroom.cache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,7 +82,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
-    "newsroom.cache.PageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
@@ -175,6 +176,25 @@ STORAGES = {
         )
     },
 }
+# Uploads on S3-compatible storage (AWS S3, MinIO, Cloudflare R2, …) when a bucket is named;
+# needs the optional dependency: pip install -e ".[s3]". Credentials come from the standard
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables, read by boto3 itself.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Public, unsigned URLs: a signed one would expire inside a cached page.
+            "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH"),
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=2592000"},
+        },
+    }
 NEWSROOM_SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 # Uploads. Images over MAX_UPLOAD_MB are refused with a form error (articles/images.py); give the
 # web server in front a slightly larger body limit (nginx client_max_body_size) so bigger
@@ -276,6 +296,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
+# gunicorn spells LOG_LEVEL in lower case ("info"); Python's logging only takes upper case.
+LOGGING["root"]["level"] = LOGGING["root"]["level"].upper()
 
 # "Popular News" counts views over this many days.
 NEWSROOM_POPULAR_DAYS = env_int("POPULAR_DAYS", 7)

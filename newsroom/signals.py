@@ -2,6 +2,7 @@
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag
@@ -9,9 +10,16 @@ from taggit.models import Tag
 from articles.models import Article, Author, Section
 from comments.models import Comment
 
-from .cache import invalidate_pages
+from .cache import invalidate_pages as _invalidate_now
 
 READER_VISIBLE = (Article, Section, Author, Tag, FlatPage, Redirect)
+
+
+def invalidate_pages():
+    _invalidate_now()
+    # A reader rendering between the save and its commit still sees the old content and may
+    # store it under the new generation: a second bump after the commit makes it stale too.
+    transaction.on_commit(_invalidate_now)
 
 
 @receiver(post_save)

@@ -7,14 +7,18 @@ import pytest
 import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
-from django.test import override_settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
+from articles.views import ArticleListMixin
 from comments.models import Comment
 from newsroom import cache as page_cache
 
-from .conftest import make_article
+from .conftest import make_article, make_section, uploaded_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -32,6 +36,72 @@ def test_second_anonymous_request_is_served_without_queries(
     assert b"Cached story" in second.content
 
 
+def test_page_cache_seconds_zero_renders_every_request_afresh(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(section=section, headline="Uncached story")
+    client.get("/")
+    Article.objects.filter(pk=article.pk).update(headline="Quietly changed")  # no signal
+    response = client.get("/")
+    assert "X-Cache" not in response
+    assert b"Quietly changed" in response.content
+    assert "public" not in response["Cache-Control"]
+
+
+def test_popular_news_comes_from_the_fragment_cache_after_the_first_page(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    first, second = make_article(section=section), make_article(section=section)
+    with CaptureQueriesContext(connection) as filling:
+        assert b"Popular News" in client.get(first.get_absolute_url()).content
+    with CaptureQueriesContext(connection) as reusing:
+        assert b"Popular News" in client.get(second.get_absolute_url()).content
+    assert len(reusing) < len(filling)
+
+
+def test_an_edit_shows_in_popular_news_on_the_next_request(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(section=section, headline="Old popular headline")
+    make_article(section=make_section(), tags=["Weather"])
+    assert b"Old popular headline" in client.get("/tag/weather/").content  # only in the sidebar
+    article.headline = "New popular headline"
+    article.save()
+    assert b"New popular headline" in client.get("/tag/weather/").content
+
+
+PAGE = ArticleListMixin.paginate_by
+
+
+def counts(queries):
+    """The paginator's counting queries (not the comment counts inside a listing's SELECT)."""
+    return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+
+
+def test_a_listing_is_counted_once_per_content_generation(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    for _ in range(PAGE + 1):
+        make_article(section=section)
+    url = section.get_absolute_url()
+    with CaptureQueriesContext(connection) as first:
+        assert b"Page 1 of 2" in client.get(url).content
+    with CaptureQueriesContext(connection) as second:
+        assert b"Page 2 of 2" in client.get(url, {"page": 2}).content
+    assert counts(first) and not counts(second)
+    make_article(section=section)
+    with CaptureQueriesContext(connection) as after_change:
+        assert b"Page 1 of 2" in client.get(url).content
+    assert counts(after_change)
+
+
+def test_a_scheduled_article_going_live_renews_the_count(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    for _ in range(PAGE):
+        make_article(section=section)
+    publish_at = timezone.now() + timedelta(seconds=90)
+    make_article(section=section, publish_at=publish_at)
+    assert b"Page 1 of 2" not in client.get(section.get_absolute_url()).content
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        assert b"Page 1 of 2" in client.get(section.get_absolute_url()).content
+
+
 def test_anonymous_pages_are_public_set_no_cookies_and_vary_on_cookie(client, section):
     article = make_article(section=section)
     for url in ["/", article.get_absolute_url(), section.get_absolute_url(), "/search/?q=x"]:
@@ -42,6 +112,89 @@ def test_anonymous_pages_are_public_set_no_cookies_and_vary_on_cookie(client, se
         assert "Cookie" in response["Vary"]
         assert not response.cookies
         assert b"csrfmiddlewaretoken" not in response.content
+
+
+def test_a_page_from_the_cache_carries_the_headers_of_the_rendered_one(client, section):
+    make_article(section=section)
+    rendered = client.get("/")
+    cached = client.get("/")
+    assert (rendered["X-Cache"], cached["X-Cache"]) == ("MISS", "HIT")
+    for header in (
+        "Content-Type",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cross-Origin-Opener-Policy",
+        "ETag",
+        "Vary",
+    ):
+        assert cached[header] == rendered[header], header
+    assert int(cached["Content-Length"]) == len(cached.content)
+
+
+def test_uploaded_files_are_left_to_the_file_server(client, section):
+    article = make_article(
+        section=section, featured_image=uploaded_jpeg("p.jpg", size=(64, 36)), image_alt="A"
+    )
+    response = client.get(article.featured_image.url)
+    assert response.status_code == 200
+    assert "X-Cache" not in response
+    assert "private" not in response.get("Cache-Control", "")
+
+
+class FakeDjango:
+    """Stands in for Django's handler behind PageCacheApp: records what reached it."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, environ, start_response):
+        self.calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"rendered by django"]
+
+
+def wsgi_get(app, path, **headers):
+    environ = RequestFactory().get(path, **headers).environ
+    answer = {}
+    body = b"".join(app(environ, lambda status, h: answer.update(status=status, headers=h)))
+    return answer["status"], dict(answer["headers"]), body
+
+
+def test_a_cache_hit_is_answered_before_django_runs(client, section):
+    make_article(section=section, headline="Fast story")
+    rendered = client.get("/")
+    django = FakeDjango()
+    status, headers, body = wsgi_get(page_cache.PageCacheApp(django), "/")
+    assert django.calls == []
+    assert status == "200 OK"
+    assert body == rendered.content
+    assert headers["X-Cache"] == "HIT"
+    assert headers["Cache-Control"] == client.get("/")["Cache-Control"]
+    for name in ("Content-Type", "X-Frame-Options", "ETag", "Last-Modified", "Vary"):
+        assert headers[name] == rendered[name], name
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"HTTP_COOKIE": "sessionid=abc"}, {"HTTP_IF_NONE_MATCH": '"x"'}, {"HTTP_HOST": "evil.test"}],
+    ids=["staff", "conditional", "unknown-host"],
+)
+def test_staff_conditional_and_unknown_host_requests_reach_django(client, section, headers):
+    make_article(section=section)
+    client.get("/")
+    django = FakeDjango()
+    assert wsgi_get(page_cache.PageCacheApp(django), "/", **headers)[2] == b"rendered by django"
+    assert django.calls == ["/"]
+
+
+def test_a_page_from_an_older_generation_reaches_django(client, section):
+    make_article(section=section)
+    client.get("/")
+    page_cache.invalidate_pages()
+    django = FakeDjango()
+    wsgi_get(page_cache.PageCacheApp(django), "/")
+    assert django.calls == ["/"]
 
 
 def test_staff_neither_read_nor_fill_the_cache(client, editor, section):
@@ -121,6 +274,21 @@ def test_changes_readers_can_see_show_on_the_next_request(client, section, chang
         comment.save()
         assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
     assert home_before  # the first render happened before the change
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_page_stored_before_a_change_committed_is_not_served_after_it(client, section):
+    article = make_article(section=section, headline="Before the edit")
+    client.get("/")
+    key = page_cache._key(RequestFactory().get("/"))
+    with transaction.atomic():
+        article.headline = "After the edit"
+        article.save()
+        # Meanwhile another app process renders the page: it still sees the committed
+        # headline, and stores it under the generation this save has just started.
+        old_page = cache.get(key)
+        cache.set(key, (cache.get(page_cache.GENERATION_KEY), *old_page[1:]), 300)
+    assert b"After the edit" in client.get("/").content
 
 
 def test_a_pending_comment_does_not_empty_the_cache(client, section):

@@ -1,0 +1,394 @@
+"""The benchmark run: datasets, servers, wrk, and the table it prints.
+
+Every load runs against 127.0.0.1 only, for a fixed number of seconds (wrk -d); every
+process started here is stopped by its PID before run() returns.
+"""
+
+import json
+import os
+import runpy
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import psycopg
+from django.conf import settings
+from psycopg import sql
+
+from newsroom.cache import invalidate_pages
+
+from .pages import PAGE_TYPES
+from .servers import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
+
+SMALL_SCHEMA = "bench_small"
+QUIET = 0.25
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "WRK_JSON {\\"requests\\": %d, \\"duration_us\\": %d, \\"socket_errors\\": %d, "
+    .. "\\"status_errors\\": %d, \\"p50_us\\": %d, \\"p99_us\\": %d}\\n",
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+@dataclass
+class Options:
+    articles: int = 100_000
+    comments: int = 1_000_000
+    small_articles: int = 1_000
+    small_comments: int = 10_000
+    duration: int = 10
+    connections: int = 32
+    threads: int = 2
+    port: int = 8201
+    nginx_port: int = 8280
+    workers: int = 0  # 0: newsroom/gunicorn.conf.py decides
+    repeat: int = 2  # runs per row; the best one counts
+    quiet_wait: int = 30  # seconds a run may wait for other work on the machine to calm down
+
+
+@dataclass
+class Load:
+    """What wrk saw: throughput, latency percentiles, and errors (socket errors and 4xx/5xx)."""
+
+    requests: int = 0
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    note: str = ""
+    busy: float = 0.0  # share of the CPU other processes used just before the run
+
+
+@dataclass
+class Report:
+    options: Options
+    load_average: tuple
+    worker_setup: str
+    profiles: dict = field(default_factory=dict)
+    cold: dict = field(default_factory=dict)
+    warm: dict = field(default_factory=dict)
+    memory_mib: dict = field(default_factory=dict)
+    static_ceiling: Load | None = None
+    micro_cache: Load | None = None
+    flat: dict = field(default_factory=dict)
+    load_average_end: tuple = ()
+
+
+def wrk(url, options, duration=None):
+    """Drive one URL for a fixed time; a failed run is reported, not raised."""
+    if urlsplit(url).hostname != "127.0.0.1":
+        raise ValueError("The benchmark only loads 127.0.0.1.")
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_REPORT)
+    command = [
+        "wrk",
+        f"-t{options.threads}",
+        f"-c{options.connections}",
+        f"-d{duration or options.duration}s",
+        "--timeout",
+        "5s",
+        "-s",
+        script.name,
+        url,
+    ]
+    try:
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=(duration or options.duration) + 30
+        )
+    finally:
+        os.unlink(script.name)
+    for line in result.stdout.splitlines():
+        if line.startswith("WRK_JSON "):
+            data = json.loads(line.removeprefix("WRK_JSON "))
+            seconds = data["duration_us"] / 1e6
+            return Load(
+                requests=data["requests"],
+                rps=data["requests"] / seconds if seconds else 0.0,
+                p50_ms=data["p50_us"] / 1000,
+                p99_ms=data["p99_us"] / 1000,
+                errors=data["socket_errors"] + data["status_errors"],
+            )
+    return Load(note=(result.stderr or result.stdout).strip()[:200] or "wrk failed")
+
+
+def cpu_busy(interval=0.5):
+    """The share of all CPUs in use over `interval` seconds, from /proc/stat."""
+
+    def sample():
+        fields = [
+            int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+        ]
+        idle = fields[3] + fields[4]  # idle + iowait
+        return sum(fields), idle
+
+    total0, idle0 = sample()
+    time.sleep(interval)
+    total1, idle1 = sample()
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def measure(url, options):
+    """The best of `repeat` wrk runs, each started once the machine is quiet (our servers are
+    idle between runs, so what is busy then is someone else) or `quiet_wait` has passed."""
+    best = None
+    for _ in range(options.repeat):
+        deadline = time.monotonic() + options.quiet_wait
+        busy = cpu_busy()
+        while busy > QUIET and time.monotonic() < deadline:
+            busy = cpu_busy(2.0)
+        load = wrk(url, options)
+        load.busy = busy
+        if best is None or load.rps > best.rps:
+            best = load
+    return best
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read()
+    except urllib.error.HTTPError as error:
+        return error.read()
+
+
+def with_search_path(database_url, schema):
+    parts = urlsplit(database_url)
+    query = dict(parse_qsl(parts.query))
+    query["options"] = f"-c search_path={schema}"
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def ensure_database():
+    """Create the benchmark database and the small dataset's schema if they are missing."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError("The benchmark needs PostgreSQL: set DATABASE_URL=postgres://…")
+    params = {
+        "host": db["HOST"] or None,
+        "port": db["PORT"] or None,
+        "user": db["USER"] or None,
+        "password": db["PASSWORD"] or None,
+    }
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]])
+        if exists.fetchone() is None:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(db["NAME"])))
+    with psycopg.connect(dbname=db["NAME"], autocommit=True, **params) as bench:
+        bench.execute(
+            sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SMALL_SCHEMA))
+        )
+
+
+def dataset_env(database_url):
+    """A dataset's own database and cache namespace: two datasets must share no cache key."""
+    prefix = os.environ.get("CACHE_KEY_PREFIX", "newsroom")
+    if database_url != os.environ["DATABASE_URL"]:
+        prefix += "-" + SMALL_SCHEMA
+    return {"DATABASE_URL": database_url, "CACHE_KEY_PREFIX": prefix}
+
+
+def prepare(database_url, articles, comments, work_dir, out):
+    """Build or reuse one dataset (in a child process, against its own DATABASE_URL) and
+    return its per-page SQL profile."""
+    profile = Path(work_dir) / f"profile-{articles}.json"
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "bench_data",
+            f"--articles={articles}",
+            f"--comments={comments}",
+            f"--profile-json={profile}",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **dataset_env(database_url)},
+        check=True,
+    )
+    return json.loads(profile.read_text())
+
+
+def run(options, out):
+    """The whole benchmark; returns a Report for format_report()."""
+    for tool in ("wrk",):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is not installed (Debian: apt-get install {tool}).")
+    ensure_database()
+    large_url = os.environ["DATABASE_URL"]
+    small_url = with_search_path(large_url, SMALL_SCHEMA)
+    work_dir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+    work_dir.chmod(0o755)
+    try:
+        report = Report(options, os.getloadavg(), "")
+        out.write("Dataset: small (for the flat-cost check)")
+        small = prepare(small_url, options.small_articles, options.small_comments, work_dir, out)
+        out.write("Dataset: large")
+        large = prepare(large_url, options.articles, options.comments, work_dir, out)
+        report.profiles = {"small": small, "large": large}
+        urls = {name: large[name]["url"] for name in PAGE_TYPES}
+        _measure(report, options, urls, small["article"]["url"], small_url, work_dir, out)
+        report.load_average_end = os.getloadavg()
+        return report
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _measure(report, options, urls, small_article_url, small_url, work_dir, out):
+    cold_env = {"PAGE_CACHE_SECONDS": "0"}
+    workers = options.workers or None
+    out.write("Cold: page cache off, every request renders")
+    with Gunicorn(options.port, cold_env, workers, work_dir) as app:
+        report.worker_setup = _worker_setup(app)
+        for name, url in urls.items():
+            report.cold[name] = measure(app.url + url, options)
+            out.write(f"  {name:<8} {report.cold[name].rps:8.0f} req/s")
+        report.memory_mib["cold"] = app.peak_rss_mib()
+
+    out.write("Flat cost: the cold article page at two dataset sizes")
+    small_env = {**cold_env, **dataset_env(small_url)}
+    with (
+        Gunicorn(options.port + 1, small_env, workers, work_dir) as small_app,
+        Gunicorn(options.port, cold_env, workers, work_dir) as large_app,
+    ):
+        report.flat = {
+            "small": measure(small_app.url + small_article_url, options),
+            "large": measure(large_app.url + urls["article"], options),
+        }
+
+    out.write("Warm: page cache on (Redis)")
+    invalidate_pages()
+    with Gunicorn(options.port, {}, workers, work_dir) as app:
+        for url in urls.values():
+            fetch(app.url + url)
+        for name, url in urls.items():
+            report.warm[name] = measure(app.url + url, options)
+            out.write(f"  {name:<8} {report.warm[name].rps:8.0f} req/s")
+        report.memory_mib["warm"] = app.peak_rss_mib()
+        page = fetch(app.url + urls["article"])
+        if Nginx.available():
+            out.write("nginx (newsroom/deploy/nginx.conf) with its micro-cache in front")
+            site = newsroom_site(options.nginx_port, options.port, work_dir / "nginx-cache")
+            with Nginx(options.nginx_port, site) as proxy:
+                report.micro_cache = measure(proxy.url + urls["article"], options)
+
+    if Nginx.available():
+        out.write("nginx serving a saved copy of the article page: the ceiling")
+        static = work_dir / "static-site"
+        static.mkdir()
+        static.chmod(0o755)
+        (static / "article.html").write_bytes(page)
+        (static / "article.html").chmod(0o644)
+        with Nginx(options.nginx_port, static_site(options.nginx_port, static)) as server:
+            report.static_ceiling = measure(server.url + "/article.html", options)
+
+
+def _worker_setup(app):
+    conf = runpy.run_path(str(GUNICORN_CONFIG))  # the same environment as the servers
+    workers = len(app.worker_pids())
+    if conf["worker_class"] == "gthread":
+        return f"gunicorn gthread, {workers} workers x {conf['threads']} threads"
+    return f"gunicorn {conf['worker_class']}, {workers} workers"
+
+
+def _all_loads(report):
+    loads = [*report.cold.values(), *report.warm.values(), *report.flat.values()]
+    return [load for load in [*loads, report.static_ceiling, report.micro_cache] if load]
+
+
+def _loads(values):
+    return " ".join(f"{value:.2f}" for value in values) or "-"
+
+
+def _target(value, ok):
+    return f"{value} — {'met' if ok else 'MISSED'}"
+
+
+def format_report(report):
+    o = report.options
+    lines = [
+        f"Newsroom benchmark: {o.articles:,} articles, {o.comments:,} comments on PostgreSQL; "
+        f"Redis page cache.",
+        f"{report.worker_setup}; wrk {o.threads} threads, {o.connections} connections, "
+        f"{o.duration} s per row, 127.0.0.1. Load average (1, 5, 15 min) at start "
+        f"{_loads(report.load_average)}, at end {_loads(report.load_average_end)}: other work "
+        "on the machine lowers every figure.",
+        "",
+        f"{'':9}{'SQL':>8}{'SQL':>6}{'render':>8}  {'cold (page cache off)':^35}  "
+        f"{'warm (page cache on)':^35}",
+        f"{'page':<9}{'queries':>8}{'ms':>6}{'ms':>8}  "
+        + "  ".join(f"{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}" for _ in range(2)),
+    ]
+    for name in PAGE_TYPES:
+        profile = report.profiles["large"][name]
+        cells = []
+        for load in (report.cold[name], report.warm[name]):
+            if load.note:
+                cells.append(f"{'wrk failed: ' + load.note[:23]:>35}")
+            else:
+                cells.append(f"{load.rps:8.0f}{load.p50_ms:9.1f}{load.p99_ms:9.1f}{load.errors:9,}")
+        lines.append(
+            f"{name:<9}{profile['queries']:>5}/{profile['cached_queries']:<2}"
+            f"{profile['sql_ms']:6.1f}{profile.get('render_ms', 0):8.1f}  " + "  ".join(cells)
+        )
+    lines += [
+        "",
+        "SQL queries: page cache off / served from the cache. SQL and render ms: the fastest of 15",
+        "renders in one process, page cache off (render includes SQL; wrk figures include HTTP).",
+        f"Each row: the best of {o.repeat} runs, each started when other processes used under "
+        f"{QUIET:.0%} of the CPU or after {o.quiet_wait} s; the busiest start: "
+        f"{max(load.busy for load in _all_loads(report)):.0%}.",
+        f"Peak worker memory (VmHWM): {report.memory_mib.get('cold', 0):.0f} MiB cold, "
+        f"{report.memory_mib.get('warm', 0):.0f} MiB warm.",
+    ]
+    warm_article = report.warm["article"]
+    if report.static_ceiling:
+        ceiling = report.static_ceiling
+        share = warm_article.rps / ceiling.rps if ceiling.rps else 0.0
+        lines.append(
+            f"nginx serving the saved article page as a file: {ceiling.rps:,.0f} req/s "
+            f"(p99 {ceiling.p99_ms:.1f} ms); our warm article page is {share:.0%} of it."
+        )
+    if report.micro_cache:
+        micro = report.micro_cache
+        lines.append(
+            f"Article page through newsroom/deploy/nginx.conf (1 s micro-cache): "
+            f"{micro.rps:,.0f} req/s, p99 {micro.p99_ms:.1f} ms, {micro.errors} errors."
+        )
+    small, large = report.flat["small"], report.flat["large"]
+    ratio = small.rps / large.rps if large.rps else float("inf")
+    small_sql = report.profiles["small"]["article"]["sql_ms"]
+    large_sql = report.profiles["large"]["article"]["sql_ms"]
+    sql_ratio = large_sql / small_sql if small_sql else float("inf")
+    small_render = report.profiles["small"]["article"].get("render_ms", 0)
+    large_render = report.profiles["large"]["article"].get("render_ms", 0)
+    render_ratio = large_render / small_render if small_render else float("inf")
+    lines += [
+        f"Cold article page, {o.small_articles:,} vs {o.articles:,} articles: "
+        f"{small.rps:,.0f} vs {large.rps:,.0f} req/s (cost ratio {ratio:.2f}); "
+        f"render {small_render:.1f} vs {large_render:.1f} ms (ratio {render_ratio:.2f}), "
+        f"of which SQL {small_sql:.2f} vs {large_sql:.2f} ms (ratio {sql_ratio:.2f}).",
+        "",
+        "Targets on this machine:",
+        "  warm article ≥ 2,500 req/s: "
+        + _target(f"{warm_article.rps:,.0f}", warm_article.rps >= 2500),
+        "  warm article p99 < 50 ms: "
+        + _target(f"{warm_article.p99_ms:.1f} ms", warm_article.p99_ms < 50),
+        "  cold article ≥ 300 req/s: "
+        + _target(f"{report.cold['article'].rps:,.0f}", report.cold["article"].rps >= 300),
+        "  page cost flat, ratio ≤ 1.2, by throughput: " + _target(f"{ratio:.2f}", ratio <= 1.2),
+        "  page cost flat, ratio ≤ 1.2, by render time: "
+        + _target(f"{render_ratio:.2f}", render_ratio <= 1.2),
+        "  page cost flat, ratio ≤ 1.2, by SQL time: "
+        + _target(f"{sql_ratio:.2f}", sql_ratio <= 1.2),
+    ]
+    return "\n".join(lines)

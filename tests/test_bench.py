@@ -1,0 +1,109 @@
+"""The benchmark's own parts: dataset, URL choice, load limits and the printed table."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, TaggedArticle
+from comments.models import Comment
+from newsroom.bench import load, pages
+from newsroom.bench.load import Load, Options, Report
+
+from .conftest import make_article
+
+
+def fake_report(**changes):
+    profile = {
+        name: {"url": f"/{name}/", "queries": 6, "cached_queries": 0, "sql_ms": 2.0}
+        for name in pages.PAGE_TYPES
+    }
+    report = Report(Options(), (0.5, 0.4, 0.3), "gunicorn gthread, 5 workers x 2 threads")
+    report.profiles = {"small": profile, "large": profile}
+    report.cold = {name: Load(1000, 400.0, 50.0, 90.0, 0) for name in pages.PAGE_TYPES}
+    report.warm = {name: Load(9000, 3000.0, 8.0, 30.0, 0) for name in pages.PAGE_TYPES}
+    report.flat = {"small": Load(rps=420.0), "large": Load(rps=400.0)}
+    for name, value in changes.items():
+        setattr(report, name, value)
+    return report
+
+
+def test_report_shows_every_page_type_and_the_targets():
+    table = load.format_report(fake_report())
+    for name in pages.PAGE_TYPES:
+        assert f"\n{name} " in table
+    assert "warm article ≥ 2,500 req/s: 3,000 — met" in table
+    assert "ratio ≤ 1.2, by throughput: 1.05 — met" in table
+
+
+def test_report_counts_a_missing_page_as_errors_instead_of_failing():
+    warm = {name: Load(9000, 3000.0, 8.0, 30.0, 0) for name in pages.PAGE_TYPES}
+    warm["feed"] = Load(50000, 5000.0, 5.0, 9.0, errors=50000)
+    table = load.format_report(fake_report(warm=warm))
+    feed_row = next(line for line in table.splitlines() if line.startswith("feed "))
+    assert feed_row.rstrip().endswith("50,000")
+
+
+def test_report_says_when_a_target_is_missed():
+    cold = {name: Load(100, 40.0, 500.0, 900.0, 0) for name in pages.PAGE_TYPES}
+    assert "cold article ≥ 300 req/s: 40 — MISSED" in load.format_report(fake_report(cold=cold))
+
+
+def test_load_generator_refuses_anything_but_loopback():
+    with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
+        load.wrk("http://example.com/", Options(duration=1))
+
+
+def test_cpu_use_is_measured_as_a_share_of_the_machine():
+    assert 0.0 <= load.cpu_busy(0.05) <= 1.0
+
+
+def test_small_dataset_lives_in_its_own_schema_of_the_same_database():
+    url = load.with_search_path("postgres://postgres@127.0.0.1:5432/newsroom_bench", "small")
+    assert url.startswith("postgres://postgres@127.0.0.1:5432/newsroom_bench?")
+    assert "options=-c+search_path%3Dsmall" in url
+
+
+@pytest.mark.django_db
+def test_representative_urls_pick_the_newest_article_and_the_most_used_tag(section):
+    now = timezone.now()
+    newest = make_article(section=section, tags=["Libya"], publish_at=now - timedelta(minutes=1))
+    make_article(section=section, tags=["Libya", "Gaza"], publish_at=now - timedelta(hours=5))
+    urls = pages.representative_urls()
+    assert urls["article"] == newest.get_absolute_url()
+    assert urls["section"] == section.get_absolute_url()
+    assert urls["tag"] == "/tag/libya/"
+    assert urls["search"] == "/search/?q=libya"
+
+
+@pytest.mark.django_db
+def test_profile_counts_queries_of_rendered_and_cached_pages(section):
+    make_article(section=section)
+    result = pages.profile({"home": "/", "feed": "/no-such-feed/"}, host="testserver")
+    assert result["home"]["status"] == 200
+    assert result["home"]["queries"] > 0 and result["home"]["sql_ms"] > 0
+    assert result["home"]["cached_queries"] == 0
+    assert result["feed"]["status"] == 404
+
+
+@pytest.mark.scale
+@pytest.mark.django_db
+def test_bench_data_builds_the_dataset_with_copy_and_reuses_it(settings):
+    if connection.vendor != "postgresql":
+        pytest.fail("The benchmark dataset needs PostgreSQL: run with DATABASE_URL=postgres://…")
+    out = io.StringIO()
+    call_command("bench_data", articles=60, comments=500, stdout=out)
+    assert Article.objects.count() == 60
+    assert Comment.objects.count() == 500
+    assert Article.objects.published().count() >= 40
+    assert Article.objects.filter(comments_open=True).count() == 60  # a default, not given
+    assert TaggedArticle.objects.exists() and Tag.objects.filter(slug="libya").exists()
+    assert (
+        Article.objects.exclude(featured_image="").values("featured_image").distinct().count() <= 6
+    )
+    call_command("bench_data", articles=60, comments=500, stdout=out)
+    assert "Reusing the dataset" in out.getvalue()

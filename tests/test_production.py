@@ -1,0 +1,102 @@
+"""Production serving: the gunicorn configuration, settings switches, deployment checks."""
+
+import json
+import os
+import runpy
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.checks import run_checks
+from django.test import override_settings
+
+from newsroom.bench.servers import GUNICORN_CONFIG, NGINX_SITE, newsroom_site
+
+
+def gunicorn_config(monkeypatch, **env):
+    for name in ("BIND", "WEB_CONCURRENCY", "ACCESS_LOG", "GUNICORN_WORKER_CLASS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(GUNICORN_CONFIG))
+
+
+def production_setting(expression, **env):
+    """Evaluate an expression on newsroom.settings in a fresh interpreter with this env."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    code = f"import json, newsroom.settings as s; print(json.dumps({expression}))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "SECRET_KEY": "production-test", "DEBUG": "", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_gunicorn_listens_on_loopback_with_two_workers_per_core_plus_one(monkeypatch):
+    conf = gunicorn_config(monkeypatch)
+    assert conf["bind"] == "127.0.0.1:8000"
+    assert conf["workers"] == 2 * os.cpu_count() + 1
+    assert conf["wsgi_app"] == "newsroom.wsgi:application"
+
+
+def test_gunicorn_takes_address_and_worker_count_from_the_environment(monkeypatch):
+    conf = gunicorn_config(monkeypatch, BIND="127.0.0.1:9001", WEB_CONCURRENCY="3")
+    assert (conf["bind"], conf["workers"]) == ("127.0.0.1:9001", 3)
+
+
+def test_access_log_records_no_client_address(monkeypatch):
+    conf = gunicorn_config(monkeypatch)
+    assert conf["accesslog"] == "-"
+    assert "%(h)s" not in conf["access_log_format"]
+    assert "forwarded" not in conf["access_log_format"].lower()
+    assert gunicorn_config(monkeypatch, ACCESS_LOG="off")["accesslog"] is None
+
+
+def test_a_bucket_name_moves_uploads_to_s3_compatible_storage():
+    storage = production_setting(
+        's.STORAGES["default"]',
+        AWS_STORAGE_BUCKET_NAME="newsroom-media",
+        AWS_S3_ENDPOINT_URL="https://s3.example.net",
+    )
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "newsroom-media"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.net"
+    assert storage["OPTIONS"]["querystring_auth"] is False
+
+
+def test_without_a_bucket_uploads_stay_on_the_local_disk():
+    storage = production_setting('s.STORAGES["default"]["BACKEND"]')
+    assert storage == "django.core.files.storage.FileSystemStorage"
+
+
+def test_a_storage_backend_that_cannot_be_imported_fails_the_system_check():
+    broken = {**settings.STORAGES, "default": {"BACKEND": "not_installed_package.S3Storage"}}
+    with override_settings(STORAGES=broken):
+        errors = [error for error in run_checks() if error.id == "newsroom.E001"]
+    assert len(errors) == 1
+    assert "[s3]" in errors[0].hint
+
+
+def test_log_level_is_accepted_in_lower_case():
+    assert production_setting('s.LOGGING["root"]["level"]', LOG_LEVEL="warning") == "WARNING"
+
+
+def test_nginx_config_micro_caches_but_never_for_a_session():
+    text = NGINX_SITE.read_text()
+    assert "proxy_cache_valid 200 301 404 1s;" in text
+    assert "proxy_cache_use_stale updating" in text
+    assert "proxy_cache_bypass $cookie_sessionid;" in text
+    assert "proxy_no_cache $cookie_sessionid" in text
+
+
+def test_benchmark_points_the_nginx_config_at_local_servers_only(tmp_path):
+    site = newsroom_site(8280, 8201, tmp_path)
+    assert "listen 127.0.0.1:8280;" in site
+    assert "server 127.0.0.1:8201;" in site
+    assert "/srv/newsroom" not in site and "/var/cache/nginx" not in site
+    assert f"alias {settings.STATIC_ROOT}/;" in site
