@@ -9,7 +9,6 @@ import http.client
 import os
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode
@@ -69,7 +68,7 @@ def instances(django_db_setup, tmp_path_factory):
         check=True,
         timeout=120,
     )
-    log_dir = tempfile.mkdtemp(prefix="newsroom-scale-")
+    log_dir = tmp_path_factory.mktemp("logs")
     a = Gunicorn(free_port(), env, workers=2, log_dir=log_dir)
     b = Gunicorn(free_port(), env, workers=2, log_dir=log_dir)
     try:

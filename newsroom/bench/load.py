@@ -54,7 +54,7 @@ class Options:
     nginx_port: int = 8280
     workers: int = 0  # 0: newsroom/gunicorn.conf.py decides
     repeat: int = 2  # runs per row; the best one counts
-    quiet_wait: int = 30  # seconds a run may wait for other work on the machine to calm down
+    quiet_wait: int = 10  # seconds a run may wait for other work on the machine to calm down
 
 
 @dataclass
