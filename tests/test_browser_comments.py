@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from playwright.sync_api import expect
 
 from articles.models import Article
 from comments.models import Comment
@@ -100,6 +101,6 @@ def test_reply_posted_on_a_phone_is_public_once_a_moderator_approves_it(
     shoot(visitor, "comments-desktop")
     # Under the real CSP, starting to write fetches the form token the cached page lacks.
     visitor.focus("#id_body")
-    visitor.wait_for_function("document.querySelector('[data-form-token]').value !== ''")
+    expect(visitor.locator("[data-form-token]")).not_to_have_value("")
     visitor.context.close()
     assert page_errors == []
