@@ -74,10 +74,10 @@ screenshots: $(STAMP)
 
 # Times search at 10,000 and 100,000 generated articles on the database DATABASE_URL names
 # (a SQLite file of its own by default); the first run spends a few minutes writing them.
-BENCH_DATABASE_URL ?= sqlite:///var/bench-search.sqlite3
+BENCH_SEARCH_DATABASE_URL ?= sqlite:///var/bench-search.sqlite3
 bench-search: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench_search
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench_search
 
 # Production: gunicorn (newsroom/gunicorn.conf.py) with DEBUG off. Needs SECRET_KEY,
 # ALLOWED_HOSTS and usually DATABASE_URL and REDIS_URL in the environment (README, Production).
