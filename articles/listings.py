@@ -60,11 +60,13 @@ def neighbours(article):
     if article.publish_at is None:  # an undated draft in preview has no place in the sequence
         return {"next_post": None, "previous_post": None}
     in_section = Article.objects.published().defer("body").filter(section_id=article.section_id)
-    later = Q(publish_at__gt=article.publish_at) | Q(
-        publish_at=article.publish_at, pk__gt=article.pk
+    # The plain range (publish_at >= ...) lets the database walk the section's index from the
+    # article on and stop at the first row; the OR alone would make it sort the whole range.
+    later = Q(publish_at__gte=article.publish_at) & (
+        Q(publish_at__gt=article.publish_at) | Q(pk__gt=article.pk)
     )
-    earlier = Q(publish_at__lt=article.publish_at) | Q(
-        publish_at=article.publish_at, pk__lt=article.pk
+    earlier = Q(publish_at__lte=article.publish_at) & (
+        Q(publish_at__lt=article.publish_at) | Q(pk__lt=article.pk)
     )
     return {
         "next_post": in_section.filter(later).order_by("publish_at", "id").first(),

@@ -1,9 +1,22 @@
-"""Approved comments as a tree, built in Python from one query whatever their number."""
+"""Approved comments as a tree, built in Python from one query whatever their number.
 
+The rendered thread of an article is kept in the cache under the article's own *comments
+version*, which ``comments_changed()`` renews (newsroom.signals calls it whenever a public
+comment of the article changes). Re-rendering a page after an unrelated change (a story
+published elsewhere empties the page cache) then costs no comment query and no comment
+template: on a busy story, hundreds of comments.
+"""
+
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import render_to_string
+
+from newsroom.cache import templates_release
 
 from . import receipts
 from .forms import CommentForm
@@ -19,16 +32,71 @@ class ThreadNode:
     replies: list = field(default_factory=list)
 
 
+THREAD_TEMPLATE = "comments/thread.html"
+# Nothing in a rendered thread goes stale by itself (dates are absolute, whether replies are
+# open is part of the key); the lifetime only bounds what an unused article keeps in memory.
+THREAD_CACHE_SECONDS = 60 * 60 * 24
+
+
+def _version_key(article_id):
+    return f"comments:version:{article_id}"
+
+
+def comments_version(article_id):
+    """The article's comments version: renewed by every change to its public comments."""
+    key = _version_key(article_id)
+    version = cache.get(key)
+    if version is None:
+        version = time.time_ns()
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
+    return version
+
+
+def comments_changed(article_id):
+    """Make the article's rendered thread stale (newsroom.signals is the one caller)."""
+    cache.delete(_version_key(article_id))
+
+
 @dataclass
 class CommentArea:
-    """Everything the comment area of an article page shows."""
+    """Everything the comment area of an article page shows. Nothing is read from the
+    database until the page asks, and the public thread comes from the cache when it can."""
 
     article: object
-    thread: list
-    count: int
     is_open: bool
     form: CommentForm
     own_comment: Comment | None = None
+
+    @cached_property
+    def _public(self):
+        """(count, rendered thread) of the approved comments, shared by every reader."""
+        if self.own_comment is not None and not self.own_comment.is_approved():
+            # One poster's page also shows their pending comment: rendered for them only.
+            approved = list(public_comments(self.article))
+            thread = build_thread([*approved, self.own_comment])
+            return len(approved), self._render(thread)
+        key = (
+            f"comments:thread:{templates_release()}:{self.article.pk}:"
+            f"{comments_version(self.article.pk)}:{int(self.is_open)}"
+        )
+        found = cache.get(key)
+        if found is None:
+            approved = list(public_comments(self.article))
+            found = (len(approved), self._render(build_thread(approved)))
+            cache.set(key, found, THREAD_CACHE_SECONDS)
+        return found
+
+    def _render(self, thread):
+        return render_to_string(THREAD_TEMPLATE, {"thread": thread, "can_reply": self.is_open})
+
+    @property
+    def count(self):
+        return self._public[0]
+
+    @property
+    def thread_html(self):
+        return self._public[1]
 
 
 def build_thread(comments, max_depth=None):
@@ -73,16 +141,9 @@ def public_comments(article):
 
 
 def comment_area(article, receipt="", now=None):
-    approved = list(public_comments(article))
-    shown = approved
-    own = receipts.own_comment(article, receipt)
-    if own is not None and own.status != Comment.Status.APPROVED:
-        shown = [*approved, own]
     return CommentArea(
         article=article,
-        thread=build_thread(shown),
-        count=len(approved),
         is_open=comments_are_open(article, now),
         form=CommentForm(article),
-        own_comment=own,
+        own_comment=receipts.own_comment(article, receipt),
     )

@@ -21,6 +21,7 @@ import logging
 import time
 from datetime import datetime, timedelta
 from http import HTTPStatus
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -57,6 +58,19 @@ def invalidate_pages():
     # The change may have scheduled an article: note the next publish time for the new
     # generation now, so that rendering pages needs no query for it.
     cache.set(SCHEDULE_KEY, (generation, next_scheduled_publish()), timeout=None)
+
+
+@functools.cache
+def templates_release():
+    """A fingerprint of the project's templates, taken once per process: part of the key of
+    every long-lived rendered fragment, so that a deployment which changes the markup never
+    serves fragments rendered with the old one."""
+    digest = hashlib.sha256()
+    for folder in settings.TEMPLATES[0]["DIRS"]:
+        for path in sorted(Path(folder).rglob("*.html")):
+            digest.update(str(path.relative_to(folder)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _current_generation(found):

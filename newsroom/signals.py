@@ -1,4 +1,5 @@
-"""The one cache-invalidation path: every change a reader could see bumps the page generation."""
+"""The one cache-invalidation path: every change a reader could see bumps the page generation
+(and a change to an article's public comments also renews its comments version)."""
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
@@ -9,6 +10,8 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Section
 from comments.models import Comment
+from comments.signals import public_comments_changed
+from comments.threads import comments_changed as _comments_changed_now
 
 from .cache import invalidate_pages as _invalidate_now
 
@@ -45,4 +48,20 @@ def comment_changed(sender, instance, raw=False, created=False, **kwargs):
     if raw or (created and instance.status != Comment.Status.APPROVED):
         return
     if instance.status != Comment.Status.PENDING:
+        invalidate_comments(instance.article_id)
         invalidate_pages()
+
+
+@receiver(public_comments_changed)
+def comment_status_changed(sender, comment, **kwargs):
+    # Sent by comments.moderation when a comment becomes or stops being approved, including
+    # approved -> pending, which the post_save rule above cannot tell from a new pending one.
+    invalidate_comments(comment.article_id)
+    invalidate_pages()
+
+
+def invalidate_comments(article_id):
+    """The article's cached comment thread (comments.threads) is stale: now and, as for the
+    pages, once more after the commit."""
+    _comments_changed_now(article_id)
+    transaction.on_commit(lambda: _comments_changed_now(article_id))

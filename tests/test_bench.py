@@ -81,7 +81,8 @@ def test_representative_urls_pick_the_newest_article_and_the_most_used_tag(secti
 
 
 @pytest.mark.django_db
-def test_profile_counts_queries_of_rendered_and_cached_pages(section):
+def test_profile_counts_queries_of_rendered_and_cached_pages(section, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production: the profile is of pages, not redirects
     make_article(section=section)
     result = pages.profile({"home": "/", "feed": "/no-such-feed/"}, host="testserver")
     assert result["home"]["status"] == 200

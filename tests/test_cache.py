@@ -272,7 +272,9 @@ def test_changes_readers_can_see_show_on_the_next_request(client, section, chang
         assert "Well said" not in page_before
         comment.status = Comment.Status.APPROVED
         comment.save()
-        assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
+        response = client.get(article.get_absolute_url())
+        assert response["X-Cache"] == "MISS"
+        assert "Well said" in response.content.decode()
     assert home_before  # the first render happened before the change
 
 
@@ -373,3 +375,22 @@ def test_real_redis_shares_pages_and_invalidations(client, section, settings):
     response = client.get("/")
     assert response["X-Cache"] == "MISS"
     assert b"Shared story, updated" in response.content
+
+
+def test_a_deployment_that_changes_templates_renews_rendered_fragments(tmp_path, settings):
+    """Rendered fragments live long (a comment thread for a day); their keys carry a
+    fingerprint of the templates, so new markup is never hidden behind old fragments."""
+    templates = tmp_path / "templates"
+    (templates / "comments").mkdir(parents=True)
+    page = templates / "comments" / "comment.html"
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [templates]}]
+    try:
+        page.write_text("<li>{{ comment }}</li>")
+        page_cache.templates_release.cache_clear()
+        before = page_cache.templates_release()
+        assert page_cache.templates_release() == before  # taken once per process
+        page.write_text("<li class='new'>{{ comment }}</li>")
+        page_cache.templates_release.cache_clear()  # what a restart after a deployment does
+        assert page_cache.templates_release() != before
+    finally:
+        page_cache.templates_release.cache_clear()

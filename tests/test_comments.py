@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core import mail, signing
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -670,3 +672,60 @@ def test_approving_a_comment_refreshes_the_cached_article_page(client, article):
     moderation.approve(Comment.objects.get())
     response = client.get(article.get_absolute_url())
     assert "The funding question for Derna" in response.content.decode()
+
+
+def test_a_rendered_thread_is_reused_until_the_articles_comments_change(client, article, settings):
+    """With the page cache off (a page re-rendered after some unrelated change), the thread
+    comes from its own cache entry: no comment query; any change to this article's public
+    comments renews it at once, and another article's comments do not."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    other = make_article(section=article.section)
+    first = make_comment(article, body="First thoughts")
+    url = article.get_absolute_url()
+
+    def comment_queries():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return html, [q["sql"] for q in queries.captured_queries if "comments_comment" in q["sql"]]
+
+    html, _ = comment_queries()
+    assert "First thoughts" in html
+    html, queries = comment_queries()
+    assert "First thoughts" in html and "1 Comment" in html
+    assert queries == []
+
+    make_comment(other, body="Elsewhere")
+    assert comment_queries()[1] == []
+
+    second = make_comment(article, body="Second thoughts", status=Comment.Status.PENDING)
+    assert "Second thoughts" not in comment_queries()[0]
+    moderation.approve(second)
+    html, queries = comment_queries()
+    assert "Second thoughts" in html and "2 Comments" in html
+    assert queries  # read afresh once
+
+    moderation.set_status(first, Comment.Status.PENDING)  # un-approved by a moderator
+    html = comment_queries()[0]
+    assert "First thoughts" not in html and "1 Comment" in html
+    first.delete()
+    second.delete()
+    assert "Second thoughts" not in comment_queries()[0]
+
+
+def test_closing_comments_removes_reply_links_from_a_cached_thread(client, article, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    make_comment(article)
+    assert "comment__reply-link" in client.get(article.get_absolute_url()).content.decode()
+    settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS = 1
+    with time_machine.travel(article.publish_at + timedelta(days=2)):
+        html = client.get(article.get_absolute_url()).content.decode()
+    assert "Comments are closed." in html
+    assert "comment__reply-link" not in html
+
+
+def test_comment_dates_are_written_out(client, article):
+    comment = make_comment(article)
+    html = client.get(article.get_absolute_url()).content.decode()
+    local = timezone.localtime(comment.created_at)
+    assert f'<time datetime="{comment.created_at.isoformat(timespec="seconds")}">' in html
+    assert local.strftime("%B %-d, %Y at ") in html
