@@ -168,8 +168,8 @@ class Article(models.Model):
     # Written by articles/images.py on save: the stored renditions, so pages need no query.
     renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     status = models.CharField(
-        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )  # indexed first in article_status_publish below
     publish_at = models.DateTimeField(
         _("publish at"),
         null=True,

@@ -100,3 +100,15 @@ def test_benchmark_points_the_nginx_config_at_local_servers_only(tmp_path):
     assert "server 127.0.0.1:8201;" in site
     assert "/srv/newsroom" not in site and "/var/cache/nginx" not in site
     assert f"alias {settings.STATIC_ROOT}/;" in site
+
+
+def test_postgresql_connections_are_planned_for_data_in_memory():
+    """Search depends on these: without them the planner read every article's vector of a
+    small archive instead of the index, and compiled common phrases just in time."""
+    url = "postgres://newsroom@127.0.0.1:5432/newsroom"
+    options = production_setting('s.DATABASES["default"]["OPTIONS"]', DATABASE_URL=url)
+    assert options["options"] == "-c random_page_cost=1.1 -c jit=off"
+    behind_pgbouncer = production_setting(
+        's.DATABASES["default"].get("OPTIONS", {})', DATABASE_URL=url, DATABASE_STARTUP_OPTIONS=""
+    )
+    assert "options" not in behind_pgbouncer
