@@ -22,6 +22,7 @@ import time
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import unquote_plus
 
 import redis
 from django.conf import settings
@@ -30,7 +31,7 @@ from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.functional import cached_property
@@ -125,6 +126,49 @@ def page_lifetime(now=None, next_publish=...):
     return max(1, int(min(limits)))
 
 
+# Parameters that campaign and social links add for the reader's analytics (read in the
+# browser, from the address bar) and that change nothing on the page. Each Facebook or
+# Google click carries a new value: kept, they would make every such visit a cache miss
+# and a full render, just when a story spreads.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMETERS = frozenset(
+    [
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "twclid",
+        "igshid",
+        "ttclid",
+        "yclid",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "s_kwcid",
+        "ef_id",
+    ]
+)
+
+
+def without_tracking(query_string):
+    """The query string without analytics parameters; the rest left byte for byte."""
+    if not query_string:
+        return query_string
+    kept = []
+    for part in query_string.split("&"):
+        name = unquote_plus(part.split("=", 1)[0])
+        if name not in TRACKING_PARAMETERS and not name.startswith(TRACKING_PREFIXES):
+            kept.append(part)
+    return "&".join(kept)
+
+
 def _key(request):
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"pages:{hashlib.sha256(raw.encode()).hexdigest()}"
@@ -165,6 +209,11 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.path.startswith(self.uncached_prefixes):
             return self.get_response(request)  # files: WhiteNoise and the web server's job
+        query_string = request.META.get("QUERY_STRING", "")
+        cleaned = without_tracking(query_string)
+        if cleaned != query_string:  # the page, its links and its cache key ignore them
+            request.META["QUERY_STRING"] = cleaned
+            request.GET = QueryDict(cleaned)
         if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
             # Switched off (PAGE_CACHE_SECONDS=0): every request renders, nothing is shared.
             return self._private(self.get_response(request))
@@ -291,6 +340,7 @@ class PageCacheApp:
         return [content]
 
     def _hit(self, environ):
+        environ["QUERY_STRING"] = without_tracking(environ.get("QUERY_STRING", ""))
         if (
             settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0
             or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")

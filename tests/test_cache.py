@@ -394,3 +394,39 @@ def test_a_deployment_that_changes_templates_renews_rendered_fragments(tmp_path,
         assert page_cache.templates_release() != before
     finally:
         page_cache.templates_release.cache_clear()
+
+
+def test_links_from_campaigns_and_social_sites_share_the_cached_page(client, section):
+    """Every Facebook or Google click carries its own fbclid/gclid: those visits must be
+    served the page everyone else gets, not each render it again."""
+    article = make_article(section=section, headline="Shared story")
+    url = article.get_absolute_url()
+    assert client.get(url)["X-Cache"] == "MISS"
+    for query in ("?fbclid=IwAR0abc", "?utm_source=twitter&utm_medium=social", "?gclid=x&_ga=1"):
+        response = client.get(url + query)
+        assert response["X-Cache"] == "HIT", query
+        assert b"Shared story" in response.content
+    django = FakeDjango()
+    wsgi_get(page_cache.PageCacheApp(django), url + "?fbclid=IwAR0def")
+    assert django.calls == []  # answered by the WSGI front, as the plain address would be
+
+
+def test_tracking_parameters_never_reach_the_links_of_a_shared_page(client, section, monkeypatch):
+    monkeypatch.setattr(ArticleListMixin, "paginate_by", 2)
+    for n in range(5):
+        make_article(section=section, headline=f"Story {n}")
+    response = client.get(section.get_absolute_url() + "?page=2&fbclid=ABC&utm_campaign=x")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'rel="next" href="?page=3"' in html
+    assert "fbclid" not in html and "utm_campaign" not in html
+    # A search keeps its own words; only the analytics parameters go.
+    html = client.get("/search/?q=story&utm_source=newsletter").content.decode()
+    assert 'value="story"' in html and "utm_source" not in html
+
+
+def test_only_analytics_parameters_are_dropped_from_the_query_string():
+    assert page_cache.without_tracking("q=a+b&utm_source=x&page=2") == "q=a+b&page=2"
+    assert page_cache.without_tracking("fbclid=1") == ""
+    assert page_cache.without_tracking("q=%E2%9C%93&gclid=2") == "q=%E2%9C%93"
+    assert page_cache.without_tracking("utmost=1&q") == "utmost=1&q"
