@@ -4,6 +4,7 @@ from collections import Counter
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.functional import SimpleLazyObject
 
 from .models import Article, Section, TaggedArticle
 
@@ -46,32 +47,38 @@ def front_page():
 
 
 def article_page(article):
+    """The article page's lists. The neighbours and recommendations are lazy: nothing is
+    read for them when the page takes those blocks from the fragment cache."""
     tags = list(article.tags.all())
     return {
         "tags": tags,
         "authors": list(article.authors.all()),
-        **neighbours(article),
-        "recommended": recommended_for(article, [tag.pk for tag in tags]),
+        "next_post": SimpleLazyObject(lambda: adjacent(article, later=True)),
+        "previous_post": SimpleLazyObject(lambda: adjacent(article, later=False)),
+        "recommended": SimpleLazyObject(lambda: recommended_for(article, [tag.pk for tag in tags])),
     }
 
 
-def neighbours(article):
-    """Previous and next published posts in the article's section."""
+def adjacent(article, later):
+    """The next (``later``) or previous published post in the article's section."""
     if article.publish_at is None:  # an undated draft in preview has no place in the sequence
-        return {"next_post": None, "previous_post": None}
+        return None
     in_section = Article.objects.published().defer("body").filter(section_id=article.section_id)
     # The plain range (publish_at >= ...) lets the database walk the section's index from the
     # article on and stop at the first row; the OR alone would make it sort the whole range.
-    later = Q(publish_at__gte=article.publish_at) & (
-        Q(publish_at__gt=article.publish_at) | Q(pk__gt=article.pk)
+    if later:
+        after = Q(publish_at__gt=article.publish_at) | Q(pk__gt=article.pk)
+        return (
+            in_section.filter(after, publish_at__gte=article.publish_at)
+            .order_by("publish_at", "id")
+            .first()
+        )
+    before = Q(publish_at__lt=article.publish_at) | Q(pk__lt=article.pk)
+    return (
+        in_section.filter(before, publish_at__lte=article.publish_at)
+        .order_by("-publish_at", "-id")
+        .first()
     )
-    earlier = Q(publish_at__lte=article.publish_at) & (
-        Q(publish_at__lt=article.publish_at) | Q(pk__lt=article.pk)
-    )
-    return {
-        "next_post": in_section.filter(later).order_by("publish_at", "id").first(),
-        "previous_post": in_section.filter(earlier).order_by("-publish_at", "-id").first(),
-    }
 
 
 def recommended_for(article, tag_ids, limit=4):

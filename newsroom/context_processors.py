@@ -1,10 +1,9 @@
 from django.conf import settings
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 
 from articles.models import Section
 
-from .cache import current_generation
+from .cache import Fragments
 
 
 def site_identity():
@@ -23,6 +22,13 @@ def site(request):
         **site_identity(),
         # A lazy queryset: one query, only on pages that draw the menu.
         "menu_sections": Section.objects.filter(show_in_menu=True),
-        # Varies cached template fragments, so any change readers can see renews them.
-        "page_generation": SimpleLazyObject(lambda: current_generation(request)),
+        # Keys and lifetimes of cached template fragments (newsroom.cache.Fragments).
+        "fragments": Fragments(request),
+        # The menu item marked as the current page: the home page or a section's first page.
+        "menu_current": request.path if _is_menu_page(request) else "",
     }
+
+
+def _is_menu_page(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name in ("articles:home", "articles:section")

@@ -1,5 +1,6 @@
 """Every public page type: what a reader sees, what stays hidden, and what it costs."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -266,3 +267,52 @@ def test_pages_cost_a_bounded_number_of_queries(
     }
     with django_assert_max_num_queries(11):  # the article page: its comment thread is one query
         assert client.get(urls[path_name]).status_code == 200
+
+
+def test_a_re_render_takes_the_shared_blocks_from_the_fragment_cache(
+    client, world, settings, django_assert_max_num_queries
+):
+    """With the page cache off (or for an address it does not hold), an article page after
+    the first reads only the article itself, its tags and its bylines."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    url = world["articles"][5].get_absolute_url()
+    first = client.get(url).content.decode()
+    with django_assert_max_num_queries(3):
+        again = client.get(url).content.decode()
+    assert again == first
+    assert "Recommended" in again and "Popular News" in again and "Leave a Reply" in again
+
+
+def test_cached_blocks_follow_publishing_at_once_and_scheduling_on_time(client, section, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    now = timezone.now()
+    older = make_article(section=section, headline="Older story", publish_at=now - timedelta(1))
+    draft = make_article(section=section, headline="Fresh story", status=Article.Status.DRAFT)
+    assert "Next Post" not in client.get(older.get_absolute_url()).content.decode()
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    html = client.get(older.get_absolute_url()).content.decode()
+    assert "Next Post" in html and "Fresh story" in html
+
+    make_article(section=section, headline="Timed story", publish_at=now + timedelta(minutes=5))
+    assert "Timed story" not in client.get(draft.get_absolute_url()).content.decode()
+    with time_machine.travel(now + timedelta(minutes=6)):
+        html = client.get(draft.get_absolute_url()).content.decode()
+    assert "Timed story" in html  # no cached block outlives a scheduled publish time
+
+
+def test_the_menu_marks_the_current_section_on_each_page_of_its_own(client, world, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    first, second = world["sections"][0], world["sections"][1]
+
+    def current(url):
+        html = client.get(url).content.decode()
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+
+    assert current(first.get_absolute_url()) == [first.get_absolute_url()]
+    assert current(second.get_absolute_url()) == [second.get_absolute_url()]
+    assert current("/") == ["/"]
+    assert current(world["articles"][0].get_absolute_url()) == []
+    second.name = "Renamed desk"
+    second.save()
+    assert "Renamed desk" in client.get(first.get_absolute_url()).content.decode()

@@ -1,6 +1,8 @@
 from urllib.parse import urlencode
 
 from django import template
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
@@ -54,3 +56,51 @@ def page_url(context, number):
         query["page"] = number
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    """``{% fragment "name" [max=SECONDS] value ... %}…{% endfragment %}``: the enclosed
+    markup, rendered once and kept in the cache for every reader until anything readers can
+    see changes (the page generation is part of the key, as is a fingerprint of the
+    templates), at most as long as a page (newsroom.cache.Fragments), or ``max`` seconds.
+    The values it depends on besides (the date, the current menu item...) follow the name.
+    Without ``fragments`` in the context (the database-free 500 page) it simply renders."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name first.")
+    max_seconds = None
+    values = bits[2:]
+    if values and values[0].startswith("max="):
+        max_seconds = int(values.pop(0).removeprefix("max="))
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist, bits[1][1:-1], max_seconds, [parser.compile_filter(v) for v in values]
+    )
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, max_seconds, vary_on):
+        self.nodelist, self.name, self.max_seconds, self.vary_on = (
+            nodelist,
+            name,
+            max_seconds,
+            vary_on,
+        )
+
+    def render(self, context):
+        fragments = context.get("fragments")
+        if fragments is None:
+            return self.nodelist.render(context)
+        values = [fragments.generation, fragments.release]
+        values += [value.resolve(context) for value in self.vary_on]
+        key = make_template_fragment_key(self.name, values)
+        rendered = cache.get(key)
+        if rendered is None:
+            rendered = self.nodelist.render(context)
+            seconds = fragments.seconds
+            if self.max_seconds is not None:
+                seconds = min(seconds, self.max_seconds)
+            cache.set(key, rendered, seconds)
+        return rendered
