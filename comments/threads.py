@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from newsroom.cache import templates_release
+from newsroom.cache import rendered, templates_release
 
 from . import receipts
 from .forms import CommentForm
@@ -80,12 +80,11 @@ class CommentArea:
             f"comments:thread:{templates_release()}:{self.article.pk}:"
             f"{comments_version(self.article.pk)}:{int(self.is_open)}"
         )
-        found = cache.get(key)
-        if found is None:
-            approved = list(public_comments(self.article))
-            found = (len(approved), self._render(build_thread(approved)))
-            cache.set(key, found, THREAD_CACHE_SECONDS)
-        return found
+        return rendered.get_or_render(key, self._render_public, THREAD_CACHE_SECONDS)
+
+    def _render_public(self):
+        approved = list(public_comments(self.article))
+        return len(approved), self._render(build_thread(approved))
 
     def _render(self, thread):
         return render_to_string(THREAD_TEMPLATE, {"thread": thread, "can_reply": self.is_open})

@@ -18,7 +18,9 @@ logged once per outage, and behave as misses until Redis answers again.
 import functools
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
@@ -91,6 +93,63 @@ def current_generation(request=None):
     if generation is None:
         generation = _current_generation(cache.get_many([GENERATION_KEY]))
     return generation
+
+
+class RenderedCache:
+    """Rendered markup under keys that name everything it depends on (the page generation,
+    an article's comments version, the templates' fingerprint): what a key holds never
+    changes, it only runs out. So besides the shared cache, each process keeps what it used
+    lately in its own memory (bounded): a render takes its fragments without a round trip.
+    """
+
+    MAX_BYTES = 16 * 1024 * 1024
+
+    def __init__(self):
+        self._local = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get_or_render(self, key, render, seconds):
+        now = time.time()
+        with self._lock:
+            item = self._local.get(key)
+            if item is not None and item[0] > now:
+                self._local.move_to_end(key)
+                return item[1]
+        shared_key = f"rendered:{key}"
+        item = cache.get(shared_key)
+        if not (isinstance(item, tuple) and len(item) == 2 and item[0] > now):
+            item = (now + seconds, render())
+            cache.set(shared_key, item, seconds)
+        self._remember(key, item)
+        return item[1]
+
+    def _remember(self, key, item):
+        value = item[1]
+        size = sum(
+            len(part)
+            for part in (value if isinstance(value, tuple) else (value,))
+            if isinstance(part, str)
+        )
+        if size > self.MAX_BYTES // 8:
+            return
+        with self._lock:
+            previous = self._local.pop(key, None)
+            if previous is not None:
+                self._bytes -= previous[2]
+            self._local[key] = (*item, size)
+            self._bytes += size
+            while self._bytes > self.MAX_BYTES:
+                _key, (_expires, _value, dropped) = self._local.popitem(last=False)
+                self._bytes -= dropped
+
+    def clear(self):
+        with self._lock:
+            self._local.clear()
+            self._bytes = 0
+
+
+rendered = RenderedCache()
 
 
 class Fragments:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Section
+from newsroom.cache import rendered
 from newsroom.roles import sync_roles
 
 from .browser import chromium, demo_site, page_errors  # noqa: F401  (browser fixtures, shared)
@@ -22,8 +23,10 @@ _counter = itertools.count(1)
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    rendered.clear()
     yield
     cache.clear()
+    rendered.clear()
 
 
 def jpeg_bytes(size=(1200, 675), color=(120, 30, 40)):

@@ -430,3 +430,31 @@ def test_only_analytics_parameters_are_dropped_from_the_query_string():
     assert page_cache.without_tracking("fbclid=1") == ""
     assert page_cache.without_tracking("q=%E2%9C%93&gclid=2") == "q=%E2%9C%93"
     assert page_cache.without_tracking("utmost=1&q") == "utmost=1&q"
+
+
+def test_rendered_fragments_are_reused_in_process_until_they_run_out(monkeypatch):
+    store = page_cache.RenderedCache()
+    renders = []
+
+    def render():
+        renders.append(1)
+        return f"<p>render {len(renders)}</p>"
+
+    assert store.get_or_render("k", render, 60) == "<p>render 1</p>"
+    round_trips = []
+    monkeypatch.setattr(cache, "get", lambda *a, **k: round_trips.append(a) or None)
+    assert store.get_or_render("k", render, 60) == "<p>render 1</p>"
+    assert round_trips == [] and len(renders) == 1
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert store.get_or_render("k", render, 60) == "<p>render 2</p>"
+
+
+def test_the_in_process_copy_of_rendered_fragments_is_bounded(monkeypatch):
+    store = page_cache.RenderedCache()
+    monkeypatch.setattr(page_cache.RenderedCache, "MAX_BYTES", 8000)
+    for n in range(20):
+        store.get_or_render(f"k{n}", lambda: "x" * 900, 60)
+    assert store._bytes <= 8000
+    assert "k19" in store._local and "k0" not in store._local  # the oldest went first
+    store.get_or_render("big", lambda: "x" * 5000, 60)  # over an eighth: shared cache only
+    assert "big" not in store._local

@@ -1,12 +1,13 @@
 from urllib.parse import urlencode
 
 from django import template
-from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
+
+from newsroom.cache import rendered
 
 register = template.Library()
 
@@ -95,12 +96,11 @@ class FragmentNode(template.Node):
             return self.nodelist.render(context)
         values = [fragments.generation, fragments.release]
         values += [value.resolve(context) for value in self.vary_on]
-        key = make_template_fragment_key(self.name, values)
-        rendered = cache.get(key)
-        if rendered is None:
-            rendered = self.nodelist.render(context)
-            seconds = fragments.seconds
-            if self.max_seconds is not None:
-                seconds = min(seconds, self.max_seconds)
-            cache.set(key, rendered, seconds)
-        return rendered
+        seconds = fragments.seconds
+        if self.max_seconds is not None:
+            seconds = min(seconds, self.max_seconds)
+        return rendered.get_or_render(
+            make_template_fragment_key(self.name, values),
+            lambda: self.nodelist.render(context),
+            seconds,
+        )
