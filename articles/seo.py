@@ -254,7 +254,11 @@ def article_meta(request, article, *, authors, tags):
     modified = last_modified(article)
     meta = PageMeta(
         title=article.headline,
-        description=describe(article.dek, fallback=describe_html(article.body, article.headline)),
+        description=(
+            describe(article.dek)
+            if article.dek.strip()
+            else describe_html(article.body, article.headline)
+        ),
         canonical=canonical,
         type="article",
         published=article.publish_at,

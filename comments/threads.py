@@ -65,8 +65,12 @@ class CommentArea:
 
     article: object
     is_open: bool
-    form: CommentForm
     own_comment: Comment | None = None
+
+    @cached_property
+    def form(self):
+        """The empty form: built only when its markup is not taken from the cache."""
+        return CommentForm(self.article)
 
     @cached_property
     def _public(self):
@@ -143,6 +147,5 @@ def comment_area(article, receipt="", now=None):
     return CommentArea(
         article=article,
         is_open=comments_are_open(article, now),
-        form=CommentForm(article),
         own_comment=receipts.own_comment(article, receipt),
     )
