@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
 
+from articles import search
 from articles.models import Article, TaggedArticle
 from comments.models import Comment
 from newsroom.bench import load, pages
@@ -103,6 +104,7 @@ def test_bench_data_builds_the_dataset_with_copy_and_reuses_it(settings):
     assert Article.objects.published().count() >= 40
     assert Article.objects.filter(comments_open=True).count() == 60  # a default, not given
     assert TaggedArticle.objects.exists() and Tag.objects.filter(slug="libya").exists()
+    assert search.search("libya").count() > 0  # the benchmark's search page finds articles
     assert (
         Article.objects.exclude(featured_image="").values("featured_image").distinct().count() <= 6
     )
