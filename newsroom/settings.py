@@ -137,7 +137,9 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "DATABASE_STARTUP_OPTIONS", "-c random_page_cost=1.1 -c jit=off"
     ).strip()
     if startup_options:
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = startup_options
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Options given in DATABASE_URL (?options=-c search_path=...) come last and win.
+        options["options"] = " ".join(filter(None, [startup_options, options.get("options")]))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -112,3 +112,8 @@ def test_postgresql_connections_are_planned_for_data_in_memory():
         's.DATABASES["default"].get("OPTIONS", {})', DATABASE_URL=url, DATABASE_STARTUP_OPTIONS=""
     )
     assert "options" not in behind_pgbouncer
+    with_schema = production_setting(
+        's.DATABASES["default"]["OPTIONS"]["options"]',
+        DATABASE_URL=url + "?options=-c%20search_path%3Dother",
+    )
+    assert with_schema == "-c random_page_cost=1.1 -c jit=off -c search_path=other"
