@@ -89,6 +89,9 @@ def test_profile_counts_queries_of_rendered_and_cached_pages(section, settings):
     assert result["home"]["status"] == 200
     assert result["home"]["queries"] > 0 and result["home"]["sql_ms"] > 0
     assert result["home"]["cached_queries"] == 0
+    # Right after a change nothing of the old generation is reused: more queries, not fewer.
+    assert result["home"]["changed_queries"] >= result["home"]["queries"]
+    assert result["home"]["changed_render_ms"] > 0
     assert result["feed"]["status"] == 404
 
 

@@ -323,9 +323,9 @@ def format_report(report):
         f"{_loads(report.load_average)}, at end {_loads(report.load_average_end)}: other work "
         "on the machine lowers every figure.",
         "",
-        f"{'':9}{'SQL':>8}{'SQL':>6}{'render':>8}  {'cold (page cache off)':^35}  "
-        f"{'warm (page cache on)':^35}",
-        f"{'page':<9}{'queries':>8}{'ms':>6}{'ms':>8}  "
+        f"{'':9}{'SQL':>8}{'SQL':>6}{'render':>8}{'after a change':>16}  "
+        f"{'cold (page cache off)':^35}  {'warm (page cache on)':^35}",
+        f"{'page':<9}{'queries':>8}{'ms':>6}{'ms':>8}{'queries':>9}{'ms':>7}  "
         + "  ".join(f"{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}" for _ in range(2)),
     ]
     for name in PAGE_TYPES:
@@ -338,12 +338,18 @@ def format_report(report):
                 cells.append(f"{load.rps:8.0f}{load.p50_ms:9.1f}{load.p99_ms:9.1f}{load.errors:9,}")
         lines.append(
             f"{name:<9}{profile['queries']:>5}/{profile['cached_queries']:<2}"
-            f"{profile['sql_ms']:6.1f}{profile.get('render_ms', 0):8.1f}  " + "  ".join(cells)
+            f"{profile['sql_ms']:6.1f}{profile.get('render_ms', 0):8.1f}"
+            f"{profile.get('changed_queries', 0):9}{profile.get('changed_render_ms', 0):7.1f}  "
+            + "  ".join(cells)
         )
     lines += [
         "",
         "SQL queries: page cache off / served from the cache. SQL and render ms: the fastest of 15",
-        "renders in one process, page cache off (render includes SQL; wrk figures include HTTP).",
+        "renders in one process, page cache off (render includes SQL; wrk figures include HTTP);",
+        "cached fragments (header, footer, Popular News, an article's neighbours, recommendations",
+        "and comment thread...) stay on. After a change: the same, each render right after a",
+        "change elsewhere on the site made every page and fragment stale (not the comment thread:",
+        "it goes with the article's own comments).",
         f"Each row: the best of {o.repeat} runs, each started when other processes used under "
         f"{QUIET:.0%} of the CPU or after {o.quiet_wait} s; the busiest start: "
         f"{max(load.busy for load in _all_loads(report)):.0%}.",
