@@ -46,7 +46,7 @@ GENERATION_KEY = "pages:generation"
 # readers will see, so it bumps the generation; within one, the answer only runs out.
 SCHEDULE_KEY = "pages:next-publish"
 CACHEABLE_STATUS = {200, 301, 404}
-FRAGMENT_SECONDS = 600
+FRAGMENT_SECONDS = 300  # as long as a page, by default: relative dates ("3 hours ago") age alike
 # Everything else the response carried is stored with the page and sent again on a hit,
 # so a hit carries the security headers the rest of the middleware added to the original.
 UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-cache"}
