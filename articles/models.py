@@ -81,6 +81,17 @@ class TaggedArticle(TaggedItemBase):
         verbose_name_plural = _("article tags")
 
 
+# Written and read only by the database (articles/search.py): never loaded into Python. A
+# page of a dozen articles would otherwise carry a dozen full-text vectors, each as large
+# as the article's text.
+SEARCH_VECTOR_FIELDS = ("search_vector", "search_rank_vector")
+
+
+class ArticleManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().defer(*SEARCH_VECTOR_FIELDS)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """The one publishing rule: every public surface reads through this."""
@@ -202,7 +213,7 @@ class Article(models.Model):
         m2m_fields=[authors],
     )
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager.from_queryset(ArticleQuerySet)()
 
     class Meta:
         ordering = ["-publish_at", "-id"]

@@ -468,3 +468,16 @@ def test_benchmark_command_prints_median_and_p95(settings):
     assert "median" in report
     assert "p95" in report
     assert Article.objects.count() == 80
+
+
+def test_pages_never_load_the_search_vectors_and_saves_keep_them():
+    """The vectors are the database's business: a page of articles does not carry them, and
+    an article read without them and saved stays findable under its new words."""
+    article = make_article(headline="Harbour reopens in Derna")
+    loaded = Article.objects.published().for_listing().get(pk=article.pk)
+    assert {"search_vector", "search_rank_vector"} <= loaded.get_deferred_fields()
+    loaded = Article.objects.get(pk=article.pk)
+    loaded.headline = "Harbour reopens in Benghazi"
+    loaded.save()
+    assert found("benghazi") == [article]
+    assert found("derna") == []
