@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from articles.views import ArticleListMixin
+from comments import moderation
 from comments.models import Comment
 from newsroom import cache as page_cache
 
@@ -232,6 +233,7 @@ def test_etag_gives_304_on_a_repeat_visit(client, section):
         "retag",
         "rename_section",
         "approve_comment",
+        "unapprove_comment",
     ],
 )
 def test_changes_readers_can_see_show_on_the_next_request(client, section, change):
@@ -275,6 +277,11 @@ def test_changes_readers_can_see_show_on_the_next_request(client, section, chang
         response = client.get(article.get_absolute_url())
         assert response["X-Cache"] == "MISS"
         assert "Well said" in response.content.decode()
+    elif change == "unapprove_comment":
+        moderation.approve(comment)
+        assert "Well said" in client.get(article.get_absolute_url()).content.decode()
+        moderation.set_status(comment, Comment.Status.PENDING)  # a moderator takes it back
+        assert "Well said" not in client.get(article.get_absolute_url()).content.decode()
     assert home_before  # the first render happened before the change
 
 
