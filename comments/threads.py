@@ -7,7 +7,6 @@ published elsewhere empties the page cache) then costs no comment query and no c
 template: on a busy story, hundreds of comments.
 """
 
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from newsroom.cache import rendered, templates_release
+from newsroom.cache import rendered, version
 
 from . import receipts
 from .forms import CommentForm
@@ -45,12 +44,7 @@ def _version_key(article_id):
 def comments_version(article_id):
     """The article's comments version: renewed by every change to its public comments."""
     key = _version_key(article_id)
-    version = cache.get(key)
-    if version is None:
-        version = time.time_ns()
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key, version)
-    return version
+    return version(key, cache.get(key))
 
 
 def comments_changed(article_id):
@@ -81,8 +75,8 @@ class CommentArea:
             thread = build_thread([*approved, self.own_comment])
             return len(approved), self._render(thread)
         key = (
-            f"comments:thread:{templates_release()}:{self.article.pk}:"
-            f"{comments_version(self.article.pk)}:{int(self.is_open)}"
+            f"comments:thread:{self.article.pk}:{comments_version(self.article.pk)}:"
+            f"{int(self.is_open)}"
         )
         return rendered.get_or_render(key, self._render_public, THREAD_CACHE_SECONDS)
 

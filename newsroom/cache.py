@@ -77,29 +77,30 @@ def templates_release():
     return digest.hexdigest()[:12]
 
 
+def version(key, known=None):
+    """The number under a version key (``known``: what a get already read). A missing one
+    (never set, evicted, or deleted to renew it) starts anew from the clock; when several
+    processes start it at once, the first to add it wins and the others take that one."""
+    if known is not None:
+        return known
+    number = time.time_ns()
+    if not cache.add(key, number, timeout=None):
+        number = cache.get(key, number)
+    return number
+
+
 def _current_generation(found):
-    """The generation from a get_many() answer; a missing one (evicted, flushed) starts anew."""
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = time.time_ns()
-        if not cache.add(GENERATION_KEY, generation, timeout=None):
-            generation = cache.get(GENERATION_KEY, generation)
-    return generation
-
-
-def current_generation(request=None):
-    """The generation this request's page-cache lookup read, or the current one."""
-    generation = getattr(request, "page_generation", None)
-    if generation is None:
-        generation = _current_generation(cache.get_many([GENERATION_KEY]))
-    return generation
+    """The generation from a get_many() answer."""
+    return version(GENERATION_KEY, found.get(GENERATION_KEY))
 
 
 class RenderedCache:
     """Rendered markup under keys that name everything it depends on (the page generation,
-    an article's comments version, the templates' fingerprint): what a key holds never
-    changes, it only runs out. So besides the shared cache, each process keeps what it used
-    lately in its own memory (bounded): a render takes its fragments without a round trip.
+    an article's comments version; the templates' fingerprint is added here, so that a
+    deployment that changes the markup never serves what the old one rendered): what a key
+    holds never changes, it only runs out. So besides the shared cache, each process keeps
+    what it used lately in its own memory (bounded): a render takes its fragments without a
+    round trip.
     """
 
     MAX_BYTES = 16 * 1024 * 1024
@@ -116,7 +117,7 @@ class RenderedCache:
             if item is not None and item[0] > now:
                 self._local.move_to_end(key)
                 return item[1]
-        shared_key = f"rendered:{key}"
+        shared_key = f"rendered:{templates_release()}:{key}"  # one process, one release
         item = cache.get(shared_key)
         if not (isinstance(item, tuple) and len(item) == 2 and item[0] > now):
             item = (now + seconds, render())
@@ -153,7 +154,7 @@ rendered = RenderedCache()
 
 
 class Fragments:
-    """What templates key and time their cached fragments with ({% cache %}), read once per
+    """What templates key and time their cached fragments with ({% fragment %}), read once per
     request from what the page-cache lookup found (or with one round trip without it).
 
     ``generation`` in a fragment's key makes it stale on every change readers could see,
@@ -170,9 +171,7 @@ class Fragments:
         found = getattr(self.request, "page_cache_found", None)
         if found is None:
             found = cache.get_many([GENERATION_KEY, SCHEDULE_KEY])
-        generation = getattr(self.request, "page_generation", None)
-        if generation is None:
-            generation = _current_generation(found)
+        generation = _current_generation(found)
         next_publish = _next_publish(found, generation)
         return generation, page_lifetime(next_publish=next_publish, longest=FRAGMENT_SECONDS)
 
@@ -183,10 +182,6 @@ class Fragments:
     @property
     def seconds(self):
         return self._state[1]
-
-    @property
-    def release(self):
-        return templates_release()
 
 
 def next_scheduled_publish():
@@ -321,8 +316,8 @@ class PageCacheMiddleware:
         # an older generation is stale. The expiry is checked here too, not left to the
         # cache alone: a page must not outlive a scheduled publish time.
         found = cache.get_many([GENERATION_KEY, key, SCHEDULE_KEY])
-        generation = request.page_generation = _current_generation(found)
-        request.page_cache_found = found
+        generation = found[GENERATION_KEY] = _current_generation(found)
+        request.page_cache_found = found  # the fragments of a miss need no second lookup
         stored = found.get(key)
         if stored is not None and stored[0] == generation and stored[4] > time.time():
             return self._rebuild(request, stored)

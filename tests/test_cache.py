@@ -465,3 +465,11 @@ def test_the_in_process_copy_of_rendered_fragments_is_bounded(monkeypatch):
     assert "k19" in store._local and "k0" not in store._local  # the oldest went first
     store.get_or_render("big", lambda: "x" * 5000, 60)  # over an eighth: shared cache only
     assert "big" not in store._local
+
+
+def test_a_new_process_with_new_templates_does_not_reuse_old_shared_fragments(monkeypatch):
+    monkeypatch.setattr(page_cache, "templates_release", lambda: "old")
+    assert page_cache.RenderedCache().get_or_render("k", lambda: "old markup", 60) == "old markup"
+    assert page_cache.RenderedCache().get_or_render("k", lambda: "new", 60) == "old markup"
+    monkeypatch.setattr(page_cache, "templates_release", lambda: "new")  # after a deployment
+    assert page_cache.RenderedCache().get_or_render("k", lambda: "new markup", 60) == "new markup"

@@ -83,19 +83,16 @@ def do_fragment(parser, token):
 
 class FragmentNode(template.Node):
     def __init__(self, nodelist, name, max_seconds, vary_on):
-        self.nodelist, self.name, self.max_seconds, self.vary_on = (
-            nodelist,
-            name,
-            max_seconds,
-            vary_on,
-        )
+        self.nodelist = nodelist
+        self.name = name
+        self.max_seconds = max_seconds
+        self.vary_on = vary_on
 
     def render(self, context):
         fragments = context.get("fragments")
         if fragments is None:
             return self.nodelist.render(context)
-        values = [fragments.generation, fragments.release]
-        values += [value.resolve(context) for value in self.vary_on]
+        values = [fragments.generation, *(value.resolve(context) for value in self.vary_on)]
         seconds = fragments.seconds
         if self.max_seconds is not None:
             seconds = min(seconds, self.max_seconds)
