@@ -10,7 +10,6 @@ from taggit.models import Tag
 
 from articles.models import Article, Author, Section
 from comments.models import Comment
-from comments.signals import public_comments_changed
 from comments.threads import comments_changed as _comments_changed_now
 
 from .cache import invalidate_pages as _invalidate_now
@@ -41,22 +40,14 @@ def relations_changed(sender, action, **kwargs):
 
 @receiver(post_save, sender=Comment)
 @receiver(post_delete, sender=Comment)
-def comment_changed(sender, instance, raw=False, created=False, **kwargs):
-    # A new comment changes nothing public unless it arrives approved: a spam flood (held,
-    # or binned by the blocklist) must not empty the cache. Approving, rejecting or
-    # deleting one does; comments.moderation also sends public_comments_changed for those.
-    if raw or (created and instance.status != Comment.Status.APPROVED):
+def comment_changed(sender, instance, signal, raw=False, created=False, **kwargs):
+    # A comment arriving or deleted changes nothing public unless it is approved: a spam
+    # flood (held, or binned by the blocklist) must not empty the cache, nor must emptying
+    # the spam folder. Any change to an existing one may: approving, rejecting, or a
+    # moderator taking an approval back.
+    if raw or ((created or signal is post_delete) and not instance.is_approved()):
         return
-    if instance.status != Comment.Status.PENDING:
-        invalidate_comments(instance.article_id)
-        invalidate_pages()
-
-
-@receiver(public_comments_changed)
-def comment_status_changed(sender, comment, **kwargs):
-    # Sent by comments.moderation when a comment becomes or stops being approved, including
-    # approved -> pending, which the post_save rule above cannot tell from a new pending one.
-    invalidate_comments(comment.article_id)
+    invalidate_comments(instance.article_id)
     invalidate_pages()
 
 
