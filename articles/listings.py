@@ -63,20 +63,18 @@ def adjacent(article, later):
     """The next (``later``) or previous published post in the article's section."""
     if article.publish_at is None:  # an undated draft in preview has no place in the sequence
         return None
-    in_section = Article.objects.published().defer("body").filter(section_id=article.section_id)
-    # The plain range (publish_at >= ...) lets the database walk the section's index from the
-    # article on and stop at the first row; the OR alone would make it sort the whole range.
-    if later:
-        after = Q(publish_at__gt=article.publish_at) | Q(pk__gt=article.pk)
-        return (
-            in_section.filter(after, publish_at__gte=article.publish_at)
-            .order_by("publish_at", "id")
-            .first()
-        )
-    before = Q(publish_at__lt=article.publish_at) | Q(pk__lt=article.pk)
+    beyond, order = ("gt", ["publish_at", "id"]) if later else ("lt", ["-publish_at", "-id"])
+    # The plain range (publish_at >= or <= the article's) lets the database walk the
+    # section's index from the article on and stop at the first row; the OR alone would
+    # make it sort the whole range.
+    step = Q(**{f"publish_at__{beyond}": article.publish_at}) | Q(**{f"pk__{beyond}": article.pk})
     return (
-        in_section.filter(before, publish_at__lte=article.publish_at)
-        .order_by("-publish_at", "-id")
+        Article.objects.published()
+        .defer("body")
+        .filter(
+            step, section_id=article.section_id, **{f"publish_at__{beyond}e": article.publish_at}
+        )
+        .order_by(*order)
         .first()
     )
 
