@@ -47,43 +47,42 @@ def profile(urls, host="127.0.0.1", repeats=15):
     # plain HTTP, and a profile of the redirect would say nothing about the page.
     client = Client(HTTP_HOST=host, raise_request_exception=False)
     get = functools.partial(client.get, secure=True)
+
+    def measured(url, before=lambda: None, times=repeats):
+        """(response, queries, fastest SQL seconds, fastest render seconds) of `times` renders."""
+        samples = []
+        for _ in range(times):
+            before()
+            timer = SQLTimer()
+            with connection.execute_wrapper(timer):
+                started = time.perf_counter()
+                response = get(url)
+                samples.append((timer.queries, timer.seconds, time.perf_counter() - started))
+        fastest = [min(column) for column in zip(*samples, strict=True)]
+        return response, samples[-1][0], fastest[1], fastest[2]
+
     results = {}
     for name, url in urls.items():
-        samples = []
         with override_settings(NEWSROOM_PAGE_CACHE_SECONDS=0):
             get(url)
-            for _ in range(repeats):
-                timer = SQLTimer()
-                with connection.execute_wrapper(timer):
-                    started = time.perf_counter()
-                    response = get(url)
-                    elapsed = time.perf_counter() - started
-                samples.append((timer.queries, timer.seconds, elapsed))
-        # The first render after a change anywhere on the site (an article published): every
-        # cached fragment and count of the old generation is stale, so this is the render
-        # the page cache and the fragments cannot spare.
-        after_change = []
-        with override_settings(NEWSROOM_PAGE_CACHE_SECONDS=0):
-            for _ in range(max(3, repeats // 3)):
-                invalidate_pages()
-                timer = SQLTimer()
-                with connection.execute_wrapper(timer):
-                    started = time.perf_counter()
-                    get(url)
-                    after_change.append((timer.queries, time.perf_counter() - started))
+            response, queries, sql, render = measured(url)
+            # The first render after a change anywhere on the site (an article published):
+            # every cached fragment and count of the old generation is stale, so this is
+            # the render the page cache and the fragments cannot spare.
+            _, changed_queries, _, changed_render = measured(
+                url, before=invalidate_pages, times=max(3, repeats // 3)
+            )
         get(url)  # fills the page cache
-        cached = SQLTimer()
-        with connection.execute_wrapper(cached):
-            get(url)
+        _, cached_queries, _, _ = measured(url, times=1)
         results[name] = {
             "url": url,
             "status": response.status_code,
-            "queries": samples[-1][0],
-            "sql_ms": 1000 * min(sample[1] for sample in samples),
-            "render_ms": 1000 * min(sample[2] for sample in samples),
-            "cached_queries": cached.queries,
-            "changed_queries": after_change[-1][0],
-            "changed_render_ms": 1000 * min(sample[1] for sample in after_change),
+            "queries": queries,
+            "sql_ms": 1000 * sql,
+            "render_ms": 1000 * render,
+            "cached_queries": cached_queries,
+            "changed_queries": changed_queries,
+            "changed_render_ms": 1000 * changed_render,
         }
     return results
 
