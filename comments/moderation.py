@@ -201,8 +201,8 @@ def submit(comment, *, token_age, fingerprint="", user_agent="", request=None):
 def set_status(comment, status, *, request=None):
     """The one place a comment's status changes after it was posted.
 
-    Anything that must follow a change readers can see (cache invalidation, for one) listens
-    to ``comments.signals.public_comments_changed``.
+    The caches follow from the save (newsroom.signals); anything else that must follow a
+    change readers can see listens to ``comments.signals.public_comments_changed``.
     """
     previous = comment.status
     if previous == status:
