@@ -1,12 +1,15 @@
 """What the home page and the article page list, each in a fixed number of queries."""
 
+import functools
 from collections import Counter
 
+from django.db import connection
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import SimpleLazyObject
+from taggit.models import Tag
 
-from .models import Article, Section, TaggedArticle
+from .models import Article, Author, Section, TaggedArticle
 
 PER_SECTION = 4
 # Both bounds keep a page's cost the same with a thousand articles or a million.
@@ -49,14 +52,59 @@ def front_page():
 def article_page(article):
     """The article page's lists. The neighbours and recommendations are lazy: nothing is
     read for them when the page takes those blocks from the fragment cache."""
-    tags = list(article.tags.all())
+    authors, tags = byline_and_tags(article.pk)
     return {
         "tags": tags,
-        "authors": list(article.authors.all()),
+        "authors": authors,
         "next_post": SimpleLazyObject(lambda: adjacent(article, later=True)),
         "previous_post": SimpleLazyObject(lambda: adjacent(article, later=False)),
         "recommended": SimpleLazyObject(lambda: recommended_for(article, [tag.pk for tag in tags])),
     }
+
+
+def byline_and_tags(article_id):
+    """An article's authors (by name) and tags (in the order they were given), read in one
+    statement.
+
+    Written out in SQL rather than as the two ORM queries it replaces: building those costs
+    the application ten times what the database spends answering them, and the article page
+    is the page every reader lands on (README, Performance). The instances carry the fields
+    the page uses (id, name, slug); any other is read on access, as with ``only()``.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_byline_and_tags_sql(), [article_id, article_id])
+        rows = cursor.fetchall()
+    authors = [
+        Author.from_db(connection.alias, ("id", "name", "slug"), row[1:4])
+        for row in rows
+        if row[0] == 0
+    ]
+    tags = [
+        Tag.from_db(connection.alias, ("id", "name", "slug"), row[1:4])
+        for row in rows
+        if row[0] == 1
+    ]
+    return authors, tags
+
+
+@functools.cache
+def _byline_and_tags_sql():
+    quote = connection.ops.quote_name
+    byline = Article.authors.through
+    byline_article = quote(byline._meta.get_field("article").column)
+    byline_author = quote(byline._meta.get_field("author").column)
+    tagged_article = quote(TaggedArticle._meta.get_field("content_object").column)
+    tagged_tag = quote(TaggedArticle._meta.get_field("tag").column)
+    return (
+        f"SELECT 0, a.id, a.name, a.slug, 0 FROM {quote(Author._meta.db_table)} a"
+        f" JOIN {quote(byline._meta.db_table)} b ON b.{byline_author} = a.id"
+        f" WHERE b.{byline_article} = %s"
+        " UNION ALL"
+        f" SELECT 1, t.id, t.name, t.slug, i.id FROM {quote(Tag._meta.db_table)} t"
+        f" JOIN {quote(TaggedArticle._meta.db_table)} i ON i.{tagged_tag} = t.id"
+        f" WHERE i.{tagged_article} = %s"
+        " ORDER BY 1, 5, 3"
+    )
 
 
 def adjacent(article, later):

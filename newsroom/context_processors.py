@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from articles.models import Section
 
@@ -20,8 +21,8 @@ def site_identity():
 def site(request):
     return {
         **site_identity(),
-        # A lazy queryset: one query, only on pages that draw the menu.
-        "menu_sections": Section.objects.filter(show_in_menu=True),
+        # Read once, and only on pages that draw the menu (outside a cached fragment).
+        "menu_sections": SimpleLazyObject(lambda: list(Section.objects.filter(show_in_menu=True))),
         # Keys and lifetimes of cached template fragments (newsroom.cache.Fragments).
         "fragments": Fragments(request),
         # The menu item marked as the current page: the home page or a section's first page.

@@ -273,14 +273,37 @@ def test_a_re_render_takes_the_shared_blocks_from_the_fragment_cache(
     client, world, settings, django_assert_max_num_queries
 ):
     """With the page cache off (or for an address it does not hold), an article page after
-    the first reads only the article itself, its tags and its bylines."""
+    the first reads only the article itself, then its bylines and tags together."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     url = world["articles"][5].get_absolute_url()
     first = client.get(url).content.decode()
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(2):
         again = client.get(url).content.decode()
     assert again == first
     assert "Recommended" in again and "Popular News" in again and "Leave a Reply" in again
+
+
+def test_article_page_shows_bylines_by_name_and_tags_in_the_order_given(client, section):
+    article = make_article(
+        section=section,
+        tags=["Zebra crossings", "Algiers", "Mid-term"],
+        authors=[make_author(name="Zoe Adams"), make_author(name="Amal Nour")],
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    byline = re.search(r'<span class="byline">(.*?)</span>', html).group(1)
+    assert re.findall(r">([^<]+)</a>", byline) == ["Amal Nour", "Zoe Adams"]
+    assert " and " in byline
+    tags = re.search(r'<p class="tags">(.*?)</p>', html).group(1)
+    assert re.findall(r'href="/tag/([^/]+)/"', tags) == ["zebra-crossings", "algiers", "mid-term"]
+    assert re.findall(r'property="article:tag" content="([^"]+)"', html) == [
+        "Zebra crossings",
+        "Algiers",
+        "Mid-term",
+    ]
+
+    bare = make_article(section=section)
+    html = client.get(bare.get_absolute_url()).content.decode()
+    assert 'class="byline"' not in html and 'class="tags"' not in html
 
 
 def test_cached_blocks_follow_publishing_at_once_and_scheduling_on_time(client, section, settings):
