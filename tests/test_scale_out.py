@@ -7,6 +7,7 @@ the test process's Redis; every request sends the same Host header, as a load ba
 
 import http.client
 import os
+import re
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -190,3 +191,17 @@ def test_rate_limits_are_shared_because_both_instances_use_one_cache(instances):
     assert first.headers["X-Cache"] == "MISS"
     assert second.headers["X-Cache"] == "HIT"
     assert page_from_b == page_from_a
+
+
+def test_pages_link_hashed_static_files_served_with_far_future_headers(instances):
+    a, b = instances
+    make_article(section=make_section())
+    _, home = request(a, "GET", "/")
+    stylesheet = re.search(rb'<link rel="stylesheet" href="([^"]+)"', home).group(1).decode()
+    assert re.fullmatch(r"/static/css/site\.[0-9a-f]{12}\.css", stylesheet)
+    _, again = request(b, "GET", "/")
+    assert stylesheet.encode() in again  # every process names the same file
+    response, css = request(b, "GET", stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200 and css
+    assert "immutable" in response.headers["Cache-Control"]
+    assert response.headers.get("Content-Encoding") == "gzip"
