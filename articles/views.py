@@ -8,7 +8,7 @@ from taggit.models import Tag
 
 from comments import receipts, threads
 from comments.counts import with_comment_counts
-from newsroom.cache import CachedCountPaginator
+from newsroom.cache import CachedCountPaginator, Fragments
 
 from . import legacy, listings, popularity, search, seo
 from .forms import SearchForm
@@ -120,7 +120,9 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(
             **listings.article_page(self.object),
             popular=popularity.popular(),
-            comment_area=threads.comment_area(self.object, receipt),
+            comment_area=threads.comment_area(
+                self.object, receipt, fragments=Fragments.of(self.request)
+            ),
             **kwargs,
         )
         context["meta"] = seo.article_meta(

@@ -41,10 +41,11 @@ def _version_key(article_id):
     return f"comments:version:{article_id}"
 
 
-def comments_version(article_id):
-    """The article's comments version: renewed by every change to its public comments."""
+def comments_version(article_id, fragments=None):
+    """The article's comments version: renewed by every change to its public comments.
+    ``fragments`` (newsroom.cache.Fragments): read in the request's shared round trip."""
     key = _version_key(article_id)
-    return version(key, cache.get(key))
+    return fragments.version(key) if fragments is not None else version(key, cache.get(key))
 
 
 def comments_changed(article_id):
@@ -60,6 +61,7 @@ class CommentArea:
     article: object
     is_open: bool
     own_comment: Comment | None = None
+    fragments: object = None  # newsroom.cache.Fragments: the comments version rides along
 
     @cached_property
     def form(self):
@@ -75,7 +77,8 @@ class CommentArea:
             thread = build_thread([*approved, self.own_comment])
             return len(approved), self._render(thread)
         key = (
-            f"comments:thread:{self.article.pk}:{comments_version(self.article.pk)}:"
+            f"comments:thread:{self.article.pk}:"
+            f"{comments_version(self.article.pk, self.fragments)}:"
             f"{int(self.is_open)}"
         )
         return rendered.get_or_render(key, self._render_public, THREAD_CACHE_SECONDS)
@@ -137,9 +140,12 @@ def public_comments(article):
     return article.comments.approved().defer("email", "ip_hash", "user_agent")
 
 
-def comment_area(article, receipt="", now=None):
+def comment_area(article, receipt="", now=None, fragments=None):
+    if fragments is not None:
+        fragments.want(_version_key(article.pk))
     return CommentArea(
         article=article,
         is_open=comments_are_open(article, now),
         own_comment=receipts.own_comment(article, receipt),
+        fragments=fragments,
     )

@@ -161,16 +161,39 @@ class Fragments:
     exactly like a page; ``seconds`` ends, like a page's lifetime, at the next scheduled
     publish time and at midnight, so a fragment listing articles is never late either.
     Such fragments make a render cheap when the page cache cannot help: a page number or a
-    search nobody asked for yet, a page whose cached copy a change elsewhere made stale."""
+    search nobody asked for yet, a page whose cached copy a change elsewhere made stale.
+
+    A view announces the other version keys its page will need (``want``), such as an
+    article's comments version: they are read in the same round trip.
+    """
 
     def __init__(self, request):
         self.request = request
+        self._wanted = []
+
+    @classmethod
+    def of(cls, request):
+        """The request's one instance, shared by its view and its templates."""
+        fragments = getattr(request, "_fragments", None)
+        if fragments is None:
+            fragments = request._fragments = cls(request)
+        return fragments
+
+    def want(self, key):
+        self._wanted.append(key)
+
+    @cached_property
+    def _found(self):
+        found = getattr(self.request, "page_cache_found", None)
+        if found is None:
+            keys = [GENERATION_KEY, SCHEDULE_KEY, *self._wanted]
+            found = dict.fromkeys(keys)  # asked for: a key missing here was not in the cache
+            found.update(cache.get_many(keys))
+        return found
 
     @cached_property
     def _state(self):
-        found = getattr(self.request, "page_cache_found", None)
-        if found is None:
-            found = cache.get_many([GENERATION_KEY, SCHEDULE_KEY])
+        found = self._found
         generation = _current_generation(found)
         next_publish = _next_publish(found, generation)
         return generation, page_lifetime(next_publish=next_publish, longest=FRAGMENT_SECONDS)
@@ -182,6 +205,11 @@ class Fragments:
     @property
     def seconds(self):
         return self._state[1]
+
+    def version(self, key):
+        """The number under a version key, from the shared round trip when it was wanted."""
+        found = self._found
+        return version(key, found[key] if key in found else cache.get(key))
 
 
 def next_scheduled_publish():

@@ -24,7 +24,7 @@ def site(request):
         # Read once, and only on pages that draw the menu (outside a cached fragment).
         "menu_sections": SimpleLazyObject(lambda: list(Section.objects.filter(show_in_menu=True))),
         # Keys and lifetimes of cached template fragments (newsroom.cache.Fragments).
-        "fragments": Fragments(request),
+        "fragments": Fragments.of(request),
         # The menu item marked as the current page: the home page or a section's first page.
         "menu_current": request.path if _is_menu_page(request) else "",
     }

@@ -76,6 +76,42 @@ def counts(queries):
     return [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT(")]
 
 
+def test_an_uncached_article_render_asks_the_cache_once(client, section, settings, monkeypatch):
+    """The generation, the next publish time and the article's comments version come back
+    in one round trip; everything else is a fragment this process already holds."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(section=section)
+    Comment.objects.create(
+        article=article, name="Ann", email="a@example.com", body="First!", status="approved"
+    )
+    client.get(article.get_absolute_url())
+    calls, busy = [], []
+
+    def counted(name, original):
+        def method(*args, **kwargs):
+            if not busy:  # a round trip; LocMem's get_many calls its own get
+                calls.append(name)
+            busy.append(name)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                busy.pop()
+
+        return method
+
+    for name in ("get", "get_many", "add", "set"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "First!" in html and "1 Comment" in html
+    assert calls == ["get_many"]
+
+    Comment.objects.create(
+        article=article, name="Bob", email="b@example.com", body="Second!", status="approved"
+    )
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "Second!" in html and "2 Comments" in html
+
+
 def test_a_listing_is_counted_once_per_content_generation(client, section, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     for _ in range(PAGE + 1):
