@@ -33,4 +33,5 @@ if settings.NEWSROOM_SERVE_MEDIA:
         )
     )
 
+handler404 = "newsroom.views.page_not_found"
 handler500 = "newsroom.views.server_error"
