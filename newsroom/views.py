@@ -1,5 +1,4 @@
 import logging
-import re
 
 from django.conf import settings
 from django.contrib.flatpages.views import flatpage
@@ -56,11 +55,10 @@ def page_not_found(request, exception):
     """An address no view answers: the flat page editors made there ("About us"), else the
     redirect they left for an old address, else the 404 page. Decided before anything is
     drawn: the fallback middleware drew the whole 404 page first, then the flat page."""
-    if FLAT_PAGE_ADDRESS.fullmatch(request.path_info):
-        try:
-            return flatpage(request, request.path_info)
-        except Http404:
-            pass
+    try:
+        return flatpage(request, request.path_info)
+    except Http404:
+        pass
     redirected = _redirects.process_response(request, HttpResponseNotFound())
     if redirected.status_code != 404:
         return redirected
@@ -68,8 +66,6 @@ def page_not_found(request, exception):
 
 
 _redirects = RedirectFallbackMiddleware(get_response=lambda request: None)
-# What the flat page form accepts as an address: anything else (a NUL byte, say) is not one.
-FLAT_PAGE_ADDRESS = re.compile(r"[-\w/.~]+")
 
 
 def server_error(request):
