@@ -33,5 +33,4 @@ if settings.NEWSROOM_SERVE_MEDIA:
         )
     )
 
-handler404 = "newsroom.views.page_not_found"
 handler500 = "newsroom.views.server_error"

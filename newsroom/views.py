@@ -1,22 +1,13 @@
 import logging
 
 from django.conf import settings
-from django.contrib.flatpages.views import flatpage
-from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.core.cache import cache
 from django.db import connection
-from django.http import (
-    Http404,
-    HttpResponseNotFound,
-    HttpResponsePermanentRedirect,
-    HttpResponseServerError,
-    JsonResponse,
-)
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
-from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -49,23 +40,6 @@ def healthz(request):
     else:
         status, code = "ok", 200
     return JsonResponse({"status": status, **checks}, status=code)
-
-
-def page_not_found(request, exception):
-    """An address no view answers: the flat page editors made there ("About us"), else the
-    redirect they left for an old address, else the 404 page. Decided before anything is
-    drawn: the fallback middleware drew the whole 404 page first, then the flat page."""
-    try:
-        return flatpage(request, request.path_info)
-    except Http404:
-        pass
-    redirected = _redirects.process_response(request, HttpResponseNotFound())
-    if redirected.status_code != 404:
-        return redirected
-    return defaults.page_not_found(request, exception)
-
-
-_redirects = RedirectFallbackMiddleware(get_response=lambda request: None)
 
 
 def server_error(request):

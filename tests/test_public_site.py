@@ -199,20 +199,6 @@ def test_footer_and_top_bar_link_the_flat_pages(client, db):
     assert "Follow us" in html and f"&copy; {timezone.localdate().year}" in html
 
 
-def test_a_flat_page_is_drawn_once_and_keeps_its_address_rules(client, db):
-    FlatPage.objects.create(url="/about/", title="About us", content="<p>Who we are</p>").sites.add(
-        Site.objects.get_current()
-    )
-    page = client.get("/about/")
-    assert page.status_code == 200 and b"Who we are" in page.content
-    drawn = [template.name for template in page.templates]
-    assert "404.html" not in drawn and drawn.count("base.html") == 1
-    no_slash = client.get("/about")
-    assert (no_slash.status_code, no_slash["Location"]) == (301, "/about/")
-    missing = client.get("/about-us/")
-    assert missing.status_code == 404 and b"Page not found" in missing.content
-
-
 def test_404_page_uses_the_site_design(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
