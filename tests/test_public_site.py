@@ -199,6 +199,19 @@ def test_footer_and_top_bar_link_the_flat_pages(client, db):
     assert "Follow us" in html and f"&copy; {timezone.localdate().year}" in html
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_flat_pages_answer_in_production_and_under_make_run(client, db, settings, debug):
+    settings.DEBUG = debug  # make run serves with DEBUG on, where Django skips handler404
+    FlatPage.objects.create(url="/about/", title="About us", content="<p>Who we are</p>").sites.add(
+        Site.objects.get_current()
+    )
+    page = client.get("/about/")
+    assert page.status_code == 200 and b"Who we are" in page.content
+    no_slash = client.get("/about")
+    assert (no_slash.status_code, no_slash["Location"]) == (301, "/about/")
+    assert client.get("/about-us/").status_code == 404
+
+
 def test_404_page_uses_the_site_design(client, db):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
