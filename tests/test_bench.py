@@ -113,3 +113,41 @@ def test_bench_data_builds_the_dataset_with_copy_and_reuses_it(settings):
     )
     call_command("bench_data", articles=60, comments=500, stdout=out)
     assert "Reusing the dataset" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_flat_cost_compares_articles_of_the_same_shape(section):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from comments.models import Comment
+
+    from .conftest import make_article
+
+    now = timezone.now()
+    body = "<p>The same length of text.</p>"
+
+    def with_comments(article, approved, pending=0):
+        for n in range(approved + pending):
+            status = "approved" if n < approved else "pending"
+            Comment.objects.create(
+                article=article, name="R", email=f"{n}@example.com", body="b", status=status
+            )
+        return article
+
+    reference = with_comments(
+        make_article(section=section, body=body, publish_at=now - timedelta(days=3)), 2, 1
+    )
+    twin = with_comments(
+        make_article(section=section, body=body, publish_at=now - timedelta(days=1)), 2
+    )
+    with_comments(make_article(section=section, body=body + " ", publish_at=now), 2)
+    make_article(section=section, body=body, publish_at=now)  # newest, but no comments
+    schema = "main" if connection.vendor == "sqlite" else "public"
+    assert pages.twin_article(schema, reference.get_absolute_url()) == (
+        twin.get_absolute_url(),
+        2,
+    )
+    assert pages.twin_article(schema, "/2020/01/01/no-such-story/") is None

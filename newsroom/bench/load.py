@@ -24,6 +24,7 @@ from psycopg import sql
 
 from newsroom.cache import invalidate_pages
 
+from . import pages
 from .pages import PAGE_TYPES
 from .servers import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
 
@@ -82,6 +83,7 @@ class Report:
     static_ceiling: Load | None = None
     micro_cache: Load | None = None
     flat: dict = field(default_factory=dict)
+    flat_comments: int | None = None  # the shape both flat-cost pages share, when matched
     load_average_end: tuple = ()
 
 
@@ -236,14 +238,17 @@ def run(options, out):
         large = prepare(large_url, options.articles, options.comments, work_dir, out)
         report.profiles = {"small": small, "large": large}
         urls = {name: large[name]["url"] for name in PAGE_TYPES}
-        _measure(report, options, urls, small["article"]["url"], small_url, work_dir, out)
+        twin = pages.twin_article(SMALL_SCHEMA, small["article"]["url"])
+        flat_urls = (small["article"]["url"], twin[0] if twin else urls["article"])
+        report.flat_comments = twin[1] if twin else None
+        _measure(report, options, urls, flat_urls, small_url, work_dir, out)
         report.load_average_end = os.getloadavg()
         return report
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-def _measure(report, options, urls, small_article_url, small_url, work_dir, out):
+def _measure(report, options, urls, flat_urls, small_url, work_dir, out):
     cold_env = {"PAGE_CACHE_SECONDS": "0"}
     workers = options.workers or None
     out.write("Cold: page cache off, every request renders")
@@ -261,8 +266,8 @@ def _measure(report, options, urls, small_article_url, small_url, work_dir, out)
         Gunicorn(options.port, cold_env, workers, work_dir) as large_app,
     ):
         report.flat = {
-            "small": measure(small_app.url + small_article_url, options),
-            "large": measure(large_app.url + urls["article"], options),
+            "small": measure(small_app.url + flat_urls[0], options),
+            "large": measure(large_app.url + flat_urls[1], options),
         }
 
     out.write("Warm: page cache on (Redis)")
@@ -378,8 +383,13 @@ def format_report(report):
     small_render = report.profiles["small"]["article"].get("render_ms", 0)
     large_render = report.profiles["large"]["article"].get("render_ms", 0)
     render_ratio = large_render / small_render if small_render else float("inf")
+    shape = (
+        f" (both with {report.flat_comments} comments: the large dataset's newest such story)"
+        if report.flat_comments is not None
+        else " (each dataset's newest story)"
+    )
     lines += [
-        f"Cold article page, {o.small_articles:,} vs {o.articles:,} articles: "
+        f"Cold article page, {o.small_articles:,} vs {o.articles:,} articles{shape}: "
         f"{small.rps:,.0f} vs {large.rps:,.0f} req/s (cost ratio {ratio:.2f}); "
         f"render {small_render:.1f} vs {large_render:.1f} ms (ratio {render_ratio:.2f}), "
         f"of which SQL {small_sql:.2f} vs {large_sql:.2f} ms (ratio {sql_ratio:.2f}).",

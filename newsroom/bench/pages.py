@@ -5,11 +5,13 @@ import time
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.db.models.functions import Length
 from django.test import Client, override_settings
 from django.urls import reverse
 
 from articles.models import Article, TaggedArticle
+from comments.models import Comment
 from newsroom.cache import invalidate_pages
 
 PAGE_TYPES = ("home", "section", "article", "tag", "search", "feed")
@@ -36,6 +38,34 @@ def representative_urls():
         # Feeds come with their own module; until then this row shows errors, not a crash.
         "feed": "/feed/",
     }
+
+
+def twin_article(schema, url):
+    """The newest live article here shaped like the one at ``url`` in the dataset of
+    ``schema``: as many approved comments, as long a body. The flat-cost row then compares
+    the same page on 1,000 and on 100,000 articles, not a story with 16 comments and one
+    with 119 (twice the bytes). Returns (url, comments), or None when nothing matches."""
+    quote = connection.ops.quote_name
+    articles = f"{quote(schema)}.{quote(Article._meta.db_table)}"
+    comments = f"{quote(schema)}.{quote(Comment._meta.db_table)}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {comments} c WHERE c.article_id = a.id"
+            f" AND c.status = %s), length(a.body) FROM {articles} a WHERE a.slug = %s",
+            [Comment.Status.APPROVED, url.rstrip("/").rsplit("/", 1)[-1]],
+        )
+        shape = cursor.fetchone()
+    if shape is None:
+        return None
+    approved = Count("comments", filter=Q(comments__status=Comment.Status.APPROVED))
+    twin = (
+        Article.objects.published()
+        .annotate(approved=approved, body_length=Length("body"))
+        .filter(approved=shape[0], body_length=shape[1])
+        .order_by("-publish_at", "-id")
+        .first()
+    )
+    return None if twin is None else (twin.get_absolute_url(), shape[0])
 
 
 def profile(urls, host="127.0.0.1", repeats=15):
