@@ -49,6 +49,18 @@ def test_gunicorn_takes_address_and_worker_count_from_the_environment(monkeypatc
     assert (conf["bind"], conf["workers"]) == ("127.0.0.1:9001", 3)
 
 
+def test_workers_are_forked_with_the_loaded_application_frozen(monkeypatch):
+    import gc
+
+    conf = gunicorn_config(monkeypatch)
+    assert conf["preload_app"] is True
+    try:
+        conf["pre_fork"](server=None, worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
 def test_access_log_records_no_client_address(monkeypatch):
     conf = gunicorn_config(monkeypatch)
     assert conf["accesslog"] == "-"
