@@ -49,6 +49,13 @@ def test_report_counts_a_missing_page_as_errors_instead_of_failing():
     assert feed_row.rstrip().endswith("50,000")
 
 
+def test_report_gives_the_machine_speed_it_ran_at():
+    assert "CPU reference" not in load.format_report(fake_report())
+    table = load.format_report(fake_report(cpu_reference_ms=(120.4, 131.0)))
+    assert "CPU reference (a fixed Python loop): 120 ms at the start, 131 ms at the end" in table
+    assert 0 < load.cpu_reference(rounds=1) < 60_000
+
+
 def test_report_says_when_a_target_is_missed():
     cold = {name: Load(100, 40.0, 500.0, 900.0, 0) for name in pages.PAGE_TYPES}
     assert "cold article ≥ 300 req/s: 40 — MISSED" in load.format_report(fake_report(cold=cold))

@@ -85,6 +85,7 @@ class Report:
     flat: dict = field(default_factory=dict)
     flat_comments: int | None = None  # the shape both flat-cost pages share, when matched
     load_average_end: tuple = ()
+    cpu_reference_ms: tuple = ()  # (at the start, at the end): see cpu_reference()
 
 
 def wrk(url, options, duration=None):
@@ -138,6 +139,20 @@ def cpu_busy(interval=0.5):
     time.sleep(interval)
     total1, idle1 = sample()
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
+def cpu_reference(rounds=3):
+    """Milliseconds for a fixed piece of pure Python (the fastest of ``rounds``): how fast
+    this machine runs right now. On a shared virtual machine that changes by a third from
+    hour to hour with the same code, so compare two runs' req/s only next to this."""
+    best = float("inf")
+    for _ in range(rounds):
+        started = time.process_time()
+        total = 0
+        for number in range(2_000_000):
+            total += number * number
+        best = min(best, time.process_time() - started)
+    return 1000 * best
 
 
 def measure(url, options):
@@ -232,6 +247,7 @@ def run(options, out):
     work_dir.chmod(0o755)
     try:
         report = Report(options, os.getloadavg(), "")
+        started_reference = cpu_reference()
         out.write("Dataset: small (for the flat-cost check)")
         small = prepare(small_url, options.small_articles, options.small_comments, work_dir, out)
         out.write("Dataset: large")
@@ -243,6 +259,7 @@ def run(options, out):
         report.flat_comments = twin[1] if twin else None
         _measure(report, options, urls, flat_urls, small_url, work_dir, out)
         report.load_average_end = os.getloadavg()
+        report.cpu_reference_ms = (started_reference, cpu_reference())
         return report
     finally:
         shutil.rmtree(work_dir, ignore_errors=True)
@@ -327,6 +344,15 @@ def format_report(report):
         f"{o.duration} s per row, 127.0.0.1. Load average (1, 5, 15 min) at start "
         f"{_loads(report.load_average)}, at end {_loads(report.load_average_end)}: other work "
         "on the machine lowers every figure.",
+        *(
+            [
+                f"CPU reference (a fixed Python loop): {report.cpu_reference_ms[0]:.0f} ms at "
+                f"the start, {report.cpu_reference_ms[1]:.0f} ms at the end; a slower machine "
+                "takes longer and serves fewer requests."
+            ]
+            if report.cpu_reference_ms
+            else []
+        ),
         "",
         f"{'':9}{'SQL':>8}{'SQL':>6}{'render':>8}{'after a change':>16}  "
         f"{'cold (page cache off)':^35}  {'warm (page cache on)':^35}",
