@@ -71,40 +71,51 @@ def byline_and_tags(article_id):
     is the page every reader lands on (README, Performance). The instances carry the fields
     the page uses (id, name, slug); any other is read on access, as with ``only()``.
     """
+    statement, author_fields, tag_fields = _byline_and_tags_statement()
     with connection.cursor() as cursor:
-        cursor.execute(_byline_and_tags_sql(), [article_id, article_id])
+        cursor.execute(statement, [article_id, article_id])
         rows = cursor.fetchall()
     authors = [
-        Author.from_db(connection.alias, ("id", "name", "slug"), row[1:4])
-        for row in rows
-        if row[0] == 0
+        Author.from_db(connection.alias, author_fields, row[1:4]) for row in rows if row[0] == 0
     ]
-    tags = [
-        Tag.from_db(connection.alias, ("id", "name", "slug"), row[1:4])
-        for row in rows
-        if row[0] == 1
-    ]
+    tags = [Tag.from_db(connection.alias, tag_fields, row[1:4]) for row in rows if row[0] == 1]
     return authors, tags
 
 
+BYLINE_FIELDS = ("id", "name", "slug")
+
+
 @functools.cache
-def _byline_and_tags_sql():
+def _byline_and_tags_statement():
+    """(SQL, author field names, tag field names): each model's fields in its own order,
+    as ``from_db()`` takes them."""
     quote = connection.ops.quote_name
+
+    def columns(model, alias):
+        fields = [f for f in model._meta.concrete_fields if f.attname in BYLINE_FIELDS]
+        return ", ".join(f"{alias}.{quote(f.column)}" for f in fields), [f.attname for f in fields]
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
     byline = Article.authors.through
-    byline_article = quote(byline._meta.get_field("article").column)
-    byline_author = quote(byline._meta.get_field("author").column)
-    tagged_article = quote(TaggedArticle._meta.get_field("content_object").column)
-    tagged_tag = quote(TaggedArticle._meta.get_field("tag").column)
-    return (
-        f"SELECT 0, a.id, a.name, a.slug, 0 FROM {quote(Author._meta.db_table)} a"
-        f" JOIN {quote(byline._meta.db_table)} b ON b.{byline_author} = a.id"
-        f" WHERE b.{byline_article} = %s"
+    author_columns, author_fields = columns(Author, "a")
+    tag_columns, tag_fields = columns(Tag, "t")
+    statement = (
+        f"SELECT 0, {author_columns}, 0 FROM {quote(Author._meta.db_table)} a"
+        f" JOIN {quote(byline._meta.db_table)} b"
+        f" ON b.{column(byline, 'author')} = a.{column(Author, 'id')}"
+        f" WHERE b.{column(byline, 'article')} = %s"
         " UNION ALL"
-        f" SELECT 1, t.id, t.name, t.slug, i.id FROM {quote(Tag._meta.db_table)} t"
-        f" JOIN {quote(TaggedArticle._meta.db_table)} i ON i.{tagged_tag} = t.id"
-        f" WHERE i.{tagged_article} = %s"
-        " ORDER BY 1, 5, 3"
+        f" SELECT 1, {tag_columns}, i.{column(TaggedArticle, 'id')}"
+        f" FROM {quote(Tag._meta.db_table)} t"
+        f" JOIN {quote(TaggedArticle._meta.db_table)} i"
+        f" ON i.{column(TaggedArticle, 'tag')} = t.{column(Tag, 'id')}"
+        f" WHERE i.{column(TaggedArticle, 'content_object')} = %s"
+        # Authors by name (the model's order), tags in the order they were added.
+        f" ORDER BY 1, 5, {2 + author_fields.index('name')}"
     )
+    return statement, author_fields, tag_fields
 
 
 def adjacent(article, later):
