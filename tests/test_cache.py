@@ -112,6 +112,26 @@ def test_an_uncached_article_render_asks_the_cache_once(client, section, setting
     assert "Second!" in html and "2 Comments" in html
 
 
+def test_the_empty_comment_form_outlives_changes_elsewhere(client, section, settings):
+    """The form depends on the article and the templates only: publishing another story
+    renews the page's other fragments (here, its Next Post link) but not the form."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(section=section, publish_at=timezone.now() - timedelta(hours=2))
+
+    def drawn(response):
+        return {template.name for template in response.templates}
+
+    first = client.get(article.get_absolute_url())
+    assert "comments/form.html" in drawn(first)
+    make_article(section=section, headline="Story published since", publish_at=timezone.now())
+    again = client.get(article.get_absolute_url())
+    html = again.content.decode()
+    assert "Next Post" in html and "Story published since" in html
+    assert "comments/form.html" not in drawn(again)
+    assert html.count('id="comment-form"') == 1
+    assert f'action="/comments/post/{article.pk}/"' in html
+
+
 def test_a_listing_is_counted_once_per_content_generation(client, section, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     for _ in range(PAGE + 1):
