@@ -120,9 +120,7 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(
             **listings.article_page(self.object),
             popular=popularity.popular(),
-            comment_area=threads.comment_area(
-                self.object, receipt, fragments=Fragments.of(self.request)
-            ),
+            comment_area=threads.comment_area(self.object, Fragments.of(self.request), receipt),
             **kwargs,
         )
         context["meta"] = seo.article_meta(

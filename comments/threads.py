@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 
-from newsroom.cache import rendered, version
+from newsroom.cache import rendered
 
 from . import receipts
 from .forms import CommentForm
@@ -41,13 +41,6 @@ def _version_key(article_id):
     return f"comments:version:{article_id}"
 
 
-def comments_version(article_id, fragments=None):
-    """The article's comments version: renewed by every change to its public comments.
-    ``fragments`` (newsroom.cache.Fragments): read in the request's shared round trip."""
-    key = _version_key(article_id)
-    return fragments.version(key) if fragments is not None else version(key, cache.get(key))
-
-
 def comments_changed(article_id):
     """Make the article's rendered thread stale (newsroom.signals is the one caller)."""
     cache.delete(_version_key(article_id))
@@ -60,8 +53,8 @@ class CommentArea:
 
     article: object
     is_open: bool
+    fragments: object  # newsroom.cache.Fragments: reads the article's comments version
     own_comment: Comment | None = None
-    fragments: object = None  # newsroom.cache.Fragments: the comments version rides along
 
     @cached_property
     def form(self):
@@ -78,8 +71,7 @@ class CommentArea:
             return len(approved), self._render(thread)
         key = (
             f"comments:thread:{self.article.pk}:"
-            f"{comments_version(self.article.pk, self.fragments)}:"
-            f"{int(self.is_open)}"
+            f"{self.fragments.version(_version_key(self.article.pk))}:{int(self.is_open)}"
         )
         return rendered.get_or_render(key, self._render_public, THREAD_CACHE_SECONDS)
 
@@ -140,9 +132,10 @@ def public_comments(article):
     return article.comments.approved().defer("email", "ip_hash", "user_agent")
 
 
-def comment_area(article, receipt="", now=None, fragments=None):
-    if fragments is not None:
-        fragments.want(_version_key(article.pk))
+def comment_area(article, fragments, receipt="", now=None):
+    """The article page's comment area. Its comments version (renewed by every change to
+    the article's public comments) is read in the request's one round trip to the cache."""
+    fragments.want(_version_key(article.pk))
     return CommentArea(
         article=article,
         is_open=comments_are_open(article, now),
