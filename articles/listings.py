@@ -62,6 +62,9 @@ def article_page(article):
     }
 
 
+BYLINE_FIELDS = ("id", "name", "slug")
+
+
 def byline_and_tags(article_id):
     """An article's authors (by name) and tags (in the order they were given), read in one
     statement.
@@ -80,9 +83,6 @@ def byline_and_tags(article_id):
     ]
     tags = [Tag.from_db(connection.alias, tag_fields, row[1:4]) for row in rows if row[0] == 1]
     return authors, tags
-
-
-BYLINE_FIELDS = ("id", "name", "slug")
 
 
 @functools.cache

@@ -25,7 +25,6 @@ from psycopg import sql
 from newsroom.cache import invalidate_pages
 
 from . import pages
-from .pages import PAGE_TYPES
 from .servers import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
 
 SMALL_SCHEMA = "bench_small"
@@ -253,7 +252,7 @@ def run(options, out):
         out.write("Dataset: large")
         large = prepare(large_url, options.articles, options.comments, work_dir, out)
         report.profiles = {"small": small, "large": large}
-        urls = {name: large[name]["url"] for name in PAGE_TYPES}
+        urls = {name: large[name]["url"] for name in pages.PAGE_TYPES}
         twin = pages.twin_article(SMALL_SCHEMA, small["article"]["url"])
         flat_urls = (small["article"]["url"], twin[0] if twin else urls["article"])
         report.flat_comments = twin[1] if twin else None
@@ -359,7 +358,7 @@ def format_report(report):
         f"{'page':<9}{'queries':>8}{'ms':>6}{'ms':>8}{'queries':>9}{'ms':>7}  "
         + "  ".join(f"{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}" for _ in range(2)),
     ]
-    for name in PAGE_TYPES:
+    for name in pages.PAGE_TYPES:
         profile = report.profiles["large"][name]
         cells = []
         for load in (report.cold[name], report.warm[name]):
