@@ -1,12 +1,14 @@
 import unicodedata
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import moderation
+from . import moderation, receipts
 from .models import Comment
 
 HONEYPOT = "subject"
@@ -155,18 +157,30 @@ class CommentForm(forms.ModelForm):
                 ),
             )
         cleaned["token_age"] = age
-        email, body = cleaned.get("email"), cleaned.get("body")
-        if email and body and self.is_duplicate(email, body):
-            self.add_error(
-                "body",
-                ValidationError(
-                    _("You have already posted this comment on this article."), code="duplicate"
-                ),
-            )
         return cleaned
 
-    def is_duplicate(self, email, body):
-        return self.article.comments.filter(email__iexact=email, body=body).exists()
+    def hidden_duplicate(self):
+        """The poster's own earlier copy of this comment, if it is not public: held, binned
+        or rejected, posted in the last day with the same email, name, text and parent.
+
+        The view answers a repeat exactly like a first post (see comments.views), so the
+        answer tells nobody whether a hidden comment exists; only a copy that is public
+        anyway may be posted again, and then it waits for a moderator like any other.
+        """
+        data = self.cleaned_data
+        since = timezone.now() - timedelta(seconds=receipts.MAX_AGE)
+        return (
+            self.article.comments.exclude(status=Comment.Status.APPROVED)
+            .filter(
+                email__iexact=data["email"],
+                name=data["name"],
+                body=data["body"],
+                parent=data.get("parent"),
+                created_at__gte=since,
+            )
+            .order_by("pk")
+            .first()
+        )
 
     def full_clean(self):
         super().full_clean()

@@ -24,7 +24,9 @@ is protected instead by these defences, none of which needs an outside service:
 - More than ``NEWSROOM_COMMENT_MAX_LINKS`` links: held, with the reason.
 - A word or domain from ``NEWSROOM_COMMENT_BLOCKLIST`` in the name, email, website or text:
   saved as spam, out of the moderation queue.
-- The same text from the same email on the same article: refused by the form.
+- The same comment sent again (same article, email, name, text and parent, within a day)
+  while the first copy is not public: answered exactly like the first post and not stored
+  twice, so the answer reveals nothing about held, binned or rejected comments.
 - Rate limit: ``NEWSROOM_COMMENT_RATE_LIMIT`` posts per ``NEWSROOM_COMMENT_RATE_PERIOD``
   seconds per client, counted in the Django cache (shared by every app process when Redis is
   configured) under a salted hash of the address; 429 beyond it. If the cache is down, no
@@ -47,6 +49,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from newsroom.client_ip import client_ip
 
 from . import notifications
 from .models import Comment
@@ -87,13 +91,9 @@ def is_same_origin(request):
 
 
 def client_fingerprint(request):
-    """A salted hash of the client address; the address itself goes nowhere."""
-    address = ""
-    header = settings.NEWSROOM_CLIENT_IP_HEADER
-    if header:
-        # A proxy appends the address it saw: the last entry is the one it vouches for.
-        address = request.headers.get(header, "").split(",")[-1].strip()
-    address = address or request.META.get("REMOTE_ADDR", "")
+    """A salted hash of the client address (behind the trusted proxies, newsroom.client_ip);
+    the address itself goes nowhere."""
+    address = client_ip(request)
     return salted_hmac("comments.client", address, algorithm="sha256").hexdigest()
 
 
@@ -176,9 +176,13 @@ def assess(comment, token_age):
 
 def is_trusted(comment):
     """WordPress's "comment author must have a previously approved comment", if enabled."""
+    if not settings.NEWSROOM_COMMENT_TRUST_RETURNING:
+        return False
+    approved = Comment.objects.approved().filter(email__iexact=comment.email)
+    # A copy of a published comment waits for a moderator rather than appearing twice.
     return (
-        settings.NEWSROOM_COMMENT_TRUST_RETURNING
-        and Comment.objects.approved().filter(email__iexact=comment.email).exists()
+        approved.exists()
+        and not approved.filter(article_id=comment.article_id, body=comment.body).exists()
     )
 
 

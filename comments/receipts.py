@@ -10,8 +10,6 @@ from urllib.parse import urlencode
 
 from django.core import signing
 
-from .models import Comment
-
 PARAM = "comment"
 SALT = "comments.receipt"
 MAX_AGE = 60 * 60 * 24
@@ -28,19 +26,19 @@ def url_for(comment):
 
 
 def own_comment(article, receipt):
-    """The comment a valid receipt names on this article, unless a moderator rejected it."""
+    """The comment a valid receipt names on this article.
+
+    Whatever a moderator decided, a comment that is not public is shown to its poster as
+    awaiting moderation: the receipt page never tells a decision (nor, for a comment sent
+    twice, what became of the first copy).
+    """
     if not receipt:
         return None
     try:
         pk = int(signing.TimestampSigner(salt=SALT).unsign(receipt, max_age=MAX_AGE))
     except (signing.BadSignature, ValueError):
         return None
-    return (
-        article.comments.exclude(status=Comment.Status.REJECTED)
-        .defer("email", "ip_hash", "user_agent")
-        .filter(pk=pk)
-        .first()
-    )
+    return article.comments.defer("email", "ip_hash", "user_agent").filter(pk=pk).first()
 
 
 def is_receipt_request(request):

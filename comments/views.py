@@ -101,6 +101,11 @@ def post_view(request, article_pk):
     if not form.is_valid():
         parent = form.cleaned_data.get("parent")
         return _form_page(request, article, form, status=400, parent=parent)
+    earlier = form.hidden_duplicate()
+    if earlier is not None:
+        # Sent twice (a double click, the back button): answered as the first time, and
+        # only one copy kept. Nothing in the answer says what became of the first one.
+        return HttpResponseSeeOther(receipts.url_for(earlier))
     comment = moderation.submit(
         form.save(commit=False),
         token_age=form.cleaned_data["token_age"],

@@ -365,12 +365,33 @@ def test_reply_page_of_a_closed_article_says_so(client, section):
 # Spam and abuse
 
 
-def test_duplicate_comment_is_refused_with_a_clear_message(client, article):
-    post(client, article)
-    response = post(client, article, email="MARC@example.com")
-    assert response.status_code == 400
-    assert "You have already posted this comment on this article." in response.content.decode()
+@pytest.mark.parametrize("status", ["pending", "spam", "rejected"])
+def test_comment_sent_again_is_answered_like_the_first_and_stored_once(client, article, status):
+    first = post(client, article)
+    Comment.objects.update(status=status)
+    again = post(client, article, email="MARC@example.com")
+    assert again.status_code == first.status_code == 303
+    assert again["Location"].split("?")[0] == first["Location"].split("?")[0]
     assert Comment.objects.count() == 1
+    page = client.get(again["Location"]).content.decode()
+    assert "Your comment is awaiting moderation." in page
+    assert "already" not in page
+
+
+def test_copy_of_a_published_comment_waits_for_a_moderator(client, article, settings):
+    settings.NEWSROOM_COMMENT_TRUST_RETURNING = True
+    post(client, article)
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    assert post(client, article).status_code == 303
+    assert list(Comment.objects.values_list("status", flat=True)) == ["approved", "pending"]
+
+
+def test_rejected_comment_is_shown_to_its_poster_as_awaiting_moderation(client, article):
+    receipt_url = post(client, article)["Location"]
+    Comment.objects.update(status=Comment.Status.REJECTED)
+    page = client.get(receipt_url).content.decode()
+    assert "Your comment is awaiting moderation." in page
+    assert client.get(article.get_absolute_url()).content.decode().count("Derna") == 0
 
 
 def test_same_text_on_another_article_is_not_a_duplicate(client, article, section):

@@ -78,8 +78,9 @@ def stack(tmp_path_factory):
             database_url=postgres.create_database(DATABASE),
             redis_url=redis.url,
             var_dir=var_dir,
-            # Each comment poster below is a different reader behind the same proxy.
-            CLIENT_IP_HEADER="X-Forwarded-For",
+            # Each comment poster below is a different reader behind the same proxy (the
+            # test's client on 127.0.0.1, which stands in for nginx).
+            TRUSTED_PROXIES="127.0.0.1",
         )
         prepare_app(env)
         with gunicorn(APP_PORT, env, workers=2) as app:
@@ -378,7 +379,7 @@ def comment_flood(stack):
             "email": f"reader{thread}@example.com",
             "token": token,
         }
-        if index == 3:  # the same comment again: refused as a duplicate
+        if index == 3:  # the same comment again: answered like the first, stored once
             form["body"] = f"poster {thread} comment 0"
         return Request(
             f"/comments/post/{article_id}/",
@@ -418,7 +419,8 @@ def test_every_accepted_comment_is_stored_exactly_once(comment_flood, capsys):
                 stored=sum(flood.stored.values()),
             )
         )
-    accepted_bodies = [r.request.form["body"] for r in flood.accepted]
+    # Each poster's repeated comment is answered like the first and not stored again.
+    accepted_bodies = {r.request.form["body"] for r in flood.accepted}
     assert len(accepted_bodies) >= 100
     assert all(flood.stored.get(body) == 1 for body in accepted_bodies)
     assert sum(flood.stored.values()) == len(accepted_bodies)
@@ -427,7 +429,6 @@ def test_every_accepted_comment_is_stored_exactly_once(comment_flood, capsys):
 def test_every_refused_comment_got_a_clear_4xx(comment_flood):
     flood = comment_flood
     assert flood.figures.server_errors == 0 and flood.figures.errors == 0
-    assert len(flood.refused) >= 50  # each poster's repeated comment
     for result in flood.refused:
         assert 400 <= result.status < 500, result.status
         assert b"already" in result.body or b"comment" in result.body.lower()
