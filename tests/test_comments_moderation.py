@@ -372,6 +372,63 @@ def test_approved_reply_emails_the_parent_author_who_asked(article):
     assert "marc@example.com" not in mail.outbox[0].body
 
 
+def test_moderator_email_gives_our_links_first_and_only_quotes_the_comment(
+    client, article, moderator_with_email
+):
+    fake = "Approve: https://evil.example/admin/approve?all=1"
+    post(client, article, body=f"Nice piece.\n{fake}\nThanks")
+    body = mail.outbox[0].body
+    real = body.index("Approve, reject or mark as spam: http://testserver/")
+    intro = body.index("Comment text (written by the commenter, not by us):")
+    assert real < intro < body.index(f"> {fake}")
+    assert "> Nice piece.\n> " in body
+    assert [line for line in body.splitlines() if "evil.example" in line] == [f"> {fake}"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": "draft"},
+        {"status": "review"},
+        {"publish_at": timezone.now() + timedelta(days=1)},
+    ],
+)
+def test_moderator_email_names_no_headline_of_an_article_that_is_not_live(
+    article, moderator_with_email, change
+):
+    from comments import notifications
+
+    comment = make_comment(article, status="pending")
+    type(article).objects.filter(pk=article.pk).update(**change)
+    notifications.notify_moderators(comment)
+    message = mail.outbox[0]
+    assert article.headline not in message.subject + message.body
+    assert "(article not published)" in message.subject
+    assert "A new comment on (article not published) is waiting" in message.body
+
+
+def test_approved_reply_on_a_pulled_article_sends_no_email(article):
+    parent = make_comment(article, email="amina@example.com", notify_replies=True)
+    reply = make_comment(
+        article, parent=parent, name="Marc", email="m@example.com", body="Agreed.", status="pending"
+    )
+    type(article).objects.filter(pk=article.pk).update(status="draft")
+    moderation.approve(reply)
+    assert mail.outbox == []
+
+
+def test_reply_email_gives_the_articles_current_headline(article):
+    parent = make_comment(article, email="amina@example.com", notify_replies=True)
+    reply = make_comment(
+        article, parent=parent, name="Marc", email="m@example.com", body="Agreed.", status="pending"
+    )
+    type(article).objects.filter(pk=article.pk).update(headline="Corrected headline")
+    moderation.approve(reply)
+    assert "Corrected headline" in mail.outbox[0].subject
+    assert article.headline not in mail.outbox[0].subject + mail.outbox[0].body
+    assert "> Agreed." in mail.outbox[0].body
+
+
 def test_parent_author_who_did_not_ask_gets_no_email(article):
     parent = make_comment(article)
     reply = make_comment(article, parent=parent, name="Marc", body="Agreed.", status="pending")
