@@ -85,6 +85,18 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "bio"]
     autocomplete_fields = ["user"]
 
+    # Which staff login is behind a byline is for those who manage authors (editors).
+    def get_list_display(self, request):
+        if request.user.has_perm("articles.change_author"):
+            return self.list_display
+        return [name for name in self.list_display if name != "user"]
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if request.user.has_perm("articles.change_author"):
+            return fields
+        return [name for name in fields if name != "user"]
+
 
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):

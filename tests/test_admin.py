@@ -231,3 +231,26 @@ def test_author_profile_is_the_default_byline(client, reporter):
     client.force_login(reporter)
     form = client.get(ADD_URL).context["adminform"].form
     assert form.initial["authors"] == [author.pk]
+
+
+def test_reporter_does_not_see_which_staff_login_is_behind_a_byline(
+    client, reporter, django_user_model
+):
+    login = django_user_model.objects.create_user("desk-login-7", is_staff=True)
+    author = make_author(name="Rita Reporter", user=login)
+    client.force_login(reporter)
+    listing = client.get(reverse("admin:articles_author_changelist"))
+    change = client.get(reverse("admin:articles_author_change", args=[author.pk]))
+    assert listing.status_code == change.status_code == 200
+    assert "Rita Reporter" in listing.content.decode()
+    for response in [listing, change]:
+        assert "desk-login-7" not in response.content.decode()
+
+
+def test_editor_sees_which_staff_login_is_behind_a_byline(client, editor, django_user_model):
+    login = django_user_model.objects.create_user("desk-login-7", is_staff=True)
+    make_author(name="Rita Reporter", user=login)
+    client.force_login(editor)
+    assert (
+        "desk-login-7" in client.get(reverse("admin:articles_author_changelist")).content.decode()
+    )
