@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -9,10 +10,22 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from articles.models import Article
+
 from . import moderation
 from .models import Comment
 
 MODERATE_PERMISSION = "comments.moderate_comment"
+# Editors see every article, drafts included; anyone else only what readers see.
+EVERY_ARTICLE_PERMISSION = "articles.publish_article"
+NOT_PUBLISHED = _("(article not published)")
+# What is known about a commenter beyond the name they publish: for moderators only.
+PERSONAL_FIELDS = ["email", "ip_hash", "user_agent"]
+
+
+def sees_every_article(user):
+    return user.has_perm(EVERY_ARTICLE_PERMISSION)
+
 
 # decision -> (what does it, button label, the status it leads to)
 DECISIONS = {
@@ -37,9 +50,73 @@ class SpamSignalsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusFilter(admin.SimpleListFilter):
+    """The queue opens on what waits; "All statuses" is one click away."""
+
+    title = _("status")
+    parameter_name = "status__exact"
+    default = Comment.Status.PENDING
+    everything = "all"
+
+    def lookups(self, request, model_admin):
+        return [*Comment.Status.choices, (self.everything, _("All statuses"))]
+
+    def chosen(self):
+        value = self.value()
+        valid = {choice for choice, _label in self.lookup_choices}
+        return value if value in valid else self.default
+
+    def queryset(self, request, queryset):
+        chosen = self.chosen()
+        return queryset if chosen == self.everything else queryset.filter(status=chosen)
+
+    def choices(self, changelist):
+        chosen = self.chosen()
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": value == chosen,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class ArticleFilter(admin.SimpleListFilter):
+    """Articles that have comments. A headline is offered only when it is public, or to
+    someone who may see every article; the rest are one neutral choice."""
+
+    title = _("article")
+    parameter_name = "article__id__exact"
+    not_published = "unpublished"
+
+    def lookups(self, request, model_admin):
+        commented = Article.objects.filter(pk__in=Comment.objects.values("article_id"))
+        if not sees_every_article(request.user):
+            choices = [
+                (str(pk), headline)
+                for pk, headline in commented.published()
+                .order_by("headline")
+                .values_list("pk", "headline")
+            ]
+            return [*choices, (self.not_published, NOT_PUBLISHED)]
+        return [
+            (str(pk), headline)
+            for pk, headline in commented.order_by("headline").values_list("pk", "headline")
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.not_published:
+            return queryset.exclude(article__in=Article.objects.published())
+        if value in {choice for choice, _label in self.lookup_choices}:
+            return queryset.filter(article_id=int(value))
+        return queryset
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    """The moderation queue: newest first, one-click decisions, bulk actions."""
+    """The moderation queue: opens on pending comments, oldest first; one-click decisions,
+    bulk actions. Headlines of articles that are not live are for editors only; the
+    commenter's email, address hash and browser for moderators only."""
 
     list_display = [
         "excerpt_column",
@@ -50,10 +127,11 @@ class CommentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     list_display_links = ["excerpt_column"]
-    list_filter = ["status", SpamSignalsFilter, ("article", admin.RelatedOnlyFieldListFilter)]
+    list_filter = [StatusFilter, SpamSignalsFilter, ArticleFilter]
     list_select_related = ["article"]
     search_fields = ["name", "email", "body"]
     ordering = ["-created_at", "-id"]
+    oldest_first = ["created_at", "id"]
     actions = ["approve_selected", "reject_selected", "mark_selected_as_spam"]
     list_per_page = 50
     fields = [
@@ -79,12 +157,44 @@ class CommentAdmin(admin.ModelAdmin):
         if self.has_moderate_permission(request):
             # The buttons next to the status, where no moderator has to scroll for them.
             return [*self.list_display[:2], "moderation_buttons", *self.list_display[2:]]
-        return self.list_display
+        return ["name" if column == "author_column" else column for column in self.list_display]
+
+    def get_fields(self, request, obj=None):
+        if self.has_moderate_permission(request):
+            return self.fields
+        return [name for name in self.fields if name not in PERSONAL_FIELDS]
 
     def get_readonly_fields(self, request, obj=None):
         if self.has_moderate_permission(request):
             return self.readonly_fields
         return ["status", *self.readonly_fields]
+
+    def get_search_fields(self, request):
+        if self.has_moderate_permission(request):
+            return self.search_fields
+        return [name for name in self.search_fields if name not in PERSONAL_FIELDS]
+
+    def get_ordering(self, request):
+        # What waits is worked through in the order it came; history reads newest first.
+        status = request.GET.get(StatusFilter.parameter_name, StatusFilter.default)
+        return self.oldest_first if status == StatusFilter.default else self.ordering
+
+    def get_queryset(self, request):
+        # Whether each article is live, and the name it may be shown under to this user,
+        # decided once here for the list and the change page alike.
+        live = Exists(Article.objects.published().filter(pk=OuterRef("article_id")))
+        if sees_every_article(request.user):
+            label = F("article__headline")
+        else:
+            label = Case(
+                When(live, then=F("article__headline")),
+                default=Value(str(NOT_PUBLISHED)),
+                output_field=CharField(),
+            )
+        return super().get_queryset(request).annotate(article_live=live, article_label=label)
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.article_live else None
 
     def get_urls(self):
         moderate = path(
@@ -165,11 +275,11 @@ class CommentAdmin(admin.ModelAdmin):
     def author_column(self, obj):
         return format_html('{}<br><span class="comment-email">{}</span>', obj.name, obj.email)
 
-    @admin.display(description=_("article"), ordering="article__headline")
+    @admin.display(description=_("article"))
     def article_column(self, obj):
-        if obj.article.is_published():
-            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.article)
-        return str(obj.article)
+        if obj.article_live:
+            return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), obj.article_label)
+        return obj.article_label
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):

@@ -227,7 +227,10 @@ def test_moderator_cannot_delete_comments(client, moderator, pending):
 # The queue
 
 
-def test_queue_lists_newest_first_with_article_name_email_and_signals(client, moderator, article):
+def test_queue_opens_on_pending_comments_oldest_first_with_article_name_email_and_signals(
+    client, moderator, article
+):
+    make_comment(article, body="Already public.")
     older = make_comment(article, body="Older words.", status="pending")
     newer = make_comment(
         article,
@@ -239,10 +242,28 @@ def test_queue_lists_newest_first_with_article_name_email_and_signals(client, mo
     client.force_login(moderator)
     response = client.get(QUEUE_URL)
     html = response.content.decode()
-    assert list(response.context["cl"].result_list) == [newer, older]
+    assert list(response.context["cl"].result_list) == [older, newer]
+    assert "Already public." not in html
     assert "n@example.com" in html
     assert "3 links" in html
     assert article.headline in html
+
+
+def test_every_status_is_one_click_away_newest_first(client, moderator, article):
+    public = make_comment(article, body="Already public.")
+    waiting = make_comment(article, body="Waiting words.", status="pending")
+    client.force_login(moderator)
+    html = client.get(QUEUE_URL).content.decode()
+    assert '<a href="?status__exact=all">All statuses</a>' in html
+    response = client.get(QUEUE_URL, {"status__exact": "all"})
+    assert list(response.context["cl"].result_list) == [waiting, public]
+
+
+def test_unknown_status_in_the_address_shows_the_pending_queue(client, moderator, pending):
+    client.force_login(moderator)
+    response = client.get(QUEUE_URL, {"status__exact": "<script>"})
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [pending]
 
 
 def test_queue_filters_by_status(client, moderator, article):
@@ -258,7 +279,7 @@ def test_queue_filters_by_article(client, moderator, article, section):
     make_comment(article, body="Here.")
     make_comment(other, body="There.")
     client.force_login(moderator)
-    response = client.get(QUEUE_URL, {"article__id__exact": other.pk})
+    response = client.get(QUEUE_URL, {"article__id__exact": other.pk, "status__exact": "all"})
     assert [c.body for c in response.context["cl"].result_list] == ["There."]
 
 
@@ -275,8 +296,103 @@ def test_queue_searches_name_email_and_text(client, moderator, article, query):
     make_comment(article, name="Zanele", email="zanele@example.com", body="The Benghazi port.")
     make_comment(article, body="Something else.")
     client.force_login(moderator)
-    response = client.get(QUEUE_URL, {"q": query})
+    response = client.get(QUEUE_URL, {"q": query, "status__exact": "all"})
     assert [c.name for c in response.context["cl"].result_list] == ["Zanele"]
+
+
+NOT_LIVE = {
+    "draft": {"status": "draft", "publish_at": None},
+    "in review": {"status": "review", "publish_at": None},
+    "scheduled": {"publish_at": timezone.now() + timedelta(days=1)},
+    "pulled": {"status": "draft"},
+}
+
+
+@pytest.fixture(params=NOT_LIVE, ids=list(NOT_LIVE))
+def hidden_article(request, section):
+    article = make_article(section=section, headline="Secret merger talks")
+    make_comment(article, name="Zanele", email="z@example.com", body="Hidden words.")
+    type(article).objects.filter(pk=article.pk).update(**NOT_LIVE[request.param])
+    return article
+
+
+def test_moderator_sees_no_headline_of_an_article_that_is_not_live(
+    client, moderator, article, hidden_article
+):
+    make_comment(article, body="Public words.", status="pending")
+    comment = hidden_article.comments.get()
+    client.force_login(moderator)
+    pages = {
+        "queue": client.get(QUEUE_URL, {"status__exact": "all"}),
+        "search": client.get(QUEUE_URL, {"status__exact": "all", "q": "Hidden"}),
+        "comment": client.get(reverse("admin:comments_comment_change", args=[comment.pk])),
+    }
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert response.status_code == 200, name
+        assert "Secret merger" not in html, name
+        assert hidden_article.slug not in html, name
+        assert "(article not published)" in html, name
+    # The live article's headline is still there to filter by.
+    assert f">{article.headline}</a>" in pages["queue"].content.decode()
+
+
+def test_filter_by_an_unpublished_article_gathers_them_under_one_neutral_choice(
+    client, moderator, article, hidden_article
+):
+    make_comment(article, body="Public words.")
+    client.force_login(moderator)
+    response = client.get(QUEUE_URL, {"status__exact": "all", "article__id__exact": "unpublished"})
+    assert [c.body for c in response.context["cl"].result_list] == ["Hidden words."]
+
+
+def test_moderator_cannot_look_up_headlines_through_autocomplete(client, moderator, hidden_article):
+    client.force_login(moderator)
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "comments", "model_name": "comment", "field_name": "article", "term": "S"},
+    )
+    assert response.status_code == 403
+    assert b"Secret merger" not in response.content
+
+
+def test_editor_sees_every_headline_in_the_queue(client, editor, hidden_article):
+    comment = hidden_article.comments.get()
+    client.force_login(editor)
+    queue = client.get(QUEUE_URL, {"status__exact": "all"}).content.decode()
+    change = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert queue.count("Secret merger talks") == 2  # the row and the article filter
+    assert "Secret merger talks" in change.content.decode()
+
+
+def test_editor_sees_no_email_address_hash_or_browser_of_commenters(client, editor, article):
+    comment = make_comment(
+        article,
+        email="private@example.com",
+        ip_hash="f" * 64,
+        user_agent="Firefox/140",
+        status="pending",
+    )
+    client.force_login(editor)
+    queue = client.get(QUEUE_URL).content.decode()
+    change = client.get(reverse("admin:comments_comment_change", args=[comment.pk]))
+    assert "Amina" in queue
+    for html in [queue, change.content.decode()]:
+        assert "private@example.com" not in html
+        assert "f" * 64 not in html
+        assert "Firefox/140" not in html
+    found = client.get(QUEUE_URL, {"q": "private@example.com", "status__exact": "all"})
+    assert list(found.context["cl"].result_list) == []
+
+
+def test_moderator_sees_email_address_hash_and_browser(client, moderator, article):
+    comment = make_comment(
+        article, email="private@example.com", ip_hash="f" * 64, user_agent="Firefox/140"
+    )
+    client.force_login(moderator)
+    html = client.get(reverse("admin:comments_comment_change", args=[comment.pk])).content
+    for value in ["private@example.com", "f" * 64, "Firefox/140"]:
+        assert value in html.decode()
 
 
 def test_admin_index_shows_how_many_comments_wait(client, moderator, article):
