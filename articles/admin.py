@@ -1,15 +1,24 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import NestedObjects
+from django.db import models, router
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.models import Tag
 
-from . import images
-from .models import Article, Author, Section
+from newsroom.widgets import ZonedSplitDateTime
+
+from . import images, tags
+from .models import Article, Author, Section, TaggedArticle
 
 PUBLISH_PERMISSION = "articles.publish_article"
 
@@ -55,6 +64,15 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+class ArticleActionForm(helpers.ActionForm):
+    """The bulk-action bar, stamped with when the list was drawn: "Publish now" publishes only
+    what the editor could have seen then, never a version saved since."""
+
+    listed_at = forms.CharField(
+        label="", required=False, widget=forms.HiddenInput, initial=lambda: timezone.now()
+    )
+
+
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "menu_order", "show_in_menu", "article_count"]
@@ -68,6 +86,63 @@ class SectionAdmin(admin.ModelAdmin):
     @admin.display(description=_("articles"), ordering="num_articles")
     def article_count(self, obj):
         return obj.num_articles
+
+
+# taggit's own admin edits its generic tag table, which articles do not use, and its merge
+# view checks no permission: ours merges the tags on articles, for editors only.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    ordering = ["name"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    actions = ["merge_selected"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_articles=Count("articles_taggedarticle_items"))
+        )
+
+    @admin.display(description=_("articles"), ordering="num_articles")
+    def article_count(self, obj):
+        return obj.num_articles
+
+    @admin.action(description=_("Merge selected tags…"), permissions=["change", "delete"])
+    def merge_selected(self, request, queryset):
+        chosen = list(queryset.order_by("name"))
+        if len(chosen) < 2:
+            self.message_user(request, _("Select two or more tags to merge."), messages.WARNING)
+            return None
+        into = next((tag for tag in chosen if str(tag.pk) == request.POST.get("into")), None)
+        if into is None:
+            return TemplateResponse(
+                request,
+                "admin/taggit/tag/merge.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Merge tags"),
+                    "opts": self.opts,
+                    "tags": chosen,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
+        merged = tags.merge_tags(into, chosen)
+        self.message_user(
+            request,
+            ngettext(
+                "Merged %(count)d tag into “%(into)s”.",
+                "Merged %(count)d tags into “%(into)s”.",
+                merged,
+            )
+            % {"count": merged, "into": into.name},
+            messages.SUCCESS,
+        )
+        return None
 
 
 class AuthorAdminForm(forms.ModelForm):
@@ -117,9 +192,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     filter_horizontal = ["authors"]
     readonly_fields = ["image_preview", "preview_link", "created_at", "updated_at"]
-    actions = ["publish_now", "unpublish", "submit_for_review"]
+    actions = ["publish_now", "unpublish", "submit_for_review", "back_to_draft"]
+    action_form = ArticleActionForm
     list_per_page = 50
     save_on_top = True
+    formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
     class Media:
         css = {"all": ["css/admin_images.css"]}
@@ -170,6 +247,22 @@ class ArticleAdmin(SimpleHistoryAdmin):
         form.user = request.user
         return form
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        # Read-only: the body as readers see it, not its HTML source.
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["body_as_read" if f == "body" else f for f in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
@@ -190,18 +283,26 @@ class ArticleAdmin(SimpleHistoryAdmin):
             initial.setdefault("authors", [profile.pk])
         return initial
 
+    def has_view_permission(self, request, obj=None):
+        # Object-level, so every view that asks (history, versions, view on site) applies
+        # the same rule as the change form and the preview.
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or obj.can_be_opened_by(request.user)
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
         if obj is None or can_publish(request.user):
             return True
-        # A reporter edits their own unpublished work; live or scheduled pieces belong to editors.
-        return obj.status != Article.Status.PUBLISHED and obj.is_owned_by(request.user)
+        # A reporter edits their own drafts. Once submitted, the piece the editor reviews is
+        # the piece that runs: "Back to draft" takes it out of review to change it again.
+        return obj.status == Article.Status.DRAFT and obj.can_be_opened_by(request.user)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or can_publish(request.user) or obj.is_owned_by(request.user)
+        return obj is None or obj.can_be_opened_by(request.user)
 
     def has_publish_permission(self, request):
         return can_publish(request.user)
@@ -246,17 +347,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def pending_comments(self, obj):
         return obj.num_pending_comments
 
+    @admin.display(description=_("body"))
+    def body_as_read(self, obj):
+        return mark_safe(f'<div class="body-as-read">{obj.body}</div>')  # sanitised on save
+
     @admin.display(description=_("current image"))
     def image_preview(self, obj):
-        if not obj.featured_image:
-            return "—"
+        if not obj.featured_image or not obj.featured_image._committed:
+            return "—"  # no image, or an upload not saved yet (the upload field shows it)
         # static/js/admin_focal_point.js: a click on the image sets the focal point fields.
         # A rendition of the whole image, not the original, which may be many megabytes.
         shown = images.picture(obj, "original")
         return format_html(
             '<span class="focal-picker" data-focal-picker><img src="{}" alt="{}" width="{}" '
             'height="{}"><span class="focal-picker__marker" hidden></span></span>',
-            shown.src if shown else obj.featured_image.url,
+            shown.src if shown else images.file_url(obj, obj.featured_image.name),
             obj.image_alt,
             obj.image_width or "",
             obj.image_height or "",
@@ -275,8 +380,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request, queryset):
         now = timezone.now()
+        listed_at = parse_datetime(request.POST.get("listed_at", ""))
         count = 0
         for article in queryset:
+            if listed_at is not None and article.updated_at > listed_at:
+                self.refuse_changed_since_listed(request, article)
+                continue
             article.status = Article.Status.PUBLISHED
             if article.publish_at is None or article.publish_at > now:
                 article.publish_at = now
@@ -285,7 +394,26 @@ class ArticleAdmin(SimpleHistoryAdmin):
         self.message_user(
             request,
             ngettext("Published %d article.", "Published %d articles.", count) % count,
-            messages.SUCCESS,
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    def refuse_changed_since_listed(self, request, article):
+        latest = article.history.select_related("history_user").first()
+        who = latest.history_user if latest and latest.history_user else _("someone")
+        self.message_user(
+            request,
+            format_html(
+                _(
+                    "Not published: “{headline}” was changed by {who} at {when}, after this "
+                    'list was loaded. <a href="{history}">See what changed</a>, then publish '
+                    "the version you have read."
+                ),
+                headline=article.headline,
+                who=who,
+                when=timezone.localtime(article.updated_at).strftime("%H:%M:%S"),
+                history=reverse("admin:articles_article_history", args=[article.pk]),
+            ),
+            messages.WARNING,
         )
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["publish"])
@@ -314,3 +442,51 @@ class ArticleAdmin(SimpleHistoryAdmin):
             % count,
             messages.SUCCESS,
         )
+
+    @admin.action(description=_("Back to draft (out of review)"), permissions=["change"])
+    def back_to_draft(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Article.Status.REVIEW):
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%d article is a draft again.", "%d articles are drafts again.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    def get_deleted_objects(self, objs, request):
+        """What a delete removes, in editors' words: the articles, their readers' comments
+        and view counts; tags and authors are only unlinked."""
+        _nested, _count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        collector = NestedObjects(using=router.db_for_write(Article))
+        collector.collect(objs)
+        unlinked = {TaggedArticle, Article.authors.through}
+        articles = [
+            format_html(
+                '{}: <a href="{}">{}</a>',
+                _("Article"),
+                reverse("admin:articles_article_change", args=[article.pk]),
+                article.headline,
+            )
+            for article in objs
+        ]
+        also = {
+            model._meta.verbose_name_plural: len(instances)
+            for model, instances in collector.model_objs.items()
+            if model is not Article and model not in unlinked
+        }
+        summary = {Article._meta.verbose_name_plural: len(articles), **also}
+        lines = [*articles]
+        if also:
+            lines.append(
+                _("Also deleted: %s.")
+                % ", ".join(f"{count} {name}" for name, count in also.items())
+            )
+        if any(collector.model_objs.get(model) for model in unlinked):
+            lines.append(
+                _("Their tags and authors are only unlinked: they stay, with their pages.")
+            )
+        return lines, summary, perms_needed, protected

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from .models import Article, Author, Section
 from .seo import last_modified, social_image
+from .tags import public_tags
 
 FEED_LENGTH = 30
 MEDIA_RSS = "http://search.yahoo.com/mrss/"
@@ -148,7 +148,7 @@ class SectionFeed(LatestArticlesFeed):
 
 class TagFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(public_tags(), slug=slug)
 
     def title(self, tag):
         return _("%(site)s: tagged %(tag)s") % {

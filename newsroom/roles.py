@@ -7,8 +7,8 @@ ROLES = {
         ("articles", "view_article"),
         ("articles", "view_section"),
         ("articles", "view_author"),
-        ("taggit", "add_tag"),
-        ("taggit", "view_tag"),
+        # No tag rights: reporters type tags on their own articles; the tag list would show
+        # the tags of colleagues' unpublished pieces.
     ],
     "Editor": [
         ("articles", "add_article"),
