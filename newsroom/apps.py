@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class NewsroomConfig(AppConfig):
@@ -7,3 +8,6 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from . import checks, signals  # noqa: F401
+        from .sites import sync_site_domain
+
+        post_migrate.connect(sync_site_domain, sender=self)

@@ -4,6 +4,8 @@ MEDIA_ROOT), together in one timestamped folder; and their restore into a fresh 
 A restore never writes over anything: it creates a new database (and fails if the name is
 taken), restores into it in one transaction, and unpacks the uploads into an empty folder.
 Pointing DATABASE_URL and MEDIA_ROOT at the restored copies is a deliberate, separate step.
+The cache is namespaced by database name, so the restored copy never serves pages cached for
+the site it was copied from, even from the same Redis.
 """
 
 import os
@@ -13,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
+
+from .cache import forget_database
 
 DUMP_NAME = "database.dump"
 MEDIA_NAME = "media.tar.gz"
@@ -113,6 +117,9 @@ def restore(folder, database_name, media_root=None):
         "--exit-on-error",
         str(dump),
     )
+    # Cache keys name the database (newsroom.cache.make_key): a new name shares nothing with
+    # the old site, and anything left under a name used before is dropped here.
+    forget_database(database_name)
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(media, "r:gz") as archive:
         if hasattr(tarfile, "data_filter"):

@@ -18,6 +18,7 @@ logged once per outage, and behave as misses until Redis answers again.
 import functools
 import hashlib
 import logging
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -28,11 +29,12 @@ from urllib.parse import unquote_plus
 
 import redis
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.paginator import Paginator
+from django.db import connections
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -50,6 +52,33 @@ FRAGMENT_SECONDS = 300  # as long as a page, by default: relative dates ("3 hour
 # Everything else the response carried is stored with the page and sent again on a hit,
 # so a hit carries the security headers the rest of the middleware added to the original.
 UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-cache"}
+
+
+def make_key(key, key_prefix, version):
+    """Django's cache key with the database's name in it (settings.CACHES KEY_FUNCTION): two
+    copies of the site sharing one Redis (a restored backup, a staging copy) share nothing,
+    and a restored database never meets the pages cached for the site it was copied from."""
+    return f"{key_prefix}:{connections['default'].settings_dict['NAME']}:{version}:{key}"
+
+
+def forget_database(name):
+    """Delete every key cached for the database `name` from a shared Redis (the restore
+    command runs it for the database it creates: its name may have been used before)."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        return 0  # a process-local cache: no other process holds the database's keys
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    pattern = re.sub(r"([*?\[\]\\])", r"\\\1", f"{prefix}:{name}:") + "*"
+    client = backend._cache.get_client(write=True)
+    deleted, batch = 0, []
+    for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) == 1000:
+            deleted += client.delete(*batch)
+            batch = []
+    if batch:
+        deleted += client.delete(*batch)
+    return deleted
 
 
 def invalidate_pages():

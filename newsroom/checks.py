@@ -1,8 +1,24 @@
-"""System checks for deployment mistakes that would otherwise surface as 500s on live pages."""
+"""System checks for deployment mistakes that would otherwise surface as 500s on live pages,
+or as a production site that quietly misbehaves (`manage.py check --deploy`)."""
+
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 from django.utils.module_loading import import_string
+
+from .sites import PLACEHOLDER_DOMAIN
+
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+}
+PRINTING_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
 
 
 @register()
@@ -22,3 +38,79 @@ def storage_backends_importable(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.caches, deploy=True)
+def cache_is_shared(app_configs, **kwargs):
+    """Without a shared cache each gunicorn worker keeps its own copy of every page: a story
+    taken down through one worker stays up on the others until their copies run out."""
+    if settings.DEBUG or settings.CACHES["default"]["BACKEND"] not in PROCESS_LOCAL_CACHES:
+        return []
+    return [
+        Warning(
+            "The cache is local to each process (no REDIS_URL): with more than one gunicorn "
+            "worker, an unpublished or taken-down story stays on the other workers' cached "
+            f"pages for up to PAGE_CACHE_SECONDS ({settings.NEWSROOM_PAGE_CACHE_SECONDS} s).",
+            hint="Set REDIS_URL=redis://127.0.0.1:6379/0, or run one worker (WEB_CONCURRENCY=1).",
+            id="newsroom.W001",
+        )
+    ]
+
+
+@register(deploy=True)
+def email_is_sent(app_configs, **kwargs):
+    backend = settings.EMAIL_BACKEND
+    if settings.DEBUG or backend not in PRINTING_EMAIL_BACKENDS:
+        return []
+    return [
+        Warning(
+            f"EMAIL_BACKEND is {backend!r}: comment notifications and password resets are "
+            "printed or dropped, never sent.",
+            hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST.",
+            id="newsroom.W002",
+        )
+    ]
+
+
+@register(deploy=True)
+def social_links_are_the_newsrooms(app_configs, **kwargs):
+    """The shipped "Follow us" links point at the networks' home pages, not at an account."""
+    placeholders = [
+        label
+        for label, url in settings.NEWSROOM_SOCIAL_LINKS
+        if urlsplit(url).path.strip("/") == "" and not urlsplit(url).query
+    ]
+    if settings.DEBUG or not placeholders:
+        return []
+    return [
+        Warning(
+            f"SOCIAL_LINKS: {', '.join(placeholders)} point at the network's home page, not at "
+            "the newsroom's account.",
+            hint="Set SOCIAL_LINKS=Facebook=https://www.facebook.com/yourpage,... "
+            "(or leave out the networks you are not on).",
+            id="newsroom.W003",
+        )
+    ]
+
+
+@register(Tags.sites, deploy=True)
+def site_domain_is_set(app_configs, databases=None, **kwargs):
+    """Feeds, sitemaps and emails name the Site record's domain."""
+    if settings.DEBUG:
+        return []
+    from django.contrib.sites.models import Site
+
+    try:
+        site = Site.objects.filter(pk=settings.SITE_ID).first()
+    except DatabaseError:
+        return []  # not migrated yet: migrate sets it (newsroom.sites)
+    if site is None or site.domain != PLACEHOLDER_DOMAIN:
+        return []
+    return [
+        Warning(
+            "The Site's domain is still example.com: feeds and sitemaps link there.",
+            hint="Set SITE_DOMAIN (or ALLOWED_HOSTS) and run manage.py migrate, or change the "
+            "Site in the admin.",
+            id="newsroom.W004",
+        )
+    ]

@@ -8,6 +8,9 @@ Everything is read from the environment, like the Django settings:
 - ACCESS_LOG (default "-", standard output; "off" for none): one line per request,
   without the client's address.
 - GUNICORN_TIMEOUT (default 30): seconds before a stuck worker is replaced.
+
+More than one worker needs REDIS_URL (a cache all workers share): without it, gunicorn
+refuses to start (see on_starting).
 """
 
 import gc
@@ -58,5 +61,21 @@ accesslog = None if _access_log in ("", "off") else _access_log
 access_log_format = '%(t)s "%(r)s" %(s)s %(B)s %(M)sms "%(a)s"'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# X-Forwarded-* headers are trusted from the local nginx only.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+# X-Forwarded-Proto is believed from the same proxies as X-Forwarded-For (TRUSTED_PROXIES,
+# newsroom/client_ip.py): by default the nginx on this machine.
+forwarded_allow_ips = os.environ.get(
+    "FORWARDED_ALLOW_IPS", os.environ.get("TRUSTED_PROXIES", "") or "127.0.0.1,::1"
+)
+
+
+def on_starting(server):
+    """Refuse several workers without a shared cache: each would keep its own copy of every
+    page, and a story taken down through one worker would stay up on the others."""
+    if server.cfg.workers > 1 and not os.environ.get("REDIS_URL"):
+        message = (
+            f"Refusing to start {server.cfg.workers} workers without REDIS_URL: each would "
+            "cache pages on its own, and an unpublished story would stay up on the others. "
+            "Set REDIS_URL=redis://127.0.0.1:6379/0, or WEB_CONCURRENCY=1."
+        )
+        server.log.error(message)
+        raise SystemExit(message)

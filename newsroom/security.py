@@ -53,6 +53,25 @@ def import_map_hashes(content):
     ]
 
 
+class HttpsRedirectNotStoredMiddleware:
+    """Just above Django's SecurityMiddleware: its redirect of a plain-HTTP request to HTTPS is
+    marked ``no-store``, so no shared cache (the nginx micro-cache, a CDN, our page cache)
+    keeps it and hands it out again, for example after the site stops redirecting."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 301
+            and not request.is_secure()
+            and response.get("Location", "").startswith("https://")
+        ):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

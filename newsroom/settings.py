@@ -4,6 +4,7 @@ The README's configuration table lists each variable. Without DEBUG, a missing
 SECRET_KEY stops the process with a clear error instead of running insecurely.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a page-cache hit skips everything below (it stores the headers they add).
     "newsroom.cache.PageCacheMiddleware",
+    "newsroom.security.HttpsRedirectNotStoredMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "newsroom.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -150,6 +152,9 @@ if REDIS_URL:
             "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # Keys name the database too: a restored or another copy of the site sharing
+            # this Redis never sees the pages cached for the old one (newsroom/cache.py).
+            "KEY_FUNCTION": "newsroom.cache.make_key",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -224,6 +229,9 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o755
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 SITE_ID = 1
+# The domain feeds, sitemaps and emails name (the Site record): set on every migrate when
+# given; by default the first ALLOWED_HOSTS entry replaces Django's placeholder example.com.
+NEWSROOM_SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "").strip()
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -262,7 +270,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Preloading is a promise to browser makers that takes months to take back (every subdomain
+# must then serve HTTPS): only when asked for, so Django's reminder about it is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 if env_bool("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -290,7 +301,8 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# The client address behind the trusted proxies (newsroom/client_ip.py), as for comments.
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -330,6 +342,15 @@ NEWSROOM_COMMENT_FORM_MAX_AGE = env_int("COMMENT_FORM_MAX_AGE", 86400)
 NEWSROOM_COMMENT_TRUST_RETURNING = env_bool("COMMENT_TRUST_RETURNING")
 NEWSROOM_COMMENT_NOTIFY_MODERATORS = env_bool("COMMENT_NOTIFY_MODERATORS", True)
 NEWSROOM_COMMENT_FINGERPRINT_DAYS = env_int("COMMENT_FINGERPRINT_DAYS", 30)
-# The request header a trusted reverse proxy puts the client address in (e.g. X-Real-IP);
-# empty means REMOTE_ADDR. Never set it when clients can reach the app directly.
-NEWSROOM_CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+
+# Reverse proxies whose X-Forwarded-For is believed (newsroom/client_ip.py): addresses or
+# networks, comma-separated. The default is the shipped nginx on the same machine; a request
+# from anywhere else is for its own address, whatever header it carries.
+NEWSROOM_TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in NEWSROOM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an address or a network like 10.0.0.0/8."
+        ) from exc

@@ -3,6 +3,8 @@
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.signals import request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -14,7 +16,8 @@ from comments.threads import comments_changed as _comments_changed_now
 
 from .cache import invalidate_pages as _invalidate_now
 
-READER_VISIBLE = (Article, Section, Author, Tag, FlatPage, Redirect)
+# The Site's domain is in every feed and sitemap.
+READER_VISIBLE = (Article, Section, Author, Tag, FlatPage, Redirect, Site)
 
 
 def invalidate_pages():
@@ -56,3 +59,11 @@ def invalidate_comments(article_id):
     pages, once more after the commit."""
     _comments_changed_now(article_id)
     transaction.on_commit(lambda: _comments_changed_now(article_id))
+
+
+@receiver(request_started)
+def forget_cached_site(**kwargs):
+    """Django keeps the Site record in a per-process dict, which only the process that saved
+    a change clears: read it afresh for each request that needs it (feeds, sitemaps, 404s,
+    emails), so every worker names the domain the admin last set."""
+    Site.objects.clear_cache()

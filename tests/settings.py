@@ -9,6 +9,8 @@ os.environ.setdefault("SERVE_MEDIA", "1")
 # The test client and live server speak plain HTTP; test_security.py checks the redirect.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# The domain tests expect in feeds and sitemaps (Django's own default Site).
+os.environ.setdefault("SITE_DOMAIN", "example.com")
 
 from newsroom.settings import *  # noqa: F403
 

@@ -44,6 +44,9 @@ def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path):
         SECRET_KEY="k" * 20 + "a-long-random-production-secret-key-0123456789",
         ALLOWED_HOSTS="news.example.com",
         NEWSROOM_VAR_DIR=str(tmp_path),
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        SOCIAL_LINKS="Facebook=https://www.facebook.com/theworldmonitor",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
