@@ -101,7 +101,6 @@ def test_log_level_is_accepted_in_lower_case():
 def test_nginx_config_micro_caches_but_never_for_a_session():
     text = NGINX_SITE.read_text()
     assert "proxy_cache_valid 200 301 404 1s;" in text
-    assert "proxy_cache_use_stale updating" in text
     assert "proxy_cache_bypass $cookie_sessionid;" in text
     assert "proxy_no_cache $cookie_sessionid" in text
 
@@ -112,6 +111,22 @@ def test_benchmark_points_the_nginx_config_at_local_servers_only(tmp_path):
     assert "server 127.0.0.1:8201;" in site
     assert "/srv/newsroom" not in site and "/var/cache/nginx" not in site
     assert f"alias {settings.STATIC_ROOT}/;" in site
+    assert "ssl" not in site  # plain HTTP unless a certificate is given
+
+
+def test_nginx_never_serves_an_expired_page_while_it_refreshes_it():
+    """A published or taken-down story shows on every request made a second after it."""
+    directives = [line.split("#")[0].strip() for line in NGINX_SITE.read_text().splitlines()]
+    stale = next(line for line in directives if line.startswith("proxy_cache_use_stale"))
+    assert "updating" not in stale
+    assert not any(line.startswith("proxy_cache_background_update") for line in directives)
+
+
+def test_nginx_passes_the_host_with_its_port_and_the_forwarding_headers():
+    text = NGINX_SITE.read_text()
+    assert "proxy_set_header Host $http_host;" in text
+    assert "proxy_set_header X-Forwarded-Proto $scheme;" in text
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in text
 
 
 def test_postgresql_connections_are_planned_for_data_in_memory():

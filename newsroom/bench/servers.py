@@ -205,18 +205,30 @@ def static_site(port, folder):
     return f"    server {{\n        listen 127.0.0.1:{port};\n        root {folder};\n    }}"
 
 
-def newsroom_site(port, app_port, cache_dir):
-    """The repository's nginx.conf, pointed at a local gunicorn and our own folders."""
+def newsroom_site(port, app_port, cache_dir, tls=None, static_root=None, media_root=None):
+    """The repository's nginx.conf, pointed at a local gunicorn and our own folders.
+
+    ``tls``: (https_port, certificate, key) to keep the lines marked "tls"; without it they
+    are dropped, as the README's plain-HTTP trial does."""
     text = NGINX_SITE.read_text()
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{port};",
         "server 127.0.0.1:8000;": f"server 127.0.0.1:{app_port};",
-        "/var/cache/nginx/newsroom": str(cache_dir),
-        "/srv/newsroom/var/static/": f"{settings.STATIC_ROOT}/",
-        "/srv/newsroom/var/media/": f"{settings.MEDIA_ROOT}/",
+        "/var/cache/nginx-newsroom": str(cache_dir),
+        "/srv/newsroom/var/static/": f"{static_root or settings.STATIC_ROOT}/",
+        "/srv/newsroom/var/media/": f"{media_root or settings.MEDIA_ROOT}/",
     }
+    if tls:
+        https_port, certificate, key = tls
+        replacements |= {
+            "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
+            "/etc/ssl/newsroom/fullchain.pem": str(certificate),
+            "/etc/ssl/newsroom/privkey.pem": str(key),
+        }
     for old, new in replacements.items():
         if old not in text:
             raise RuntimeError(f"{NGINX_SITE.name} no longer contains {old!r}; update the bench.")
         text = text.replace(old, new)
+    if not tls:
+        text = "\n".join(line for line in text.splitlines() if not line.endswith("# tls"))
     return text

@@ -1,0 +1,122 @@
+"""The shipped nginx.conf in front of a real gunicorn: client addresses are told apart
+behind the proxy, and a forwarding header sent straight to gunicorn is ignored.
+
+Run with DATABASE_URL=postgres://… and REDIS_URL=redis://… (.ci/run does, in its PostgreSQL
+step). Clients bind their sockets to 127.0.0.2, 127.0.0.3, … so each has its own address.
+"""
+
+import http.client
+import os
+import subprocess
+import sys
+from urllib.parse import urlencode
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+
+from newsroom.bench.servers import Gunicorn, Nginx, free_port, newsroom_site
+
+from .conftest import make_article, make_section
+from .test_comments import comment_data
+
+pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _database_url():
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    return (
+        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+        f"/{db['NAME']}"
+    )
+
+
+@pytest.fixture(scope="module")
+def front(django_db_setup, tmp_path_factory):
+    """gunicorn (two workers, the production settings) behind our own nginx, both on
+    free loopback ports; stopped by PID when the module is done."""
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        pytest.fail("Run with DATABASE_URL=postgres://… and REDIS_URL=redis://… (as .ci/run).")
+    if not Nginx.available():
+        pytest.fail("nginx is not installed (apt-get install nginx).")
+    static_root = tmp_path_factory.mktemp("static")
+    env = {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        # The test process signs the comment forms' tokens: the same key.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "COMMENT_RATE_LIMIT": "1",
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        check=True,
+        timeout=120,
+    )
+    app = Gunicorn(free_port(), env, workers=2, log_dir=tmp_path_factory.mktemp("logs"))
+    app.start()
+    try:
+        port = free_port()
+        cache_dir = tmp_path_factory.mktemp("nginx-cache")
+        nginx = Nginx(port, newsroom_site(port, app.port, cache_dir, static_root=static_root))
+        nginx.start()
+        try:
+            yield app, nginx
+        finally:
+            nginx.stop()
+    finally:
+        app.stop()
+
+
+def post_comment(port, article, source, body, headers=None):
+    """POST one comment from the loopback address `source`; return the status."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15, source_address=(source, 0))
+    try:
+        conn.request(
+            "POST",
+            reverse("comments:post", args=[article.pk]),
+            body=urlencode(comment_data(body=body)),
+            headers={
+                "Host": "127.0.0.1",
+                "Content-Type": "application/x-www-form-urlencoded",
+                **(headers or {}),
+            },
+        )
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def test_readers_at_two_addresses_are_rate_limited_separately_through_nginx(front):
+    _app, nginx = front
+    article = make_article(section=make_section())
+    assert post_comment(nginx.port, article, "127.0.0.2", "First from two.") == 303
+    assert post_comment(nginx.port, article, "127.0.0.3", "First from three.") == 303
+    assert post_comment(nginx.port, article, "127.0.0.2", "Second from two.") == 429
+
+
+def test_a_forwarding_header_a_reader_sends_through_nginx_changes_nothing(front):
+    _app, nginx = front
+    article = make_article(section=make_section())
+    assert post_comment(nginx.port, article, "127.0.0.4", "One.") == 303
+    forged = {"X-Forwarded-For": "198.51.100.7"}
+    assert post_comment(nginx.port, article, "127.0.0.4", "Two.", forged) == 429
+
+
+def test_a_forwarding_header_sent_straight_to_gunicorn_is_ignored(front):
+    app, _nginx = front
+    article = make_article(section=make_section())
+    first = {"X-Forwarded-For": "198.51.100.1"}
+    second = {"X-Forwarded-For": "198.51.100.2"}
+    assert post_comment(app.port, article, "127.0.0.5", "One.", first) == 303
+    assert post_comment(app.port, article, "127.0.0.5", "Two.", second) == 429
