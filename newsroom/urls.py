@@ -4,15 +4,19 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
-from django.views.static import serve
 
-from . import views
+from . import media, views
 
 admin.site.site_header = _("%(site)s newsroom") % {"site": settings.NEWSROOM_SITE_NAME}
 admin.site.site_title = _("Newsroom admin")
 admin.site.index_title = _("Desk")
 
 urlpatterns = [
+    # Before the admin's own "View on site", which checks nothing but is_staff.
+    path(
+        f"{settings.NEWSROOM_ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(views.view_on_site),
+    ),
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says (the admin says nothing).
@@ -24,13 +28,9 @@ urlpatterns = [
 
 if settings.NEWSROOM_SERVE_MEDIA:
     # Uploads served by Django for development and single-machine sites; production puts
-    # them behind nginx or on S3-compatible storage instead.
+    # them behind nginx or on S3-compatible storage instead. Never the private prefix.
     urlpatterns.append(
-        re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
+        re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media.serve_public)
     )
 
 handler500 = "newsroom.views.server_error"

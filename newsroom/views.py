@@ -1,13 +1,22 @@
 import logging
 
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
-from django.http import HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
-from django.shortcuts import render
+from django.http import (
+    Http404,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -76,3 +85,66 @@ def robots_txt(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever a page says (the admin says nothing)."""
     return HttpResponsePermanentRedirect(static("img/favicon.png"))
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "View on site" (/admin/r/<type>/<id>/). Django's own answers any staff
+    login with the object's public address, built whether or not it is public: a scheduled
+    story's slug and date. Here the object's admin decides: who may not open the object in
+    the admin gets a 404, and the admin's own view_on_site (a preview for unpublished work)
+    is followed."""
+    try:
+        content_type = ContentType.objects.get_for_id(content_type_id)
+        obj = content_type.get_object_for_this_type(pk=object_id)
+    except (ObjectDoesNotExist, ValidationError, ValueError) as error:
+        raise Http404 from error
+    model_admin = admin.site._registry.get(type(obj))
+    if model_admin is None or not model_admin.has_view_or_change_permission(request, obj):
+        raise Http404
+    if callable(model_admin.view_on_site):
+        url = model_admin.view_on_site(obj)
+    elif model_admin.view_on_site and hasattr(obj, "get_absolute_url"):
+        url = obj.get_absolute_url()
+    else:
+        url = None
+    if not url:
+        raise Http404
+    return redirect(url)
+
+
+def _from_this_site(request):
+    """True when the POST came from one of our own pages (Origin, else Referer)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer", "")
+    return bool(source) and url_has_allowed_host_and_scheme(
+        source, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a token that no longer matches: typically the editor signed in again
+    in another tab while this form was open. Instead of Django's bare 403, the text they sent
+    is kept on the page, with a button that sends it again with a fresh token. Only for
+    forms of our own site: what another site posts is never shown back or re-sent."""
+    kept = []
+    if request.method == "POST" and _from_this_site(request):
+        kept = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name != "csrfmiddlewaretoken" and "password" not in name
+            for value in values
+        ]
+    response = render(
+        request,
+        "403_csrf.html",
+        {
+            **admin.site.each_context(request),
+            "kept": kept,
+            "shown": [(name, value) for name, value in kept if len(value.strip()) > 1],
+            "action": request.get_full_path(),
+            "had_files": bool(kept) and bool(request.FILES),
+            "login_url": reverse("admin:login"),
+        },
+        status=403,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,76 @@
+"""Nothing a journalist typed is lost to a refused form or a page left by mistake."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.models import Article
+
+from .test_admin import article_form
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+BODY = "<p>Twenty minutes of careful writing about the talks in Benghazi.</p>"
+
+
+def _token(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_a_form_refused_after_signing_in_again_keeps_the_text_and_sends_it_again(editor, section):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    old_token = _token(client.get(ADD_URL).content.decode())
+    # Signed in again in another tab: Django rotates the CSRF secret in the cookie.
+    client.cookies["csrftoken"] = "n" * 32
+    data = {**article_form(section, body=BODY), "csrfmiddlewaretoken": old_token}
+    refused = client.post(ADD_URL, data, HTTP_REFERER=f"http://testserver{ADD_URL}")
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert refused["Cache-Control"] == "private, no-store"
+    assert "Nothing was saved yet" in page
+    assert "Twenty minutes of careful writing" in page
+    assert not Article.objects.exists()
+
+    again = {**data, "csrfmiddlewaretoken": _token(page)}
+    saved = client.post(ADD_URL, again, HTTP_REFERER=f"http://testserver{ADD_URL}")
+    assert saved.status_code == 302
+    assert Article.objects.get().body == BODY
+
+
+def test_a_form_posted_from_another_site_is_not_shown_back(editor, section):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    data = {**article_form(section, body="<p>Planted text</p>"), "csrfmiddlewaretoken": "x" * 32}
+    refused = client.post(ADD_URL, data, HTTP_ORIGIN="https://evil.example")
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert "Planted text" not in page
+    assert "Send again" not in page
+
+
+def test_passwords_are_never_shown_back(editor):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    url = reverse("admin:password_change")
+    refused = client.post(
+        url,
+        {
+            "old_password": "old-secret-1",
+            "new_password1": "n-secret-2",
+            "csrfmiddlewaretoken": "y" * 32,
+        },
+        HTTP_REFERER=f"http://testserver{url}",
+    )
+    page = refused.content.decode()
+    assert refused.status_code == 403
+    assert "old-secret-1" not in page and "n-secret-2" not in page
+
+
+def test_the_article_form_warns_before_unsaved_changes_are_left(client, editor):
+    client.force_login(editor)
+    page = client.get(ADD_URL).content.decode()
+    assert "js/admin_unsaved" in page
