@@ -9,15 +9,18 @@ is protected instead by these defences, none of which needs an outside service:
   strip both still meet the rules below.
 - Honeypot: a field hidden from people. A bot that fills it is told "thank you" and nothing
   is saved.
-- Form token: a signed timestamp, fetched when the reader acts (``comments.js`` asks
-  ``/comments/token/`` the first time the form gets focus) or printed in the pages that are
-  never cached (the no-JavaScript reply page and every re-rendered form).
+- Form token: a signed timestamp, fetched as the page loads (``comments.js`` asks
+  ``/comments/token/`` once the page is read, and again on focus if that failed) or printed
+  in the pages that are never cached (the no-JavaScript reply page and every re-rendered
+  form). Its clock therefore starts when the reader sees the page, not when they start
+  writing: someone who reads, then pastes a prepared comment or lets the browser autofill
+  the form, is not taken for a script.
 
   * Missing or forged: refused (400) with the form re-rendered, what was typed kept and a
     fresh token in it, asking the reader to send it again. A reader without JavaScript
     therefore confirms a top-level comment once; replies from the reply page go in one step.
   * Older than ``NEWSROOM_COMMENT_FORM_MAX_AGE`` (a day): refused the same way.
-  * Sent sooner than ``NEWSROOM_COMMENT_MIN_SECONDS`` (3 s) after it was issued: accepted
+  * Sent sooner than ``NEWSROOM_COMMENT_MIN_SECONDS`` (3 s) after the page loaded: accepted
     but held for a moderator with the reason in ``spam_signals``, and never approved
     automatically. A person pasting a prepared comment is not turned away; a script is
     flagged.
@@ -170,7 +173,7 @@ def assess(comment, token_age):
     if links > settings.NEWSROOM_COMMENT_MAX_LINKS:
         signals.append(f"{links} link{'s' if links != 1 else ''}")
     if token_age < settings.NEWSROOM_COMMENT_MIN_SECONDS:
-        signals.append(f"sent {token_age} s after the form was opened")
+        signals.append(f"sent {token_age} s after the page was opened")
     return Comment.Status.PENDING, signals
 
 

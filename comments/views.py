@@ -53,7 +53,7 @@ def _published_article(pk):
 
 @require_GET
 def token_view(request):
-    """A fresh signed form timestamp, fetched by comments.js when the reader starts writing."""
+    """A fresh signed form timestamp, fetched by comments.js as the article page loads."""
     return _private(JsonResponse({"token": moderation.new_form_token()}))
 
 

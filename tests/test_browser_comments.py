@@ -1,5 +1,7 @@
 """A reader replies on a phone, a moderator approves in the admin, a new visitor reads it."""
 
+import time
+
 import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
@@ -8,6 +10,7 @@ from articles.models import Article
 from comments.models import Comment
 
 from .browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, open_page, screenshot
+from .conftest import make_article
 
 pytestmark = [
     pytest.mark.browser,
@@ -103,4 +106,61 @@ def test_reply_posted_on_a_phone_is_public_once_a_moderator_approves_it(
     visitor.focus("#id_body")
     expect(visitor.locator("[data-form-token]")).not_to_have_value("")
     visitor.context.close()
+    assert page_errors == []
+
+
+# The "sent too fast" signal: a signed form timestamp whose clock starts when the page loads.
+
+READER_WAITS = [3.5, 4, 4.5, 5, 6, 8, 10, 15]  # seconds between page load and "Post Comment"
+
+
+def _fill_at_once(page, body, name):
+    """What a paste or the browser's autofill does: whole values, no typing."""
+    page.fill("#id_body", body)
+    page.fill("#id_name", name)
+    page.fill("#id_email", f"{name.lower()}@example.com")
+
+
+def test_readers_who_paste_or_autofill_are_not_held_as_too_fast(
+    chromium, live_server, page_errors, settings, capsys
+):
+    settings.NEWSROOM_COMMENT_RATE_LIMIT = 0  # every reader here comes from one address
+    article = make_article(headline="Port of Benghazi reopens")
+    url = live_server.url + article.get_absolute_url()
+    readers = []
+    for _wait in READER_WAITS:
+        page = open_page(chromium, DESKTOP, page_errors)
+        page.goto(url)
+        readers.append((page, time.monotonic()))
+    for n, ((page, loaded), wait) in enumerate(zip(readers, READER_WAITS, strict=True)):
+        time.sleep(max(0, loaded + wait - time.monotonic()))
+        _fill_at_once(page, f"Pasted comment number {n}.", f"Reader{n}")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Post Comment").click()
+        assert "?comment=" in page.url
+        page.context.close()
+    stored = list(Comment.objects.filter(article=article).values_list("spam_signals", flat=True))
+    held_as_too_fast = sum(" s after the " in signals for signals in stored)
+    with capsys.disabled():
+        print(
+            f"\ncomment timer: {len(stored)} readers pasting or autofilling "
+            f"{READER_WAITS[0]}-{READER_WAITS[-1]} s after page load; "
+            f"{held_as_too_fast} held as too fast (false positives)"
+        )
+    assert len(stored) == len(READER_WAITS)
+    assert held_as_too_fast == 0
+    assert page_errors == []
+
+
+def test_a_script_posting_as_soon_as_the_page_loads_is_held(chromium, live_server, page_errors):
+    article = make_article(headline="Port of Benghazi reopens")
+    page = open_page(chromium, DESKTOP, page_errors)
+    page.goto(live_server.url + article.get_absolute_url())
+    _fill_at_once(page, "Buy cheap watches here.", "Bot")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Post Comment").click()
+    comment = Comment.objects.get(article=article)
+    assert comment.status == Comment.Status.PENDING
+    assert comment.spam_signals == "sent 0 s after the page was opened"
+    page.context.close()
     assert page_errors == []

@@ -468,7 +468,7 @@ def test_comment_sent_too_fast_is_held_with_the_reason(client, article):
     post(client, article, token=aged_token(1))
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
-    assert comment.spam_signals == "sent 1 s after the form was opened"
+    assert comment.spam_signals == "sent 1 s after the page was opened"
 
 
 def test_token_endpoint_gives_a_fresh_private_token(client):

@@ -1,5 +1,5 @@
-// The comment form: a signed form token fetched when the reader starts writing (the cached
-// page carries none), replies written in place, and no double posting. Works without it.
+// The comment form: a signed form token fetched as soon as the page loads (the cached page
+// carries none), replies written in place, and no double posting. Works without it.
 (function () {
   "use strict";
 
@@ -37,6 +37,9 @@
       return tokenRequest;
     }
 
+    // The token dates the page load, not the first keystroke: a reader who reads first and
+    // then pastes or autofills the form is not taken for a script (see comments.moderation).
+    fetchToken();
     form.addEventListener("focusin", fetchToken);
     form.addEventListener("submit", function (event) {
       if (sending) {
