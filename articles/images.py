@@ -39,8 +39,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError, features
+
+from newsroom.media import PRIVATE_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -360,6 +363,14 @@ def file_names(renditions):
     return names
 
 
+def stored_names(article):
+    """The names of every file the article uses now: its original and its renditions."""
+    names = file_names(article.renditions)
+    if article.featured_image:
+        names.add(article.featured_image.name)
+    return names
+
+
 def is_current(article):
     done = article.renditions or {}
     source = article.featured_image.name
@@ -461,13 +472,25 @@ class Picture:
     sources: tuple
 
 
+def file_url(article, name):
+    """The address of one of the article's stored files, from its name alone (no query, no
+    storage call): the storage's own for a public name; for a private one (an article that is
+    not published, see articles/image_files.py) the preview view, which checks who asks."""
+    if name.startswith(PRIVATE_PREFIX):
+        return reverse(
+            "articles:private_image",
+            kwargs={"pk": article.pk, "name": name.removeprefix(PRIVATE_PREFIX)},
+        )
+    return article.featured_image.storage.url(name)
+
+
 def picture(article, crop="16:9"):
     """What a <picture> of the article's image needs for one crop, or None before renditions."""
     done = article.renditions or {}
     renditions = done.get("crops", {}).get(crop)
     if not renditions or done.get("source") != article.featured_image.name:
         return None
-    url = article.featured_image.storage.url
+    url = partial(file_url, article)
     by_format = {}
     for item in renditions["files"]:
         by_format.setdefault(item["format"], []).append(item)
@@ -504,7 +527,7 @@ def social_image(article):
     og = done["og"]
     return {
         "name": og["name"],
-        "url": article.featured_image.storage.url(og["name"]),
+        "url": file_url(article, og["name"]),
         "width": og["width"],
         "height": og["height"],
     }

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from . import image_files
 from .fields import SanitizedHTMLField
 
 
@@ -50,7 +51,7 @@ class Author(models.Model):
     bio = models.TextField(
         _("bio"), blank=True, max_length=2000, help_text=_("Plain text, shown on the author page.")
     )
-    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to=image_files.author_photo_name, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("staff user"),
@@ -144,7 +145,7 @@ class Article(models.Model):
     )
     featured_image = models.ImageField(
         _("featured image"),
-        upload_to="articles/%Y/%m/",
+        upload_to=image_files.article_image_name,
         blank=True,
         width_field="image_width",
         height_field="image_height",

@@ -12,7 +12,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 from django.dispatch import receiver
 from taggit.models import Tag
 
-from . import images, search
+from . import image_files, images, search
 from .fields import clean_html
 from .models import Article, Author, Section
 
@@ -56,12 +56,13 @@ def clean_flat_page(sender, instance, raw=False, **kwargs):
 # so an upload is cleaned before it is stored and the rendition bookkeeping is saved in the same
 # write. Files the article stops using are deleted only after the transaction commits, so a
 # rolled-back save never loses the files its old row still points at.
-IMAGE_FIELDS = {"featured_image", "focal_x", "focal_y", "renditions"}
+IMAGE_FIELDS = {"featured_image", "focal_x", "focal_y", "renditions", "status"}
 
 
 @receiver(pre_save, sender=Article)
 def make_image_renditions(sender, instance, raw=False, update_fields=None, **kwargs):
     instance._unused_image_files = []
+    instance._image_fields_to_write = False
     if raw or (update_fields is not None and not IMAGE_FIELDS & set(update_fields)):
         return
     try:
@@ -69,10 +70,25 @@ def make_image_renditions(sender, instance, raw=False, update_fields=None, **kwa
     except images.UnreadableImage as exc:
         # The article is saved anyway; its page keeps what it had (or the original's address).
         logger.warning("No renditions made: %s", exc)
+    if image_files.needs_move(instance):
+        # Published: to public names. Pulled: to private ones, under new tokens.
+        try:
+            moved = image_files.move(instance)
+        except image_files.MoveFailed as exc:
+            logger.error("Image files of article %s not moved: %s", instance.pk, exc)
+            return
+        instance._unused_image_files = sorted(set(instance._unused_image_files) | set(moved))
+        if update_fields is not None and not {"featured_image", "renditions"} <= set(update_fields):
+            instance._image_fields_to_write = True
 
 
 @receiver(post_save, sender=Article)
 def delete_unused_image_files(sender, instance, raw=False, **kwargs):
+    if getattr(instance, "_image_fields_to_write", False):
+        # A save limited to other fields (the status) moved the files: record where they went.
+        sender._default_manager.filter(pk=instance.pk).update(
+            featured_image=instance.featured_image.name, renditions=instance.renditions
+        )
     names = getattr(instance, "_unused_image_files", [])
     if names:
         storage = instance.featured_image.storage

@@ -1,16 +1,19 @@
+import mimetypes
+
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from comments import receipts, threads
 from comments.counts import with_comment_counts
 from newsroom.cache import CachedCountPaginator, Fragments
+from newsroom.media import PRIVATE_PREFIX
 
-from . import legacy, listings, popularity, search, seo
+from . import images, legacy, listings, popularity, search, seo
 from .forms import SearchForm
 from .models import Article, Author, Section
 
@@ -149,6 +152,26 @@ class ArticlePreviewView(ArticleDetailView):
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+@require_safe
+def private_image(request, pk, name):
+    """A photo of an article that is not published, for the people who may preview it.
+
+    Its files are under the private prefix, which no public address serves (see
+    articles/image_files.py); everyone else is told it does not exist.
+    """
+    article = get_object_or_404(Article, pk=pk)
+    stored = PRIVATE_PREFIX + name
+    if not article.can_be_opened_by(request.user) or stored not in images.stored_names(article):
+        raise Http404
+    try:
+        file = article.featured_image.storage.open(stored, "rb")
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(file, content_type=mimetypes.guess_type(stored)[0])
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @csrf_exempt

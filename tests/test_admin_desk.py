@@ -32,6 +32,7 @@ def test_a_piece_in_review_is_read_only_for_its_reporter(client, reporter, secti
     page = client.get(change_url(article))
     assert page.status_code == 200
     assert 'name="headline"' not in page.content.decode()  # a view, not a form
+    assert "Back to draft" in page.content.decode()
     client.post(
         change_url(article),
         article_form(section, headline="Changed after review", slug=article.slug, status="review"),
@@ -177,3 +178,16 @@ class TestTags:
         assert not Tag.objects.filter(pk=old.pk).exists()
         assert client.get("/tag/libya-news/").status_code == 404
         assert only_old.headline in client.get("/tag/libya/").content.decode()
+
+
+def test_an_editor_deletes_an_article_with_its_comments(client, editor):
+    from comments.models import Comment
+
+    article = make_article()
+    Comment.objects.create(article=article, name="R", email="r@example.com", body="Hi")
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_delete", args=[article.pk]))
+    assert "Also deleted: 1 comment" in page.content.decode()
+    client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+    assert not Article.objects.filter(pk=article.pk).exists()
+    assert not Comment.objects.exists()

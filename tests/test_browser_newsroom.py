@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from articles.models import Article
 from newsroom.roles import sync_roles
 
-from .browser import DESKTOP, open_page, screenshot
+from .browser import DESKTOP, PHONE, open_page, screenshot
 from .conftest import jpeg_bytes, make_article, make_section, uploaded_jpeg
 
 pytestmark = [
@@ -200,3 +200,37 @@ def test_reader_on_a_phone_finds_a_story_and_replies_with_the_keyboard_alone(
     screenshot(reader, "newsroom-6-phone-awaiting-moderation")
     reader.context.close()
     assert page_errors == []
+
+
+def test_the_article_form_asks_before_unsaved_writing_is_left_and_fits_a_phone(
+    chromium, live_server, django_user_model, page_errors
+):
+    make_section(name="Middle East", slug="middle-east")
+    staff(django_user_model, "nadia", "Editor")
+    for viewport, name in ((DESKTOP, "desktop"), (PHONE, "phone")):
+        page = open_page(chromium, viewport, page_errors)
+        log_in(page, live_server, "nadia")
+        page.goto(live_server.url + "/admin/articles/article/add/")
+        # Room for a real headline, and a body editor taller than one line.
+        headline = page.locator("#id_headline").bounding_box()
+        body = page.locator("[contenteditable=true]").first.bounding_box()
+        assert headline["width"] >= min(viewport["width"] - 60, 600)
+        assert body["height"] >= 200
+        screenshot(page, f"admin-article-form-{name}")
+
+        asked = []
+        page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+        # Nothing typed: leaving asks nothing.
+        page.click(".breadcrumbs a >> nth=0")
+        page.wait_for_url(live_server.url + "/admin/")
+        assert asked == []
+        page.goto(live_server.url + "/admin/articles/article/add/")
+        page.locator("[contenteditable=true]").first.click()
+        page.keyboard.type("Twenty minutes of writing")
+        page.click(".breadcrumbs a >> nth=0", no_wait_after=True)
+        page.wait_for_timeout(500)
+        assert asked == ["beforeunload"]  # dismissed: the writer stays on the form
+        assert page.url.endswith("/admin/articles/article/add/")
+        editor_text = page.locator("[contenteditable=true]").first.inner_text()
+        assert "Twenty minutes of writing" in editor_text
+        page.close()

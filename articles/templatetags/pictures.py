@@ -11,3 +11,9 @@ register = template.Library()
 def picture_sources(article, crop="16:9"):
     """The srcsets and size of one crop of the article's image, or None before renditions exist."""
     return images.picture(article, crop)
+
+
+@register.simple_tag
+def original_url(article):
+    """The stored original's address, for an image whose renditions are not made yet."""
+    return images.file_url(article, article.featured_image.name)

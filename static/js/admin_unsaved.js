@@ -1,6 +1,7 @@
 // The article form asks before the page is left with changes that were not saved: a closed
 // tab, a link, the Back button. Saving (any submit button) leaves without asking.
-(function () {
+// Loaded in the admin's <head>, before the form exists.
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const form = document.getElementById("article_form");
   if (!form) return;
@@ -16,4 +17,4 @@
       event.returnValue = "";  // older browsers need a value to show their dialog
     }
   });
-})();
+});

@@ -1,0 +1,42 @@
+from functools import partial
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from articles import image_files, images
+from articles.management.commands.regenerate_renditions import progress_bar
+from articles.models import Article, Author
+
+
+class Command(BaseCommand):
+    help = (
+        "Move images stored before names were random (articles/2024/05/photo.jpg) to "
+        "unguessable names, and the photos of unpublished articles under the private prefix. "
+        "Renditions move with their original; old files are deleted once each move is saved. "
+        "Safe to run again: what is already in place is left alone."
+    )
+
+    def handle(self, *args, **options):
+        articles = (
+            Article.objects.exclude(featured_image="")
+            .only("slug", "status", "featured_image", "renditions", "focal_x", "focal_y")
+            .order_by("pk")
+        )
+        authors = Author.objects.exclude(photo="").order_by("pk")
+        jobs = [(image_files.secure, article, article.featured_image) for article in articles]
+        jobs += [(image_files.secure_author_photo, author, author.photo) for author in authors]
+        moved, failed = 0, []
+        for done, (secure, item, field) in enumerate(jobs, start=1):
+            try:
+                with transaction.atomic():
+                    old = secure(item)
+                    transaction.on_commit(partial(images.delete_files, field.storage, old))
+            except image_files.MoveFailed as exc:
+                failed.append(f"{item._meta.verbose_name} {item.pk}: {exc}")
+            else:
+                moved += bool(old)
+            self.stdout.write(f"\r{progress_bar(done, len(jobs))}", ending="")
+        self.stdout.write("")
+        for failure in failed:
+            self.stderr.write(f"Not moved: {failure}")
+        self.stdout.write(self.style.SUCCESS(f"Moved the files of {moved} of {len(jobs)} images."))

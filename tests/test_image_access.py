@@ -1,0 +1,360 @@
+"""Who can fetch an article's photos: nobody before it is published, except its editors."""
+
+import io
+import re
+import shutil
+import tempfile
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import image_files, images
+from articles.models import Article, Author
+from newsroom.bench.servers import Nginx, free_port, newsroom_site
+
+from .conftest import jpeg_bytes, make_article, make_author, uploaded_jpeg
+from .test_admin import ADD_URL, LIST_URL, article_form, change_url
+from .test_images import tags
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_NAME = "DSC_0042-leaked-exclusive.jpg"
+PUBLIC_NAME = re.compile(r"^/media/articles/[A-Za-z0-9_-]{22}/[a-z0-9-]+\.[a-z0-9.-]+$")
+
+
+def get(client, url):
+    """Status and body of a GET, closing a streamed file."""
+    response = client.get(url)
+    body = b"".join(response) if response.streaming else response.content
+    response.close()
+    return response.status_code, body
+
+
+def picture_urls(html):
+    """Every address in the page's <picture> markup and images."""
+    urls = [attrs["src"] for attrs in tags(html, "img") if "/media/" in attrs.get("src", "")]
+    urls += [attrs["src"] for attrs in tags(html, "img") if "/images/" in attrs.get("src", "")]
+    for attrs in tags(html, "source") + tags(html, "img"):
+        for candidate in attrs.get("srcset", "").split(","):
+            if candidate.strip():
+                urls.append(candidate.split()[0])
+    return sorted(set(urls))
+
+
+def preview_urls(client, article):
+    response = client.get(reverse("articles:preview", args=[article.pk]))
+    assert response.status_code == 200
+    return picture_urls(response.content.decode())
+
+
+def admin_preview_src(client, article):
+    response = client.get(change_url(article))
+    assert response.status_code == 200
+    [picker] = re.findall(r'data-focal-picker><img src="([^"]+)"', response.content.decode())
+    return picker
+
+
+@pytest.fixture
+def draft(client, reporter, section):
+    """A reporter's draft with a photo, uploaded through the admin."""
+    client.force_login(reporter)
+    response = client.post(
+        ADD_URL,
+        article_form(section, featured_image=uploaded_jpeg(UPLOAD_NAME), image_alt="Minister"),
+    )
+    assert response.status_code == 302
+    client.logout()
+    return Article.objects.get()
+
+
+def publish(client, editor, article, callbacks):
+    client.force_login(editor)
+    with callbacks(execute=True):
+        client.post(LIST_URL, {"action": "publish_now", "_selected_action": [article.pk]})
+    client.logout()
+    article.refresh_from_db()
+    assert article.is_published()
+
+
+def unpublish(client, editor, article, callbacks):
+    client.force_login(editor)
+    with callbacks(execute=True):
+        client.post(LIST_URL, {"action": "unpublish", "_selected_action": [article.pk]})
+    client.logout()
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+
+
+def other_reporter(django_user_model):
+    user = django_user_model.objects.create_user("other", password="x" * 14, is_staff=True)
+    user.groups.add(Group.objects.get(name="Reporter"))
+    return user
+
+
+def test_a_drafts_photo_and_renditions_are_not_at_any_public_address(client, draft):
+    names = sorted(images.stored_names(draft))
+    assert len(names) >= 8  # original, Open Graph, renditions
+    assert all(name.startswith("private/articles/") for name in names)
+    for name in [draft.featured_image.name, draft.renditions["og"]["name"], names[0]]:
+        assert default_storage.exists(name)
+        for address in [
+            settings.MEDIA_URL + name,
+            settings.MEDIA_URL + "articles/../" + name,
+            settings.MEDIA_URL + "/" + name,
+        ]:
+            assert get(client, address)[0] == 404, address
+
+
+def test_a_drafts_photo_names_carry_neither_the_upload_name_nor_a_date(draft):
+    for name in images.stored_names(draft):
+        assert "leaked" not in name and "DSC" not in name
+        assert not re.search(r"/20\d\d/", name)
+    assert re.match(r"^private/articles/[A-Za-z0-9_-]{22}/", draft.featured_image.name)
+
+
+def test_the_reporter_sees_their_drafts_photo_in_the_preview_and_the_admin(client, reporter, draft):
+    client.force_login(reporter)
+    urls = preview_urls(client, draft)
+    assert urls and all(url.startswith(f"/preview/{draft.pk}/images/") for url in urls)
+    for url in [*urls, admin_preview_src(client, draft)]:
+        status, body = get(client, url)
+        assert status == 200, url
+        assert body[:4] in (b"\xff\xd8\xff\xe0", b"RIFF"), url  # a JPEG or a WebP
+
+
+def test_an_editor_sees_any_drafts_photo(client, editor, draft):
+    client.force_login(editor)
+    assert get(client, admin_preview_src(client, draft))[0] == 200
+    assert all(get(client, url)[0] == 200 for url in preview_urls(client, draft))
+
+
+def test_nobody_else_gets_a_drafts_photo_from_the_preview_view(
+    client, reporter, moderator, draft, django_user_model
+):
+    client.force_login(reporter)
+    urls = preview_urls(client, draft)
+    for user in [moderator, other_reporter(django_user_model), None]:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        for url in urls[:3]:
+            assert get(client, url)[0] == 404, (user, url)
+
+
+def test_the_preview_view_serves_only_the_articles_own_files(client, editor, draft, section):
+    other = make_article(
+        status=Article.Status.DRAFT, section=section, featured_image=uploaded_jpeg(), image_alt="O"
+    )
+    client.force_login(editor)
+    foreign = other.featured_image.name.removeprefix("private/")
+    kept_elsewhere = "kept/whatever/image.jpg"
+    for name in [foreign, kept_elsewhere, "../" + draft.featured_image.name]:
+        url = reverse("articles:private_image", kwargs={"pk": draft.pk, "name": name})
+        assert get(client, url)[0] == 404, name
+
+
+def test_publishing_moves_the_photo_to_public_unguessable_addresses(
+    client, editor, draft, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    private_urls = preview_urls(client, draft)
+    client.logout()
+    publish(client, editor, draft, django_capture_on_commit_callbacks)
+
+    page = client.get(draft.get_absolute_url()).content.decode()
+    urls = picture_urls(page)
+    assert len(urls) > 5
+    for url in urls:
+        assert PUBLIC_NAME.match(url), url
+        assert "leaked" not in url and "DSC" not in url
+        assert get(client, url)[0] == 200, url
+    assert not any(default_storage.exists(n) for n in private_names(private_urls, draft))
+
+
+def private_names(urls, article):
+    prefix = f"/preview/{article.pk}/images/"
+    return ["private/" + url.removeprefix(prefix) for url in urls]
+
+
+def test_pulling_an_article_ends_its_public_addresses_at_once(
+    client, editor, draft, django_capture_on_commit_callbacks
+):
+    publish(client, editor, draft, django_capture_on_commit_callbacks)
+    public_urls = picture_urls(client.get(draft.get_absolute_url()).content.decode())
+    og_url = settings.MEDIA_URL + draft.renditions["og"]["name"]
+    unpublish(client, editor, draft, django_capture_on_commit_callbacks)
+
+    for url in [*public_urls, og_url]:
+        assert get(client, url)[0] == 404, url
+    assert all(name.startswith("private/articles/") for name in images.stored_names(draft))
+    client.force_login(editor)
+    urls = preview_urls(client, draft)
+    assert urls and all(get(client, url)[0] == 200 for url in urls)
+    assert all(get(client, url)[0] == 404 for url in public_urls[:3])
+
+
+def test_pulled_photos_get_new_names_not_the_ones_they_had_before_publishing(
+    client, editor, draft, django_capture_on_commit_callbacks
+):
+    first = draft.featured_image.name
+    publish(client, editor, draft, django_capture_on_commit_callbacks)
+    unpublish(client, editor, draft, django_capture_on_commit_callbacks)
+    assert draft.featured_image.name.startswith("private/")
+    assert draft.featured_image.name != first
+    assert draft.renditions["source"] == draft.featured_image.name
+    assert images.is_current(draft)
+
+
+def test_a_status_only_save_moves_the_files_and_records_where_they_went(
+    draft, django_capture_on_commit_callbacks
+):
+    old = images.stored_names(draft)
+    draft.status = Article.Status.PUBLISHED
+    draft.publish_at = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save(update_fields=["status", "publish_at"])
+    draft.refresh_from_db()
+    assert draft.featured_image.name.startswith("articles/")
+    assert images.is_current(draft)
+    assert all(default_storage.exists(name) for name in images.stored_names(draft))
+    assert not any(default_storage.exists(name) for name in old)
+
+
+def test_a_scheduled_articles_photo_is_public_but_unguessable_before_its_time(
+    client, editor, section
+):
+    client.force_login(editor)
+    client.post(
+        ADD_URL,
+        article_form(
+            section,
+            featured_image=uploaded_jpeg(UPLOAD_NAME),
+            image_alt="Minister",
+            status="published",
+            publish_at_0="2099-01-01",
+            publish_at_1="08:00:00",
+        ),
+    )
+    client.logout()
+    article = Article.objects.get()
+    assert not article.is_published()
+    # Live at its time with no job running: its files are at their public names already,
+    # known to nobody until a page links to them.
+    assert PUBLIC_NAME.match(settings.MEDIA_URL + article.featured_image.name)
+    assert get(client, article.get_absolute_url())[0] == 404
+
+
+def test_a_new_photo_on_a_published_article_goes_straight_to_a_public_name(section):
+    article = make_article(
+        section=section, featured_image=uploaded_jpeg(UPLOAD_NAME), image_alt="A"
+    )
+    assert PUBLIC_NAME.match(settings.MEDIA_URL + article.featured_image.name)
+    assert all(name.startswith("articles/") for name in images.stored_names(article))
+
+
+def test_author_photos_get_unguessable_names(client, editor):
+    client.force_login(editor)
+    client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "Rita", "slug": "rita", "bio": "", "photo": uploaded_jpeg("IMG_0001.jpg")},
+    )
+    name = Author.objects.get().photo.name
+    assert re.match(r"^authors/[A-Za-z0-9_-]{22}/rita\.jpg$", name), name
+    assert get(client, settings.MEDIA_URL + name)[0] == 200
+
+
+# Files stored before names were random -----------------------------------------------------
+
+
+def legacy_article(status, section):
+    """An article as stored by the old code: a dated folder, the uploader's file name."""
+    article = make_article(status=status, section=section, image_alt="A")
+    name = default_storage.save("articles/2024/05/leaked-memo.jpg", ContentFile(jpeg_bytes()))
+    with default_storage.open(name, "rb") as file:
+        source = images.prepare(images.open_image(file, upload=False))
+    renditions = images.make_renditions(source, name, (0.5, 0.5), default_storage)
+    Article.objects.filter(pk=article.pk).update(featured_image=name, renditions=renditions)
+    article.refresh_from_db()
+    return article
+
+
+def test_the_command_moves_old_names_and_unpublished_photos_out_of_reach(
+    client, section, django_capture_on_commit_callbacks
+):
+    live = legacy_article(Article.Status.PUBLISHED, section)
+    draft = legacy_article(Article.Status.DRAFT, section)
+    author = make_author()
+    author_old = default_storage.save("authors/2024/rita.jpg", ContentFile(jpeg_bytes()))
+    Author.objects.filter(pk=author.pk).update(photo=author_old)
+    old_files = images.stored_names(live) | images.stored_names(draft) | {author_old}
+    history = live.history.count()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("secure_image_names", stdout=(out := io.StringIO()))
+    assert "Moved the files of 3 of 3 images." in out.getvalue()
+
+    for article, prefix in [(live, "articles/"), (draft, "private/articles/")]:
+        article.refresh_from_db()
+        assert image_files.is_unguessable(article.featured_image.name)
+        assert article.featured_image.name.startswith(prefix)
+        assert images.is_current(article)
+        assert all(default_storage.exists(name) for name in images.stored_names(article))
+    assert not any(default_storage.exists(name) for name in old_files)
+    assert image_files.is_unguessable(Author.objects.get(pk=author.pk).photo.name)
+    assert live.history.count() == history
+    for url in picture_urls(client.get(live.get_absolute_url()).content.decode()):
+        assert get(client, url)[0] == 200, url
+
+
+def test_the_command_leaves_what_is_in_place_alone(draft):
+    before = draft.featured_image.name
+    call_command("secure_image_names", stdout=io.StringIO())
+    draft.refresh_from_db()
+    assert draft.featured_image.name == before
+
+
+# The shipped nginx front ---------------------------------------------------------------------
+
+
+def test_nginx_serves_public_media_but_never_the_private_prefix(tmp_path):
+    media = Path(tempfile.mkdtemp(prefix="newsroom-media-"))
+    try:
+        media.chmod(0o755)
+        for name in ["articles/abc/photo.jpg", "private/articles/abc/photo.jpg"]:
+            (media / name).parent.mkdir(parents=True, exist_ok=True)
+            (media / name).parent.chmod(0o755)
+            (media / name).write_bytes(jpeg_bytes())
+            (media / name).chmod(0o644)
+        (media / "private").chmod(0o755)
+        port = free_port()
+        site = newsroom_site(port, free_port(), tmp_path).replace(
+            f"{settings.MEDIA_ROOT}/", f"{media}/"
+        )
+        with Nginx(port, site) as nginx:
+            assert status(nginx.url + "/media/articles/abc/photo.jpg") == 200
+            for path in [
+                "/media/private/articles/abc/photo.jpg",
+                "/media/articles/../private/articles/abc/photo.jpg",
+                "/media//private/articles/abc/photo.jpg",
+                "/media/%70rivate/articles/abc/photo.jpg",
+            ]:
+                assert status(nginx.url + path) == 404, path
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+
+
+def status(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
