@@ -55,21 +55,35 @@ def _unpublished_work(colleague):
     return pieces
 
 
-def _admin_urls_for(article):
-    """Every named URL of the article admin, filled in for this article."""
-    history = article.history.order_by("history_id").first()
-    values = {"object_id": article.pk, "version_id": history.history_id}
+def _named_urls(model, values):
     urls = []
-    for pattern in admin.site._registry[Article].get_urls():
+    for pattern in admin.site._registry[model].get_urls():
         if not pattern.name:
             continue
         regex = pattern.pattern.regex
         names = list(regex.groupindex) or ["object_id", "version_id"][: regex.groups]
-        filled = [values.get(name, article.pk) for name in names]
+        filled = [values.get(name, values["object_id"]) for name in names]
         if regex.groupindex:
-            urls.append(reverse(f"admin:{pattern.name}", kwargs=dict(zip(names, filled))))
+            urls.append(
+                reverse(f"admin:{pattern.name}", kwargs=dict(zip(names, filled, strict=True)))
+            )
         else:
             urls.append(reverse(f"admin:{pattern.name}", args=filled))
+    return urls
+
+
+def _admin_urls_for(article):
+    """Every named URL of the article admin, filled in for this article, and of the comment
+    admin, for a comment on it."""
+    history = article.history.order_by("history_id").first()
+    urls = _named_urls(Article, {"object_id": article.pk, "version_id": history.history_id})
+    comment = article.comments.first()
+    urls += _named_urls(Comment, {"object_id": comment.pk})
+    urls += [
+        f"{reverse('admin:comments_comment_changelist')}?status__exact=pending",
+        f"{reverse('admin:comments_comment_changelist')}?article__id__exact={article.pk}",
+        f"{reverse('admin:comments_comment_changelist')}?q=First",
+    ]
     content_type = ContentType.objects.get_for_model(Article)
     urls += [
         reverse("admin:view_on_site", args=[content_type.pk, article.pk]),
