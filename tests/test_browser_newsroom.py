@@ -219,7 +219,12 @@ def test_the_article_form_asks_before_unsaved_writing_is_left_and_fits_a_phone(
         screenshot(page, f"admin-article-form-{name}")
 
         asked = []
-        page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+        def dismiss(dialog, asked=asked):
+            asked.append(dialog.type)
+            dialog.dismiss()
+
+        page.on("dialog", dismiss)
         # Nothing typed: leaving asks nothing.
         page.click(".breadcrumbs a >> nth=0")
         page.wait_for_url(live_server.url + "/admin/")
