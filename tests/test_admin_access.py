@@ -231,3 +231,23 @@ class TestViewOnSite:
         content_type = ContentType.objects.get_for_model(Article)
         assert client.get(f"/admin/r/{content_type.pk}/not-a-number/").status_code == 404
         assert client.get("/admin/r/999999/1/").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["reporter", "moderator", "nobody"])
+def test_no_bulk_action_touches_work_a_role_may_not_open(client, role, request):
+    from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+
+    pieces = _unpublished_work(request.getfixturevalue("colleague"))
+    before = {a.pk: (a.status, a.headline, a.publish_at) for a in pieces.values()}
+    client.force_login(request.getfixturevalue(role))
+    actions = [*admin.site._registry[Article].actions, "delete_selected"]
+    assert {"publish_now", "unpublish", "back_to_draft"} <= set(actions)
+    for action in actions:
+        client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": action, ACTION_CHECKBOX_NAME: list(before), "post": "yes"},
+        )
+    after = {
+        a.pk: (a.status, a.headline, a.publish_at) for a in Article.objects.filter(pk__in=before)
+    }
+    assert after == before
