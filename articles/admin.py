@@ -17,7 +17,7 @@ from taggit.models import Tag
 
 from newsroom.widgets import ZonedSplitDateTime
 
-from . import images, tags
+from . import images, kept_uploads, tags
 from .models import Article, Author, Section, TaggedArticle
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -27,8 +27,9 @@ def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
 
 
-class ArticleAdminForm(forms.ModelForm):
-    """Server-side guard: whatever the browser sends, only editors publish or schedule."""
+class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
+    """Server-side guard: whatever the browser sends, only editors publish or schedule.
+    A chosen photo survives the form's errors (articles/kept_uploads.py)."""
 
     user = None  # set per request by ArticleAdmin.get_form
 
@@ -53,6 +54,7 @@ class ArticleAdminForm(forms.ModelForm):
             "comments_open",
         ]
         field_classes = {"featured_image": images.ImageUploadField}
+        widgets = {"featured_image": kept_uploads.KeptImageInput}
 
     def clean(self):
         cleaned = super().clean()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("search/live/", views.search_live, name="search_live"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
     path("preview/<int:pk>/images/<path:name>", views.private_image, name="private_image"),
+    path("preview/kept/<str:token>/", views.kept_image, name="kept_image"),
     path("views/<int:pk>/", views.count_view, name="count_view"),
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",

@@ -13,7 +13,7 @@ from comments.counts import with_comment_counts
 from newsroom.cache import CachedCountPaginator, Fragments
 from newsroom.media import PRIVATE_PREFIX
 
-from . import images, legacy, listings, popularity, search, seo
+from . import images, kept_uploads, legacy, listings, popularity, search, seo
 from .forms import SearchForm
 from .models import Article, Author, Section
 
@@ -170,6 +170,21 @@ def private_image(request, pk, name):
     except OSError:
         raise Http404 from None
     response = FileResponse(file, content_type=mimetypes.guess_type(stored)[0])
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+def kept_image(request, token):
+    """The thumbnail of a photo kept across a form error, for the user who uploaded it."""
+    kept = kept_uploads.find(token, request.user) if request.user.is_staff else None
+    if kept is None:
+        raise Http404
+    try:
+        file = kept_uploads.thumbnail(kept)
+    except OSError:
+        raise Http404 from None
+    response = FileResponse(file, content_type="image/jpeg")
     response["Cache-Control"] = "private, no-store"
     return response
 

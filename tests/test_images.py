@@ -5,7 +5,9 @@ import posixpath
 import random
 import struct
 import zlib
+from datetime import timedelta
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from django.contrib.messages import get_messages
@@ -16,9 +18,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image, ImageCms, ImageDraw, features
 
-from articles import demo, images
+from articles import demo, images, kept_uploads
 from articles.models import Article, Author
 
 from .conftest import make_article, uploaded_jpeg
@@ -627,3 +630,131 @@ def test_admin_shows_a_rendition_with_the_focal_point_picker(client, editor, sec
     assert img["src"] == images.picture(article, "original").src
     assert "admin_focal_point.js" in html
     assert 'name="focal_x"' in html and 'name="focal_y"' in html
+
+
+# An upload survives a form error ---------------------------------------------------------------
+
+
+def kept_token(response):
+    [field] = [
+        a for a in tags(response.content.decode(), "input") if a.get("name", "").endswith("_kept")
+    ]
+    return field["value"]
+
+
+def test_a_photo_chosen_in_a_form_with_an_error_is_kept_and_saved_with_the_corrected_form(
+    client, editor, section, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        article_form(section, featured_image=uploaded_jpeg("harbour.jpg", size=(1600, 900))),
+    )
+    assert response.status_code == 200
+    assert "image_alt" in response.context["adminform"].form.errors
+    assert not Article.objects.exists()
+    html = response.content.decode()
+    assert "Photo kept: harbour.jpg — it will be saved with the article." in html
+    thumbnail = tags(html[html.index('class="kept-upload"') :], "img")[0]["src"]
+    assert client.get(thumbnail).status_code == 200
+    kept = kept_uploads.find(kept_token(response), editor)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            ADD_URL,
+            article_form(
+                section, image_alt="The harbour", featured_image_kept=kept_token(response)
+            ),
+        )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert (article.image_width, article.image_height) == (1600, 900)
+    assert images.is_current(article)
+    assert all(default_storage.exists(name) for name in images.stored_names(article))
+    assert not default_storage.exists(kept.name)
+    assert not default_storage.exists(kept.thumbnail_name)
+
+
+def test_the_error_page_shows_no_broken_current_image(client, editor, section):
+    client.force_login(editor)
+    response = client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg("x.jpg")))
+    html = response.content.decode()
+    assert "data-focal-picker" not in html
+    assert 'src="/media/x.jpg"' not in html and "Currently" not in html
+    for img in tags(html, "img"):
+        if not img["src"].startswith("/static/"):
+            assert client.get(img["src"]).status_code == 200, img["src"]
+
+
+def test_a_kept_photo_survives_a_second_error_too(client, editor, section):
+    client.force_login(editor)
+    first = client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg()))
+    second = client.post(ADD_URL, article_form(section, featured_image_kept=kept_token(first)))
+    assert second.status_code == 200
+    assert kept_token(second) == kept_token(first)
+    third = client.post(
+        ADD_URL, article_form(section, image_alt="Now", featured_image_kept=kept_token(second))
+    )
+    assert third.status_code == 302
+    assert Article.objects.get().featured_image
+
+
+def test_a_new_file_replaces_the_kept_one(client, editor, section):
+    client.force_login(editor)
+    first = client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg()))
+    client.post(
+        ADD_URL,
+        article_form(
+            section,
+            image_alt="Wide",
+            featured_image=uploaded_jpeg("wide.jpg", size=(2000, 1000)),
+            featured_image_kept=kept_token(first),
+        ),
+    )
+    assert Article.objects.get().image_width == 2000
+
+
+def test_another_users_kept_photo_cannot_be_claimed(
+    client, editor, reporter, section, django_user_model
+):
+    client.force_login(editor)
+    response = client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg()))
+    token = kept_token(response)
+    html = response.content.decode()
+    thumbnail = tags(html[html.index('class="kept-upload"') :], "img")[0]["src"]
+
+    client.force_login(reporter)
+    assert client.get(thumbnail).status_code == 404
+    response = client.post(
+        ADD_URL, article_form(section, image_alt="Mine", featured_image_kept=token)
+    )
+    assert response.status_code == 302
+    assert not Article.objects.get().featured_image
+    client.logout()
+    assert client.get(thumbnail).status_code == 404
+
+
+def test_a_forged_or_expired_token_finds_nothing(editor, reporter):
+    kept = kept_uploads.keep(uploaded_jpeg(), editor)
+    assert kept_uploads.find(kept.token, editor) == kept
+    assert kept_uploads.find(kept.token + "x", editor) is None
+    assert kept_uploads.find(kept.token, reporter) is None
+    later = timezone.now() + timedelta(days=2)
+    with mock.patch("django.core.signing.time.time", return_value=later.timestamp()):
+        assert kept_uploads.find(kept.token, editor) is None
+
+
+def test_kept_photos_older_than_a_day_are_deleted_when_another_is_kept(editor):
+    old = kept_uploads.keep(uploaded_jpeg(), editor)
+    kept_uploads.keep(uploaded_jpeg(), editor, now=timezone.now() + timedelta(hours=23))
+    assert default_storage.exists(old.name)
+    kept_uploads.keep(uploaded_jpeg(), editor, now=timezone.now() + timedelta(hours=25))
+    assert not default_storage.exists(old.name)
+    assert not default_storage.exists(old.thumbnail_name)
+
+
+def test_a_kept_photo_is_stored_without_its_metadata(editor):
+    kept = kept_uploads.keep(upload("phone.jpg", camera_jpeg()), editor)
+    _, image = stored(kept.name)
+    assert not images.has_private_data(image)
+    assert kept.name.startswith("private/")
