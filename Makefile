@@ -3,10 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PROD_STAMP := $(VENV)/.installed-prod
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search
+.PHONY: install install-prod run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Production: the virtualenv with what the site runs on only (no test or browser tools).
+$(PROD_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $(PROD_STAMP)
+
+install-prod: $(PROD_STAMP)
 
 run: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
@@ -80,8 +88,9 @@ bench-search: $(STAMP)
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench_search
 
 # Production: gunicorn (newsroom/gunicorn.conf.py) with DEBUG off. Needs SECRET_KEY,
-# ALLOWED_HOSTS and usually DATABASE_URL and REDIS_URL in the environment (README, Production).
-serve: $(STAMP)
+# ALLOWED_HOSTS, DATABASE_URL and REDIS_URL in the environment (README, Running in production);
+# without REDIS_URL, gunicorn refuses more than one worker. A development install will do.
+serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))
 	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY is not set; see the README, Production."; exit 1; }
 	DEBUG= $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG= BIND="$${BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c newsroom/gunicorn.conf.py

@@ -10,4 +10,6 @@ class NewsroomConfig(AppConfig):
         from . import checks, signals  # noqa: F401
         from .sites import sync_site_domain
 
-        post_migrate.connect(sync_site_domain, sender=self)
+        # After the sites app's own post_migrate, which creates the Site (this app has no
+        # models, so Django sends it no post_migrate of its own).
+        post_migrate.connect(sync_site_domain, sender=self.apps.get_app_config("sites"))

@@ -225,6 +225,28 @@ def test_make_serve_with_its_defaults_and_no_redis_refuses_to_start(tmp_path):
 # The Site record: the domain feeds and sitemaps name
 
 
+def test_migrating_a_new_database_names_the_first_allowed_host_in_the_site(tmp_path):
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghij",
+        "ALLOWED_HOSTS": "news.example.org,127.0.0.1",
+        "NEWSROOM_VAR_DIR": str(tmp_path),
+    }
+    code = "from django.contrib.sites.models import Site; print(Site.objects.get().domain)"
+    for command in (["migrate", "--noinput", "-v0"], ["shell", "-v0", "-c", code]):
+        result = subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=settings.BASE_DIR,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "news.example.org"
+
+
 @pytest.mark.django_db
 def test_migrate_puts_the_configured_domain_in_place_of_example_com(settings):
     settings.NEWSROOM_SITE_DOMAIN = ""
