@@ -139,7 +139,11 @@ def csrf_failure(request, reason=""):
         {
             **admin.site.each_context(request),
             "kept": kept,
-            "shown": [(name, value) for name, value in kept if len(value.strip()) > 1],
+            "shown": [
+                (name, value)
+                for name, value in kept
+                if not name.startswith("_") and len(value.strip()) > 1
+            ],
             "action": request.get_full_path(),
             "had_files": bool(kept) and bool(request.FILES),
             "login_url": reverse("admin:login"),
