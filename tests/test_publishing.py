@@ -6,6 +6,8 @@ import pytest
 import time_machine
 from django.contrib.redirects.models import Redirect
 from django.core.exceptions import ValidationError
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from articles.models import Article
@@ -95,6 +97,24 @@ def test_body_is_sanitised_on_every_save_path(hostile, forbidden):
         [Article(headline="b", slug="bulk", body=hostile, section=article.section)]
     )
     assert forbidden not in Article.objects.get(slug="bulk").body
+    Article.objects.filter(pk=article.pk).update(body=hostile)
+    article.refresh_from_db()
+    assert forbidden not in article.body
+    Article.objects.filter(pk=article.pk).update(body=Value(hostile))
+    article.refresh_from_db()
+    assert forbidden not in article.body
+    article.body = hostile
+    Article.objects.bulk_update([article], ["body"])
+    article.refresh_from_db()
+    assert forbidden not in article.body
+
+
+def test_a_body_written_as_an_sql_expression_is_refused():
+    article = make_article(body="<p>Kept</p>")
+    with pytest.raises(TypeError, match="only be written as text"):
+        Article.objects.filter(pk=article.pk).update(body=Concat(F("body"), Value("<script>")))
+    article.refresh_from_db()
+    assert article.body == "<p>Kept</p>"
 
 
 def test_sanitising_keeps_the_formatting_journalists_use():
