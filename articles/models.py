@@ -14,6 +14,9 @@ from taggit.models import TaggedItemBase
 from . import image_files
 from .fields import SanitizedHTMLField, clean_html
 
+# The editors' right: publish, schedule, unpublish, open every article.
+PUBLISH_PERMISSION = "articles.publish_article"
+
 
 class Section(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -138,7 +141,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def editable_by(self, user):
         """Articles a staff user may open in the admin: all for editors, own for reporters."""
-        if user.has_perm("articles.publish_article"):
+        if user.has_perm(PUBLISH_PERMISSION):
             return self
         bylines = Article.authors.through.objects.filter(author__user=user)
         return self.filter(Q(created_by=user) | Q(pk__in=bylines.values("article_id")))
@@ -309,7 +312,7 @@ class Article(models.Model):
         preview, its photos. Everyone else is told it does not exist."""
         if not (user.is_active and user.is_staff):
             return False
-        if user.has_perm("articles.publish_article"):
+        if user.has_perm(PUBLISH_PERMISSION):
             return True
         return self.pk is not None and Article.objects.editable_by(user).filter(pk=self.pk).exists()
 
