@@ -18,9 +18,7 @@ from taggit.models import Tag
 from newsroom.widgets import ZonedSplitDateTime
 
 from . import images, kept_uploads, tags
-from .models import Article, Author, Section, TaggedArticle
-
-PUBLISH_PERMISSION = "articles.publish_article"
+from .models import PUBLISH_PERMISSION, Article, Author, Section, TaggedArticle
 
 
 def can_publish(user):
@@ -201,8 +199,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
     class Media:
-        css = {"all": ["css/admin_images.css"]}
-        js = ["js/admin_focal_point.js"]
+        css = {"all": ["css/admin_images.css", "css/admin_desk.css"]}
+        js = ["js/admin_focal_point.js", "js/admin_unsaved.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
@@ -243,6 +241,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
             .prefetch_related("authors")
             .annotate(num_pending_comments=pending)
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if (
+            request.method == "GET"
+            and obj is not None
+            and obj.status == Article.Status.REVIEW
+            and not can_publish(request.user)
+        ):
+            self.message_user(
+                request,
+                _(
+                    "In review: an editor is reading this version, so it is read-only. To "
+                    "change it, select it in the list and choose “Back to draft”."
+                ),
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -462,7 +478,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_deleted_objects(self, objs, request):
         """What a delete removes, in editors' words: the articles, their readers' comments
         and view counts; tags and authors are only unlinked."""
-        _nested, _count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        _nested, _count, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        # Whoever may delete an article may delete what belongs only to it (its readers'
+        # comments), as in every CMS; Django would ask for each related model's right.
+        perms_needed = set()
         collector = NestedObjects(using=router.db_for_write(Article))
         collector.collect(objs)
         unlinked = {TaggedArticle, Article.authors.through}
@@ -476,9 +495,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             for article in objs
         ]
         also = {
-            model._meta.verbose_name_plural: len(instances)
+            (
+                model._meta.verbose_name if len(instances) == 1 else model._meta.verbose_name_plural
+            ): len(instances)
             for model, instances in collector.model_objs.items()
-            if model is not Article and model not in unlinked
+            if model is not Article and model not in unlinked and instances
         }
         summary = {Article._meta.verbose_name_plural: len(articles), **also}
         lines = [*articles]
