@@ -9,12 +9,20 @@ import pytest
 from django.utils.html import escape
 
 from .load import Request, send
-from .processes import gunicorn, manage, postgres_cluster, prepare_app, production_env
+from .processes import (
+    gunicorn,
+    manage,
+    postgres_cluster,
+    prepare_app,
+    production_env,
+    redis_server,
+)
 
 pytestmark = pytest.mark.fault
 
 POSTGRES_PORT = 5441
 APP_PORT = 8302
+REDIS_PORT = 6391
 SOURCE = "newsroom_backup_source"
 RESTORED = "newsroom_backup_restored"
 
@@ -150,3 +158,30 @@ def test_the_restored_copy_serves_the_site_with_its_images(restored):
 
 def test_backup_folder_is_readable_by_its_owner_only(restored):
     assert restored.backup_folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_restored_copy_never_serves_pages_the_original_cached_in_a_shared_redis(restored):
+    """Both sites on one Redis with the same CACHE_KEY_PREFIX: a front page the original
+    cached after the backup (a headline changed since) never shows on the restored copy."""
+    changed = "changed after the backup"
+    restored.cluster.query(
+        SOURCE,
+        "UPDATE articles_article SET headline = headline || ' ' || %s RETURNING id",
+        [changed],
+    )
+    with redis_server(REDIS_PORT) as redis:
+        original_env = {**restored.env, "REDIS_URL": redis.url}
+        with gunicorn(APP_PORT, original_env, workers=1) as app:
+            send(app.port, Request("/"))
+            cached = send(app.port, Request("/"))
+        assert cached.headers["x-cache"] == "HIT" and changed.encode() in cached.body
+        copy_env = {
+            **original_env,
+            "DATABASE_URL": restored.cluster.url(RESTORED),
+            "MEDIA_ROOT": str(restored.restored_media_root),
+        }
+        with gunicorn(APP_PORT, copy_env, workers=1) as app:
+            home = send(app.port, Request("/"))
+    assert home.status == 200
+    assert home.headers["x-cache"] == "MISS"
+    assert changed.encode() not in home.body

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from newsroom.bench.servers import GUNICORN_CONFIG, free_port
-from newsroom.cache import invalidate_pages, make_key
+from newsroom.cache import forget_database, invalidate_pages, make_key
 from newsroom.checks import site_domain_is_set
 from newsroom.client_ip import client_ip
 from newsroom.sites import sync_site_domain
@@ -303,3 +303,34 @@ def test_saving_the_site_in_the_admin_renews_cached_pages(client, section):
 def test_cache_keys_name_the_database(settings):
     name = connection.settings_dict["NAME"]
     assert make_key("pages:generation", "newsroom", 1) == f"newsroom:{name}:1:pages:generation"
+
+
+@pytest.mark.redis
+def test_a_restore_drops_what_a_shared_redis_held_for_the_new_database_name(settings):
+    import uuid
+
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "KEY_PREFIX": prefix,
+            "KEY_FUNCTION": "newsroom.cache.make_key",
+        }
+    }
+    from django.core.cache import caches
+
+    client = caches["default"]._cache.get_client(write=True)
+    client.set(f"{prefix}:newsroom_restored:1:pages:generation", b"1")
+    client.set(f"{prefix}:newsroom_restored_2:1:pages:generation", b"1")
+    caches["default"].set("pages:generation", 7)
+    try:
+        assert forget_database("newsroom_restored") == 1
+        assert client.get(f"{prefix}:newsroom_restored:1:pages:generation") is None
+        assert client.get(f"{prefix}:newsroom_restored_2:1:pages:generation") == b"1"
+        assert caches["default"].get("pages:generation") == 7
+    finally:
+        client.delete(
+            f"{prefix}:newsroom_restored_2:1:pages:generation",
+            make_key("pages:generation", prefix, 1),
+        )
