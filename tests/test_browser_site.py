@@ -1,5 +1,7 @@
 """The public site in a real browser, at desktop and phone widths; saves screenshots."""
 
+import io
+
 import pytest
 
 from articles.models import Article
@@ -61,3 +63,24 @@ def test_article_view_is_counted_by_the_beacon(chromium, demo_site, page_errors)
     page.context.close()
     # Headless Chromium says so in its user agent, and bots are not counted.
     assert article.daily_views.count() == 0
+
+
+def test_a_readers_view_is_counted_once_however_often_they_reload(chromium, demo_site, page_errors):
+    from django.core.management import call_command
+
+    article = Article.objects.get(slug="us-libyan-officials-discuss-military-cooperation")
+    context = chromium.new_context(
+        viewport=DESKTOP,
+        user_agent="Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126 Safari/537.36",
+    )
+    page = context.new_page()
+    page.on("pageerror", lambda exc: page_errors.append(str(exc)))
+    for _reload in range(3):
+        with page.expect_response(lambda r: "/views/" in r.url) as beacon:
+            page.goto(demo_site.url + article.get_absolute_url())
+        assert beacon.value.status == 204
+        assert beacon.value.request.all_headers().get("origin") == demo_site.url
+    context.close()
+    call_command("fold_view_counts", stdout=io.StringIO())
+    assert sum(article.daily_views.values_list("views", flat=True)) == 1
+    assert page_errors == []

@@ -20,6 +20,7 @@ from .load import HOST, Request, rotating, run_load, send
 from .processes import (
     ROOT,
     gunicorn,
+    manage,
     poll,
     postgres_cluster,
     prepare_app,
@@ -247,8 +248,17 @@ def postgres_restart(stack):
         # too: every article the writer saves starts a new page-cache generation).
         kind = (thread + index) % 3
         if kind == 0:
+            # A different reader each time (one view per reader and article is counted),
+            # sent from our own page as a browser would.
             pk = article_ids[index % len(article_ids)]
-            return Request(f"/views/{pk}/", method="POST", form={}, label="beacon")
+            reader = f"10.{thread}.{index // 250 % 250}.{index % 250 + 1}"
+            return Request(
+                f"/views/{pk}/",
+                method="POST",
+                form={},
+                headers={"Origin": f"http://{HOST}", "X-Forwarded-For": reader},
+                label="beacon",
+            )
         if kind == 1:
             return Request(f"/search/?q=fault{thread}x{index}", label="search")
         return pages[index % len(pages)]
@@ -287,6 +297,8 @@ def postgres_restart(stack):
         stored[headline] = (copies + 1, authors, tags)
     figures = load.figures()
     beacons = figures.where(lambda r: r.request.label == "beacon")
+    # Counted views wait in Redis; beacons fold them once a minute, this at once.
+    manage("fold_view_counts", env=stack.env)
     views_after = stack.query("SELECT coalesce(sum(views), 0) FROM articles_dailyviews")[0][0]
     return PostgresRestart(
         figures=figures,

@@ -12,12 +12,14 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
+from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
@@ -170,12 +172,16 @@ def test_view_counts_recorded_through_both_instances_add_up(instances):
     article = make_article(section=make_section())
     path = f"/views/{article.pk}/"
 
-    def beacon(server):
-        return request(server, "POST", path)[0].status
+    def beacon(server, reader):
+        headers = {"Origin": f"http://{HOST}", "X-Forwarded-For": f"198.51.100.{reader}"}
+        return request(server, "POST", path, headers=headers)[0].status
 
+    # Thirty readers, each counted once though every one is seen by both instances.
+    servers, readers = [a, b] * 30, [n // 2 + 1 for n in range(60)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = list(pool.map(beacon, [a, b] * 15))
-    assert statuses == [204] * 30
+        statuses = list(pool.map(beacon, servers, readers))
+    assert statuses == [204] * 60
+    call_command("fold_view_counts", stdout=StringIO())
     assert DailyViews.objects.filter(article=article).aggregate(total=Sum("views"))["total"] == 30
 
 

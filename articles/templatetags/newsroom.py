@@ -4,12 +4,35 @@ from django import template
 from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
-from django.utils.html import format_html
-from django.utils.timesince import timesince
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
 from newsroom.cache import rendered
 
 register = template.Library()
+
+
+# Relative dates, largest unit first: (seconds in the unit, its phrase in singular and plural).
+# Whole phrases, so that a language may put the number and "ago" where its grammar wants.
+AGO_UNITS = [
+    (60 * 60 * 24 * 365, lambda n: ngettext("%(count)d year ago", "%(count)d years ago", n)),
+    (60 * 60 * 24 * 30, lambda n: ngettext("%(count)d month ago", "%(count)d months ago", n)),
+    (60 * 60 * 24 * 7, lambda n: ngettext("%(count)d week ago", "%(count)d weeks ago", n)),
+    (60 * 60 * 24, lambda n: ngettext("%(count)d day ago", "%(count)d days ago", n)),
+    (60 * 60, lambda n: ngettext("%(count)d hour ago", "%(count)d hours ago", n)),
+    (60, lambda n: ngettext("%(count)d minute ago", "%(count)d minutes ago", n)),
+]
+
+
+def ago(value, now=None):
+    """'3 hours ago': the largest whole unit since `value`; 'just now' under a minute."""
+    seconds = ((now or timezone.now()) - value).total_seconds()
+    for unit, phrase in AGO_UNITS:
+        count = int(seconds // unit)
+        if count >= 1:
+            return phrase(count) % {"count": count}
+    return gettext("just now")
 
 
 @register.simple_tag
@@ -18,10 +41,10 @@ def time_ago(value):
     if value is None:
         return ""
     return format_html(
-        '<time datetime="{}" title="{}">{} ago</time>',
+        '<time datetime="{}" title="{}">{}</time>',
         value.isoformat(timespec="seconds"),
-        timezone.localtime(value).strftime("%B %-d, %Y %H:%M"),
-        timesince(value, timezone.now(), depth=1),
+        date_format(timezone.localtime(value), "F j, Y H:i"),
+        ago(value),
     )
 
 
@@ -35,6 +58,22 @@ def time_on(value, fmt="F j, Y"):
         value.isoformat(timespec="seconds"),
         date_format(timezone.localtime(value), fmt),
     )
+
+
+@register.simple_tag
+def byline(authors):
+    """'By A, B and C', each name a link to the author's page."""
+    links = [format_html('<a href="{}">{}</a>', a.get_absolute_url(), a.name) for a in authors]
+    if len(links) > 1:
+        separator = pgettext("between names in a list", ", ")
+        names = format_html(
+            gettext("{names} and {last}"),
+            names=format_html_join(separator, "{}", ((link,) for link in links[:-1])),
+            last=links[-1],
+        )
+    else:
+        names = mark_safe("".join(links))
+    return format_html(gettext("By {names}"), names=names)
 
 
 @register.simple_tag(takes_context=True)

@@ -20,7 +20,7 @@
     listbox.id = input.id + "-listbox";
     listbox.className = "live-search__list";
     listbox.setAttribute("role", "listbox");
-    listbox.setAttribute("aria-label", "Search results");
+    listbox.setAttribute("aria-label", input.getAttribute("data-live-search-label") || "");
     popup.className = "live-search";
     popup.hidden = true;
     popup.appendChild(listbox);
@@ -74,8 +74,8 @@
       });
       shownQuery = query;
       active = -1;
-      var count = Number(listbox.querySelector("[data-count]").getAttribute("data-count"));
-      status.textContent = count ? count + (count === 1 ? " result" : " results") : "No Result";
+      // The words come with the results, in the page's language.
+      status.textContent = listbox.querySelector("[data-status]").getAttribute("data-status");
       open();
     }
 

@@ -46,7 +46,7 @@
     var bar = document.querySelector(".topbar__date[data-time-zone]");
     if (!bar || !window.Intl) return;
     try {
-      bar.textContent = new Intl.DateTimeFormat("en-US", {
+      bar.textContent = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
         weekday: "long", year: "numeric", month: "long", day: "numeric",
         timeZone: bar.getAttribute("data-time-zone")
       }).format(new Date());
