@@ -3,6 +3,7 @@ import mimetypes
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
@@ -83,7 +84,7 @@ class TagView(ArticleListMixin, ListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.tag.name, kicker="Tag", **kwargs)
+        return super().get_context_data(heading=self.tag.name, kicker=_("Tag"), **kwargs)
 
     def get_meta(self, page_obj):
         return seo.tag_meta(self.request, self.tag, page_obj)
