@@ -194,7 +194,8 @@ class CommentAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(article_live=live, article_label=label)
 
     def view_on_site(self, obj):
-        return obj.get_absolute_url() if obj.article_live else None
+        # Also asked by /admin/r/ (newsroom.views.view_on_site) with a plain Comment.
+        return obj.get_absolute_url() if obj.article.is_published() else None
 
     def get_urls(self):
         moderate = path(

@@ -356,6 +356,23 @@ def test_moderator_cannot_look_up_headlines_through_autocomplete(client, moderat
     assert b"Secret merger" not in response.content
 
 
+def test_view_on_site_of_a_comment_leads_nowhere_while_its_article_is_not_live(
+    client, moderator, article, hidden_article
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(Comment)
+    hidden = hidden_article.comments.get()
+    public = make_comment(article, status="pending")
+    client.force_login(moderator)
+    response = client.get(reverse("admin:view_on_site", args=[content_type.pk, hidden.pk]))
+    assert response.status_code == 404
+    assert hidden_article.slug not in response.get("Location", "")
+    response = client.get(reverse("admin:view_on_site", args=[content_type.pk, public.pk]))
+    assert response.status_code == 302
+    assert response["Location"] == public.get_absolute_url()
+
+
 def test_editor_sees_every_headline_in_the_queue(client, editor, hidden_article):
     comment = hidden_article.comments.get()
     client.force_login(editor)
