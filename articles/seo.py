@@ -28,13 +28,10 @@ LOGO = ("img/logo.png", 512, 512)  # static path, width, height
 class SocialImage:
     storage: object
     name: str
+    url: str  # images.file_url(): the preview view's address while the article is unpublished
     width: int | None
     height: int | None
     alt: str = ""
-
-    @property
-    def url(self):
-        return self.storage.url(self.name)
 
     @property
     def mime_type(self):
@@ -56,10 +53,14 @@ def social_image(article):
     storage = article.featured_image.storage
     og = images.social_image(article)
     if og is not None:
-        return SocialImage(storage, og["name"], og["width"], og["height"], article.image_alt)
+        return SocialImage(
+            storage, og["name"], og["url"], og["width"], og["height"], article.image_alt
+        )
+    name = article.featured_image.name
     return SocialImage(
         storage,
-        article.featured_image.name,
+        name,
+        images.file_url(article, name),
         article.image_width,
         article.image_height,
         article.image_alt,

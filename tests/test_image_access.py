@@ -358,3 +358,11 @@ def status(url):
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
+
+
+def test_a_drafts_preview_points_its_share_image_at_the_preview_view(client, reporter, draft):
+    client.force_login(reporter)
+    html = client.get(reverse("articles:preview", args=[draft.pk])).content.decode()
+    [og_image] = [m["content"] for m in tags(html, "meta") if m.get("property") == "og:image"]
+    assert f"/preview/{draft.pk}/images/" in og_image
+    assert get(client, og_image.removeprefix("http://testserver"))[0] == 200
