@@ -19,6 +19,9 @@ Everything image-related is decided here; nothing is resized at request time.
   stale crop. Files the article no longer uses are deleted once the save has committed.
 - ``picture()`` and ``social_image()`` read that bookkeeping for the templates
   (``templates/includes/picture.html`` is the one place that writes image markup).
+- Names and places (unguessable names; the private prefix for unpublished articles; moves on
+  publish and pull) are decided in ``articles/image_files.py``; ``file_url()`` turns a stored
+  name into its address, the preview view's for a private one.
 
 AVIF: measured with Pillow's encoder on a photo-like image at equal PSNR, AVIF saved about
 12 % over WebP (nothing on flat illustrations) while taking 2-3 times as long to encode and
