@@ -135,10 +135,27 @@ def thumbnail(kept, storage=default_storage):
 # The form's side -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _StoredImage:
+    name: str
+    url: str
+
+    def __str__(self):
+        return self.name
+
+
 class KeptImageInput(AdminFileWidget):
     """The file input, followed by the photo kept from the last attempt when there is one."""
 
     kept = None  # set per form by KeepsUpload
+
+    def format_value(self, value):
+        # "Currently: <link>": an unpublished article's file is under the private prefix,
+        # reached through the preview view, not the storage's public address.
+        value = super().format_value(value)
+        if self.is_initial(value) and getattr(value, "instance", None) is not None:
+            return _StoredImage(value.name, images.file_url(value.instance, value.name))
+        return value
 
     def render(self, name, value, attrs=None, renderer=None):
         html = super().render(name, value, attrs, renderer)

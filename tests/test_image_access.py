@@ -366,3 +366,11 @@ def test_a_drafts_preview_points_its_share_image_at_the_preview_view(client, rep
     [og_image] = [m["content"] for m in tags(html, "meta") if m.get("property") == "og:image"]
     assert f"/preview/{draft.pk}/images/" in og_image
     assert get(client, og_image.removeprefix("http://testserver"))[0] == 200
+
+
+def test_the_change_forms_link_to_the_current_file_opens_for_its_reporter(client, reporter, draft):
+    client.force_login(reporter)
+    html = client.get(change_url(draft)).content.decode()
+    [current] = re.findall(r'Currently: <a href="([^"]+)">', html)
+    assert current.startswith(f"/preview/{draft.pk}/images/")
+    assert get(client, current)[0] == 200
