@@ -1,6 +1,7 @@
 """'Popular News' counting: one view per reader and article an hour, from our own pages only,
 kept in the cache and folded into the daily totals."""
 
+import time
 from datetime import timedelta
 from io import StringIO
 from unittest import mock
@@ -65,11 +66,12 @@ def test_a_second_view_from_the_same_reader_within_the_hour_is_not_counted(clien
     assert views(article) == 1
 
 
-def test_the_same_reader_counts_again_after_an_hour(client, article):
+def test_the_same_reader_counts_again_once_the_period_is_over(client, article, monkeypatch):
+    monkeypatch.setattr(popularity, "COUNT_ONCE_PER", 1)
     beacon(client, article)
-    with time_machine.travel(timezone.now() + timedelta(seconds=popularity.COUNT_ONCE_PER + 5)):
-        beacon(client, article)
-        fold()
+    time.sleep(1.1)  # real time: a Redis cache expires keys on its own clock
+    beacon(client, article)
+    fold()
     assert views(article) == 2
 
 
