@@ -10,21 +10,20 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.models import Article
+from articles.models import PUBLISH_PERMISSION, Article
 
 from . import moderation
 from .models import Comment
 
 MODERATE_PERMISSION = "comments.moderate_comment"
-# Editors see every article, drafts included; anyone else only what readers see.
-EVERY_ARTICLE_PERMISSION = "articles.publish_article"
 NOT_PUBLISHED = _("(article not published)")
 # What is known about a commenter beyond the name they publish: for moderators only.
 PERSONAL_FIELDS = ["email", "ip_hash", "user_agent"]
 
 
 def sees_every_article(user):
-    return user.has_perm(EVERY_ARTICLE_PERMISSION)
+    """Editors see every article, drafts included; anyone else only what readers see."""
+    return user.has_perm(PUBLISH_PERMISSION)
 
 
 # decision -> (what does it, button label, the status it leads to)
@@ -61,10 +60,14 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [*Comment.Status.choices, (self.everything, _("All statuses"))]
 
+    @classmethod
+    def status_asked(cls, params):
+        """The status the address asks for: a known one, else the default."""
+        value = params.get(cls.parameter_name)
+        return value if value in {*Comment.Status.values, cls.everything} else cls.default
+
     def chosen(self):
-        value = self.value()
-        valid = {choice for choice, _label in self.lookup_choices}
-        return value if value in valid else self.default
+        return self.status_asked({self.parameter_name: self.value()})
 
     def queryset(self, request, queryset):
         chosen = self.chosen()
@@ -176,8 +179,8 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         # What waits is worked through in the order it came; history reads newest first.
-        status = request.GET.get(StatusFilter.parameter_name, StatusFilter.default)
-        return self.oldest_first if status == StatusFilter.default else self.ordering
+        pending = StatusFilter.status_asked(request.GET) == Comment.Status.PENDING
+        return self.oldest_first if pending else self.ordering
 
     def get_queryset(self, request):
         # Whether each article is live, and the name it may be shown under to this user,

@@ -260,10 +260,11 @@ def test_every_status_is_one_click_away_newest_first(client, moderator, article)
 
 
 def test_unknown_status_in_the_address_shows_the_pending_queue(client, moderator, pending):
+    later = make_comment(pending.article, body="Later words.", status="pending")
     client.force_login(moderator)
     response = client.get(QUEUE_URL, {"status__exact": "<script>"})
     assert response.status_code == 200
-    assert list(response.context["cl"].result_list) == [pending]
+    assert list(response.context["cl"].result_list) == [pending, later]
 
 
 def test_queue_filters_by_status(client, moderator, article):
