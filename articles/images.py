@@ -29,9 +29,11 @@ adding a third file per size. WebP already sends under half the JPEG's bytes, so
 renditions are WebP plus a fallback; AVIF is accepted as an upload format.
 """
 
+import contextlib
 import hashlib
 import io
 import logging
+import os
 import posixpath
 import warnings
 from dataclasses import dataclass
@@ -455,6 +457,12 @@ def delete_files(storage, names):
             storage.delete(name)
         except OSError:
             logger.warning("Could not delete image file %s", name, exc_info=True)
+    # Every upload has a folder of its own (articles/image_files.py): on a local disk, drop the
+    # ones left empty. Object stores have no folders (path() is not implemented there).
+    # Not a local disk, not empty, or gone already: nothing to do.
+    for folder in sorted({posixpath.dirname(name) for name in names} - {""}):
+        with contextlib.suppress(NotImplementedError, OSError):
+            os.rmdir(storage.path(folder))
 
 
 # Reading the bookkeeping (templates) ---------------------------------------------------------

@@ -1,6 +1,7 @@
 """Who can fetch an article's photos: nobody before it is published, except its editors."""
 
 import io
+import posixpath
 import re
 import shutil
 import tempfile
@@ -178,6 +179,8 @@ def test_publishing_moves_the_photo_to_public_unguessable_addresses(
         assert "leaked" not in url and "DSC" not in url
         assert get(client, url)[0] == 200, url
     assert not any(default_storage.exists(n) for n in private_names(private_urls, draft))
+    # Each upload's folder goes with its last file (on a local disk, where folders exist).
+    assert not default_storage.exists(posixpath.dirname(private_names(private_urls, draft)[0]))
 
 
 def private_names(urls, article):
