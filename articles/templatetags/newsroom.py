@@ -49,15 +49,19 @@ def time_ago(value):
 
 
 @register.simple_tag
-def time_on(value, fmt="F j, Y"):
-    """An absolute date, written out, with the exact moment in <time datetime>."""
+def time_on(value, fmt="F j, Y", time_fmt=None):
+    """An absolute date, written out, with the exact moment in <time datetime>; with
+    `time_fmt`, the time of day too ('May 31, 2024 at 9:30 am')."""
     if value is None:
         return ""
-    return format_html(
-        '<time datetime="{}">{}</time>',
-        value.isoformat(timespec="seconds"),
-        date_format(timezone.localtime(value), fmt),
-    )
+    local = timezone.localtime(value)
+    text = date_format(local, fmt)
+    if time_fmt:
+        text = gettext("%(date)s at %(time)s") % {
+            "date": text,
+            "time": date_format(local, time_fmt),
+        }
+    return format_html('<time datetime="{}">{}</time>', value.isoformat(timespec="seconds"), text)
 
 
 @register.simple_tag
