@@ -350,3 +350,15 @@ def test_relative_dates_read_as_one_phrase(delta, expected):
     now = timezone.now()
     with translation.override("en"):
         assert ago(now - delta, now) == expected
+
+
+def test_a_kept_fragment_is_never_shown_in_another_language(client, demo, pseudo_locale):
+    """Fragments (header, footer, Popular News...) are kept apart from pages and shared by
+    them: the language is part of their key, so a site switched to Arabic shows none kept
+    in English."""
+    assert "Popular News" in client.get(reverse("articles:home")).content.decode()
+    locale, _catalogue = pseudo_locale
+    with override_settings(LANGUAGE_CODE="ar", LOCALE_PATHS=[locale], **SITE):
+        html = client.get(reverse("articles:section", args=["middle-east"])).content.decode()
+    assert "⟦Popular News⟧" in html
+    assert "⟦About us⟧" in html

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from newsroom.cache import rendered
 
@@ -146,7 +146,9 @@ class FragmentNode(template.Node):
         fragments = context.get("fragments")
         if fragments is None:
             return self.nodelist.render(context)
-        values = [value.resolve(context) for value in self.vary_on]
+        # The language is part of every key: a fragment kept in one language is never
+        # shown in another (a lasting one outlives a change of LANGUAGE_CODE).
+        values = [get_language(), *(value.resolve(context) for value in self.vary_on)]
         if self.lasting:
             seconds = LASTING_SECONDS
         else:
