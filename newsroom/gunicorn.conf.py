@@ -14,6 +14,7 @@ refuses to start (see on_starting).
 """
 
 import gc
+import ipaddress
 import multiprocessing
 import os
 from pathlib import Path
@@ -63,8 +64,12 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # X-Forwarded-Proto is believed from the same proxies as X-Forwarded-For (TRUSTED_PROXIES,
 # newsroom/client_ip.py): by default the nginx on this machine.
-forwarded_allow_ips = os.environ.get(
-    "FORWARDED_ALLOW_IPS", os.environ.get("TRUSTED_PROXIES", "") or "127.0.0.1,::1"
+forwarded_allow_ips = ",".join(
+    str(ipaddress.ip_network(entry.strip(), strict=False))
+    for entry in os.environ.get(
+        "FORWARDED_ALLOW_IPS", os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1")
+    ).split(",")
+    if entry.strip()
 )
 
 

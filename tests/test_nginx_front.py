@@ -7,8 +7,12 @@ step). Clients bind their sockets to 127.0.0.2, 127.0.0.3, … so each has its o
 
 import http.client
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -65,13 +69,19 @@ def front(django_db_setup, tmp_path_factory):
     app.start()
     try:
         port = free_port()
-        cache_dir = tmp_path_factory.mktemp("nginx-cache")
-        nginx = Nginx(port, newsroom_site(port, app.port, cache_dir, static_root=static_root))
-        nginx.start()
+        # nginx creates the cache folder itself, owned by its unprivileged worker user, in a
+        # folder that user can enter (pytest's own are private to root).
+        cache_parent = Path(tempfile.mkdtemp(prefix="newsroom-nginx-cache-"))
+        cache_parent.chmod(0o755)
+        nginx = Nginx(
+            port, newsroom_site(port, app.port, cache_parent / "pages", static_root=static_root)
+        )
         try:
+            nginx.start()
             yield app, nginx
         finally:
             nginx.stop()
+            shutil.rmtree(cache_parent, ignore_errors=True)
     finally:
         app.stop()
 
@@ -120,3 +130,26 @@ def test_a_forwarding_header_sent_straight_to_gunicorn_is_ignored(front):
     second = {"X-Forwarded-For": "198.51.100.2"}
     assert post_comment(app.port, article, "127.0.0.5", "One.", first) == 303
     assert post_comment(app.port, article, "127.0.0.5", "Two.", second) == 429
+
+
+def fetch_home(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        conn.request("GET", "/", headers={"Host": "127.0.0.1"})
+        response = conn.getresponse()
+        return response, response.read()
+    finally:
+        conn.close()
+
+
+def test_a_story_published_shows_through_nginx_a_second_later(front):
+    _app, nginx = front
+    section = make_section()
+    fetch_home(nginx.port)
+    cached, home = fetch_home(nginx.port)
+    assert cached.headers["X-Micro-Cache"] == "HIT"
+    make_article(section=section, headline="Published behind the micro-cache")
+    time.sleep(1.2)  # the micro-cache's one second
+    response, home = fetch_home(nginx.port)
+    assert response.headers["X-Micro-Cache"] != "STALE"
+    assert b"Published behind the micro-cache" in home
