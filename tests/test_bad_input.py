@@ -64,7 +64,14 @@ def test_every_public_route_survives_hostile_query_parameters(client, article):
         for name in QUERY_NAMES:
             for value in HOSTILE_VALUES:
                 response = client.get(path, {name: value})
-                assert response.status_code < 500, (path, name, value[:20])
+                # A page, a redirect, or a clear refusal (400 for a bad search, 404 for a
+                # page number past the end): never a 500.
+                assert response.status_code in (200, 301, 302, 400, 404), (
+                    path,
+                    name,
+                    value[:20],
+                    response.status_code,
+                )
 
 
 def test_hostile_path_segments_are_404s_not_500s(client, article):
@@ -92,13 +99,14 @@ def test_huge_numbers_in_numeric_routes_are_404s(client, article):
         assert client.get(path).status_code in (301, 404), path
 
 
-def test_hostile_posts_to_every_public_post_endpoint_are_4xx(client, article):
+def test_hostile_posts_to_the_view_beacon_get_its_one_answer(client, article):
+    # The beacon answers 204 whatever it is sent (counted or not), so it is no oracle.
     for path in [f"/views/{article.pk}/", "/views/99999999999999999999/"]:
         for value in HOSTILE_VALUES[:5]:
             response = client.post(path, {"x": value}, HTTP_USER_AGENT="Mozilla/5.0")
-            assert response.status_code < 500, path
+            assert response.status_code == 204, path
 
 
 def test_invalid_utf8_in_the_raw_query_string_is_handled(client, article):
     response = client.get("/search/", QUERY_STRING="q=%ff%fe%00&page=%c3%28")
-    assert response.status_code < 500
+    assert response.status_code in (200, 400, 404)  # a bad query, or no such page
