@@ -362,3 +362,31 @@ def test_a_kept_fragment_is_never_shown_in_another_language(client, demo, pseudo
         html = client.get(reverse("articles:section", args=["middle-east"])).content.decode()
     assert "⟦Popular News⟧" in html
     assert "⟦About us⟧" in html
+
+
+@pytest.mark.browser
+def test_arabic_pages_mirror_at_both_widths(chromium, demo_site, page_errors, pseudo_locale):
+    """Right to left: the logo at the right, the phone menu sliding in from the right, and
+    nothing pushed past the page's edge (no sideways scrolling at either width)."""
+    from .browser import DESKTOP, PHONE, axe_violations, open_page
+
+    article = Article.objects.published().order_by("-publish_at").first()
+    locale, _catalogue = pseudo_locale
+    with override_settings(LANGUAGE_CODE="ar", LOCALE_PATHS=[locale]):
+        for viewport in (DESKTOP, PHONE):
+            page = open_page(chromium, viewport, page_errors, bypass_csp=True)
+            for path in ("/", article.get_absolute_url()):
+                page.goto(demo_site.url + path)
+                width = viewport["width"]
+                assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+                logo = page.locator(".masthead__inner > .logo").bounding_box()
+                assert logo["x"] + logo["width"] / 2 > width / 2, path
+                assert axe_violations(page) == [], path
+            if viewport is PHONE:
+                page.click(".menu-button")
+                page.wait_for_timeout(300)  # the slide-in transition
+                menu = page.locator("#site-menu").bounding_box()
+                assert menu["x"] + menu["width"] == pytest.approx(width, abs=1)
+                assert menu["x"] > 0
+            page.context.close()
+    assert page_errors == []
