@@ -7,7 +7,10 @@ PROD_STAMP := $(VENV)/.installed-prod
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install install-prod run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search
+.PHONY: help install install-prod run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search
+
+help:  ## this list
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,16 +20,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test,browser]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP)  ## virtualenv with the test and browser tools (make test does it)
 
 # Production: the virtualenv with what the site runs on only (no test or browser tools).
 $(PROD_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $(PROD_STAMP)
 
-install-prod: $(PROD_STAMP)
+install-prod: $(PROD_STAMP)  ## virtualenv with only what the site runs on (production)
 
-run: $(STAMP)
+# Development settings for every `manage.py` command in this checkout (git-ignored); a
+# process that has SECRET_KEY in its environment (production) never reads it.
+.env: | $(BIN)/python
+	@printf 'DEBUG=1\nSECRET_KEY=%s\n' "$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" > .env
+	@echo "Wrote .env (DEBUG=1 and a generated SECRET_KEY) for manage.py in this checkout."
+
+run: $(STAMP) .env  ## set up everything (venv, migrations, demo content, .env) and serve on SQLite
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py demo_content --domain $(HOST):$(PORT)
 	@echo ""
@@ -35,21 +44,21 @@ run: $(STAMP)
 	@echo "       'make superuser' creates a login of your own)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: $(STAMP)
+test: $(STAMP)  ## install, then ruff and the test suite on SQLite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -m "not browser and not redis and not fault and not scale"
 
 # Starts private PostgreSQL, Redis and gunicorn processes on 127.0.0.1 (ports 5440-5441,
 # 6390, 8301), kills and restarts them under load, and prints what the readers got.
-fault-test: $(STAMP)
+fault-test: $(STAMP)  ## kill Redis and restart PostgreSQL under load; restore a backup
 	$(BIN)/python -m pytest -m fault
 
 # Backups of the DATABASE_URL database and MEDIA_ROOT (README "Backups").
-backup: $(STAMP)
+backup: $(STAMP)  ## back up the DATABASE_URL database and MEDIA_ROOT
 	$(BIN)/python manage.py backup
 
-restore: $(STAMP)
+restore: $(STAMP)  ## restore a backup: make restore FROM=var/backups/<folder> INTO=<new db>
 	@if [ -z "$(FROM)" ] || [ -z "$(INTO)" ]; then \
 	  echo "Usage: make restore FROM=var/backups/<folder> INTO=<new database name>"; exit 2; fi
 	$(BIN)/python manage.py restore "$(FROM)" --database "$(INTO)"
@@ -61,36 +70,36 @@ $(NODE_TOOLS)/.installed:
 	npm install --prefix $(NODE_TOOLS) --no-audit --no-fund --silent axe-core@4 vnu-jar@26
 	touch $@
 
-test-browser: $(STAMP) $(NODE_TOOLS)/.installed
+test-browser: $(STAMP) $(NODE_TOOLS)/.installed  ## the browser suite (Playwright driving Debian's chromium)
 	$(BIN)/python -m pytest -m browser
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff check and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(STAMP)  ## ruff fix and format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-superuser: $(STAMP)
+superuser: $(STAMP)  ## create an admin login of your own
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py createsuperuser
 
-screenshots: $(STAMP)
+screenshots: $(STAMP)  ## the browser suite, leaving PNGs in var/screenshots/
 	$(BIN)/python -m pytest -m browser tests/test_browser_site.py
 	@echo "Screenshots are in var/screenshots/"
 
 # Times search at 10,000 and 100,000 generated articles on the database DATABASE_URL names
 # (a SQLite file of its own by default); the first run spends a few minutes writing them.
 BENCH_SEARCH_DATABASE_URL ?= sqlite:///var/bench-search.sqlite3
-bench-search: $(STAMP)
+bench-search: $(STAMP)  ## time search at 10,000 and 100,000 articles
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench_search
 
 # Production: gunicorn (newsroom/gunicorn.conf.py) with DEBUG off. Needs SECRET_KEY,
 # ALLOWED_HOSTS, DATABASE_URL and REDIS_URL in the environment (README, Running in production);
 # without REDIS_URL, gunicorn refuses more than one worker. A development install will do.
-serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))
+serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))  ## production: collectstatic, then gunicorn with DEBUG off
 	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY is not set; see the README, Production."; exit 1; }
 	DEBUG= $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG= BIND="$${BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c newsroom/gunicorn.conf.py
@@ -98,7 +107,7 @@ serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))
 # The benchmark (README, Performance): a dedicated PostgreSQL database and Redis db number.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
-bench: $(STAMP)
+bench: $(STAMP)  ## pages under load (PostgreSQL, Redis, gunicorn, nginx, wrk)
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
 	  { apt-get update -qq && apt-get install -y -qq wrk nginx >/dev/null; }
 	DEBUG= SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')" \
@@ -106,5 +115,5 @@ bench: $(STAMP)
 	  DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" \
 	  $(BIN)/python manage.py bench $(BENCH_ARGS)
 
-clean:
+clean:  ## remove the virtualenv and var/
 	rm -rf $(VENV) var
