@@ -7,14 +7,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
-from taggit.models import Tag
 
 from comments import receipts, threads
 from comments.counts import with_comment_counts
 from newsroom.cache import CachedCountPaginator, Fragments
 from newsroom.media import PRIVATE_PREFIX
 
-from . import images, kept_uploads, legacy, listings, popularity, search, seo
+from . import images, kept_uploads, legacy, listings, popularity, search, seo, tags
 from .forms import SearchForm
 from .models import Article, Author, Section
 
@@ -80,7 +79,7 @@ class SectionView(ArticleListMixin, ListView):
 
 class TagView(ArticleListMixin, ListView):
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(tags.public_tags(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_context_data(self, **kwargs):
@@ -141,7 +140,7 @@ class ArticlePreviewView(ArticleDetailView):
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
-        if not article.can_be_previewed_by(self.request.user):
+        if not article.can_be_opened_by(self.request.user):
             raise Http404
         return article
 
