@@ -13,9 +13,8 @@ from django.utils.translation import ngettext
 from articles.models import PUBLISH_PERMISSION, Article
 
 from . import moderation
-from .models import Comment
+from .models import MODERATE_PERMISSION, Comment
 
-MODERATE_PERMISSION = "comments.moderate_comment"
 NOT_PUBLISHED = _("(article not published)")
 # What is known about a commenter beyond the name they publish: for moderators only.
 PERSONAL_FIELDS = ["email", "ip_hash", "user_agent"]

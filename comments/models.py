@@ -5,6 +5,9 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+# The moderators' right: approve, reject and mark comments as spam.
+MODERATE_PERMISSION = "comments.moderate_comment"
+
 
 class CommentQuerySet(models.QuerySet):
     def approved(self):

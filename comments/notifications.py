@@ -14,9 +14,10 @@ from django.urls import reverse
 
 from articles.models import Article
 
+from .models import MODERATE_PERMISSION
+
 logger = logging.getLogger(__name__)
 
-MODERATE_PERMISSION = "comments.moderate_comment"
 NOT_PUBLISHED = "(article not published)"
 COMMENT_TEXT_INTRO = "Comment text (written by the commenter, not by us):"
 
