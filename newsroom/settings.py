@@ -183,6 +183,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 # Translations of the project's own strings: manage.py makemessages -l <code>.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django import template
 from django.core.cache.utils import make_template_fragment_key
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext, ngettext, pgettext
@@ -43,15 +43,16 @@ def time_ago(value):
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
         value.isoformat(timespec="seconds"),
-        date_format(timezone.localtime(value), "F j, Y H:i"),
+        date_format(timezone.localtime(value), "DATETIME_FORMAT"),
         ago(value),
     )
 
 
 @register.simple_tag
-def time_on(value, fmt="F j, Y", time_fmt=None):
-    """An absolute date, written out, with the exact moment in <time datetime>; with
-    `time_fmt`, the time of day too ('May 31, 2024 at 9:30 am')."""
+def time_on(value, fmt="DATE_FORMAT", time_fmt=None):
+    """An absolute date in the language's own format (a format's name, "DATE_FORMAT", or
+    a date format), with the exact moment in <time datetime>; with `time_fmt`, the time of
+    day too ('May 31, 2024 at 9:30 a.m.')."""
     if value is None:
         return ""
     local = timezone.localtime(value)
