@@ -7,4 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from newsroom.cache import register_schedule
+
         from . import signals  # noqa: F401
+        from .models import Article
+
+        # A cached page must not outlive the next scheduled publish time.
+        register_schedule(Article.objects.next_publish_at)

@@ -139,6 +139,11 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
 
+    def next_publish_at(self):
+        """When the next scheduled article goes live (None: nothing is scheduled); cached
+        pages must not outlive it (newsroom.cache asks, see ArticlesConfig.ready())."""
+        return self.scheduled().order_by("publish_at").values_list("publish_at", flat=True).first()
+
     def editable_by(self, user):
         """Articles a staff user may open in the admin: all for editors, own for reporters."""
         if user.has_perm(PUBLISH_PERMISSION):

@@ -1,10 +1,11 @@
 """Approved comments as a tree, built in Python from one query whatever their number.
 
 The rendered thread of an article is kept in the cache under the article's own *comments
-version*, which ``comments_changed()`` renews (newsroom.signals calls it whenever a public
-comment of the article changes). Re-rendering a page after an unrelated change (a story
-published elsewhere empties the page cache) then costs no comment query and no comment
-template: on a busy story, hundreds of comments.
+version* (``version_key()``), which the one invalidation path renews whenever a public
+comment of the article changes (newsroom.cache.invalidate_pages, from the signals).
+Re-rendering a page after an unrelated change (a story published elsewhere empties the
+page cache) then costs no comment query and no comment template: on a busy story,
+hundreds of comments.
 """
 
 from collections import defaultdict
@@ -12,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
-from django.core.cache import cache
 from django.template.loader import render_to_string
 
 from newsroom.cache import rendered
@@ -37,13 +37,9 @@ THREAD_TEMPLATE = "comments/thread.html"
 THREAD_CACHE_SECONDS = 60 * 60 * 24
 
 
-def _version_key(article_id):
+def version_key(article_id):
+    """The key of the article's comments version: renewing it makes its thread stale."""
     return f"comments:version:{article_id}"
-
-
-def comments_changed(article_id):
-    """Make the article's rendered thread stale (newsroom.signals is the one caller)."""
-    cache.delete(_version_key(article_id))
 
 
 @dataclass
@@ -71,7 +67,7 @@ class CommentArea:
             return len(approved), self._render(thread)
         key = (
             f"comments:thread:{self.article.pk}:"
-            f"{self.fragments.version(_version_key(self.article.pk))}:{int(self.is_open)}"
+            f"{self.fragments.version(version_key(self.article.pk))}:{int(self.is_open)}"
         )
         return rendered.get_or_render(key, self._render_public, THREAD_CACHE_SECONDS)
 
@@ -135,7 +131,7 @@ def public_comments(article):
 def comment_area(article, fragments, receipt="", now=None):
     """The article page's comment area. Its comments version (renewed by every change to
     the article's public comments) is read in the request's one round trip to the cache."""
-    fragments.want(_version_key(article.pk))
+    fragments.want(version_key(article.pk))
     return CommentArea(
         article=article,
         is_open=comments_are_open(article, now),

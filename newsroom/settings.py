@@ -155,7 +155,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
             # Keys name the database too: a restored or another copy of the site sharing
-            # this Redis never sees the pages cached for the old one (newsroom/cache.py).
+            # this Redis never sees the pages cached for the old one (newsroom/cache/keys.py).
             "KEY_FUNCTION": "newsroom.cache.make_key",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

@@ -5,26 +5,18 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.signals import request_started
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag
 
 from articles.models import Article, Author, Section
 from comments.models import Comment
-from comments.threads import comments_changed as _comments_changed_now
+from comments.threads import version_key as comments_version_key
 
-from .cache import invalidate_pages as _invalidate_now
+from .cache import invalidate_pages
 
 # The Site's domain is in every feed and sitemap.
 READER_VISIBLE = (Article, Section, Author, Tag, FlatPage, Redirect, Site)
-
-
-def invalidate_pages():
-    _invalidate_now()
-    # A reader rendering between the save and its commit still sees the old content and may
-    # store it under the new generation: a second bump after the commit makes it stale too.
-    transaction.on_commit(_invalidate_now)
 
 
 @receiver(post_save)
@@ -50,15 +42,8 @@ def comment_changed(sender, instance, signal, raw=False, created=False, **kwargs
     # moderator taking an approval back.
     if raw or ((created or signal is post_delete) and not instance.is_approved()):
         return
-    invalidate_comments(instance.article_id)
-    invalidate_pages()
-
-
-def invalidate_comments(article_id):
-    """The article's cached comment thread (comments.threads) is stale: now and, as for the
-    pages, once more after the commit."""
-    _comments_changed_now(article_id)
-    transaction.on_commit(lambda: _comments_changed_now(article_id))
+    # The article's rendered thread (comments.threads) is stale too.
+    invalidate_pages(comments_version_key(instance.article_id))
 
 
 @receiver(request_started)

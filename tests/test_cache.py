@@ -345,7 +345,7 @@ def test_changes_readers_can_see_show_on_the_next_request(client, section, chang
 def test_a_page_stored_before_a_change_committed_is_not_served_after_it(client, section):
     article = make_article(section=section, headline="Before the edit")
     client.get("/")
-    key = page_cache._key(RequestFactory().get("/"))
+    key = page_cache.page_key(RequestFactory().get("/"))
     with transaction.atomic():
         article.headline = "After the edit"
         article.save()
@@ -524,8 +524,9 @@ def test_the_in_process_copy_of_rendered_fragments_is_bounded(monkeypatch):
 
 
 def test_a_new_process_with_new_templates_does_not_reuse_old_shared_fragments(monkeypatch):
-    monkeypatch.setattr(page_cache, "templates_release", lambda: "old")
+    monkeypatch.setattr(page_cache.fragments, "templates_release", lambda: "old")
     assert page_cache.RenderedCache().get_or_render("k", lambda: "old markup", 60) == "old markup"
     assert page_cache.RenderedCache().get_or_render("k", lambda: "new", 60) == "old markup"
-    monkeypatch.setattr(page_cache, "templates_release", lambda: "new")  # after a deployment
+    # After a deployment:
+    monkeypatch.setattr(page_cache.fragments, "templates_release", lambda: "new")
     assert page_cache.RenderedCache().get_or_render("k", lambda: "new markup", 60) == "new markup"

@@ -1,0 +1,269 @@
+"""Whole anonymous pages served from the cache: ``PageCacheMiddleware``, and ``PageCacheApp``,
+the WSGI shortcut that answers a hit before Django's handler runs. Both decide what is a
+hit with one function, ``fresh_page()``.
+
+Staff carry a session cookie; their requests neither read nor fill the cache. A response
+that sets a cookie, or says it is private, is never stored.
+"""
+
+import functools
+import hashlib
+import time
+from http import HTTPStatus
+from urllib.parse import unquote_plus
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse, QueryDict
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from .generations import GENERATION_KEY, current_generation
+from .lifetimes import SCHEDULE_KEY, next_publish, page_lifetime
+
+CACHEABLE_STATUS = {200, 301, 404}
+# Everything else the response carried is stored with the page and sent again on a hit,
+# so a hit carries the security headers the rest of the middleware added to the original.
+UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-cache"}
+
+# Parameters that campaign and social links add for the reader's analytics (read in the
+# browser, from the address bar) and that change nothing on the page. Each Facebook or
+# Google click carries a new value: kept, they would make every such visit a cache miss
+# and a full render, just when a story spreads.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMETERS = frozenset(
+    [
+        "fbclid",
+        "gclid",
+        "gbraid",
+        "wbraid",
+        "dclid",
+        "msclkid",
+        "twclid",
+        "igshid",
+        "ttclid",
+        "yclid",
+        "li_fat_id",
+        "mc_cid",
+        "mc_eid",
+        "_ga",
+        "_gl",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "s_kwcid",
+        "ef_id",
+    ]
+)
+
+
+def without_tracking(query_string):
+    """The query string without analytics parameters; the rest left byte for byte."""
+    if not query_string:
+        return query_string
+    kept = []
+    for part in query_string.split("&"):
+        name = unquote_plus(part.split("=", 1)[0])
+        if name not in TRACKING_PARAMETERS and not name.startswith(TRACKING_PREFIXES):
+            kept.append(part)
+    return "&".join(kept)
+
+
+def page_key(request):
+    """The cache key of the page at the request's address (validates the host)."""
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"pages:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def fresh_page(stored, generation, now=None):
+    """Is this a hit? The stored page, when it was rendered in the current generation and
+    is not past its time (checked here, not left to the cache alone: a page must not
+    outlive a scheduled publish time); otherwise None.
+
+    A stored page is (generation, status, headers, content, expires_at)."""
+    now = time.time() if now is None else now
+    if stored is not None and stored[0] == generation and stored[4] > now:
+        return stored
+    return None
+
+
+def _is_anonymous(request):
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _storable(request, response):
+    """Only a response that is the same for every anonymous reader may be shared."""
+    session = getattr(request, "session", None)
+    messages = getattr(request, "_messages", None)
+    return (
+        response.status_code in CACHEABLE_STATUS
+        and not response.streaming
+        and not response.cookies
+        and not response.has_header("Cache-Control")
+        and not (session is not None and session.accessed)
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (messages is not None and (messages.used or messages._queued_messages))
+    )
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs from the page cache; store what may be shared.
+
+    It comes first in MIDDLEWARE: a hit costs one cache round trip and none of the other
+    middleware, and a miss stores the response as the rest of the stack finished it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.uncached_prefixes = tuple(
+            prefix for prefix in (settings.STATIC_URL, settings.MEDIA_URL) if prefix
+        )
+
+    def __call__(self, request):
+        if request.path.startswith(self.uncached_prefixes):
+            return self.get_response(request)  # files: WhiteNoise and the web server's job
+        query_string = request.META.get("QUERY_STRING", "")
+        cleaned = without_tracking(query_string)
+        if cleaned != query_string:  # the page, its links and its cache key ignore them
+            request.META["QUERY_STRING"] = cleaned
+            request.GET = QueryDict(cleaned)
+        if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
+            # Switched off (PAGE_CACHE_SECONDS=0): every request renders, nothing is shared.
+            return self._private(self.get_response(request))
+        if request.method not in ("GET", "HEAD") or not self._applies(request):
+            return self._private(self.get_response(request))
+        key = page_key(request)
+        # One round trip: the current generation and the stored page.
+        found = cache.get_many([GENERATION_KEY, key, SCHEDULE_KEY])
+        generation = found[GENERATION_KEY] = current_generation(found)
+        request.page_cache_found = found  # the fragments of a miss need no second lookup
+        stored = fresh_page(found.get(key), generation)
+        if stored is not None:
+            return self._rebuild(request, stored)
+        response = self.get_response(request)
+        if not _storable(request, response):
+            return self._private(response)
+        lifetime = page_lifetime(next_publish=next_publish(found, generation))
+        self._make_public(response, lifetime)
+        if not response.has_header("ETag"):
+            response["ETag"] = (
+                f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            )
+        response["Last-Modified"] = http_date()
+        headers = {
+            name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
+        }
+        expires_at = time.time() + lifetime
+        page = (generation, response.status_code, headers, response.content, expires_at)
+        cache.set(key, page, lifetime)
+        response["X-Cache"] = "MISS"
+        return response
+
+    @staticmethod
+    def _applies(request):
+        admin_prefix = "/" + settings.NEWSROOM_ADMIN_PATH
+        return _is_anonymous(request) and not request.path.startswith(admin_prefix)
+
+    @staticmethod
+    def _private(response):
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    @staticmethod
+    def _make_public(response, lifetime):
+        max_age = min(settings.NEWSROOM_HTTP_MAX_AGE, lifetime)
+        patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=max_age)
+        patch_vary_headers(response, ["Cookie"])
+
+    def _rebuild(self, request, stored):
+        _generation, status, headers, content, expires_at = stored
+        response = HttpResponse(content, status=status, headers=headers)
+        response["Content-Length"] = str(len(content))
+        self._make_public(response, max(1, int(expires_at - time.time())))
+        response["X-Cache"] = "HIT"
+        if request.method != "GET":
+            return response
+        # What ConditionalGetMiddleware does for a rendered page: 304 for a repeat visit.
+        return get_conditional_response(
+            request,
+            etag=headers.get("ETag"),
+            last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
+            response=response,
+        )
+
+
+class PageCacheApp:
+    """The WSGI application with page-cache hits answered before Django's handler runs.
+
+    A hit needs no middleware, no signals and no HttpResponse: one cache round trip and
+    the stored bytes. Everything else — misses, staff, conditional requests, an outage —
+    goes to Django, where PageCacheMiddleware decides exactly as it would alone.
+    """
+
+    def __init__(self, application):
+        self.application = application
+        self.session_cookie = settings.SESSION_COOKIE_NAME + "="
+        self.uncached_prefixes = tuple(
+            prefix
+            for prefix in (
+                settings.STATIC_URL,
+                settings.MEDIA_URL,
+                "/" + settings.NEWSROOM_ADMIN_PATH,
+            )
+            if prefix
+        )
+
+    def __call__(self, environ, start_response):
+        hit = self._hit(environ)
+        if hit is None:
+            return self.application(environ, start_response)
+        status, headers, content = hit
+        start_response(status, headers)
+        return [content]
+
+    def _hit(self, environ):
+        environ["QUERY_STRING"] = without_tracking(environ.get("QUERY_STRING", ""))
+        if (
+            settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0
+            or environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or self.session_cookie in environ.get("HTTP_COOKIE", "")
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+        ):
+            return None
+        request = WSGIRequest(environ)
+        if request.path.startswith(self.uncached_prefixes):
+            return None
+        try:
+            key = page_key(request)  # the middleware's key; validates the host
+        except DisallowedHost:
+            return None
+        found = cache.get_many([GENERATION_KEY, key])
+        now = time.time()
+        stored = fresh_page(found.get(key), found.get(GENERATION_KEY), now)
+        if stored is None:
+            return None
+        _generation, status, headers, content, expires_at = stored
+        lifetime = max(1, int(expires_at - now))
+        return (
+            f"{status} {HTTPStatus(status).phrase}",
+            [
+                *headers.items(),
+                ("Cache-Control", _public_cache_control(lifetime, settings.NEWSROOM_HTTP_MAX_AGE)),
+                ("Content-Length", str(len(content))),
+                ("X-Cache", "HIT"),
+            ],
+            content,
+        )
+
+
+@functools.lru_cache(maxsize=512)
+def _public_cache_control(lifetime, http_max_age):
+    """The Cache-Control header PageCacheMiddleware gives a page with this lifetime
+    (http_max_age, the setting it also reads, is part of the memo's key)."""
+    response = HttpResponse()
+    PageCacheMiddleware._make_public(response, lifetime)
+    return response["Cache-Control"]
