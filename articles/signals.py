@@ -1,5 +1,6 @@
 """Side effects of saving content, in one place: old addresses keep working, stored HTML
-is clean whichever way it arrives, images get their renditions, search stays current."""
+is clean whichever way it arrives, images get their renditions, search stays current,
+cached pages are renewed."""
 
 import logging
 from functools import partial
@@ -11,6 +12,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
+
+from newsroom.cache import invalidate_pages
 
 from . import image_files, images, search
 from .fields import clean_html
@@ -151,3 +154,22 @@ def index_renamed_section(sender, instance, raw=False, using="default", **kwargs
 def index_renamed_tag(sender, instance, raw=False, using="default", **kwargs):
     if not raw and getattr(instance, "_old_name", None) not in (None, instance.name):
         search.reindex(Article.objects.using(using).filter(tags=instance))
+
+
+# Cached pages: every change to what readers see renews them (newsroom.cache, the one
+# invalidation path).
+READER_VISIBLE = (Article, Section, Author, Tag)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def content_changed(sender, raw=False, **kwargs):
+    if sender in READER_VISIBLE and not raw:
+        invalidate_pages()
+
+
+@receiver(m2m_changed, sender=Article.tags.through)
+@receiver(m2m_changed, sender=Article.authors.through)
+def relations_changed(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        invalidate_pages()

@@ -1,8 +1,9 @@
 """Approved comments as a tree, built in Python from one query whatever their number.
 
 The rendered thread of an article is kept in the cache under the article's own *comments
-version* (``version_key()``), which the one invalidation path renews whenever a public
-comment of the article changes (newsroom.cache.invalidate_pages, from the signals).
+version* (``signals.thread_version_key()``), which comments.signals renews through the one
+invalidation path (newsroom.cache.invalidate_pages) whenever a public comment of the
+article changes.
 Re-rendering a page after an unrelated change (a story published elsewhere empties the
 page cache) then costs no comment query and no comment template: on a busy story,
 hundreds of comments.
@@ -21,6 +22,7 @@ from . import receipts
 from .forms import CommentForm
 from .models import Comment
 from .moderation import comments_are_open
+from .signals import thread_version_key
 
 
 @dataclass
@@ -35,11 +37,6 @@ THREAD_TEMPLATE = "comments/thread.html"
 # Nothing in a rendered thread goes stale by itself (dates are absolute, whether replies are
 # open is part of the key); the lifetime only bounds what an unused article keeps in memory.
 THREAD_CACHE_SECONDS = 60 * 60 * 24
-
-
-def version_key(article_id):
-    """The key of the article's comments version: renewing it makes its thread stale."""
-    return f"comments:version:{article_id}"
 
 
 @dataclass
@@ -67,7 +64,7 @@ class CommentArea:
             return len(approved), self._render(thread)
         key = (
             f"comments:thread:{self.article.pk}:"
-            f"{self.fragments.version(version_key(self.article.pk))}:{int(self.is_open)}"
+            f"{self.fragments.version(thread_version_key(self.article.pk))}:{int(self.is_open)}"
         )
         return rendered.get_or_render(key, self._render_public, THREAD_CACHE_SECONDS)
 
@@ -131,7 +128,7 @@ def public_comments(article):
 def comment_area(article, fragments, receipt="", now=None):
     """The article page's comment area. Its comments version (renewed by every change to
     the article's public comments) is read in the request's one round trip to the cache."""
-    fragments.want(version_key(article.pk))
+    fragments.want(thread_version_key(article.pk))
     return CommentArea(
         article=article,
         is_open=comments_are_open(article, now),
