@@ -91,10 +91,12 @@ screenshots: $(STAMP)  ## the browser suite, leaving PNGs in var/screenshots/
 
 # Times search at 10,000 and 100,000 generated articles on the database DATABASE_URL names
 # (a SQLite file of its own by default); the first run spends a few minutes writing them.
+# The code is in tests/bench/ (never shipped); it refuses a database without "bench" in its
+# name unless BENCH_SEARCH_ARGS has --yes-destroy. BENCH_SEARCH_ARGS="--sizes 10000" etc.
 BENCH_SEARCH_DATABASE_URL ?= sqlite:///var/bench-search.sqlite3
 bench-search: $(STAMP)  ## time search at 10,000 and 100,000 articles
-	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench_search
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 \
+	  $(BIN)/python -m tests.bench.search $(BENCH_SEARCH_ARGS)
 
 # Production: gunicorn (newsroom/gunicorn.conf.py) with DEBUG off. Needs SECRET_KEY,
 # ALLOWED_HOSTS, DATABASE_URL and REDIS_URL in the environment (README, Running in production);
@@ -105,6 +107,8 @@ serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))  ## production: collect
 	DEBUG= BIND="$${BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c newsroom/gunicorn.conf.py
 
 # The benchmark (README, Performance): a dedicated PostgreSQL database and Redis db number.
+# The code is in tests/bench/ (never shipped); it refuses a database without "bench" in its
+# name unless BENCH_ARGS has --yes-destroy.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
 bench: $(STAMP)  ## pages under load (PostgreSQL, Redis, gunicorn, nginx, wrk)
@@ -113,7 +117,7 @@ bench: $(STAMP)  ## pages under load (PostgreSQL, Redis, gunicorn, nginx, wrk)
 	DEBUG= SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')" \
 	  ALLOWED_HOSTS=127.0.0.1,localhost CACHE_KEY_PREFIX=bench \
 	  DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" \
-	  $(BIN)/python manage.py bench $(BENCH_ARGS)
+	  $(BIN)/python -m tests.bench.load $(BENCH_ARGS)
 
 clean:  ## remove the virtualenv and var/
 	rm -rf $(VENV) var

@@ -1,10 +1,9 @@
 """The benchmark's own parts: dataset, URL choice, load limits and the printed table."""
 
-import io
+import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
@@ -12,8 +11,9 @@ from taggit.models import Tag
 from articles import search
 from articles.models import Article, TaggedArticle
 from comments.models import Comment
-from newsroom.bench import load, pages
-from newsroom.bench.load import Load, Options, Report
+from tests.bench import dataset, load, pages
+from tests.bench import search as search_bench
+from tests.bench.load import Load, Options, Report
 
 from .conftest import make_article
 
@@ -104,11 +104,11 @@ def test_profile_counts_queries_of_rendered_and_cached_pages(section, settings):
 
 @pytest.mark.scale
 @pytest.mark.django_db
-def test_bench_data_builds_the_dataset_with_copy_and_reuses_it(settings):
+def test_dataset_script_builds_the_dataset_with_copy_and_reuses_it(capsys):
     if connection.vendor != "postgresql":
         pytest.fail("The benchmark dataset needs PostgreSQL: run with DATABASE_URL=postgres://…")
-    out = io.StringIO()
-    call_command("bench_data", articles=60, comments=500, stdout=out)
+    arguments = ["--articles=60", "--comments=500", "--yes-destroy"]
+    dataset.main(arguments)
     assert Article.objects.count() == 60
     assert Comment.objects.count() == 500
     assert Article.objects.published().count() >= 40
@@ -118,8 +118,8 @@ def test_bench_data_builds_the_dataset_with_copy_and_reuses_it(settings):
     assert (
         Article.objects.exclude(featured_image="").values("featured_image").distinct().count() <= 6
     )
-    call_command("bench_data", articles=60, comments=500, stdout=out)
-    assert "Reusing the dataset" in out.getvalue()
+    dataset.main(arguments)
+    assert "Reusing the dataset: 60 articles, 500 comments." in capsys.readouterr().out
 
 
 @pytest.mark.django_db
@@ -158,3 +158,12 @@ def test_flat_cost_compares_articles_of_the_same_shape(section):
         2,
     )
     assert pages.twin_article(schema, "/2020/01/01/no-such-story/") is None
+
+
+@pytest.mark.django_db
+def test_search_benchmark_prints_median_and_p95_at_each_size(capsys):
+    search_bench.main(["--sizes", "40,80", "--queries", "12", "--yes-destroy"])
+    report = capsys.readouterr().out
+    assert re.search(r"^40 articles \(\w+\): median [\d.]+ ms, p95 [\d.]+ ms", report, re.M)
+    assert re.search(r"^80 articles \(\w+\): median [\d.]+ ms, p95 [\d.]+ ms", report, re.M)
+    assert Article.objects.count() == 80

@@ -15,11 +15,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from newsroom.bench.servers import GUNICORN_CONFIG, free_port
 from newsroom.cache import forget_database, invalidate_pages, make_key
 from newsroom.checks import site_domain_is_set
 from newsroom.client_ip import client_ip
 from newsroom.sites import sync_site_domain
+from tests.bench.servers import GUNICORN_CONFIG, free_port
 
 from .conftest import make_article
 from .test_comments import comment_data

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from newsroom.bench.servers import Gunicorn, Nginx, free_port, newsroom_site
+from tests.bench.servers import Gunicorn, Nginx, free_port, newsroom_site
 
 from .conftest import make_article, make_section
 from .test_comments import comment_data

@@ -24,7 +24,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from articles.models import Article, DailyViews
-from newsroom.bench.servers import Gunicorn, free_port
+from tests.bench.servers import Gunicorn, free_port
 
 from .conftest import make_article, make_section
 

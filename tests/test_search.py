@@ -459,17 +459,6 @@ def test_articles_of_a_flushed_earlier_test_are_not_found():
     assert found("monsoon") == [article]
 
 
-def test_benchmark_command_prints_median_and_p95(settings):
-    out = io.StringIO()
-    call_command("bench_search", sizes="40,80", queries=12, stdout=out)
-    report = out.getvalue()
-    assert "40 articles" in report
-    assert "80 articles" in report
-    assert "median" in report
-    assert "p95" in report
-    assert Article.objects.count() == 80
-
-
 def test_pages_never_load_the_search_vectors_and_saves_keep_them():
     """The vectors are the database's business: a page of articles does not carry them, and
     an article read without them and saved stays findable under its new words."""

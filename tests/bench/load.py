@@ -1,9 +1,12 @@
-"""The benchmark run: datasets, servers, wrk, and the table it prints.
+"""The page benchmark (`make bench`): datasets, servers, wrk, and the table it prints.
+
+    python -m tests.bench.load [--duration 5] [--articles N] ... [--yes-destroy]
 
 Every load runs against 127.0.0.1 only, for a fixed number of seconds (wrk -d); every
 process started here is stopped by its PID before run() returns.
 """
 
+import argparse
 import json
 import os
 import runpy
@@ -14,7 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -25,6 +28,7 @@ from psycopg import sql
 from newsroom.cache import invalidate_pages
 
 from . import pages
+from .guard import CONFIRM, require_bench_database
 from .servers import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
 
 SMALL_SCHEMA = "bench_small"
@@ -214,18 +218,19 @@ def dataset_env(database_url):
     return {"DATABASE_URL": database_url, "CACHE_KEY_PREFIX": prefix}
 
 
-def prepare(database_url, articles, comments, work_dir, out):
+def prepare(database_url, articles, comments, work_dir, out, yes_destroy=False):
     """Build or reuse one dataset (in a child process, against its own DATABASE_URL) and
     return its per-page SQL profile."""
     profile = Path(work_dir) / f"profile-{articles}.json"
     subprocess.run(
         [
             sys.executable,
-            "manage.py",
-            "bench_data",
+            "-m",
+            "tests.bench.dataset",
             f"--articles={articles}",
             f"--comments={comments}",
             f"--profile-json={profile}",
+            *([CONFIRM] if yes_destroy else []),
         ],
         cwd=settings.BASE_DIR,
         env={**os.environ, **dataset_env(database_url)},
@@ -234,8 +239,9 @@ def prepare(database_url, articles, comments, work_dir, out):
     return json.loads(profile.read_text())
 
 
-def run(options, out):
+def run(options, out, yes_destroy=False):
     """The whole benchmark; returns a Report for format_report()."""
+    require_bench_database(yes_destroy)
     for tool in ("wrk",):
         if shutil.which(tool) is None:
             raise RuntimeError(f"{tool} is not installed (Debian: apt-get install {tool}).")
@@ -248,9 +254,11 @@ def run(options, out):
         report = Report(options, os.getloadavg(), "")
         started_reference = cpu_reference()
         out.write("Dataset: small (for the flat-cost check)")
-        small = prepare(small_url, options.small_articles, options.small_comments, work_dir, out)
+        small = prepare(
+            small_url, options.small_articles, options.small_comments, work_dir, out, yes_destroy
+        )
         out.write("Dataset: large")
-        large = prepare(large_url, options.articles, options.comments, work_dir, out)
+        large = prepare(large_url, options.articles, options.comments, work_dir, out, yes_destroy)
         report.profiles = {"small": small, "large": large}
         urls = {name: large[name]["url"] for name in pages.PAGE_TYPES}
         twin = pages.twin_article(SMALL_SCHEMA, small["article"]["url"])
@@ -433,3 +441,37 @@ def format_report(report):
         + _target(f"{sql_ratio:.2f}", sql_ratio <= 1.2),
     ]
     return "\n".join(lines)
+
+
+class _Output:
+    def write(self, text):
+        print(text, flush=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.load",
+        description="Benchmark the site under production settings: build (or reuse) a large "
+        "dataset on PostgreSQL, start gunicorn and nginx on 127.0.0.1, drive them with wrk and "
+        "print requests/s, latency and errors per page type, cache cold and warm.",
+    )
+    defaults = Options()
+    for option in fields(Options):
+        parser.add_argument(
+            f"--{option.name.replace('_', '-')}", type=int, default=getattr(defaults, option.name)
+        )
+    parser.add_argument(
+        CONFIRM, action="store_true", help="Write even if the database's name lacks 'bench'."
+    )
+    arguments = parser.parse_args(argv)
+    options = Options(
+        **{option.name: getattr(arguments, option.name) for option in fields(Options)}
+    )
+    out = _Output()
+    report = run(options, out, yes_destroy=arguments.yes_destroy)
+    out.write("")
+    out.write(format_report(report))
+
+
+if __name__ == "__main__":
+    main()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-GUNICORN_CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
-NGINX_SITE = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
+GUNICORN_CONFIG = Path(settings.BASE_DIR) / "newsroom" / "gunicorn.conf.py"
+NGINX_SITE = Path(settings.BASE_DIR) / "newsroom" / "deploy" / "nginx.conf"
 
 
 def free_port():

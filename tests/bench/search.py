@@ -1,4 +1,10 @@
-"""Generated articles and a fixed mix of queries for timing search (``manage.py bench_search``).
+"""Generated articles and a fixed mix of queries for timing search (`make bench-search`).
+
+    python -m tests.bench.search [--sizes 10000,100000] [--queries 200] [--yes-destroy]
+
+fills the database DATABASE_URL names up to each size (reusing articles made earlier), once
+the guard (tests/bench/guard.py) has let it, then prints the median and 95th-percentile
+latency of varied queries at each size.
 
 The text is made up but shaped like news copy: function words, a Zipf-distributed vocabulary
 of 30,000 words (so a few words are in most articles and most words are rare), entity tags,
@@ -6,22 +12,27 @@ sections, and a few drafts and scheduled pieces that the published gate must ski
 index always produces the same article, so a database filled earlier is reused and grown.
 """
 
+import argparse
 import math
 import random
 import statistics
+import sys
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import accumulate
 
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from . import search
-from .demo import SECTIONS
-from .models import Article, Section, TaggedArticle
+from articles import search
+from articles.demo import SECTIONS
+from articles.models import Article, Section, TaggedArticle
+
+from .guard import CONFIRM, require_bench_database
 
 SLUG_PREFIX = "bench-"
 BATCH = 1000
@@ -226,3 +237,56 @@ def run(text):
     total = results.count()
     results[0:12]
     return total
+
+
+class _Output:
+    def write(self, text, ending="\n"):
+        sys.stdout.write(text + ending)
+
+    def flush(self):
+        sys.stdout.flush()
+
+
+def sizes(text):
+    """``--sizes``: comma-separated positive article counts, smallest first."""
+    try:
+        counts = sorted({int(size) for size in text.split(",")})
+    except ValueError:
+        raise argparse.ArgumentTypeError("takes whole numbers, e.g. 10000,100000") from None
+    if not counts or counts[0] < 1:
+        raise argparse.ArgumentTypeError("article counts must be positive")
+    return counts
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.search",
+        description="Time the search function on generated articles: fills the database "
+        "DATABASE_URL names up to each size (reusing articles made earlier), then prints the "
+        "median and 95th-percentile latency of varied queries. Use a database of its own.",
+    )
+    parser.add_argument(
+        "--sizes", type=sizes, default="10000,100000", help="Article counts to time at."
+    )
+    parser.add_argument("--queries", type=int, default=200, help="Queries per size.")
+    parser.add_argument(
+        CONFIRM, action="store_true", help="Write even if the database's name lacks 'bench'."
+    )
+    options = parser.parse_args(argv)
+    if options.queries < 1:
+        parser.error("--queries must be positive")
+    require_bench_database(options.yes_destroy)
+    out = _Output()
+    call_command("migrate", interactive=False, verbosity=0)
+    for count in options.sizes:
+        count = fill(count, stdout=out)
+        report = time_queries(queries(options.queries))
+        out.write(
+            f"{count:,} articles ({vendor()}): median {report.median:.1f} ms, "
+            f"p95 {report.p95:.1f} ms, max {report.slowest:.1f} ms over {report.runs} queries "
+            f"(median {report.median_hits:,} matches)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,9 @@
-"""A newsroom-sized dataset for the benchmark, written with PostgreSQL COPY.
+"""A newsroom-sized dataset for the page benchmark, written with PostgreSQL COPY.
+
+    python -m tests.bench.dataset --articles 100000 --comments 1000000 [--profile-json FILE]
+
+builds it in the database DATABASE_URL names, or reuses it when that database already holds
+exactly this dataset; the guard (tests/bench/guard.py) decides first whether it may write.
 
 Through the ORM's save(), 100,000 articles and 1,000,000 comments would take the better part
 of an hour; COPY takes a few minutes. The rows are what the admin would have stored: bodies
@@ -8,18 +13,22 @@ a handful), comments concentrated on recent stories. COPY fires no signals, so b
 invalidates the page cache itself.
 """
 
+import argparse
 import bisect
 import itertools
+import json
 import random
 import sys
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
@@ -30,6 +39,9 @@ from articles import demo, search
 from articles.models import Article, Author, DailyViews, Section, TaggedArticle
 from comments.models import Comment
 from newsroom.cache import invalidate_pages
+
+from . import pages
+from .guard import CONFIRM, require_bench_database
 
 IMAGES = 6
 ARTICLES_PER_DAY = 100
@@ -350,3 +362,41 @@ def _daily_views(rng, published, articles=2000, days=7):
         ),
         batch_size=5000,
     )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.bench.dataset",
+        description="Build (or reuse) the page benchmark's dataset on PostgreSQL: articles "
+        "with tags, images and bylines, and comments. Replaces the content of the database "
+        "DATABASE_URL names.",
+    )
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--comments", type=int, default=1_000_000)
+    parser.add_argument(
+        "--profile-json",
+        type=Path,
+        help="Also measure SQL queries and time per page type and write them here.",
+    )
+    parser.add_argument(
+        CONFIRM, action="store_true", help="Write even if the database's name lacks 'bench'."
+    )
+    options = parser.parse_args(argv)
+    require_bench_database(options.yes_destroy)
+    out = _Stdout()
+    call_command("migrate", interactive=False, verbosity=0)
+    if is_present(options.articles, options.comments):
+        out.write(
+            f"Reusing the dataset: {options.articles:,} articles, {options.comments:,} comments."
+        )
+    else:
+        out.write(f"Building {options.articles:,} articles and {options.comments:,} comments…")
+        build(options.articles, options.comments, stdout=out)
+    if options.profile_json:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        urls = pages.representative_urls()
+        options.profile_json.write_text(json.dumps(pages.profile(urls), indent=2))
+
+
+if __name__ == "__main__":
+    main()
