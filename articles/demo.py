@@ -18,9 +18,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from comments.models import Comment
 from newsroom.roles import sync_roles
 
+from . import extensions
 from .models import Article, Author, Section
 
 SECTIONS = [
@@ -336,27 +336,6 @@ def load(domain="127.0.0.1:8000", stdout=None):
         publish_at=now + timedelta(days=1),
     )
 
-    first = Comment.objects.create(
-        article=seed_article,
-        name="Amina",
-        email="amina@example.com",
-        body="A unified army is the only way to hold elections that everyone accepts.",
-        status=Comment.Status.APPROVED,
-    )
-    Comment.objects.create(
-        article=seed_article,
-        parent=first,
-        name="Marc",
-        email="marc@example.com",
-        website="https://example.com/",
-        body="Agreed, but the funding question for Derna matters just as much.",
-        status=Comment.Status.APPROVED,
-    )
-    Comment.objects.create(
-        article=seed_article,
-        name="Visitor",
-        email="visitor@example.com",
-        body="Waiting for a moderator to look at this one.",
-        status=Comment.Status.PENDING,
-    )
+    # Other apps add theirs (comments: a thread under the seed story).
+    extensions.add_demo_content(seed_article, stdout)
     return logins

@@ -8,12 +8,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from comments import receipts, threads
-from comments.counts import with_comment_counts
-from newsroom.cache import CachedCountPaginator, Fragments
+from newsroom.cache import CachedCountPaginator
 from newsroom.media import PRIVATE_PREFIX
 
-from . import images, kept_uploads, legacy, listings, popularity, search, seo, tags
+from . import extensions, images, kept_uploads, legacy, listings, popularity, search, seo, tags
 from .forms import SearchForm
 from .models import Article, Author, Section
 
@@ -35,7 +33,7 @@ class ArticleListMixin:
         return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
 
     def get_queryset(self):
-        return with_comment_counts(Article.objects.published().for_listing())
+        return extensions.annotate_listing(Article.objects.published().for_listing())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(popular=popularity.popular(), **kwargs)
@@ -114,16 +112,15 @@ class ArticleDetailView(DetailView):
         if request.path != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
         response = self.render_to_response(self.get_context_data(object=self.object))
-        if receipts.is_receipt_request(request):  # shows one poster their pending comment
+        if extensions.is_private_article_request(request):  # e.g. a poster's own comment
             response["Cache-Control"] = "private, no-store"
         return response
 
     def get_context_data(self, **kwargs):
-        receipt = self.request.GET.get(receipts.PARAM, "")
         context = super().get_context_data(
             **listings.article_page(self.object),
+            **extensions.article_page_parts(self.request, self.object),
             popular=popularity.popular(),
-            comment_area=threads.comment_area(self.object, Fragments.of(self.request), receipt),
             **kwargs,
         )
         context["meta"] = seo.article_meta(

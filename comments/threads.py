@@ -16,7 +16,7 @@ from functools import cached_property
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from newsroom.cache import rendered
+from newsroom.cache import Fragments, rendered
 
 from . import receipts
 from .forms import CommentForm
@@ -135,3 +135,10 @@ def comment_area(article, fragments, receipt="", now=None):
         own_comment=receipts.own_comment(article, receipt),
         fragments=fragments,
     )
+
+
+def article_page_part(request, article):
+    """The comment area of the article page (registered with articles.extensions): with a
+    poster's receipt in the address, it shows them their comment awaiting moderation."""
+    receipt = request.GET.get(receipts.PARAM, "")
+    return {"comment_area": comment_area(article, Fragments.of(request), receipt)}
