@@ -1,0 +1,18 @@
+from django.utils.functional import SimpleLazyObject
+
+from .models import Section
+
+
+def menu(request):
+    """The section menu of the header and footer."""
+    return {
+        # Read once, and only on pages that draw the menu (outside a cached fragment).
+        "menu_sections": SimpleLazyObject(lambda: list(Section.objects.filter(show_in_menu=True))),
+        # The menu item marked as the current page: the home page or a section's first page.
+        "menu_current": request.path if _is_menu_page(request) else "",
+    }
+
+
+def _is_menu_page(request):
+    match = getattr(request, "resolver_match", None)
+    return match is not None and match.view_name in ("articles:home", "articles:section")

@@ -1,0 +1,70 @@
+"""``{% fragment %}``: markup rendered once and kept for every reader (newsroom.cache)."""
+
+from django import template
+from django.core.cache.utils import make_template_fragment_key
+from django.utils.translation import get_language
+
+from newsroom.cache import rendered
+
+register = template.Library()
+
+
+# How long a ``lasting`` fragment is kept: its content never changes under its key, so this
+# only bounds what an unused one occupies.
+LASTING_SECONDS = 60 * 60 * 24
+
+
+@register.tag("fragment")
+def do_fragment(parser, token):
+    """``{% fragment "name" [max=SECONDS | lasting] value ... %}…{% endfragment %}``: the
+    enclosed markup, rendered once and kept in the cache for every reader until anything
+    readers can see changes (the page generation is part of the key, as is a fingerprint of
+    the templates), at most as long as a page (newsroom.cache.Fragments), or ``max``
+    seconds. The values it depends on besides (the date, the current menu item...) follow
+    the name. ``lasting``: markup that depends on those values and the templates only, never
+    on the site's content (the empty comment form), survives changes elsewhere.
+    Without ``fragments`` in the context (the database-free 500 page) it simply renders."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name first.")
+    max_seconds, lasting = None, False
+    values = bits[2:]
+    if values and values[0].startswith("max="):
+        max_seconds = int(values.pop(0).removeprefix("max="))
+    elif values and values[0] == "lasting":
+        values.pop(0)
+        lasting = True
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(
+        nodelist, bits[1][1:-1], max_seconds, [parser.compile_filter(v) for v in values], lasting
+    )
+
+
+class FragmentNode(template.Node):
+    def __init__(self, nodelist, name, max_seconds, vary_on, lasting=False):
+        self.nodelist = nodelist
+        self.name = name
+        self.max_seconds = max_seconds
+        self.vary_on = vary_on
+        self.lasting = lasting
+
+    def render(self, context):
+        fragments = context.get("fragments")
+        if fragments is None:
+            return self.nodelist.render(context)
+        # The language is part of every key: a fragment kept in one language is never
+        # shown in another (a lasting one outlives a change of LANGUAGE_CODE).
+        values = [get_language(), *(value.resolve(context) for value in self.vary_on)]
+        if self.lasting:
+            seconds = LASTING_SECONDS
+        else:
+            values.insert(0, fragments.generation)
+            seconds = fragments.seconds
+        if self.max_seconds is not None:
+            seconds = min(seconds, self.max_seconds)
+        return rendered.get_or_render(
+            make_template_fragment_key(self.name, values),
+            lambda: self.nodelist.render(context),
+            seconds,
+        )
