@@ -1,12 +1,12 @@
-"""Real server processes for the fault tests: a private PostgreSQL cluster, Redis, gunicorn.
+"""Real server processes for the tests and the benchmarks: PostgreSQL, Redis, gunicorn, nginx.
 
+Shared by the fault and scale-out tests, the nginx tests and `make bench` (tests/bench/).
 Each one listens on 127.0.0.1 only, on a port the caller chooses, keeps its files in a
 temporary folder, and is stopped by its own PID (never by name), so the machine's shared
 PostgreSQL and Redis are never touched. Every wait is bounded.
 """
 
 import glob
-import http.client
 import os
 import shutil
 import signal
@@ -15,13 +15,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+GUNICORN_CONFIG = ROOT / "newsroom" / "gunicorn.conf.py"
+NGINX_SITE = ROOT / "newsroom" / "deploy" / "nginx.conf"
 
 
 def wait_until(check, timeout, what):
@@ -52,6 +57,29 @@ def port_open(port):
         return probe.connect_ex((HOST, port)) == 0
 
 
+def free_port():
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url, process, log_path, timeout=30.0):
+    """Wait until `url` answers at all (any status); fail with the log if the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited.\n{log_tail(log_path)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url}: no answer within {timeout:.0f}s.\n{log_tail(log_path)}")
+
+
 def log_tail(path, lines=30):
     try:
         return "\n".join(Path(path).read_text(errors="replace").splitlines()[-lines:])
@@ -59,15 +87,15 @@ def log_tail(path, lines=30):
         return ""
 
 
-def _stop(process, timeout=10):
-    """SIGTERM one process we started; SIGKILL it if it does not go in time."""
+def stop(process, timeout=30, sig=signal.SIGTERM):
+    """Signal one process we started (by its PID); SIGKILL it if it does not go in time."""
     if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(sig)
         try:
             process.wait(timeout)
         except subprocess.TimeoutExpired:
             process.kill()
-            process.wait(timeout)
+            process.wait(10)
 
 
 # PostgreSQL ----------------------------------------------------------------------------------
@@ -223,7 +251,7 @@ class RedisServer:
 
     def stop(self):
         if self.process is not None:
-            _stop(self.process)
+            stop(self.process)
 
 
 @contextmanager
@@ -289,84 +317,100 @@ def manage(*args, env, timeout=300):
 
 
 class Gunicorn:
-    """gunicorn serving newsroom.wsgi on 127.0.0.1:port with sync workers."""
+    """gunicorn as production runs it (newsroom/gunicorn.conf.py: preloaded application, sync
+    workers unless GUNICORN_WORKER_CLASS says otherwise) on 127.0.0.1:port.
 
-    def __init__(self, port, env, workers=2, logfile=None):
+    `env` goes over this process's environment and a few defaults: production settings,
+    DEBUG off, plain HTTP (TLS ends at nginx in front), no access log."""
+
+    def __init__(self, port, env=None, workers=None, log_dir=None):
         self.port = port
-        self.env = env
-        self.workers = workers
-        self.logfile = Path(logfile or Path(env["NEWSROOM_VAR_DIR"]) / f"gunicorn-{port}.log")
+        self.url = f"http://{HOST}:{port}"
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DEBUG": "",
+            "ACCESS_LOG": "off",
+            "LOG_LEVEL": "WARNING",
+            "SECURE_SSL_REDIRECT": "0",
+            **(env or {}),
+            "BIND": f"{HOST}:{port}",
+        }
+        if workers:
+            self.env["WEB_CONCURRENCY"] = str(workers)
+        log_dir = log_dir or self.env.get("NEWSROOM_VAR_DIR") or tempfile.gettempdir()
+        self.log_path = Path(log_dir) / f"gunicorn-{port}.log"
         self.process = None
 
-    def start(self):
-        with open(self.logfile, "a") as log:
+    def start(self, timeout=60.0):
+        with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "newsroom.wsgi",
-                    "--bind",
-                    f"{HOST}:{self.port}",
-                    "--workers",
-                    str(self.workers),
-                    "--timeout",
-                    "30",
-                    "--graceful-timeout",
-                    "5",
-                    *self._no_control_socket(),
-                ],
+                [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG)],
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
         try:
-            wait_until(self._serving, 60, f"gunicorn on port {self.port}")
-        except TimeoutError:
+            wait_for_http(f"{self.url}/healthz", self.process, self.log_path, timeout)
+        except RuntimeError:
             self.stop()
-            raise RuntimeError(f"gunicorn did not start:\n{log_tail(self.logfile)}") from None
+            raise
+        self._wait_for_all_workers()
+        return self
 
-    @staticmethod
-    def _no_control_socket():
-        """Newer gunicorns open a control socket at one fixed path in the home folder, which
-        two instances on one machine would fight over; these instances need none."""
-        from gunicorn.config import Config
-
-        return ["--no-control-socket"] if "control_socket_disable" in Config().settings else []
-
-    def _serving(self):
-        """Ready when /healthz answers: the port opens before the workers have loaded Django."""
-        if self.process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited:\n{log_tail(self.logfile)}")
-        connection = http.client.HTTPConnection(HOST, self.port, timeout=10)
-        try:
-            connection.request("GET", "/healthz")
-            return connection.getresponse().status == 200
-        except OSError:
-            return False
-        finally:
-            connection.close()
+    def _wait_for_all_workers(self, settle=1.0, timeout=15.0):
+        """Workers boot one after another: wait until their number stops growing."""
+        deadline = time.monotonic() + timeout
+        count, stable_since = len(self.worker_pids()), time.monotonic()
+        while time.monotonic() < deadline and time.monotonic() - stable_since < settle:
+            time.sleep(0.1)
+            now = len(self.worker_pids())
+            if now != count:
+                count, stable_since = now, time.monotonic()
 
     @property
     def pid(self):
         return self.process.pid
 
+    def worker_pids(self):
+        """The master's children: a worker that crashed comes back with a new PID."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children")
+        try:
+            return [int(pid) for pid in children.read_text().split()]
+        except OSError:
+            return []
+
+    def peak_rss_mib(self):
+        """The largest peak resident memory (VmHWM) of any worker, in MiB."""
+        peaks = []
+        for pid in self.worker_pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    peaks.append(int(line.split()[1]) / 1024)
+        return max(peaks, default=0.0)
+
     def stop(self):
         if self.process is not None:
-            _stop(self.process)
+            stop(self.process)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 @contextmanager
 def gunicorn(port, env, workers=2):
     if port_open(port):
         raise RuntimeError(f"Port {port} is taken; choose another for gunicorn.")
-    server = Gunicorn(port, env, workers)
-    server.start()
-    try:
+    with Gunicorn(port, env, workers) as server:
         yield server
-    finally:
-        server.stop()
 
 
 def prepare_app(env, *, demo_content=True):
@@ -376,3 +420,102 @@ def prepare_app(env, *, demo_content=True):
     manage("collectstatic", "--noinput", env=env)
     if demo_content:
         manage("demo_content", "--domain", HOST, env=env)
+
+
+# nginx ----------------------------------------------------------------------------------------
+
+
+class Nginx:
+    """An nginx of our own, in a temporary folder, in the foreground (so we hold its PID)."""
+
+    def __init__(self, port, http_config):
+        self.port = port
+        self.url = f"http://{HOST}:{port}"
+        self.http_config = http_config
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-nginx-"))
+        self.root.chmod(0o755)  # nginx workers drop root privileges and must read it
+        self.process = None
+
+    @staticmethod
+    def available():
+        return shutil.which("nginx") is not None
+
+    def config(self):
+        temp = "\n".join(
+            f"    {kind}_temp_path {self.root / 'tmp' / kind};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
+        return (
+            f"worker_processes 2;\npid {self.root / 'nginx.pid'};\n"
+            f"error_log {self.root / 'error.log'} warn;\n"
+            "events { worker_connections 1024; }\n"
+            "http {\n    include /etc/nginx/mime.types;\n    access_log off;\n"
+            "    sendfile on;\n    tcp_nopush on;\n    keepalive_requests 100000;\n"
+            f"{temp}\n{self.http_config}\n}}\n"
+        )
+
+    def start(self, timeout=10.0):
+        (self.root / "tmp").mkdir(exist_ok=True)
+        config = self.root / "nginx.conf"
+        config.write_text(self.config())
+        check = subprocess.run(
+            ["nginx", "-t", "-q", "-p", str(self.root), "-c", str(config)],
+            capture_output=True,
+            text=True,
+        )
+        if check.returncode:
+            raise RuntimeError(f"nginx refused the configuration:\n{check.stderr}")
+        self.process = subprocess.Popen(
+            ["nginx", "-p", str(self.root), "-c", str(config), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_http(self.url + "/", self.process, self.root / "error.log", timeout)
+        return self
+
+    def stop(self):
+        if self.process is not None:
+            stop(self.process, timeout=20, sig=signal.SIGQUIT)  # graceful: workers finish
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def static_site(port, folder):
+    """nginx serving a folder of files: the ceiling for any app on this machine."""
+    return f"    server {{\n        listen {HOST}:{port};\n        root {folder};\n    }}"
+
+
+def newsroom_site(port, app_port, cache_dir, tls=None, static_root=None, media_root=None):
+    """The repository's nginx.conf, pointed at a local gunicorn and our own folders.
+
+    ``tls``: (https_port, certificate, key) to keep the lines marked "tls"; without it they
+    are dropped, as the README's plain-HTTP trial does."""
+    text = NGINX_SITE.read_text()
+    replacements = {
+        "listen 80;": f"listen {HOST}:{port};",
+        "server 127.0.0.1:8000;": f"server {HOST}:{app_port};",
+        "/var/cache/nginx-newsroom": str(cache_dir),
+        "/srv/newsroom/var/static/": f"{static_root or settings.STATIC_ROOT}/",
+        "/srv/newsroom/var/media/": f"{media_root or settings.MEDIA_ROOT}/",
+    }
+    if tls:
+        https_port, certificate, key = tls
+        replacements |= {
+            "listen 443 ssl http2;": f"listen {HOST}:{https_port} ssl http2;",
+            "/etc/ssl/newsroom/fullchain.pem": str(certificate),
+            "/etc/ssl/newsroom/privkey.pem": str(key),
+        }
+    for old, new in replacements.items():
+        if old not in text:
+            raise RuntimeError(
+                f"{NGINX_SITE.name} no longer contains {old!r}: update newsroom_site()."
+            )
+        text = text.replace(old, new)
+    if not tls:
+        text = "\n".join(line for line in text.splitlines() if not line.endswith("# tls"))
+    return text

@@ -19,9 +19,9 @@ from newsroom.cache import forget_database, invalidate_pages, make_key
 from newsroom.checks import site_domain_is_set
 from newsroom.client_ip import client_ip
 from newsroom.sites import sync_site_domain
-from tests.bench.servers import GUNICORN_CONFIG, free_port
 
 from .conftest import make_article
+from .processes import GUNICORN_CONFIG, free_port
 from .test_comments import comment_data
 from .test_production import production_setting
 

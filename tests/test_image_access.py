@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from articles import image_files, images
 from articles.models import Article, Author
-from tests.bench.servers import Nginx, free_port, newsroom_site
 
 from .conftest import jpeg_bytes, make_article, make_author, uploaded_jpeg
+from .processes import Nginx, free_port, newsroom_site
 from .test_admin import ADD_URL, LIST_URL, article_form, change_url
 from .test_images import tags
 

@@ -20,9 +20,8 @@ from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 
-from tests.bench.servers import Gunicorn, Nginx, free_port, newsroom_site
-
 from .conftest import make_article, make_section
+from .processes import Gunicorn, Nginx, free_port, newsroom_site
 from .test_comments import comment_data
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

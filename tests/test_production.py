@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.checks import run_checks
 from django.test import override_settings
 
-from tests.bench.servers import GUNICORN_CONFIG, NGINX_SITE, newsroom_site
+from .processes import GUNICORN_CONFIG, NGINX_SITE, newsroom_site
 
 
 def gunicorn_config(monkeypatch, **env):

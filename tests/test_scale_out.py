@@ -24,9 +24,9 @@ from django.db import connection
 from django.db.models import Sum
 
 from articles.models import Article, DailyViews
-from tests.bench.servers import Gunicorn, free_port
 
 from .conftest import make_article, make_section
+from .processes import Gunicorn, free_port
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

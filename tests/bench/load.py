@@ -26,10 +26,10 @@ from django.conf import settings
 from psycopg import sql
 
 from newsroom.cache import invalidate_pages
+from tests.processes import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
 
 from . import pages
 from .guard import CONFIRM, require_bench_database
-from .servers import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
 
 SMALL_SCHEMA = "bench_small"
 QUIET = 0.25
