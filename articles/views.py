@@ -11,7 +11,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from newsroom.cache import CachedCountPaginator
 from newsroom.media import PRIVATE_PREFIX
 
-from . import extensions, images, kept_uploads, legacy, listings, popularity, search, seo, tags
+from . import (
+    extensions,
+    images,
+    kept_uploads,
+    page_data,
+    popularity,
+    search,
+    seo,
+    tags,
+    wordpress_urls,
+)
 from .forms import SearchForm
 from .models import Article, Author, Section
 
@@ -48,13 +58,13 @@ class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get(self, request, *args, **kwargs):
-        if legacy.is_legacy_address(request):
-            return legacy.redirect(request)
+        if wordpress_urls.is_legacy_address(request):
+            return wordpress_urls.redirect(request)
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            **listings.front_page(),
+            **page_data.front_page(),
             popular=popularity.popular(),
             meta=seo.home_meta(self.request),
             **kwargs,
@@ -118,7 +128,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
-            **listings.article_page(self.object),
+            **page_data.article_page(self.object),
             **extensions.article_page_parts(self.request, self.object),
             popular=popularity.popular(),
             **kwargs,
