@@ -1,7 +1,12 @@
-"""The benchmark's own parts: dataset, URL choice, load limits and the printed table."""
+"""The benchmarks' own parts (tests/bench): the guard, the datasets, URL choice, the
+figures' arithmetic and the printed table."""
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -11,11 +16,12 @@ from taggit.models import Tag
 from articles import search
 from articles.models import Article, TaggedArticle
 from comments.models import Comment
-from tests.bench import dataset, load, pages
+from tests.bench import dataset, guard, load, pages
 from tests.bench import search as search_bench
 from tests.bench.load import Load, Options, Report
 
 from .conftest import make_article
+from .processes import ROOT
 
 
 def fake_report(**changes):
@@ -53,7 +59,6 @@ def test_report_gives_the_machine_speed_it_ran_at():
     assert "CPU reference" not in load.format_report(fake_report())
     table = load.format_report(fake_report(cpu_reference_ms=(120.4, 131.0)))
     assert "CPU reference (a fixed Python loop): 120 ms at the start, 131 ms at the end" in table
-    assert 0 < load.cpu_reference(rounds=1) < 60_000
 
 
 def test_report_says_when_a_target_is_missed():
@@ -66,8 +71,43 @@ def test_load_generator_refuses_anything_but_loopback():
         load.wrk("http://example.com/", Options(duration=1))
 
 
-def test_cpu_use_is_measured_as_a_share_of_the_machine():
-    assert 0.0 <= load.cpu_busy(0.05) <= 1.0
+def test_wrk_figures_are_read_from_its_report_line_in_milliseconds_and_requests_per_second():
+    stdout = (
+        "Running 2s test @ http://127.0.0.1:8201/\n"
+        'WRK_JSON {"requests": 5000, "duration_us": 2000000, "socket_errors": 3, '
+        '"status_errors": 4, "p50_us": 1500, "p99_us": 12250}\n'
+    )
+    assert load.parse_wrk(stdout) == Load(
+        requests=5000, rps=2500.0, p50_ms=1.5, p99_ms=12.25, errors=7
+    )
+
+
+def test_a_wrk_run_without_its_report_line_is_a_note_not_figures():
+    failed = load.parse_wrk("", "unable to connect to 127.0.0.1:8201 Connection refused")
+    assert failed.requests == 0 and failed.rps == 0.0
+    assert failed.note == "unable to connect to 127.0.0.1:8201 Connection refused"
+
+
+def test_cpu_use_counts_everything_but_idle_and_io_wait():
+    # user nice system idle iowait irq softirq steal
+    before = "cpu  100 0 100 700 100 0 0 0\ncpu0 ..."
+    after = "cpu  250 0 150 850 150 0 0 0\ncpu0 ..."
+    # 400 ticks passed, 200 of them idle or waiting for I/O.
+    assert load.busy_share(before, after) == 0.5
+
+
+def test_search_figures_are_the_median_the_95th_percentile_and_the_slowest():
+    report = search_bench.summarize([float(ms) for ms in range(100, 0, -1)], [0, 5, 7, 100])
+    assert report.median == 50.5
+    assert report.p95 == pytest.approx(95.95)  # exclusive method: (100 + 1) x 0.95
+    assert report.slowest == 100.0
+    assert report.runs == 100
+    assert report.median_hits == 6
+
+
+def test_search_figures_of_one_query_are_its_time():
+    report = search_bench.summarize([7.5], [3])
+    assert (report.median, report.p95, report.slowest, report.runs) == (7.5, 7.5, 7.5, 1)
 
 
 def test_small_dataset_lives_in_its_own_schema_of_the_same_database():
@@ -167,3 +207,89 @@ def test_search_benchmark_prints_median_and_p95_at_each_size(capsys):
     assert re.search(r"^40 articles \(\w+\): median [\d.]+ ms, p95 [\d.]+ ms", report, re.M)
     assert re.search(r"^80 articles \(\w+\): median [\d.]+ ms, p95 [\d.]+ ms", report, re.M)
     assert Article.objects.count() == 80
+
+
+@pytest.mark.django_db
+def test_search_dataset_writes_exactly_the_articles_asked_for_and_grows_them(capsys):
+    assert search_bench.fill(30, stdout=search_bench._Output()) == 30
+    generated = Article.objects.filter(slug__startswith=search_bench.SLUG_PREFIX)
+    assert Article.objects.count() == generated.count() == 30
+    assert set(generated.values_list("slug", flat=True)) == {f"bench-{n}" for n in range(30)}
+    writer = search_bench.Writer()
+    for article in generated.prefetch_related("tags"):
+        text = writer.article(int(article.slug.removeprefix("bench-")))
+        assert article.headline == text["headline"]  # the same index, the same article
+        assert sorted(tag.name for tag in article.tags.all()) == sorted(text["tags"])
+        assert 1 <= len(text["tags"]) <= 3
+        assert article.status == ("draft" if text["draft"] else "published")
+    live = Article.objects.published().filter(slug__startswith=search_bench.SLUG_PREFIX).first()
+    assert live in [hit.article for hit in search.search(live.headline)[0:12]]  # indexed
+
+    first_ids = set(generated.values_list("pk", flat=True))
+    assert search_bench.fill(45, stdout=search_bench._Output()) == 45
+    assert Article.objects.count() == 45
+    assert first_ids < set(generated.values_list("pk", flat=True))  # grown, not rewritten
+    assert search_bench.fill(40, stdout=search_bench._Output()) == 45  # never shrunk
+    assert "45 generated articles already there." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "vendor", "allowed"),
+    [
+        ("newsroom_bench", "postgresql", True),
+        ("bench-search.sqlite3", "sqlite", True),
+        ("newsroom", "postgresql", False),
+        ("test_newsroom", "postgresql", False),
+        ("/srv/bench/newsroom.sqlite3", "sqlite", False),  # a folder's name does not count
+    ],
+)
+def test_guard_lets_only_a_database_named_for_a_benchmark_through(name, vendor, allowed):
+    database = guard.database_name(SimpleNamespace(settings_dict={"NAME": name}, vendor=vendor))
+    assert (guard.refusal(database) is None) == allowed
+    assert guard.refusal(database, yes_destroy=True) is None
+
+
+@pytest.mark.parametrize(
+    ("script", "arguments"),
+    [
+        (dataset.main, ["--articles=5", "--comments=5"]),
+        (search_bench.main, ["--sizes=5", "--queries=1"]),
+    ],
+    ids=["dataset", "search"],
+)
+@pytest.mark.django_db
+def test_scripts_refuse_the_test_database_and_write_nothing(script, arguments, capsys):
+    article = make_article()
+    with pytest.raises(SystemExit) as stopped:
+        script(arguments)
+    assert stopped.value.code == 2
+    assert f"Refusing to write benchmark data into the database {guard.database_name()!r}" in (
+        capsys.readouterr().err
+    )
+    assert list(Article.objects.all()) == [article]
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize("script", ["dataset", "search", "load"])
+def test_scripts_run_from_the_shell_refuse_a_database_not_named_for_a_benchmark(script, tmp_path):
+    database = tmp_path / "newsroom.sqlite3"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{database}",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", f"tests.bench.{script}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Refusing to write benchmark data into the database 'newsroom.sqlite3'" in (
+        result.stderr
+    )
+    assert "--yes-destroy" in result.stderr
+    assert not database.exists()  # not even opened

@@ -14,15 +14,14 @@ MARK = "bench"
 CONFIRM = "--yes-destroy"
 
 
-def database_name():
+def database_name(connection=connection):
     """The database's name: for SQLite, its file name, not the folders it sits in."""
     name = str(connection.settings_dict["NAME"])
     return Path(name).name if connection.vendor == "sqlite" else name
 
 
-def refusal(yes_destroy=False):
-    """Why the scripts must not write to this database, or None when they may."""
-    name = database_name()
+def refusal(name, yes_destroy=False):
+    """Why the scripts must not write to the database of this name, or None if they may."""
     if yes_destroy or MARK in name.lower():
         return None
     return (
@@ -35,7 +34,7 @@ def refusal(yes_destroy=False):
 
 def require_bench_database(yes_destroy=False):
     """Exit with a message and status 2 unless the database may be written."""
-    message = refusal(yes_destroy)
+    message = refusal(database_name(), yes_destroy)
     if message:
         print(message, file=sys.stderr)
         raise SystemExit(2)

@@ -114,7 +114,13 @@ def wrk(url, options, duration=None):
         )
     finally:
         os.unlink(script.name)
-    for line in result.stdout.splitlines():
+    return parse_wrk(result.stdout, result.stderr)
+
+
+def parse_wrk(stdout, stderr=""):
+    """The Load in the line our Lua script makes wrk print (times in microseconds), or a
+    note saying why there is none."""
+    for line in stdout.splitlines():
         if line.startswith("WRK_JSON "):
             data = json.loads(line.removeprefix("WRK_JSON "))
             seconds = data["duration_us"] / 1e6
@@ -125,22 +131,25 @@ def wrk(url, options, duration=None):
                 p99_ms=data["p99_us"] / 1000,
                 errors=data["socket_errors"] + data["status_errors"],
             )
-    return Load(note=(result.stderr or result.stdout).strip()[:200] or "wrk failed")
+    return Load(note=(stderr or stdout).strip()[:200] or "wrk failed")
 
 
 def cpu_busy(interval=0.5):
     """The share of all CPUs in use over `interval` seconds, from /proc/stat."""
-
-    def sample():
-        fields = [
-            int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
-        ]
-        idle = fields[3] + fields[4]  # idle + iowait
-        return sum(fields), idle
-
-    total0, idle0 = sample()
+    before = Path("/proc/stat").read_text()
     time.sleep(interval)
-    total1, idle1 = sample()
+    return busy_share(before, Path("/proc/stat").read_text())
+
+
+def busy_share(before, after):
+    """The share of CPU time not idle (nor waiting for I/O) between two readings of
+    /proc/stat, whose first line is "cpu user nice system idle iowait irq softirq ..."."""
+
+    def totals(stat):
+        counters = [int(value) for value in stat.split("\n", 1)[0].split()[1:]]
+        return sum(counters), counters[3] + counters[4]
+
+    (total0, idle0), (total1, idle1) = totals(before), totals(after)
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 

@@ -222,6 +222,12 @@ def time_queries(texts):
         started = time.perf_counter()
         hits.append(run(text))
         timings.append((time.perf_counter() - started) * 1000)
+    return summarize(timings, hits)
+
+
+def summarize(timings, hits):
+    """Median, 95th percentile (statistics.quantiles' default, exclusive method) and
+    slowest of the timings; the median number of matches."""
     p95 = statistics.quantiles(timings, n=20)[18] if len(timings) > 1 else timings[0]
     return Report(
         median=statistics.median(timings),
