@@ -6,9 +6,12 @@ import re
 import subprocess
 import sys
 from datetime import timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.core.management import get_commands
 from django.db import connection
 from django.utils import timezone
 from taggit.models import Tag
@@ -293,3 +296,12 @@ def test_scripts_run_from_the_shell_refuse_a_database_not_named_for_a_benchmark(
     )
     assert "--yes-destroy" in result.stderr
     assert not database.exists()  # not even opened
+
+
+def test_the_site_ships_no_benchmark_code_and_no_command_that_fills_a_database_for_one():
+    assert [name for name in get_commands() if "bench" in name] == []
+    for app in apps.get_app_configs():
+        if Path(app.path).is_relative_to(ROOT):
+            shipped = [path.relative_to(ROOT) for path in Path(app.path).rglob("*bench*.py")]
+            assert shipped == [], "benchmark code belongs under tests/bench/"
+            assert not (Path(app.path) / "bench").exists()
