@@ -18,7 +18,8 @@ from taggit.models import Tag
 from newsroom.widgets import ZonedSplitDateTime
 
 from . import images, kept_uploads, tags
-from .models import PUBLISH_PERMISSION, Article, Author, Section, TaggedArticle
+from .models import PUBLISH_PERMISSION, Article, Author, Image, Section, TaggedArticle
+from .photo_admin import LibraryImageChooser, rights_warning
 
 
 def can_publish(user):
@@ -27,9 +28,25 @@ def can_publish(user):
 
 class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
     """Server-side guard: whatever the browser sends, only editors publish or schedule.
-    A chosen photo survives the form's errors (articles/kept_uploads.py)."""
+    The lead photo is chosen from the library, or uploaded here: the upload becomes a library
+    image with the alt text, caption and credit typed beside it. A chosen photo survives the
+    form's errors (articles/kept_uploads.py)."""
 
     user = None  # set per request by ArticleAdmin.get_form
+
+    featured_image = images.ImageUploadField(
+        label=_("or upload a new photo"),
+        required=False,
+        widget=kept_uploads.KeptImageInput,
+    )
+    image_alt = forms.CharField(
+        label=_("alt text"),
+        max_length=300,
+        required=False,
+        help_text=_("Describes the new photo for readers who cannot see it. Required with it."),
+    )
+    image_caption = forms.CharField(label=_("caption"), max_length=300, required=False)
+    image_credit = forms.CharField(label=_("credit"), max_length=200, required=False)
 
     class Meta:
         model = Article
@@ -41,18 +58,11 @@ class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
             "section",
             "tags",
             "authors",
-            "featured_image",
-            "image_alt",
-            "image_caption",
-            "image_credit",
-            "focal_x",
-            "focal_y",
+            "lead_image",
             "status",
             "publish_at",
             "comments_open",
         ]
-        field_classes = {"featured_image": images.ImageUploadField}
-        widgets = {"featured_image": kept_uploads.KeptImageInput}
 
     def clean(self):
         cleaned = super().clean()
@@ -61,7 +71,24 @@ class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
                 self.add_error("status", _("Only editors can publish or schedule articles."))
             if "publish_at" in self.changed_data:
                 self.add_error(None, _("Only editors can set the publish time."))
+        if cleaned.get("featured_image") and not cleaned.get("image_alt", "").strip():
+            self.add_error("image_alt", _("Describe the image: alt text is required."))
         return cleaned
+
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("featured_image")
+        if upload:
+            photo = Image(
+                file=upload,
+                title=self.cleaned_data["headline"][:200],
+                alt=self.cleaned_data["image_alt"].strip(),
+                caption=self.cleaned_data["image_caption"],
+                credit=self.cleaned_data["image_credit"],
+                uploaded_by=self.user,
+            )
+            photo.save()
+            self.instance.lead_image = photo
+        return super().save(commit)
 
 
 class ArticleActionForm(helpers.ActionForm):
@@ -191,7 +218,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     filter_horizontal = ["authors"]
-    readonly_fields = ["image_preview", "preview_link", "created_at", "updated_at"]
+    readonly_fields = ["preview_link", "created_at", "updated_at"]
+    raw_id_fields = ["lead_image"]
     actions = ["publish_now", "unpublish", "submit_for_review", "back_to_draft"]
     action_form = ArticleActionForm
     list_per_page = 50
@@ -200,18 +228,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin_images.css", "css/admin_desk.css"]}
-        js = ["js/admin_focal_point.js", "js/admin_unsaved.js"]
+        js = ["js/admin_unsaved.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
         (_("Placement"), {"fields": ["section", "tags", "authors"]}),
         (
-            _("Featured image"),
+            _("Lead photo"),
             {
                 "fields": [
+                    "lead_image",
                     "featured_image",
-                    "image_preview",
-                    ("focal_x", "focal_y"),
                     "image_alt",
                     "image_caption",
                     "image_credit",
@@ -237,13 +264,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
         pending = Count("comments", filter=Q(comments__status="pending"))
         return (
             Article.objects.editable_by(request.user)
-            .select_related("section")
+            .select_related("section", "lead_image")
             .prefetch_related("authors")
             .annotate(num_pending_comments=pending)
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
+        photo = obj.lead_image if obj is not None else None
+        if request.method == "GET" and photo is not None and photo.rights_expired():
+            self.message_user(request, rights_warning(photo), messages.WARNING)
         if (
             request.method == "GET"
             and obj is not None
@@ -287,6 +317,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             fields.append("publish_at")
         return fields
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "lead_image":
+            # Only a photo this user may see can be chosen, whatever id the browser sends.
+            kwargs["queryset"] = Image.objects.visible_to(request.user)
+            kwargs["widget"] = LibraryImageChooser(
+                db_field.remote_field, self.admin_site, request.user, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not can_publish(request.user):
             kwargs["choices"] = [
@@ -329,18 +368,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        if "featured_image" in form.changed_data and obj.featured_image:
-            self.warn_about_small_image(request, obj)
+        if {"featured_image", "lead_image"} & set(form.changed_data) and obj.lead_image_id:
+            self.warn_about_small_image(request, obj.lead_image)
 
-    def warn_about_small_image(self, request, obj):
-        if obj.image_width and obj.image_width < images.LEAD_MIN_WIDTH:
+    def warn_about_small_image(self, request, photo):
+        if photo.width and photo.width < images.LEAD_MIN_WIDTH:
             self.message_user(
                 request,
                 _(
                     "The image is only %(width)s px wide. It will look soft as the lead story "
                     "on the home page, which needs at least %(minimum)s px."
                 )
-                % {"width": obj.image_width, "minimum": f"{images.LEAD_MIN_WIDTH:,}"},
+                % {"width": photo.width, "minimum": f"{images.LEAD_MIN_WIDTH:,}"},
                 messages.WARNING,
             )
 
@@ -368,22 +407,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("body"))
     def body_as_read(self, obj):
         return mark_safe(f'<div class="body-as-read">{obj.body}</div>')  # sanitised on save
-
-    @admin.display(description=_("current image"))
-    def image_preview(self, obj):
-        if not obj.featured_image or not obj.featured_image._committed:
-            return "—"  # no image, or an upload not saved yet (the upload field shows it)
-        # static/js/admin_focal_point.js: a click on the image sets the focal point fields.
-        # A rendition of the whole image, not the original, which may be many megabytes.
-        shown = images.picture(obj, "original")
-        return format_html(
-            '<span class="focal-picker" data-focal-picker><img src="{}" alt="{}" width="{}" '
-            'height="{}"><span class="focal-picker__marker" hidden></span></span>',
-            shown.src if shown else images.file_url(obj, obj.featured_image.name),
-            obj.image_alt,
-            obj.image_width or "",
-            obj.image_height or "",
-        )
 
     @admin.display(description=_("preview"))
     def preview_link(self, obj):

@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 from newsroom.roles import sync_roles
 
-from . import extensions
+from . import extensions, photos
 from .models import Article, Author, Section
 
 SECTIONS = [
@@ -226,6 +226,14 @@ def make_image(seed, size=(1600, 900)):
     return ContentFile(buffer.getvalue())
 
 
+def library_photo(title, content, **details):
+    """A photo in the library, through the same save path as an upload (cleaned, renditions)."""
+    photo = photos.Image(title=title, **details)
+    photo.file.save(f"{slugify(title)[:60] or 'photo'}.jpg", content, save=False)
+    photo.save()
+    return photo
+
+
 def create_demo_users():
     """Demo staff accounts with fresh random passwords; returns [(username, password)]."""
     User = get_user_model()
@@ -287,11 +295,14 @@ def load(domain="127.0.0.1:8000", stdout=None):
         section=sections["Middle East"],
         status=Article.Status.PUBLISHED,
         publish_at=now - timedelta(hours=3),
-        image_alt="US and Libyan military officials seated around a conference table",
-        image_caption="US & Libyan military officials",
-        image_credit="The World Monitor",
+        lead_image=library_photo(
+            "US and Libyan officials",
+            make_image(0),
+            alt="US and Libyan military officials seated around a conference table",
+            caption="US & Libyan military officials",
+            credit="The World Monitor",
+        ),
     )
-    seed_article.featured_image.save("us-libyan-officials.jpg", make_image(0), save=False)
     seed_article.save()
     seed_article.tags.add("Libya", "military cooperation", "US")
     seed_article.authors.add(authors[0])
@@ -307,11 +318,14 @@ def load(domain="127.0.0.1:8000", stdout=None):
             section=sections[section],
             status=Article.Status.PUBLISHED,
             publish_at=now - age,
-            image_alt=f"Illustration for: {headline}",
-            image_caption=f"{section}: {headline}",
-            image_credit="Illustration: The World Monitor",
+            lead_image=library_photo(
+                headline,
+                make_image(index),
+                alt=f"Illustration for: {headline}",
+                caption=f"{section}: {headline}",
+                credit="Illustration: The World Monitor",
+            ),
         )
-        article.featured_image.save(f"{article.slug[:60]}.jpg", make_image(index), save=False)
         article.save()
         article.tags.add(*tags)
         article.authors.add(*rng.sample(authors, k=rng.choice([1, 1, 1, 2])))

@@ -1,18 +1,26 @@
 """Where image files are stored, and when they move.
 
-Names nobody can guess: every upload is stored as ``articles/<token>/<article slug>.<ext>``
-(``authors/<token>/<author slug>.<ext>`` for profile photos), the token being 128 random bits;
-renditions are named after the original, so they are as unguessable.
+Names nobody can guess: every library photo is stored as ``images/<token>/<title slug>.<ext>``
+(``authors/<token>/<author slug>.<ext>`` for profile photos; lead photos uploaded before the
+library kept their ``articles/<token>/<article slug>.<ext>`` names when they moved into it),
+the token being 128 random bits; renditions are named after the original, so they are as
+unguessable.
 
-Nothing of an unpublished story at a public address: an article that is not published (draft,
-in review, pulled) keeps its files under ``newsroom.media.PRIVATE_PREFIX``, which no public
-address serves; its editors and own reporters get them through ``articles:private_image``
-(the admin preview, the preview page). Publishing, which includes scheduling, moves them to a
-public name: a scheduled story goes live at its time with no job running, so its files must be
-public already, still under a name nobody can guess before the story links to it. Pulling an
-article (back to draft or review) moves them back under new tokens, so the addresses readers
-saw stop working as soon as the change commits. Only the storage API is used (open, save,
-delete), so S3 works the same as a local disk.
+Nothing of an unpublished story at a public address. The rule is about the photo, since one
+photo may be used by many articles: a library image is public when at least one published
+article (scheduled included) uses it, and private otherwise. A private image keeps its files
+under ``newsroom.media.PRIVATE_PREFIX``, which no public address serves; the people who may
+see it (its uploader, the editors, the reporters of an article that uses it) get them through
+``articles:private_image`` (the library, the admin, the preview page). A photo shared by a
+live story and a draft is public: readers have seen it already. A new upload starts private.
+
+When an article is published (scheduling included: it goes live at its time with no job
+running, so its files must be public already, still under a name nobody can guess before the
+story links to it), its photo moves to a public name; when the last published article using a
+photo is pulled, deleted or given another photo, the photo moves back under the private prefix
+with new tokens, so the addresses readers saw stop working as soon as the change commits.
+``sync()`` makes that decision; ``articles/signals.py`` calls it after every article save and
+delete. Only the storage API is used (open, save, delete), so S3 works the same as a local disk.
 """
 
 import posixpath
@@ -28,9 +36,10 @@ from . import images
 
 ARTICLES = "articles"
 AUTHORS = "authors"
+IMAGES = "images"
 TOKEN_BYTES = 16  # 128 bits, 22 URL-safe characters
 UNGUESSABLE = re.compile(
-    rf"^({re.escape(PRIVATE_PREFIX)})?(?:{ARTICLES}|{AUTHORS})/[A-Za-z0-9_-]{{22}}/[^/]+$"
+    rf"^({re.escape(PRIVATE_PREFIX)})?(?:{ARTICLES}|{AUTHORS}|{IMAGES})/[A-Za-z0-9_-]{{22}}/[^/]+$"
 )
 
 
@@ -42,16 +51,26 @@ def unguessable_name(folder, stem, filename):
     return f"{folder}/{secrets.token_urlsafe(TOKEN_BYTES)}/{stem}{extension}"
 
 
-def should_be_public(article):
-    return article.status == article.Status.PUBLISHED
+def should_be_public(image):
+    """True when a published article (scheduled included) uses the library image."""
+    if image.pk is None:
+        return False
+    article = image.lead_for.model
+    return image.lead_for.filter(status=article.Status.PUBLISHED).exists()
 
 
-def article_image_name(article, filename, *, public=None):
-    """``upload_to`` of Article.featured_image: public or private by the article's status."""
+def library_image_name(image, filename, *, public=None):
+    """``upload_to`` of Image.file: public or private by the photo's use (a new one: private)."""
     if public is None:
-        public = should_be_public(article)
-    folder = ARTICLES if public else PRIVATE_PREFIX + ARTICLES
-    return unguessable_name(folder, article.slug, filename)
+        public = should_be_public(image)
+    folder = IMAGES if public else PRIVATE_PREFIX + IMAGES
+    return unguessable_name(folder, image.title, filename)
+
+
+def article_image_name(article, filename):
+    """``upload_to`` of the featured image articles had before the photo library; the
+    migrations that built that field still name it."""
+    return unguessable_name(PRIVATE_PREFIX + ARTICLES, article.slug, filename)
 
 
 def author_photo_name(author, filename):
@@ -63,29 +82,32 @@ def is_unguessable(name):
     return bool(UNGUESSABLE.match(name))
 
 
-def needs_move(article):
-    """True when the article's stored files are not where its status says they belong."""
-    field = article.featured_image
+def needs_move(image, public=None):
+    """True when the image's stored files are not where its use says they belong."""
+    field = image.file
     if not field or not field._committed:
         return False
-    return is_private(field.name) == should_be_public(article)
+    if public is None:
+        public = should_be_public(image)
+    return is_private(field.name) == public
 
 
 class MoveFailed(Exception):
     """A file could not be copied to its new name; nothing was changed."""
 
 
-def move(article, *, public=None):
-    """Copy the article's image and renditions to new unguessable names, public or private.
+def move(image, *, public=None):
+    """Copy a library image's original and renditions to new unguessable names, public or
+    private.
 
-    The article's fields are updated in memory (the caller saves it); returns the old names,
+    The image's fields are updated in memory (the caller saves it); returns the old names,
     to delete once the change has committed. The renditions keep their bytes: only their names
     change, with the key made from the new original's name.
     """
-    field = article.featured_image
+    field = image.file
     storage = field.storage
     old_source = field.name
-    done = article.renditions or {}
+    done = image.renditions or {}
     renames = {}
 
     def copy(old, new):
@@ -95,10 +117,10 @@ def move(article, *, public=None):
         return renames[old]
 
     try:
-        new_source = copy(old_source, article_image_name(article, old_source, public=public))
+        new_source = copy(old_source, library_image_name(image, old_source, public=public))
         renditions = {}
         if done.get("source") == old_source and done.get("key"):
-            key = images.rendition_key(new_source, images.focal_point(article))
+            key = images.rendition_key(new_source, images.focal_point(image))
             old_base = f"{posixpath.splitext(old_source)[0]}.{done['key']}."
             new_base = f"{posixpath.splitext(new_source)[0]}.{key}."
 
@@ -126,23 +148,40 @@ def move(article, *, public=None):
         raise MoveFailed(f"{old_source}: {exc}") from exc
 
     field.name = new_source
-    article.renditions = renditions
+    image.renditions = renditions
     return sorted(({old_source} | images.file_names(done)) - set(renames.values()))
 
 
-def secure(article):
-    """Move an article's files stored under a guessable name (before names were random) or
-    on the wrong side of the private prefix; save the new names. Returns the old names, to
-    delete once the change has committed; raises MoveFailed, changing nothing."""
-    field = article.featured_image
-    if not field or (is_unguessable(field.name) and not needs_move(article)):
-        return []
-    old = move(article, public=should_be_public(article))
-    # An update, not a save: only file names change, so no new version in the history and
-    # "updated" is left alone.
-    type(article)._default_manager.filter(pk=article.pk).update(
-        featured_image=field.name, renditions=article.renditions
+def _record(image):
+    # An update, not a save: only file names change, so the image's other fields (and the
+    # renditions, which keep their bytes) are left alone.
+    type(image)._default_manager.filter(pk=image.pk).update(
+        file=image.file.name, renditions=image.renditions
     )
+
+
+def sync(image):
+    """Move the image's files to the side of the private prefix its use calls for, and record
+    the new names. Returns the old names, to delete once the change has committed; raises
+    MoveFailed, changing nothing."""
+    public = should_be_public(image)
+    if not needs_move(image, public):
+        return []
+    old = move(image, public=public)
+    _record(image)
+    return old
+
+
+def secure(image):
+    """Move an image stored under a guessable name (before names were random) or on the
+    wrong side of the private prefix; save the new names. Returns the old names, to delete
+    once the change has committed; raises MoveFailed, changing nothing."""
+    field = image.file
+    public = should_be_public(image)
+    if not field or (is_unguessable(field.name) and not needs_move(image, public)):
+        return []
+    old = move(image, public=public)
+    _record(image)
     return old
 
 

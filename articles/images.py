@@ -1,27 +1,29 @@
-"""Featured images: safe uploads, clean originals and the renditions the templates serve.
+"""Library photos: safe uploads, clean originals and the renditions the templates serve.
 
 Everything image-related is decided here; nothing is resized at request time.
 
 - ``ImageUploadField`` (the admin forms use it) refuses what is not a whole image in an
   accepted format, too many pixels (Pillow's decompression-bomb limit) or too many bytes
   (``NEWSROOM_MAX_UPLOAD_MB``), each with a message an editor can act on.
-- ``update_renditions()`` runs on every article save, from ``articles/signals.py`` (``pre_save``)
-  and nowhere else, so the admin, the demo content, importers and the shell all get the same
-  result. An upload is re-encoded before it is stored (EXIF orientation applied, then every
+- ``update_renditions()`` runs on every save of a library ``Image`` (``articles/photos.py``),
+  from ``articles/signals.py`` (``pre_save``) and nowhere else, so the library, the article
+  form's upload, the demo content, importers and the shell all get the same result: one
+  rendition path for every photo, wherever it appears.
+  An upload is re-encoded before it is stored (EXIF orientation applied, then every
   byte of metadata dropped: location, camera, XMP, colour profile after conversion to sRGB),
   so the raw file with its GPS position never reaches storage. Then it writes the renditions
   next to the original through the field's storage (local disk or S3 alike): each crop in
   ``CROPS`` at each of ``WIDTHS`` (never upscaled) as WebP plus a JPEG fallback (PNG when
   the image has transparency), and a 1200x630 Open Graph JPEG. Their names and sizes go into
-  ``Article.renditions`` in the same write, so a page builds its ``srcset`` without a query.
+  ``Image.renditions`` in the same write, so a page builds its ``srcset`` without a query.
   Rendition names carry a key made from the original's name, the focal point and ``SPEC``,
   so a changed image, focal point or size list gets new addresses and caches never serve a
-  stale crop. Files the article no longer uses are deleted once the save has committed.
+  stale crop. Files the image no longer uses are deleted once the save has committed.
 - ``picture()`` and ``social_image()`` read that bookkeeping for the templates
   (``templates/includes/picture.html`` is the one place that writes image markup).
-- Names and places (unguessable names; the private prefix for unpublished articles; moves on
-  publish and pull) are decided in ``articles/image_files.py``; ``file_url()`` turns a stored
-  name into its address, the preview view's for a private one.
+- Names and places (unguessable names; the private prefix for photos no published article
+  uses; moves when that changes) are decided in ``articles/image_files.py``; ``file_url()``
+  turns a stored name into its address, the library's private view's for a private one.
 
 AVIF: measured with Pillow's encoder on a photo-like image at equal PSNR, AVIF saved about
 12 % over WebP (nothing on flat illustrations) while taking 2-3 times as long to encode and
@@ -70,7 +72,7 @@ ORIGINAL_JPEG = {"quality": 90, "optimize": True}
 PILLOW_FORMATS = {"webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
 MIME_TYPES = {"webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 EXTENSIONS = {"webp": "webp", "jpeg": "jpg", "png": "png"}
-# Part of every rendition's name: change it (or the settings above) and every article gets
+# Part of every rendition's name: change it (or the settings above) and every image gets
 # new files on its next save or with `manage.py regenerate_renditions`.
 SPEC = f"1|{WIDTHS}|{list(CROPS.items())}|{OG_SIZE}|{ENCODING}"
 
@@ -271,9 +273,9 @@ def clean_upload(fieldfile):
 # Renditions ----------------------------------------------------------------------------------
 
 
-def focal_point(article):
-    x = 0.5 if article.focal_x is None else min(max(article.focal_x, 0.0), 1.0)
-    y = 0.5 if article.focal_y is None else min(max(article.focal_y, 0.0), 1.0)
+def focal_point(image):
+    x = 0.5 if image.focal_x is None else min(max(image.focal_x, 0.0), 1.0)
+    y = 0.5 if image.focal_y is None else min(max(image.focal_y, 0.0), 1.0)
     return x, y
 
 
@@ -326,7 +328,7 @@ def _render_crop(image, box, ratio, base, storage):
 
 
 def make_renditions(image, source, focal, storage):
-    """Write every rendition of a prepared image; return the bookkeeping for Article.renditions."""
+    """Write every rendition of a prepared image; return the bookkeeping for Image.renditions."""
     key = rendition_key(source, focal)
     stem = posixpath.splitext(source)[0]
     crops, done = {}, {}
@@ -368,21 +370,21 @@ def file_names(renditions):
     return names
 
 
-def stored_names(article):
-    """The names of every file the article uses now: its original and its renditions."""
-    names = file_names(article.renditions)
-    if article.featured_image:
-        names.add(article.featured_image.name)
+def stored_names(image):
+    """The names of every file the library image uses now: its original and its renditions."""
+    names = file_names(image.renditions)
+    if image.file:
+        names.add(image.file.name)
     return names
 
 
-def is_current(article):
-    done = article.renditions or {}
-    source = article.featured_image.name
+def is_current(image):
+    done = image.renditions or {}
+    source = image.file.name
     return (
         done.get("source") == source
-        and done.get("key") == rendition_key(source, focal_point(article))
-        and article.featured_image._committed
+        and done.get("key") == rendition_key(source, focal_point(image))
+        and image.file._committed
     )
 
 
@@ -398,57 +400,52 @@ def read_original(fieldfile):
         raise UnreadableImage(f"{fieldfile.name}: {exc}") from exc
 
 
-def update_renditions(article, *, force=False):
-    """Bring the article's stored image and renditions in line with its featured_image field.
+def update_renditions(image, *, force=False):
+    """Bring a library image's stored file and renditions in line with its file field.
 
     Called once per save, before the row is written (see articles/signals.py), so the
     bookkeeping is saved with it; ``force`` (regenerate()) remakes renditions that look
-    current. Returns the names of files the article no longer uses, to delete once the save
+    current. Returns the names of files the image no longer uses, to delete once the save
     has committed. Raises UnreadableImage when a stored original cannot be read.
     """
-    field = article.featured_image
-    if field and not force and is_current(article):
+    field = image.file
+    if field and not force and is_current(image):
         return []
-    if not field and not article.renditions:
+    if not field and not image.renditions:
         return []
     stored = {}
-    if article.pk:
+    if image.pk:
         stored = (
-            type(article)
-            ._default_manager.filter(pk=article.pk)
+            type(image)
+            ._default_manager.filter(pk=image.pk)
             .values_list("renditions", flat=True)
             .first()
         ) or {}
     if not field:
-        article.renditions = {}
+        image.renditions = {}
         return sorted(file_names(stored))
 
     stale = set()
-    image = clean_upload(field)
-    if image is None:
+    pixels = clean_upload(field)
+    if pixels is None:
         raw = read_original(field)
-        image = prepare(raw)
+        pixels = prepare(raw)
         if has_private_data(raw) or raw.format not in ("JPEG", "PNG"):
             stale.add(field.name)  # stored before uploads were cleaned, or by another path
-            _store_clean_original(field, image)
-    article.image_width, article.image_height = image.size
-    article.renditions = make_renditions(image, field.name, focal_point(article), field.storage)
-    return sorted((file_names(stored) | stale) - file_names(article.renditions))
+            _store_clean_original(field, pixels)
+    image.width, image.height = pixels.size
+    image.renditions = make_renditions(pixels, field.name, focal_point(image), field.storage)
+    return sorted((file_names(stored) | stale) - file_names(image.renditions))
 
 
-def regenerate(article):
-    """Make the article's renditions again (after the sizes change, or files were lost).
+def regenerate(image):
+    """Make a library image's renditions again (after the sizes change, or files were lost).
 
-    The save that follows finds them current and only stores the bookkeeping; it stays out
-    of the revision history and leaves "updated" alone: readers see no new version.
+    The save that follows finds them current and only stores the bookkeeping.
     """
-    unused = update_renditions(article, force=True)
-    article.skip_history_when_saving = True
-    try:
-        article.save(update_fields=["featured_image", "image_width", "image_height", "renditions"])
-    finally:
-        del article.skip_history_when_saving
-    transaction.on_commit(partial(delete_files, article.featured_image.storage, unused))
+    unused = update_renditions(image, force=True)
+    image.save(update_fields=["file", "width", "height", "renditions"])
+    transaction.on_commit(partial(delete_files, image.file.storage, unused))
 
 
 def delete_files(storage, names):
@@ -483,25 +480,26 @@ class Picture:
     sources: tuple
 
 
-def file_url(article, name):
-    """The address of one of the article's stored files, from its name alone (no query, no
-    storage call): the storage's own for a public name; for a private one (an article that is
-    not published, see articles/image_files.py) the preview view, which checks who asks."""
+def file_url(image, name):
+    """The address of one of a library image's stored files, from its name alone (no query,
+    no storage call): the storage's own for a public name; for a private one (an image no
+    published article uses, see articles/image_files.py) the library's private view, which
+    checks who asks."""
     if name.startswith(PRIVATE_PREFIX):
         return reverse(
             "articles:private_image",
-            kwargs={"pk": article.pk, "name": name.removeprefix(PRIVATE_PREFIX)},
+            kwargs={"pk": image.pk, "name": name.removeprefix(PRIVATE_PREFIX)},
         )
-    return article.featured_image.storage.url(name)
+    return image.file.storage.url(name)
 
 
-def picture(article, crop="16:9"):
-    """What a <picture> of the article's image needs for one crop, or None before renditions."""
-    done = article.renditions or {}
+def picture(image, crop="16:9"):
+    """What a <picture> of a library image needs for one crop, or None before renditions."""
+    done = image.renditions or {}
     renditions = done.get("crops", {}).get(crop)
-    if not renditions or done.get("source") != article.featured_image.name:
+    if not renditions or done.get("source") != image.file.name:
         return None
-    url = partial(file_url, article)
+    url = partial(file_url, image)
     by_format = {}
     for item in renditions["files"]:
         by_format.setdefault(item["format"], []).append(item)
@@ -530,15 +528,26 @@ def picture(article, crop="16:9"):
     )
 
 
-def social_image(article):
+def social_image(image):
     """The Open Graph rendition: {url, width, height}, or None."""
-    done = article.renditions or {}
-    if not done.get("og") or done.get("source") != article.featured_image.name:
+    done = image.renditions or {}
+    if not done.get("og") or done.get("source") != image.file.name:
         return None
     og = done["og"]
     return {
         "name": og["name"],
-        "url": file_url(article, og["name"]),
+        "url": file_url(image, og["name"]),
         "width": og["width"],
         "height": og["height"],
     }
+
+
+def thumbnail_url(image, crop="original"):
+    """The smallest rendition's address (for the library's grid and the chooser), or the
+    original's while there are no renditions."""
+    done = image.renditions or {}
+    files = done.get("crops", {}).get(crop, {}).get("files")
+    if files and done.get("source") == image.file.name:
+        smallest = min(files, key=lambda item: (item["width"], item["format"] == "webp"))
+        return file_url(image, smallest["name"])
+    return file_url(image, image.file.name) if image.file else ""

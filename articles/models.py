@@ -1,7 +1,5 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +11,9 @@ from taggit.models import TaggedItemBase
 
 from . import image_files
 from .fields import SanitizedHTMLField, clean_html
+from .photos import Image, TaggedImage
+
+__all__ = ["Article", "Author", "DailyViews", "Image", "Section", "TaggedArticle", "TaggedImage"]
 
 # The editors' right: publish, schedule, unpublish, open every article.
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -152,8 +153,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(Q(created_by=user) | Q(pk__in=bylines.values("article_id")))
 
     def for_listing(self):
-        """What cards need: the section, never the (large) body."""
-        return self.select_related("section").defer("body")
+        """What cards need: the section and the lead photo, never the (large) body."""
+        return self.select_related("section", "lead_image").defer("body")
 
 
 class Article(models.Model):
@@ -186,42 +187,15 @@ class Article(models.Model):
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), blank=True, related_name="articles"
     )
-    featured_image = models.ImageField(
-        _("featured image"),
-        upload_to=image_files.article_image_name,
-        blank=True,
-        width_field="image_width",
-        height_field="image_height",
-    )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_caption = models.CharField(_("caption"), max_length=300, blank=True)
-    image_credit = models.CharField(_("credit"), max_length=200, blank=True)
-    image_alt = models.CharField(
-        _("alt text"),
-        max_length=300,
-        blank=True,
-        help_text=_("Describes the image for readers who cannot see it. Required with an image."),
-    )
-    focal_x = models.FloatField(
-        _("focal point across"),
+    lead_image = models.ForeignKey(
+        "Image",
+        verbose_name=_("lead photo"),
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_(
-            "Where the subject is, from 0 (left edge) to 1 (right edge); crops keep it in view. "
-            "Click the current image to set both values. Empty means the centre."
-        ),
+        related_name="lead_for",
+        help_text=_("Chosen from the photo library, or upload a new one below."),
     )
-    focal_y = models.FloatField(
-        _("focal point down"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text=_("From 0 (top edge) to 1 (bottom edge)."),
-    )
-    # Written by articles/images.py on save: the stored renditions, so pages need no query.
-    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )  # indexed first in article_status_publish below
@@ -253,7 +227,7 @@ class Article(models.Model):
     search_rank_vector = SearchVectorField(null=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "renditions", "search_vector", "search_rank_vector"],
+        excluded_fields=["updated_at", "search_vector", "search_rank_vector"],
         m2m_fields=[authors],
     )
 
@@ -295,11 +269,6 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
-
-    def clean(self):
-        super().clean()
-        if self.featured_image and not self.image_alt.strip():
-            raise ValidationError({"image_alt": _("Describe the image: alt text is required.")})
 
     def is_published(self):
         return (

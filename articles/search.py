@@ -387,7 +387,7 @@ class PostgresSearch:
 
     def page(self, ranked, tsquery, start, stop, *, snippets):
         ranked = (
-            ranked.select_related("section")
+            ranked.select_related("section", "lead_image")
             .defer(*LARGE_FIELDS)
             .order_by("-rank", "-publish_at", "-pk")
         )
@@ -480,7 +480,11 @@ class SQLiteSearch:
             cursor.execute(sql, [*params, match, stop - start, start])
             ids = [row[0] for row in cursor.fetchall()]
         # The ids passed the publishing rule in the query above; fetch them by key.
-        found = Article.objects.select_related("section").defer(*LARGE_FIELDS).in_bulk(ids)
+        found = (
+            Article.objects.select_related("section", "lead_image")
+            .defer(*LARGE_FIELDS)
+            .in_bulk(ids)
+        )
         texts = self.snippets(match, ids) if snippets else {}
         return [Hit(found[pk], highlighted(texts.get(pk))) for pk in ids if pk in found]
 

@@ -47,23 +47,17 @@ class SocialImage:
 
 def social_image(article):
     """The one place that picks an article's share and syndication picture: the 1200x630
-    rendition made at upload, or the original while there is none."""
-    if not article.featured_image:
+    rendition of its lead photo made at upload, or the original while there is none."""
+    photo = article.lead_image
+    if photo is None or not photo.file:
         return None
-    storage = article.featured_image.storage
-    og = images.social_image(article)
+    storage = photo.file.storage
+    og = images.social_image(photo)
     if og is not None:
-        return SocialImage(
-            storage, og["name"], og["url"], og["width"], og["height"], article.image_alt
-        )
-    name = article.featured_image.name
+        return SocialImage(storage, og["name"], og["url"], og["width"], og["height"], photo.alt)
+    name = photo.file.name
     return SocialImage(
-        storage,
-        name,
-        images.file_url(article, name),
-        article.image_width,
-        article.image_height,
-        article.image_alt,
+        storage, name, images.file_url(photo, name), photo.width, photo.height, photo.alt
     )
 
 

@@ -17,7 +17,7 @@ from newsroom.cache import invalidate_pages
 
 from . import image_files, images, search
 from .fields import clean_html
-from .models import Article, Author, Section
+from .models import Article, Author, Image, Section
 
 logger = logging.getLogger(__name__)
 
@@ -54,58 +54,84 @@ def clean_flat_page(sender, instance, raw=False, **kwargs):
     instance.content = clean_html(instance.content or "")
 
 
-# Images. pre_save is the one place renditions are made: it runs for every save (admin, demo
-# content, importers, the shell, regenerate_renditions), and it runs before the row is written,
-# so an upload is cleaned before it is stored and the rendition bookkeeping is saved in the same
-# write. Files the article stops using are deleted only after the transaction commits, so a
-# rolled-back save never loses the files its old row still points at.
-IMAGE_FIELDS = {"featured_image", "focal_x", "focal_y", "renditions", "status"}
+# Library images. pre_save is the one place renditions are made: it runs for every save (the
+# library, the article form's upload, demo content, importers, the shell, regenerate_renditions),
+# and it runs before the row is written, so an upload is cleaned before it is stored and the
+# rendition bookkeeping is saved in the same write. Files the image stops using are deleted only
+# after the transaction commits, so a rolled-back save never loses the files its old row still
+# points at.
+IMAGE_FIELDS = {"file", "focal_x", "focal_y", "renditions"}
 
 
-@receiver(pre_save, sender=Article)
+@receiver(pre_save, sender=Image)
 def make_image_renditions(sender, instance, raw=False, update_fields=None, **kwargs):
     instance._unused_image_files = []
-    instance._image_fields_to_write = False
     if raw or (update_fields is not None and not IMAGE_FIELDS & set(update_fields)):
         return
     try:
         instance._unused_image_files = images.update_renditions(instance)
     except images.UnreadableImage as exc:
-        # The article is saved anyway; its page keeps what it had (or the original's address).
+        # The image is saved anyway; pages keep what they had (or the original's address).
         logger.warning("No renditions made: %s", exc)
-    if image_files.needs_move(instance):
-        # Published: to public names. Pulled: to private ones, under new tokens.
-        try:
-            moved = image_files.move(instance)
-        except image_files.MoveFailed as exc:
-            logger.error("Image files of article %s not moved: %s", instance.pk, exc)
-            return
-        instance._unused_image_files = sorted(set(instance._unused_image_files) | set(moved))
-        if update_fields is not None and not {"featured_image", "renditions"} <= set(update_fields):
-            instance._image_fields_to_write = True
+
+
+@receiver(post_save, sender=Image)
+def delete_unused_image_files(sender, instance, raw=False, **kwargs):
+    names = getattr(instance, "_unused_image_files", [])
+    if names:
+        transaction.on_commit(partial(images.delete_files, instance.file.storage, names))
+
+
+@receiver(post_delete, sender=Image)
+def delete_image_files(sender, instance, **kwargs):
+    names = sorted(images.stored_names(instance))
+    if names:
+        transaction.on_commit(partial(images.delete_files, instance.file.storage, names))
+
+
+# Where a library image's files live follows its use (articles/image_files.py): public once a
+# published article uses it, private again when none does. An article's save or delete is
+# what changes that, for its photo and for the one it had before.
+PLACEMENT_FIELDS = {"status", "lead_image"}
+
+
+@receiver(pre_save, sender=Article)
+def remember_lead_image(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._old_lead_image_id = None
+    if raw or not instance.pk:
+        return
+    if update_fields is None or PLACEMENT_FIELDS & set(update_fields):
+        instance._old_lead_image_id = (
+            Article.objects.filter(pk=instance.pk).values_list("lead_image_id", flat=True).first()
+        )
 
 
 @receiver(post_save, sender=Article)
-def delete_unused_image_files(sender, instance, raw=False, **kwargs):
-    if getattr(instance, "_image_fields_to_write", False):
-        # A save limited to other fields (the status) moved the files: record where they went.
-        sender._default_manager.filter(pk=instance.pk).update(
-            featured_image=instance.featured_image.name, renditions=instance.renditions
-        )
-    names = getattr(instance, "_unused_image_files", [])
-    if names:
-        storage = instance.featured_image.storage
-        transaction.on_commit(partial(images.delete_files, storage, names))
+def place_lead_image_files(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not PLACEMENT_FIELDS & set(update_fields)):
+        return
+    photos = [instance.lead_image] if instance.lead_image_id else []
+    old = getattr(instance, "_old_lead_image_id", None)
+    if old and old != instance.lead_image_id:
+        photos += Image.objects.filter(pk=old)
+    place_image_files(photos)
 
 
 @receiver(post_delete, sender=Article)
-def delete_image_files(sender, instance, **kwargs):
-    names = images.file_names(instance.renditions)
-    if instance.featured_image:
-        names.add(instance.featured_image.name)
-    if names:
-        storage = instance.featured_image.storage
-        transaction.on_commit(partial(images.delete_files, storage, sorted(names)))
+def place_files_of_a_deleted_articles_image(sender, instance, **kwargs):
+    if instance.lead_image_id:
+        place_image_files(Image.objects.filter(pk=instance.lead_image_id))
+
+
+def place_image_files(photos):
+    for photo in photos:
+        try:
+            old = image_files.sync(photo)
+        except image_files.MoveFailed as exc:
+            logger.error("Files of image %s not moved: %s", photo.pk, exc)
+            continue
+        if old:
+            transaction.on_commit(partial(images.delete_files, photo.file.storage, old))
 
 
 @receiver(pre_save, sender=Author)
@@ -158,7 +184,7 @@ def index_renamed_tag(sender, instance, raw=False, using="default", **kwargs):
 
 # Cached pages: every change to what readers see renews them (newsroom.cache, the one
 # invalidation path).
-READER_VISIBLE = (Article, Section, Author, Tag)
+READER_VISIBLE = (Article, Section, Author, Tag, Image)
 
 
 @receiver(post_save)

@@ -37,7 +37,7 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/live/", views.search_live, name="search_live"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
-    path("preview/<int:pk>/images/<path:name>", views.private_image, name="private_image"),
+    path("preview/images/<int:pk>/<path:name>", views.private_image, name="private_image"),
     path("preview/kept/<str:token>/", views.kept_image, name="kept_image"),
     path("views/<int:pk>/", views.count_view, name="count_view"),
     re_path(

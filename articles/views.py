@@ -23,7 +23,7 @@ from . import (
     wordpress_urls,
 )
 from .forms import SearchForm
-from .models import Article, Author, Section
+from .models import Article, Author, Image, Section
 
 LIVE_RESULTS = 5
 
@@ -115,7 +115,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section")
+        return Article.objects.published().select_related("section", "lead_image")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -143,7 +143,7 @@ class ArticlePreviewView(ArticleDetailView):
     """A draft or scheduled article exactly as readers will see it, for its editors only."""
 
     def get_queryset(self):
-        return Article.objects.select_related("section")
+        return Article.objects.select_related("section", "lead_image")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
@@ -163,17 +163,21 @@ class ArticlePreviewView(ArticleDetailView):
 
 @require_safe
 def private_image(request, pk, name):
-    """A photo of an article that is not published, for the people who may preview it.
+    """A file of a library photo no published article uses, for the people who may see it
+    (its uploader, editors, the reporters of an article that uses it: Image.visible_to).
 
     Its files are under the private prefix, which no public address serves (see
     articles/image_files.py); everyone else is told it does not exist.
     """
-    article = get_object_or_404(Article, pk=pk)
+    user = request.user
+    if not (user.is_active and user.is_staff):
+        raise Http404
+    image = get_object_or_404(Image.objects.visible_to(user), pk=pk)
     stored = PRIVATE_PREFIX + name
-    if not article.can_be_opened_by(request.user) or stored not in images.stored_names(article):
+    if stored not in images.stored_names(image):
         raise Http404
     try:
-        file = article.featured_image.storage.open(stored, "rb")
+        file = image.file.storage.open(stored, "rb")
     except OSError:
         raise Http404 from None
     response = FileResponse(file, content_type=mimetypes.guess_type(stored)[0])
@@ -218,7 +222,8 @@ class SearchView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, query=self.form.query, **kwargs)
         if not context["results"]:
-            context["latest"] = Article.objects.published().select_related("section")[:4]
+            latest = Article.objects.published().select_related("section", "lead_image")
+            context["latest"] = latest[:4]
         return context
 
     def get_meta(self, page_obj):

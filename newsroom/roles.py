@@ -1,5 +1,7 @@
 """The newsroom roles as Django groups, with exactly the rights DESIGN.md gives them."""
 
+from django.db.models import Q
+
 ROLES = {
     "Reporter": [
         ("articles", "add_article"),
@@ -7,6 +9,11 @@ ROLES = {
         ("articles", "view_article"),
         ("articles", "view_section"),
         ("articles", "view_author"),
+        # The photo library: upload, use, and change their own uploads (articles/photo_admin.py
+        # limits "change" to them); never delete.
+        ("articles", "add_image"),
+        ("articles", "change_image"),
+        ("articles", "view_image"),
         # No tag rights: reporters type tags on their own articles; the tag list would show
         # the tags of colleagues' unpublished pieces.
     ],
@@ -24,6 +31,10 @@ ROLES = {
         ("articles", "change_author"),
         ("articles", "delete_author"),
         ("articles", "view_author"),
+        ("articles", "add_image"),
+        ("articles", "change_image"),
+        ("articles", "delete_image"),
+        ("articles", "view_image"),
         ("taggit", "add_tag"),
         ("taggit", "change_tag"),
         ("taggit", "delete_tag"),
@@ -47,12 +58,14 @@ ROLES = {
 
 
 def sync_roles(group_model, permission_model):
-    """Create or update the three groups so each holds exactly its listed permissions."""
+    """Create or update the three groups so each holds exactly its listed permissions.
+
+    A permission whose model does not exist yet (an early migration runs before that model's
+    own) is left out; the migration that adds the model syncs the roles again.
+    """
     for name, codes in ROLES.items():
         group, _ = group_model.objects.get_or_create(name=name)
-        group.permissions.set(
-            [
-                permission_model.objects.get(content_type__app_label=app, codename=codename)
-                for app, codename in codes
-            ]
-        )
+        wanted = Q(pk__in=[])
+        for app, codename in codes:
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.set(permission_model.objects.filter(wanted))

@@ -12,6 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from articles.models import Article, Author, Section
+from articles.models import Image as LibraryImage
 from newsroom.cache import rendered
 from newsroom.roles import sync_roles
 
@@ -53,7 +54,31 @@ def make_author(**kwargs):
     return Author.objects.create(**kwargs)
 
 
+def make_image(file=None, **kwargs):
+    """A photo in the library, saved the way every upload is (cleaned, renditions made)."""
+    n = next(_counter)
+    kwargs.setdefault("title", f"Photo {n}")
+    kwargs.setdefault("alt", f"Alt text {n}")
+    return LibraryImage.objects.create(file=file or uploaded_jpeg(f"photo-{n}.jpg"), **kwargs)
+
+
+# The lead photo's upload and details, as the article form takes them.
+PHOTO_KWARGS = {
+    "featured_image": "file",
+    "image_alt": "alt",
+    "image_caption": "caption",
+    "image_credit": "credit",
+    "focal_x": "focal_x",
+    "focal_y": "focal_y",
+}
+
+
 def make_article(*, tags=(), authors=(), **kwargs):
+    """An article; ``featured_image=<upload>`` (with image_alt, image_caption, ...) gives it a
+    new library photo as its lead, as an upload through the article form does."""
+    photo = {PHOTO_KWARGS[key]: kwargs.pop(key) for key in list(kwargs) if key in PHOTO_KWARGS}
+    if photo.get("file"):
+        kwargs["lead_image"] = make_image(**photo)
     n = next(_counter)
     kwargs.setdefault("headline", f"Headline number {n}")
     kwargs.setdefault("slug", f"headline-{n}")

@@ -27,6 +27,7 @@ def article_form(section_obj, **overrides):
         "section": section_obj.pk,
         "tags": "Libya, US",
         "authors": [],
+        "lead_image": "",
         "image_alt": "",
         "image_caption": "",
         "image_credit": "",
@@ -152,8 +153,9 @@ def test_editor_uploads_image_and_alt_is_required(client, editor, section):
         ADD_URL, article_form(section, featured_image=uploaded_jpeg(), image_alt="Officials")
     )
     assert response.status_code == 302
-    article = Article.objects.get()
-    assert (article.image_width, article.image_height) == (1200, 675)
+    photo = Article.objects.get().lead_image
+    assert (photo.width, photo.height, photo.alt) == (1200, 675, "Officials")
+    assert photo.uploaded_by == editor
 
 
 def test_body_posted_as_raw_html_is_stored_clean(client, editor, section):

@@ -144,8 +144,9 @@ def test_the_restored_copy_serves_the_site_with_its_images(restored):
     }
     (headline, image), *_ = restored.cluster.query(
         RESTORED,
-        "SELECT headline, featured_image FROM articles_article WHERE status = 'published' "
-        "AND featured_image <> '' ORDER BY publish_at DESC LIMIT 1",
+        "SELECT headline, file FROM articles_article JOIN articles_image "
+        "ON articles_image.id = lead_image_id WHERE status = 'published' "
+        "ORDER BY publish_at DESC LIMIT 1",
     )
     with gunicorn(APP_PORT, env, workers=1) as app:
         home = send(app.port, Request("/"))

@@ -109,7 +109,7 @@ def test_editor_sets_the_focal_point_by_clicking_the_image(
 ):
     base, lead = illustrated_site
     page = open_page(chromium, DESKTOP, page_errors)
-    page.goto(f"{base}/admin/login/?next=/admin/articles/article/{lead.pk}/change/")
+    page.goto(f"{base}/admin/login/?next=/admin/articles/image/{lead.lead_image_id}/change/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", "a-long-test-password")
     page.click("input[type=submit]")
@@ -120,7 +120,8 @@ def test_editor_sets_the_focal_point_by_clicking_the_image(
     assert abs(float(page.input_value("#id_focal_y")) - 0.75) < 0.02
     assert page.locator(".focal-picker__marker").is_visible()
     page.click("input[name=_continue]")
-    lead.refresh_from_db()
-    assert abs(lead.focal_x - 0.25) < 0.02 and "16:9" in lead.renditions["crops"]
+    photo = lead.lead_image
+    photo.refresh_from_db()
+    assert abs(photo.focal_x - 0.25) < 0.02 and "16:9" in photo.renditions["crops"]
     page.context.close()
     assert page_errors == []

@@ -91,7 +91,7 @@ def test_reporter_writes_illustrates_tags_and_submits_but_cannot_publish(
     assert 'href="https://example.com/report"' in article.body and ">report" in article.body
     assert "<ul><li><p>first point</p></li><li><p>second point</p></li></ul>" in article.body
     assert set(article.tags.names()) == {"Libya", "Benghazi"}
-    assert article.featured_image and article.renditions
+    assert article.lead_image and article.lead_image.renditions
     page.context.close()
     assert page_errors == []
 

@@ -193,7 +193,7 @@ def test_uploaded_files_are_left_to_the_file_server(client, section):
     article = make_article(
         section=section, featured_image=uploaded_jpeg("p.jpg", size=(64, 36)), image_alt="A"
     )
-    response = client.get(article.featured_image.url)
+    response = client.get(article.lead_image.file.url)
     assert response.status_code == 200
     assert "X-Cache" not in response
     assert "private" not in response.get("Cache-Control", "")

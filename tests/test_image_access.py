@@ -1,4 +1,5 @@
-"""Who can fetch an article's photos: nobody before it is published, except its editors."""
+"""Who can fetch a story's photos: nobody before a published article uses them, except the
+people who may see them."""
 
 import io
 import posixpath
@@ -20,6 +21,7 @@ from django.utils import timezone
 
 from articles import image_files, images
 from articles.models import Article, Author
+from articles.models import Image as LibraryImage
 
 from .conftest import jpeg_bytes, make_article, make_author, uploaded_jpeg
 from .processes import Nginx, free_port, newsroom_site
@@ -29,7 +31,7 @@ from .test_images import tags
 pytestmark = pytest.mark.django_db
 
 UPLOAD_NAME = "DSC_0042-leaked-exclusive.jpg"
-PUBLIC_NAME = re.compile(r"^/media/articles/[A-Za-z0-9_-]{22}/[a-z0-9-]+\.[a-z0-9.-]+$")
+PUBLIC_NAME = re.compile(r"^/media/images/[A-Za-z0-9_-]{22}/[a-z0-9-]+\.[a-z0-9.-]+$")
 
 
 def get(client, url):
@@ -58,10 +60,16 @@ def preview_urls(client, article):
 
 
 def admin_preview_src(client, article):
+    """The lead photo's thumbnail in the article form's chooser."""
     response = client.get(change_url(article))
     assert response.status_code == 200
-    [picker] = re.findall(r'data-focal-picker><img src="([^"]+)"', response.content.decode())
-    return picker
+    html = response.content.decode()
+    [thumbnail] = re.findall(r'class="image-chooser__thumbnail" src="([^"]+)"', html)
+    return thumbnail
+
+
+def private_prefix(article):
+    return f"/preview/images/{article.lead_image_id}/"
 
 
 @pytest.fixture
@@ -102,10 +110,10 @@ def other_reporter(django_user_model):
 
 
 def test_a_drafts_photo_and_renditions_are_not_at_any_public_address(client, draft):
-    names = sorted(images.stored_names(draft))
+    names = sorted(images.stored_names(draft.lead_image))
     assert len(names) >= 8  # original, Open Graph, renditions
-    assert all(name.startswith("private/articles/") for name in names)
-    for name in [draft.featured_image.name, draft.renditions["og"]["name"], names[0]]:
+    assert all(name.startswith("private/images/") for name in names)
+    for name in [draft.lead_image.file.name, draft.lead_image.renditions["og"]["name"], names[0]]:
         assert default_storage.exists(name)
         for address in [
             settings.MEDIA_URL + name,
@@ -116,16 +124,16 @@ def test_a_drafts_photo_and_renditions_are_not_at_any_public_address(client, dra
 
 
 def test_a_drafts_photo_names_carry_neither_the_upload_name_nor_a_date(draft):
-    for name in images.stored_names(draft):
+    for name in images.stored_names(draft.lead_image):
         assert "leaked" not in name and "DSC" not in name
         assert not re.search(r"/20\d\d/", name)
-    assert re.match(r"^private/articles/[A-Za-z0-9_-]{22}/", draft.featured_image.name)
+    assert re.match(r"^private/images/[A-Za-z0-9_-]{22}/", draft.lead_image.file.name)
 
 
 def test_the_reporter_sees_their_drafts_photo_in_the_preview_and_the_admin(client, reporter, draft):
     client.force_login(reporter)
     urls = preview_urls(client, draft)
-    assert urls and all(url.startswith(f"/preview/{draft.pk}/images/") for url in urls)
+    assert urls and all(url.startswith(private_prefix(draft)) for url in urls)
     for url in [*urls, admin_preview_src(client, draft)]:
         status, body = get(client, url)
         assert status == 200, url
@@ -151,15 +159,15 @@ def test_nobody_else_gets_a_drafts_photo_from_the_preview_view(
             assert get(client, url)[0] == 404, (user, url)
 
 
-def test_the_preview_view_serves_only_the_articles_own_files(client, editor, draft, section):
+def test_the_private_view_serves_only_the_photos_own_files(client, editor, draft, section):
     other = make_article(
         status=Article.Status.DRAFT, section=section, featured_image=uploaded_jpeg(), image_alt="O"
     )
     client.force_login(editor)
-    foreign = other.featured_image.name.removeprefix("private/")
+    foreign = other.lead_image.file.name.removeprefix("private/")
     kept_elsewhere = "kept/whatever/image.jpg"
-    for name in [foreign, kept_elsewhere, "../" + draft.featured_image.name]:
-        url = reverse("articles:private_image", kwargs={"pk": draft.pk, "name": name})
+    for name in [foreign, kept_elsewhere, "../" + draft.lead_image.file.name]:
+        url = reverse("articles:private_image", kwargs={"pk": draft.lead_image_id, "name": name})
         assert get(client, url)[0] == 404, name
 
 
@@ -184,7 +192,7 @@ def test_publishing_moves_the_photo_to_public_unguessable_addresses(
 
 
 def private_names(urls, article):
-    prefix = f"/preview/{article.pk}/images/"
+    prefix = private_prefix(article)
     return ["private/" + url.removeprefix(prefix) for url in urls]
 
 
@@ -193,12 +201,12 @@ def test_pulling_an_article_ends_its_public_addresses_at_once(
 ):
     publish(client, editor, draft, django_capture_on_commit_callbacks)
     public_urls = picture_urls(client.get(draft.get_absolute_url()).content.decode())
-    og_url = settings.MEDIA_URL + draft.renditions["og"]["name"]
+    og_url = settings.MEDIA_URL + draft.lead_image.renditions["og"]["name"]
     unpublish(client, editor, draft, django_capture_on_commit_callbacks)
 
     for url in [*public_urls, og_url]:
         assert get(client, url)[0] == 404, url
-    assert all(name.startswith("private/articles/") for name in images.stored_names(draft))
+    assert all(name.startswith("private/images/") for name in images.stored_names(draft.lead_image))
     client.force_login(editor)
     urls = preview_urls(client, draft)
     assert urls and all(get(client, url)[0] == 200 for url in urls)
@@ -208,27 +216,27 @@ def test_pulling_an_article_ends_its_public_addresses_at_once(
 def test_pulled_photos_get_new_names_not_the_ones_they_had_before_publishing(
     client, editor, draft, django_capture_on_commit_callbacks
 ):
-    first = draft.featured_image.name
+    first = draft.lead_image.file.name
     publish(client, editor, draft, django_capture_on_commit_callbacks)
     unpublish(client, editor, draft, django_capture_on_commit_callbacks)
-    assert draft.featured_image.name.startswith("private/")
-    assert draft.featured_image.name != first
-    assert draft.renditions["source"] == draft.featured_image.name
-    assert images.is_current(draft)
+    assert draft.lead_image.file.name.startswith("private/")
+    assert draft.lead_image.file.name != first
+    assert draft.lead_image.renditions["source"] == draft.lead_image.file.name
+    assert images.is_current(draft.lead_image)
 
 
 def test_a_status_only_save_moves_the_files_and_records_where_they_went(
     draft, django_capture_on_commit_callbacks
 ):
-    old = images.stored_names(draft)
+    old = images.stored_names(draft.lead_image)
     draft.status = Article.Status.PUBLISHED
     draft.publish_at = timezone.now()
     with django_capture_on_commit_callbacks(execute=True):
         draft.save(update_fields=["status", "publish_at"])
     draft.refresh_from_db()
-    assert draft.featured_image.name.startswith("articles/")
-    assert images.is_current(draft)
-    assert all(default_storage.exists(name) for name in images.stored_names(draft))
+    assert draft.lead_image.file.name.startswith("images/")
+    assert images.is_current(draft.lead_image)
+    assert all(default_storage.exists(name) for name in images.stored_names(draft.lead_image))
     assert not any(default_storage.exists(name) for name in old)
 
 
@@ -252,7 +260,7 @@ def test_a_scheduled_articles_photo_is_public_but_unguessable_before_its_time(
     assert not article.is_published()
     # Live at its time with no job running: its files are at their public names already,
     # known to nobody until a page links to them.
-    assert PUBLIC_NAME.match(settings.MEDIA_URL + article.featured_image.name)
+    assert PUBLIC_NAME.match(settings.MEDIA_URL + article.lead_image.file.name)
     assert get(client, article.get_absolute_url())[0] == 404
 
 
@@ -260,8 +268,8 @@ def test_a_new_photo_on_a_published_article_goes_straight_to_a_public_name(secti
     article = make_article(
         section=section, featured_image=uploaded_jpeg(UPLOAD_NAME), image_alt="A"
     )
-    assert PUBLIC_NAME.match(settings.MEDIA_URL + article.featured_image.name)
-    assert all(name.startswith("articles/") for name in images.stored_names(article))
+    assert PUBLIC_NAME.match(settings.MEDIA_URL + article.lead_image.file.name)
+    assert all(name.startswith("images/") for name in images.stored_names(article.lead_image))
 
 
 def test_author_photos_get_unguessable_names(client, editor):
@@ -279,13 +287,14 @@ def test_author_photos_get_unguessable_names(client, editor):
 
 
 def legacy_article(status, section):
-    """An article as stored by the old code: a dated folder, the uploader's file name."""
-    article = make_article(status=status, section=section, image_alt="A")
+    """An article whose photo is stored as the old code did: a dated folder, the uploader's
+    file name."""
+    article = make_article(status=status, section=section, featured_image=uploaded_jpeg())
     name = default_storage.save("articles/2024/05/leaked-memo.jpg", ContentFile(jpeg_bytes()))
     with default_storage.open(name, "rb") as file:
         source = images.prepare(images.open_image(file, upload=False))
     renditions = images.make_renditions(source, name, (0.5, 0.5), default_storage)
-    Article.objects.filter(pk=article.pk).update(featured_image=name, renditions=renditions)
+    LibraryImage.objects.filter(pk=article.lead_image_id).update(file=name, renditions=renditions)
     article.refresh_from_db()
     return article
 
@@ -298,19 +307,21 @@ def test_the_command_moves_old_names_and_unpublished_photos_out_of_reach(
     author = make_author()
     author_old = default_storage.save("authors/2024/rita.jpg", ContentFile(jpeg_bytes()))
     Author.objects.filter(pk=author.pk).update(photo=author_old)
-    old_files = images.stored_names(live) | images.stored_names(draft) | {author_old}
+    old_files = {author_old}
+    old_files |= images.stored_names(live.lead_image) | images.stored_names(draft.lead_image)
     history = live.history.count()
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("secure_image_names", stdout=(out := io.StringIO()))
     assert "Moved the files of 3 of 3 images." in out.getvalue()
 
-    for article, prefix in [(live, "articles/"), (draft, "private/articles/")]:
+    for article, prefix in [(live, "images/"), (draft, "private/images/")]:
         article.refresh_from_db()
-        assert image_files.is_unguessable(article.featured_image.name)
-        assert article.featured_image.name.startswith(prefix)
-        assert images.is_current(article)
-        assert all(default_storage.exists(name) for name in images.stored_names(article))
+        assert image_files.is_unguessable(article.lead_image.file.name)
+        assert article.lead_image.file.name.startswith(prefix)
+        assert images.is_current(article.lead_image)
+        photo = article.lead_image
+        assert all(default_storage.exists(name) for name in images.stored_names(photo))
     assert not any(default_storage.exists(name) for name in old_files)
     assert image_files.is_unguessable(Author.objects.get(pk=author.pk).photo.name)
     assert live.history.count() == history
@@ -319,10 +330,10 @@ def test_the_command_moves_old_names_and_unpublished_photos_out_of_reach(
 
 
 def test_the_command_leaves_what_is_in_place_alone(draft):
-    before = draft.featured_image.name
+    before = draft.lead_image.file.name
     call_command("secure_image_names", stdout=io.StringIO())
     draft.refresh_from_db()
-    assert draft.featured_image.name == before
+    assert draft.lead_image.file.name == before
 
 
 # The shipped nginx front ---------------------------------------------------------------------
@@ -367,13 +378,14 @@ def test_a_drafts_preview_points_its_share_image_at_the_preview_view(client, rep
     client.force_login(reporter)
     html = client.get(reverse("articles:preview", args=[draft.pk])).content.decode()
     [og_image] = [m["content"] for m in tags(html, "meta") if m.get("property") == "og:image"]
-    assert f"/preview/{draft.pk}/images/" in og_image
+    assert private_prefix(draft) in og_image
     assert get(client, og_image.removeprefix("http://testserver"))[0] == 200
 
 
-def test_the_change_forms_link_to_the_current_file_opens_for_its_reporter(client, reporter, draft):
+def test_the_library_forms_link_to_the_current_file_opens_for_its_reporter(client, reporter, draft):
     client.force_login(reporter)
-    html = client.get(change_url(draft)).content.decode()
+    change = reverse("admin:articles_image_change", args=[draft.lead_image_id])
+    html = client.get(change).content.decode()
     [current] = re.findall(r'Currently: <a href="([^"]+)">', html)
-    assert current.startswith(f"/preview/{draft.pk}/images/")
+    assert current.startswith(private_prefix(draft))
     assert get(client, current)[0] == 200

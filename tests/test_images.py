@@ -23,9 +23,37 @@ from PIL import Image, ImageCms, ImageDraw, features
 
 from articles import demo, images, kept_uploads
 from articles.models import Article, Author
+from articles.models import Image as LibraryImage
 
-from .conftest import make_article, uploaded_jpeg
+from .conftest import make_article, make_image, uploaded_jpeg
 from .test_admin import ADD_URL, article_form, change_url
+
+IMAGE_ADD_URL = reverse("admin:articles_image_add")
+
+
+def image_change_url(photo):
+    return reverse("admin:articles_image_change", args=[photo.pk])
+
+
+def image_form(**overrides):
+    """The library's upload form, filled in."""
+    data = {
+        "file": "",
+        "title": "Harbour at dawn",
+        "alt": "Fishing boats in the harbour",
+        "caption": "",
+        "credit": "",
+        "copyright": "",
+        "usable_until": "",
+        "tags": "",
+        "focal_x": "",
+        "focal_y": "",
+    }
+    if "file" not in overrides:
+        data["file"] = uploaded_jpeg("harbour.jpg")
+    data.update(overrides)
+    return data
+
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +161,7 @@ def tags(html, name):
 
 
 def test_upload_gets_webp_and_jpeg_renditions_at_every_width_it_covers():
-    article = make_article(featured_image=uploaded_jpeg(size=(2000, 1500)), image_alt="A")
+    article = make_image(uploaded_jpeg(size=(2000, 1500)))
     wide = rendition_files(article, "16:9")
     assert [(f["format"], f["width"], f["height"]) for f in wide] == [
         (fmt, width, width * 9 // 16)
@@ -149,13 +177,13 @@ def test_upload_gets_webp_and_jpeg_renditions_at_every_width_it_covers():
 
 
 def test_renditions_are_stored_next_to_the_original():
-    article = make_article(featured_image=uploaded_jpeg("beside.jpg"), image_alt="A")
-    folder = posixpath.dirname(article.featured_image.name)
+    article = make_image(uploaded_jpeg("beside.jpg"))
+    folder = posixpath.dirname(article.file.name)
     assert {posixpath.dirname(name) for name in every_file(article)} == {folder}
 
 
 def test_small_image_is_never_upscaled():
-    article = make_article(featured_image=uploaded_jpeg(size=(700, 500)), image_alt="A")
+    article = make_image(uploaded_jpeg(size=(700, 500)))
     for crop in ("16:9", "original"):
         assert [f["width"] for f in rendition_files(article, crop)] == [320, 320, 640, 640]
     assert article.renditions["og"]["width"] == 700
@@ -163,13 +191,13 @@ def test_small_image_is_never_upscaled():
 
 
 def test_image_narrower_than_every_width_gets_one_size_of_its_own():
-    article = make_article(featured_image=uploaded_jpeg(size=(200, 150)), image_alt="A")
+    article = make_image(uploaded_jpeg(size=(200, 150)))
     sizes = {(f["width"], f["height"]) for f in rendition_files(article, "original")}
     assert sizes == {(200, 150)}
 
 
 def test_open_graph_rendition_is_a_1200_by_630_jpeg():
-    article = make_article(featured_image=uploaded_jpeg(size=(1300, 700)), image_alt="A")
+    article = make_image(uploaded_jpeg(size=(1300, 700)))
     _, image = stored(article.renditions["og"]["name"])
     assert (image.format, image.size) == ("JPEG", (1200, 630))
 
@@ -177,7 +205,7 @@ def test_open_graph_rendition_is_a_1200_by_630_jpeg():
 def test_transparent_png_gets_a_png_fallback_and_keeps_its_transparency():
     logo = Image.new("RGBA", (800, 450), (0, 0, 0, 0))
     ImageDraw.Draw(logo).ellipse([100, 50, 700, 400], fill=(200, 30, 30, 255))
-    article = make_article(featured_image=upload("logo.png", encode(logo, "PNG")), image_alt="A")
+    article = make_image(upload("logo.png", encode(logo, "PNG")))
     formats = {f["format"] for f in rendition_files(article, "16:9")}
     assert formats == {"webp", "png"}
     for item in rendition_files(article, "16:9"):
@@ -197,22 +225,22 @@ def test_every_accepted_format_gets_renditions(client, editor, section, fmt):
         article_form(section, featured_image=upload(f"pic.{fmt.lower()}", data), image_alt="Pic"),
     )
     assert response.status_code == 302
-    article = Article.objects.get()
-    assert [f["width"] for f in rendition_files(article, "16:9")] == [320, 320, 640, 640]
+    photo = Article.objects.get().lead_image
+    assert [f["width"] for f in rendition_files(photo, "16:9")] == [320, 320, 640, 640]
 
 
 def test_animated_gif_is_stored_as_its_first_frame():
     frames = [Image.new("RGB", (400, 300), colour) for colour in ((255, 0, 0), (0, 0, 255))]
     data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100)
-    article = make_article(featured_image=upload("anim.gif", data, "image/gif"), image_alt="A")
-    _, original = stored(article.featured_image.name)
+    article = make_image(upload("anim.gif", data, "image/gif"))
+    _, original = stored(article.file.name)
     assert original.format == "PNG"
     assert original.convert("RGB").getpixel((200, 150)) == (255, 0, 0)
 
 
 def test_cmyk_jpeg_becomes_rgb():
     data = encode(Image.new("CMYK", (640, 360), (0, 200, 200, 0)), "JPEG")
-    article = make_article(featured_image=upload("print.jpg", data), image_alt="A")
+    article = make_image(upload("print.jpg", data))
     for name in every_file(article):
         assert stored(name)[1].mode == "RGB"
 
@@ -224,8 +252,8 @@ def test_focal_point_steers_the_16_9_crop():
     draw.rectangle([0, 0, 640, 100], fill=(255, 0, 0))
     draw.rectangle([0, 380, 640, 480], fill=(0, 255, 0))
     data = encode(image, "PNG")
-    top = make_article(featured_image=upload("top.png", data), image_alt="A", focal_y=0.0)
-    bottom = make_article(featured_image=upload("low.png", data), image_alt="A", focal_y=1.0)
+    top = make_image(upload("top.png", data), focal_y=0.0)
+    bottom = make_image(upload("low.png", data), focal_y=1.0)
 
     def band_colours(article):
         _, crop = stored(rendition_files(article, "16:9")[-1]["name"])
@@ -235,25 +263,20 @@ def test_focal_point_steers_the_16_9_crop():
     assert band_colours(bottom) == "bg"
 
 
-def test_focal_point_outside_the_image_is_a_form_error(client, editor, section):
+def test_focal_point_outside_the_image_is_a_form_error(client, editor):
     client.force_login(editor)
-    response = client.post(
-        ADD_URL,
-        article_form(section, featured_image=uploaded_jpeg(), image_alt="A", focal_x="1.5"),
-    )
+    response = client.post(IMAGE_ADD_URL, image_form(focal_x="1.5"))
     assert response.status_code == 200
     assert "focal_x" in response.context["adminform"].form.errors
-    assert not Article.objects.exists()
+    assert not LibraryImage.objects.exists()
 
 
 def test_demo_content_save_path_gets_renditions():
-    # articles/demo.py stores the file first, then saves the article: the same save path.
-    article = Article(headline="Demo", slug="demo", section=make_article().section, image_alt="A")
-    article.featured_image.save("demo.jpg", demo.make_image(3), save=False)
-    article.save()
-    assert article.renditions["source"] == article.featured_image.name
-    assert all(default_storage.exists(name) for name in every_file(article))
-    assert Article.objects.get(pk=article.pk).renditions == article.renditions
+    # articles/demo.py stores the file first, then saves the photo: the same save path.
+    photo = demo.library_photo("Demo", demo.make_image(3), alt="A")
+    assert photo.renditions["source"] == photo.file.name
+    assert all(default_storage.exists(name) for name in every_file(photo))
+    assert LibraryImage.objects.get(pk=photo.pk).renditions == photo.renditions
 
 
 # Privacy ---------------------------------------------------------------------------------------
@@ -270,14 +293,14 @@ def test_camera_photo_is_turned_upright_and_every_stored_file_is_free_of_metadat
         ),
     )
     assert response.status_code == 302
-    article = Article.objects.get()
-    assert (article.image_width, article.image_height) == (800, 1200)
-    _, original = stored(article.featured_image.name)
+    article = Article.objects.get().lead_image
+    assert (article.width, article.height) == (800, 1200)
+    _, original = stored(article.file.name)
     assert original.size == (800, 1200)
     # The red corner was top-left as stored; turned a quarter clockwise it is top-right.
     assert original.getpixel((700, 50))[0] > 200 and original.getpixel((50, 50))[0] < 100
 
-    served = files_for(article.featured_image.name)
+    served = files_for(article.file.name)
     assert sorted(served) == every_file(article)  # the raw upload was never stored
     for name in served:
         data, image = stored(name)
@@ -289,15 +312,15 @@ def test_camera_photo_is_turned_upright_and_every_stored_file_is_free_of_metadat
 def test_file_stored_before_cleaning_is_replaced_by_a_clean_one(
     django_capture_on_commit_callbacks,
 ):
-    article = make_article()
+    article = make_image()
     raw = default_storage.save("articles/legacy/old-gps.jpg", ContentFile(camera_jpeg()))
-    Article.objects.filter(pk=article.pk).update(featured_image=raw, image_alt="Old")
+    LibraryImage.objects.filter(pk=article.pk).update(file=raw, alt="Old")
     article.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         article.save()
-    assert article.featured_image.name != raw
+    assert article.file.name != raw
     assert not default_storage.exists(raw)
-    _, image = stored(article.featured_image.name)
+    _, image = stored(article.file.name)
     assert image.size == (800, 1200) and not image.getexif()
 
 
@@ -380,7 +403,7 @@ def test_image_too_small_for_the_lead_saves_with_a_warning(client, editor, secti
         ADD_URL, article_form(section, featured_image=uploaded_jpeg(size=(800, 450)), image_alt="A")
     )
     assert response.status_code == 302
-    assert Article.objects.get().image_width == 800
+    assert Article.objects.get().lead_image.width == 800
     warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
     assert any("only 800 px wide" in text for text in warnings)
 
@@ -419,43 +442,65 @@ def test_author_photo_is_stored_upright_without_metadata(client, editor):
 # Changes and deletion --------------------------------------------------------------------------
 
 
-def test_new_image_gets_new_renditions_and_the_old_files_are_deleted(
+def test_a_new_file_for_a_library_photo_gets_new_renditions_and_the_old_files_are_deleted(
+    client, editor, django_capture_on_commit_callbacks
+):
+    photo = make_image(uploaded_jpeg())
+    old = every_file(photo)
+    client.force_login(editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            image_change_url(photo),
+            image_form(file=uploaded_jpeg("second.jpg", size=(1600, 900)), title=photo.title),
+        )
+    assert response.status_code == 302
+    photo.refresh_from_db()
+    assert photo.renditions["source"] == photo.file.name
+    assert photo.file.name not in old
+    assert (photo.width, photo.height) == (1600, 900)
+    assert all(default_storage.exists(name) for name in every_file(photo))
+    assert not any(default_storage.exists(name) for name in old)
+
+
+def test_an_upload_in_the_article_form_becomes_a_new_library_photo_and_the_old_one_stays(
     client, editor, section, django_capture_on_commit_callbacks
 ):
     client.force_login(editor)
     client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg(), image_alt="A"))
     article = Article.objects.get()
-    old = every_file(article)
+    first = article.lead_image
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             change_url(article),
             article_form(
-                section, featured_image=uploaded_jpeg("second.jpg", size=(1600, 900)), image_alt="B"
+                section,
+                lead_image=first.pk,
+                featured_image=uploaded_jpeg("second.jpg", size=(1600, 900)),
+                image_alt="B",
             ),
         )
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.renditions["source"] == article.featured_image.name
-    assert article.featured_image.name not in old
-    assert (article.image_width, article.image_height) == (1600, 900)
-    assert all(default_storage.exists(name) for name in every_file(article))
-    assert not any(default_storage.exists(name) for name in old)
+    assert article.lead_image != first
+    assert (article.lead_image.width, article.lead_image.alt) == (1600, "B")
+    assert LibraryImage.objects.count() == 2
+    assert all(default_storage.exists(name) for name in images.stored_names(first))
 
 
 def test_new_focal_point_gives_new_crops_and_removes_the_old_ones(
     django_capture_on_commit_callbacks,
 ):
-    article = make_article(featured_image=uploaded_jpeg(size=(800, 600)), image_alt="A")
+    article = make_image(uploaded_jpeg(size=(800, 600)))
     old_crop = rendition_files(article, "16:9")[0]["name"]
     with django_capture_on_commit_callbacks(execute=True):
         article.focal_x, article.focal_y = 0.2, 0.9
         article.save()
     assert rendition_files(article, "16:9")[0]["name"] != old_crop
     assert not default_storage.exists(old_crop)
-    assert default_storage.exists(article.featured_image.name)
+    assert default_storage.exists(article.file.name)
 
 
-def test_clearing_the_image_deletes_its_files(
+def test_clearing_the_lead_photo_keeps_it_in_the_library(
     client, editor, section, django_capture_on_commit_callbacks
 ):
     article = make_article(
@@ -464,64 +509,66 @@ def test_clearing_the_image_deletes_its_files(
         featured_image=uploaded_jpeg(),
         image_alt="A",
     )
-    old = every_file(article)
+    photo = article.lead_image
     client.force_login(editor)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            change_url(article),
-            article_form(section, slug=article.slug, **{"featured_image-clear": "on"}),
-        )
+        response = client.post(change_url(article), article_form(section, slug=article.slug))
     assert response.status_code == 302
     article.refresh_from_db()
-    assert not article.featured_image and article.renditions == {}
-    assert not any(default_storage.exists(name) for name in old)
+    assert article.lead_image is None
+    photo.refresh_from_db()
+    assert all(default_storage.exists(name) for name in every_file(photo))
 
 
-def test_deleting_the_article_deletes_its_image_files(
+def test_deleting_the_article_keeps_its_photo_in_the_library_out_of_public_reach(
     client, editor, section, django_capture_on_commit_callbacks
 ):
     article = make_article(section=section, featured_image=uploaded_jpeg(), image_alt="A")
-    files = every_file(article)
-    assert files and all(default_storage.exists(name) for name in files)
+    photo = article.lead_image
+    public = every_file(photo)
+    assert all(name.startswith("images/") for name in public)
     client.force_login(editor)
     delete_url = reverse("admin:articles_article_delete", args=[article.pk])
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(delete_url, {"post": "yes"}).status_code == 302
-    assert not any(default_storage.exists(name) for name in files)
+    photo.refresh_from_db()
+    assert not any(default_storage.exists(name) for name in public)
+    assert all(name.startswith("private/images/") for name in every_file(photo))
+    assert all(default_storage.exists(name) for name in every_file(photo))
 
 
 def test_a_rolled_back_change_keeps_the_files_the_old_row_uses(
     django_capture_on_commit_callbacks,
 ):
-    article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
+    article = make_image(uploaded_jpeg())
     old = every_file(article)
     with (
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RuntimeError),
         transaction.atomic(),
     ):
-        article.featured_image = uploaded_jpeg("replacement.jpg")
+        article.file = uploaded_jpeg("replacement.jpg")
         article.save()
         raise RuntimeError("the request failed after saving")
     assert all(default_storage.exists(name) for name in old)
 
 
 def test_regenerate_command_rebuilds_lost_files_and_shows_progress():
-    first = make_article(featured_image=uploaded_jpeg(), image_alt="A")
-    make_article(featured_image=uploaded_jpeg(), image_alt="B")
-    make_article()  # no image: nothing to do
+    first = make_image(uploaded_jpeg())
+    make_image(uploaded_jpeg())
+    make_article()  # no photo: nothing to do
     lost = rendition_files(first, "16:9")[0]["name"]
     default_storage.delete(lost)
     stdout = io.StringIO()
     call_command("regenerate_renditions", stdout=stdout)
     output = stdout.getvalue()
     assert f"[{'#' * 30}] 2/2" in output
-    assert "Renditions made for 2 of 2 articles." in output
+    assert "Renditions made for 2 of 2 images." in output
     first.refresh_from_db()
     assert all(default_storage.exists(name) for name in every_file(first))
 
 
-def test_regenerate_command_leaves_history_and_updated_time_alone():
+def test_regenerate_command_leaves_the_articles_history_and_updated_time_alone():
     article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
     versions, updated = article.history.count(), article.updated_at
     call_command("regenerate_renditions", stdout=io.StringIO())
@@ -529,13 +576,13 @@ def test_regenerate_command_leaves_history_and_updated_time_alone():
     assert (article.history.count(), article.updated_at) == (versions, updated)
 
 
-def test_regenerate_command_reports_an_article_whose_original_is_missing():
-    article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
-    default_storage.delete(article.featured_image.name)
+def test_regenerate_command_reports_an_image_whose_original_is_missing():
+    photo = make_image(uploaded_jpeg())
+    default_storage.delete(photo.file.name)
     stdout, stderr = io.StringIO(), io.StringIO()
     call_command("regenerate_renditions", stdout=stdout, stderr=stderr)
-    assert f"No renditions for article {article.pk}" in stderr.getvalue()
-    assert "Renditions made for 0 of 1 articles." in stdout.getvalue()
+    assert f"No renditions for image {photo.pk}" in stderr.getvalue()
+    assert "Renditions made for 0 of 1 images." in stdout.getvalue()
 
 
 # Markup ----------------------------------------------------------------------------------------
@@ -554,7 +601,7 @@ def test_article_page_serves_the_image_through_srcset_with_size_and_alt(client, 
     assert ".jpg 320w" in img["srcset"] and ".jpg 960w" in img["srcset"]
     assert (img["width"], img["height"], img["alt"]) == ("960", "720", "Ministers")
     assert img["fetchpriority"] == "high" and "loading" not in img
-    assert article.featured_image.url not in figure  # the original is never the page's image
+    assert article.lead_image.file.url not in figure  # the original is never the page's image
 
 
 def test_cards_use_the_16_9_crop_and_load_lazily(client, section):
@@ -579,7 +626,7 @@ def test_article_page_offers_the_open_graph_image(client, section):
 
 def test_image_markup_needs_no_database_query(django_assert_num_queries):
     article = make_article(featured_image=uploaded_jpeg(), image_alt="A")
-    article = Article.objects.get(pk=article.pk)
+    article = Article.objects.for_listing().get(pk=article.pk)
     with django_assert_num_queries(0):
         html = render_to_string("includes/picture.html", {"article": article, "sizes": "50vw"})
     assert "srcset" in html
@@ -587,17 +634,17 @@ def test_image_markup_needs_no_database_query(django_assert_num_queries):
 
 def test_article_without_renditions_still_shows_its_image(section):
     article = make_article(section=section, featured_image=uploaded_jpeg(), image_alt="Old")
-    Article.objects.filter(pk=article.pk).update(renditions={})
-    article.refresh_from_db()
+    LibraryImage.objects.filter(pk=article.lead_image_id).update(renditions={})
+    article = Article.objects.for_listing().get(pk=article.pk)
     html = render_to_string("includes/picture.html", {"article": article, "loading": "lazy"})
     img = tags(html, "img")[0]
-    assert (img["src"], img["alt"], img["width"]) == (article.featured_image.url, "Old", "1200")
+    assert (img["src"], img["alt"], img["width"]) == (article.lead_image.file.url, "Old", "1200")
 
 
 def test_phone_readers_download_a_fraction_of_the_upload():
     """What the README's Images paragraph measures: a 390 px wide phone at 3x picks 1280w."""
     photo = demo_photo()
-    article = make_article(featured_image=upload("street.jpg", photo), image_alt="Street")
+    article = make_image(upload("street.jpg", photo))
     picked = next(
         f
         for f in rendition_files(article, "original")
@@ -621,13 +668,13 @@ def demo_photo():
     return encode(Image.blend(scene, Image.merge("RGB", [texture] * 3), 0.35), "JPEG", quality=90)
 
 
-def test_admin_shows_a_rendition_with_the_focal_point_picker(client, editor, section):
-    article = make_article(section=section, featured_image=uploaded_jpeg(), image_alt="A")
+def test_the_library_shows_a_rendition_with_the_focal_point_picker(client, editor):
+    photo = make_image(uploaded_jpeg())
     client.force_login(editor)
-    html = client.get(change_url(article)).content.decode()
+    html = client.get(image_change_url(photo)).content.decode()
     picker = html[html.index("data-focal-picker") :]
     img = tags(picker, "img")[0]
-    assert img["src"] == images.picture(article, "original").src
+    assert img["src"] == images.picture(photo, "original").src
     assert "admin_focal_point.js" in html
     assert 'name="focal_x"' in html and 'name="focal_y"' in html
 
@@ -667,8 +714,8 @@ def test_a_photo_chosen_in_a_form_with_an_error_is_kept_and_saved_with_the_corre
             ),
         )
     assert response.status_code == 302
-    article = Article.objects.get()
-    assert (article.image_width, article.image_height) == (1600, 900)
+    article = Article.objects.get().lead_image
+    assert (article.width, article.height, article.alt) == (1600, 900, "The harbour")
     assert images.is_current(article)
     assert all(default_storage.exists(name) for name in images.stored_names(article))
     assert not default_storage.exists(kept.name)
@@ -696,7 +743,7 @@ def test_a_kept_photo_survives_a_second_error_too(client, editor, section):
         ADD_URL, article_form(section, image_alt="Now", featured_image_kept=kept_token(second))
     )
     assert third.status_code == 302
-    assert Article.objects.get().featured_image
+    assert Article.objects.get().lead_image
 
 
 def test_a_new_file_replaces_the_kept_one(client, editor, section):
@@ -711,7 +758,7 @@ def test_a_new_file_replaces_the_kept_one(client, editor, section):
             featured_image_kept=kept_token(first),
         ),
     )
-    assert Article.objects.get().image_width == 2000
+    assert Article.objects.get().lead_image.width == 2000
 
 
 def test_another_users_kept_photo_cannot_be_claimed(
@@ -729,7 +776,7 @@ def test_another_users_kept_photo_cannot_be_claimed(
         ADD_URL, article_form(section, image_alt="Mine", featured_image_kept=token)
     )
     assert response.status_code == 302
-    assert not Article.objects.get().featured_image
+    assert not Article.objects.get().lead_image
     client.logout()
     assert client.get(thumbnail).status_code == 404
 

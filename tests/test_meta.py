@@ -355,7 +355,8 @@ def test_home_page_offers_a_site_search_action(client, pages):
 
 @pytest.fixture
 def hostile(article):
-    article.headline = article.dek = article.image_alt = HOSTILE
+    article.headline = article.dek = article.lead_image.alt = HOSTILE
+    article.lead_image.save()
     article.save()
     article.tags.add(HOSTILE)
     return article

@@ -11,6 +11,7 @@ from django.db.models.functions import Concat
 from django.utils import timezone
 
 from articles.models import Article
+from articles.models import Image as LibraryImage
 
 from .conftest import make_article, uploaded_jpeg
 
@@ -136,11 +137,11 @@ def test_sanitising_keeps_the_formatting_journalists_use():
         assert fragment in article.body
 
 
-def test_image_requires_alt_text(section):
-    article = Article(headline="h", slug="h", section=section, featured_image=uploaded_jpeg())
+def test_a_library_image_requires_alt_text():
+    photo = LibraryImage(title="h", file=uploaded_jpeg())
     with pytest.raises(ValidationError) as error:
-        article.full_clean()
-    assert "image_alt" in error.value.message_dict
+        photo.full_clean()
+    assert "alt" in error.value.message_dict
 
 
 def test_history_records_who_changed_what(editor):

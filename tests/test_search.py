@@ -362,8 +362,8 @@ def test_live_search_shows_headline_date_and_thumbnail(client):
     assert f'href="{article.get_absolute_url()}"' in content
     assert "Solar farms double output" in content
     assert "May 31, 2024" in content
-    thumbnail = images.picture(article, "16:9").src  # a small rendition, not the original
-    assert thumbnail in content and thumbnail != article.featured_image.url
+    thumbnail = images.picture(article.lead_image, "16:9").src  # a rendition, not the original
+    assert thumbnail in content and thumbnail != article.lead_image.file.url
 
 
 def test_live_search_without_a_match_says_no_result(client):

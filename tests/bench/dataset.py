@@ -7,8 +7,8 @@ exactly this dataset; the guard (tests/bench/guard.py) decides first whether it 
 
 Through the ORM's save(), 100,000 articles and 1,000,000 comments would take the better part
 of an hour; COPY takes a few minutes. The rows are what the admin would have stored: bodies
-sanitised once (every article shares one of a few bodies), featured images pointing at a
-handful of generated files, tags with a long tail (a few on thousands of articles, most on
+sanitised once (every article shares one of a few bodies), lead photos chosen from a
+handful of library images, tags with a long tail (a few on thousands of articles, most on
 a handful), comments concentrated on recent stories. COPY fires no signals, so build()
 invalidates the page cache itself.
 """
@@ -36,7 +36,7 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import demo, search
-from articles.models import Article, Author, DailyViews, Section, TaggedArticle
+from articles.models import Article, Author, DailyViews, Image, Section, TaggedArticle
 from comments.models import Comment
 from newsroom.cache import invalidate_pages
 
@@ -212,14 +212,25 @@ def _site_and_vocabulary(rng, articles, comments):
 
 
 def _images():
-    """A handful of stored JPEGs that every illustrated article points at."""
-    images = []
+    """A handful of library images (stored JPEGs, no renditions) that every illustrated
+    article uses as its lead photo; returns their ids."""
+    photos = []
     for index in range(IMAGES):
         name = f"bench/photo-{index}.jpg"
         if not default_storage.exists(name):
             default_storage.save(name, demo.make_image(index))
-        images.append(name)
-    return images
+        photos.append(
+            Image(
+                file=name,
+                title=f"Illustration {index}",
+                alt=f"Illustration {index}",
+                caption="Illustration",
+                credit="Illustration: The World Monitor",
+                width=1600,
+                height=900,
+            )
+        )
+    return [photo.pk for photo in Image.objects.bulk_create(photos)]
 
 
 def _bodies(rng):
@@ -241,8 +252,7 @@ def _copy_articles(rng, count, sections, images, stdout):
     by_name = {section.name: section for section in sections}
     published = []
     columns = (
-        "id headline slug dek body section_id featured_image image_width image_height "
-        "image_caption image_credit image_alt status publish_at created_at updated_at"
+        "id headline slug dek body section_id lead_image_id status publish_at created_at updated_at"
     )
     progress = Progress(stdout, "articles", count)
     with connection.cursor() as cursor:
@@ -260,7 +270,7 @@ def _copy_articles(rng, count, sections, images, stdout):
                     publish_at = newest - span * (1 - pk / count)
                     if status == Article.Status.PUBLISHED:
                         published.append((pk, publish_at))
-                image = rng.choice(images) if rng.random() < 0.8 else ""
+                image = rng.choice(images) if rng.random() < 0.8 else None
                 write(
                     (
                         pk,
@@ -270,11 +280,6 @@ def _copy_articles(rng, count, sections, images, stdout):
                         bodies[pk % len(bodies)],
                         section.pk,
                         image,
-                        1600 if image else None,
-                        900 if image else None,
-                        f"{section_name}: {headline}" if image else "",
-                        "Illustration: The World Monitor" if image else "",
-                        f"Illustration for: {headline}" if image else "",
                         status,
                         publish_at if status == Article.Status.PUBLISHED else None,
                         publish_at - timedelta(hours=2),

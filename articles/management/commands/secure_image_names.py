@@ -5,25 +5,22 @@ from django.db import transaction
 
 from articles import image_files, images
 from articles.management.commands.regenerate_renditions import progress_bar
-from articles.models import Article, Author
+from articles.models import Author, Image
 
 
 class Command(BaseCommand):
     help = (
         "Move images stored before names were random (articles/2024/05/photo.jpg) to "
-        "unguessable names, and the photos of unpublished articles under the private prefix. "
+        "unguessable names, and library photos no published article uses under the private "
+        "prefix. "
         "Renditions move with their original; old files are deleted once each move is saved. "
         "Safe to run again: what is already in place is left alone."
     )
 
     def handle(self, *args, **options):
-        articles = (
-            Article.objects.exclude(featured_image="")
-            .only("slug", "status", "featured_image", "renditions", "focal_x", "focal_y")
-            .order_by("pk")
-        )
+        photos = Image.objects.exclude(file="").order_by("pk")
         authors = Author.objects.exclude(photo="").order_by("pk")
-        jobs = [(image_files.secure, article, article.featured_image) for article in articles]
+        jobs = [(image_files.secure, photo, photo.file) for photo in photos]
         jobs += [(image_files.secure_author_photo, author, author.photo) for author in authors]
         moved, failed = 0, []
         for done, (secure, item, field) in enumerate(jobs, start=1):

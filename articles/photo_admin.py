@@ -1,0 +1,275 @@
+"""The photo library in the admin: a grid of thumbnails to search and filter, each photo with
+the articles that use it; and the chooser the article form opens to pick or upload one.
+
+Who sees what follows the articles' rule: editors see every photo and every use; a reporter
+sees their own uploads, the photos of the articles they may open and the ones readers can see
+already, and never learns the headline of a colleague's unpublished piece.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import images, kept_uploads
+from .models import PUBLISH_PERMISSION, Article, Image
+
+
+def manages_library(user):
+    """Editors manage every photo; everyone else changes only their own uploads."""
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def used_in(image, user):
+    """The articles using ``image`` that ``user`` may know of (their own, or published, or
+    all for editors), and how many others use it."""
+    uses = Article.objects.filter(lead_image=image)
+    known = uses.filter(
+        Q(pk__in=Article.objects.editable_by(user).values("pk"))
+        | Q(pk__in=Article.objects.published().values("pk"))
+    ).only("headline", "slug", "status", "publish_at")
+    known = list(known.order_by("-publish_at", "-pk"))
+    return known, uses.count() - len(known)
+
+
+def article_link(article, user):
+    if article.can_be_opened_by(user):
+        url = reverse("admin:articles_article_change", args=[article.pk])
+    else:
+        url = article.get_absolute_url()
+    return format_html('<a href="{}">{}</a>', url, article.headline)
+
+
+def others_note(count):
+    return ngettext(
+        "%(count)d unpublished article you cannot open",
+        "%(count)d unpublished articles you cannot open",
+        count,
+    ) % {"count": count}
+
+
+def rights_warning(image):
+    return _(
+        "Our rights to the photo “%(title)s” ended on %(date)s: replace it, or check the "
+        "licence and change its “usable until” date in the library."
+    ) % {"title": image.title, "date": image.usable_until.isoformat()}
+
+
+class LibraryImageChooser(ForeignKeyRawIdWidget):
+    """The article form's lead photo: its thumbnail, and a link that opens the library in a
+    popup to search, pick or upload one (Django's related-lookup popup, so it works from the
+    keyboard: the link is focusable, each photo in the popup is a link that returns its id).
+    """
+
+    # Widgets render through the form renderer, which reads Django's and the apps' templates:
+    # this one lives in articles/templates/.
+    template_name = "articles/widgets/image_chooser.html"
+
+    def __init__(self, rel, admin_site, user, **kwargs):
+        super().__init__(rel, admin_site, **kwargs)
+        self.user = user
+
+    def label_and_url_for_value(self, value):
+        # Only a photo the user may see gets its title shown back.
+        image = self.chosen(value)
+        if image is None:
+            return "", ""
+        return image.title, reverse("admin:articles_image_change", args=[image.pk])
+
+    def chosen(self, value):
+        try:
+            return Image.objects.visible_to(self.user).filter(pk=int(value)).first()
+        except (TypeError, ValueError):
+            return None
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        image = self.chosen(value) if value else None
+        context["image"] = image
+        if image is not None:
+            context["thumbnail"] = images.thumbnail_url(image)
+            context["rights_expired"] = image.rights_expired()
+        context["choose_label"] = _("Choose or upload a photo")
+        return context
+
+
+class RightsFilter(admin.SimpleListFilter):
+    title = _("rights")
+    parameter_name = "rights"
+
+    def lookups(self, request, model_admin):
+        return [("expired", _("Expired")), ("usable", _("Usable"))]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "expired":
+            return queryset.rights_expired(today)
+        if self.value() == "usable":
+            return queryset.filter(Q(usable_until__isnull=True) | Q(usable_until__gte=today))
+        return queryset
+
+
+class ImageAdminForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = [
+            "file",
+            "focal_x",
+            "focal_y",
+            "title",
+            "alt",
+            "caption",
+            "credit",
+            "copyright",
+            "usable_until",
+            "tags",
+        ]
+        field_classes = {"file": images.ImageUploadField}
+        # Its "Currently" link opens a private file through the library's private view.
+        widgets = {"file": kept_uploads.KeptImageInput}
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    form = ImageAdminForm
+    list_display = [
+        "thumbnail",
+        "title",
+        "credit",
+        "uploaded_by",
+        "uploaded_at",
+        "rights",
+        "use_count",
+    ]
+    list_display_links = ["thumbnail", "title"]
+    list_filter = [
+        ("uploaded_by", admin.RelatedOnlyFieldListFilter),
+        "uploaded_at",
+        RightsFilter,
+    ]
+    search_fields = ["title", "caption", "credit", "alt", "tags__name"]
+    list_per_page = 60
+    readonly_fields = ["preview", "size", "uploaded_by", "uploaded_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "file",
+                    "preview",
+                    ("focal_x", "focal_y"),
+                    "title",
+                    "alt",
+                    "caption",
+                    "credit",
+                    "tags",
+                ]
+            },
+        ),
+        (_("Rights"), {"fields": ["copyright", "usable_until"]}),
+        (_("Upload"), {"fields": ["size", "uploaded_by", "uploaded_at"]}),
+    ]
+    change_form_template = "admin/articles/image/change_form.html"
+
+    class Media:
+        css = {"all": ["css/admin_images.css"]}
+        js = ["js/admin_focal_point.js"]
+
+    def get_queryset(self, request):
+        return (
+            Image.objects.visible_to(request.user)
+            .select_related("uploaded_by")
+            .annotate(num_uses=Count("lead_for", distinct=True))
+        )
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or manages_library(request.user) or obj.uploaded_by_id == request.user.pk
+
+    def has_delete_permission(self, request, obj=None):
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or manages_library(request.user) or obj.uploaded_by_id == request.user.pk
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None:
+            known, others = used_in(obj, request.user)
+            extra_context["used_in"] = [article_link(article, request.user) for article in known]
+            extra_context["used_elsewhere"] = others_note(others) if others else ""
+            if request.method == "GET" and obj.rights_expired():
+                self.message_user(request, rights_warning(obj), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        """A photo in use is not deleted: the page lists where it is used instead (the
+        articles the user may know of by name, a count of the others)."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            protected = []
+            for image in objs:
+                known, others = used_in(image, request.user)
+                for article in known:
+                    protected.append(
+                        format_html("{}: {}", _("Used in"), article_link(article, request.user))
+                    )
+                if others:
+                    protected.append(format_html("{}: {}", _("Used in"), others_note(others)))
+        return deleted, counts, perms_needed, protected
+
+    @admin.display(description=_("photo"))
+    def thumbnail(self, obj):
+        return format_html(
+            '<img class="library-thumbnail" src="{}" alt="{}" loading="lazy">',
+            images.thumbnail_url(obj),
+            obj.alt,
+        )
+
+    @admin.display(description=_("rights"), ordering="usable_until")
+    def rights(self, obj):
+        if obj.usable_until is None:
+            return "—"
+        if obj.rights_expired():
+            return format_html(
+                '<strong class="rights-expired">{}</strong>',
+                _("Expired %(date)s") % {"date": obj.usable_until.isoformat()},
+            )
+        return _("Until %(date)s") % {"date": obj.usable_until.isoformat()}
+
+    @admin.display(description=_("used in"), ordering="num_uses")
+    def use_count(self, obj):
+        return ngettext("%d article", "%d articles", obj.num_uses) % obj.num_uses
+
+    @admin.display(description=_("current image"))
+    def preview(self, obj):
+        if not obj.pk or not obj.file:
+            return "—"
+        # static/js/admin_focal_point.js: a click on the image sets the focal point fields.
+        # A rendition of the whole image, not the original, which may be many megabytes.
+        shown = images.picture(obj, "original")
+        return format_html(
+            '<span class="focal-picker" data-focal-picker><img src="{}" alt="{}" width="{}" '
+            'height="{}"><span class="focal-picker__marker" hidden></span></span>',
+            shown.src if shown else images.file_url(obj, obj.file.name),
+            obj.alt,
+            obj.width or "",
+            obj.height or "",
+        )
+
+    @admin.display(description=_("size"))
+    def size(self, obj):
+        if not obj.width:
+            return "—"
+        return f"{obj.width} × {obj.height} px"

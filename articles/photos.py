@@ -1,0 +1,128 @@
+"""The photo library: every photo a story shows is an ``Image``, uploaded once and used by any
+number of articles (as their lead photo today; inside the body later).
+
+Its file is cleaned and its renditions are made on save (``articles/images.py``, called from
+``articles/signals.py``); where the files live, public or private, follows its use
+(``articles/image_files.py``).
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from . import image_files
+
+
+class TaggedImage(TaggedItemBase):
+    content_object = models.ForeignKey("Image", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = _("image tag")
+        verbose_name_plural = _("image tags")
+
+
+class ImageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Library images a staff user may see: every one for editors; for everyone else
+        their own uploads, the photos of the articles they may open, and photos readers can
+        see already (used by a published article). A colleague's photo for an unpublished
+        story stays out of sight, like the story."""
+        from .models import PUBLISH_PERMISSION, Article
+
+        if user.has_perm(PUBLISH_PERMISSION):
+            return self
+        return self.filter(
+            Q(uploaded_by=user)
+            | Q(lead_for__in=Article.objects.editable_by(user).values("pk"))
+            | Q(lead_for__status=Article.Status.PUBLISHED)
+        ).distinct()
+
+    def rights_expired(self, today=None):
+        return self.filter(usable_until__lt=today or timezone.localdate())
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        _("file"),
+        upload_to=image_files.library_image_name,
+        width_field="width",
+        height_field="height",
+    )
+    title = models.CharField(
+        _("title"),
+        max_length=200,
+        help_text=_("For finding the photo in the library; readers do not see it."),
+    )
+    alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        help_text=_("Describes the image for readers who cannot see it."),
+    )
+    caption = models.CharField(_("caption"), max_length=300, blank=True)
+    credit = models.CharField(_("credit"), max_length=200, blank=True)
+    copyright = models.CharField(
+        _("copyright and licence"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who owns the photo and on what terms we may use it. Not shown to readers."),
+    )
+    usable_until = models.DateField(
+        _("usable until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The last day our rights allow the photo to be shown. Articles that use it "
+            "afterwards get a warning. Empty means no limit."
+        ),
+    )
+    focal_x = models.FloatField(
+        _("focal point across"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_(
+            "Where the subject is, from 0 (left edge) to 1 (right edge); crops keep it in view. "
+            "Click the current image to set both values. Empty means the centre."
+        ),
+    )
+    focal_y = models.FloatField(
+        _("focal point down"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text=_("From 0 (top edge) to 1 (bottom edge)."),
+    )
+    tags = TaggableManager(verbose_name=_("tags"), through=TaggedImage, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True, editable=False)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True, editable=False)
+    # Written by articles/images.py on save: the stored renditions, so pages need no query.
+    renditions = models.JSONField(_("renditions"), default=dict, blank=True, editable=False)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        indexes = [models.Index(fields=["uploaded_at"], name="image_uploaded_at")]
+
+    def __str__(self):
+        return self.title
+
+    def rights_expired(self, today=None):
+        return self.usable_until is not None and self.usable_until < (today or timezone.localdate())
