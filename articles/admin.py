@@ -78,10 +78,13 @@ class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
     def save(self, commit=True):
         upload = self.cleaned_data.get("featured_image")
         if upload:
+            alt = self.cleaned_data["image_alt"].strip()
+            # Titled by its alt text, written for readers, never by the headline: the photo
+            # may go live in another story while this one is still a draft.
             photo = Image(
                 file=upload,
-                title=self.cleaned_data["headline"][:200],
-                alt=self.cleaned_data["image_alt"].strip(),
+                title=alt[:200],
+                alt=alt,
                 caption=self.cleaned_data["image_caption"],
                 credit=self.cleaned_data["image_credit"],
                 uploaded_by=self.user,
