@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from taggit.models import Tag
 
 from articles.models import Article
-from articles.templatetags.newsroom import ago
+from articles.templatetags.article_tags import ago
 from comments.models import Comment
 
 from .conftest import make_article, make_author, make_section
