@@ -35,18 +35,18 @@ class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
     user = None  # set per request by ArticleAdmin.get_form
 
     featured_image = images.ImageUploadField(
-        label=_("or upload a new photo"),
+        label=_("Or upload a new photo"),
         required=False,
         widget=kept_uploads.KeptImageInput,
     )
     image_alt = forms.CharField(
-        label=_("alt text"),
+        label=_("Alt text"),
         max_length=300,
         required=False,
         help_text=_("Describes the new photo for readers who cannot see it. Required with it."),
     )
-    image_caption = forms.CharField(label=_("caption"), max_length=300, required=False)
-    image_credit = forms.CharField(label=_("credit"), max_length=200, required=False)
+    image_caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+    image_credit = forms.CharField(label=_("Credit"), max_length=200, required=False)
 
     class Meta:
         model = Article
@@ -231,7 +231,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin_images.css", "css/admin_desk.css"]}
-        js = ["js/admin_unsaved.js"]
+        js = ["js/admin_unsaved.js", "js/admin_image_chooser.js"]
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),

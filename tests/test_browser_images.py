@@ -1,6 +1,9 @@
 """Responsive images in a real browser: phones get small files and nothing jumps as they load."""
 
+import contextlib
+
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from .browser import DESKTOP, PHONE, open_page, screenshot
 from .conftest import make_article, make_section, uploaded_jpeg
@@ -123,5 +126,41 @@ def test_editor_sets_the_focal_point_by_clicking_the_image(
     photo = lead.lead_image
     photo.refresh_from_db()
     assert abs(photo.focal_x - 0.25) < 0.02 and "16:9" in photo.renditions["crops"]
+    page.context.close()
+    assert page_errors == []
+
+
+def test_editor_chooses_a_library_photo_from_the_article_form_with_the_keyboard(
+    chromium, illustrated_site, page_errors, editor
+):
+    base, lead = illustrated_site
+    photo = lead.lead_image
+    page = open_page(chromium, DESKTOP, page_errors)
+    page.goto(f"{base}/admin/login/?next=/admin/articles/article/add/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.focus("#lookup_id_lead_image")
+    with page.expect_popup() as opened:
+        page.keyboard.press("Enter")
+    popup = opened.value
+    popup.wait_for_load_state()
+    popup.fill("#searchbar", photo.title)
+    popup.keyboard.press("Enter")
+    popup.wait_for_load_state()
+    choice = popup.locator(f'a[data-popup-opener="{photo.pk}"]').first
+    choice.focus()
+    # The popup closes itself as it hands the id back: the key press outlives its page.
+    with contextlib.suppress(PlaywrightError):
+        popup.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('id_lead_image').value !== ''")
+    assert popup.is_closed()
+    assert page.input_value("#id_lead_image") == str(photo.pk)
+    assert (
+        page.locator(".image-chooser__picked")
+        .inner_text()
+        .startswith(f"Photo number {photo.pk} chosen")
+    )
+    screenshot(page, "library-chooser-picked")
     page.context.close()
     assert page_errors == []
