@@ -54,7 +54,9 @@ def test_phone_menu_opens_and_closes_with_keyboard(chromium, demo_site, page_err
     assert page_errors == []
 
 
-def test_article_page_sends_the_beacon_and_headless_chromium_is_not_counted(chromium, demo_site, page_errors):
+def test_article_page_sends_the_beacon_and_headless_chromium_is_not_counted(
+    chromium, demo_site, page_errors
+):
     article = Article.objects.get(slug="us-libyan-officials-discuss-military-cooperation")
     page = open_page(chromium, DESKTOP, page_errors)
     with page.expect_response(lambda r: "/views/" in r.url) as beacon:
