@@ -19,7 +19,7 @@ from taggit.models import Tag
 from articles import search
 from articles.models import Article, TaggedArticle
 from comments.models import Comment
-from tests.bench import dataset, guard, load, pages
+from tests.bench import dataset, guard, load, pages, working
 from tests.bench import search as search_bench
 from tests.bench.load import Load, Options, Report
 
@@ -303,3 +303,175 @@ def test_the_site_ships_no_benchmark_code_and_no_command_that_fills_a_database_f
             shipped = [path.relative_to(ROOT) for path in Path(app.path).rglob("*bench*.py")]
             assert shipped == [], "benchmark code belongs under tests/bench/"
             assert not (Path(app.path) / "bench").exists()
+
+
+# The newsroom at work (tests/bench/working.py) ------------------------------------------------
+
+
+def test_zipf_weights_fall_as_one_over_the_rank_and_add_up_to_one():
+    weights = working.zipf_weights(4)
+    assert sum(weights) == pytest.approx(1.0)
+    assert weights[0] / weights[1] == pytest.approx(2.0)
+    assert weights[0] / weights[3] == pytest.approx(4.0)
+
+
+def test_reader_list_repeats_the_popular_pages_and_keeps_every_page_of_the_long_tail():
+    ranked = ["/", "/hot/", *[f"/archive/{n}/" for n in range(98)]]
+    urls = working.reader_list(ranked, lines=1000)
+    counts = {url: urls.count(url) for url in ranked}
+    assert counts["/"] == round(1000 * working.zipf_weights(100)[0])  # 193
+    assert counts["/"] > counts["/hot/"] > counts["/archive/97/"] >= 1
+    assert set(urls) == set(ranked)
+    assert urls != sorted(urls, key=ranked.index)  # shuffled: wrk does not read in rank order
+
+
+def test_pages_are_ranked_home_and_newest_stories_first_then_a_shuffled_long_tail():
+    articles = [f"/a/{n}/" for n in range(30)]
+    ranked = working.rank_pages(
+        "/", ["/section/news/"], articles, ["/tag/libya/"], ["/search/?q=libya"], ["/old/"]
+    )
+    assert ranked[:7] == ["/", *articles[:5], "/section/news/"]
+    assert sorted(ranked) == sorted(
+        {"/", "/section/news/", *articles, "/tag/libya/"} | {"/search/?q=libya", "/old/"}
+    )
+
+
+def test_schedule_spaces_the_desk_s_changes_and_a_speedup_shortens_every_interval():
+    changes = working.schedule(60)
+    kinds = [kind for _at, kind in changes]
+    assert (kinds.count("publish"), kinds.count("comment"), kinds.count("draft")) == (2, 12, 6)
+    assert len({at for at, _kind in changes}) == len(changes)  # no two start together
+    assert changes[:3] == [(1.0, "comment"), (3.0, "draft"), (6.0, "comment")]
+    fast = working.schedule(10, speedup=6)
+    assert [kind for _at, kind in fast] == kinds
+    assert fast[-1][0] < 10
+
+
+def test_renders_are_the_misses_from_a_change_to_the_next_less_the_quiet_rate():
+    Change = working.Change
+    changes = [Change("comment", 100.0), Change("publish", 101.0, check_renders=2)]
+    # misses per tenth of a second (epoch tenths): before, after the comment, after the publish
+    misses_at = {995: 50, 1000: 3, 1005: 2, 1010: 40, 1019: 10}
+    renders = working.renders_per_change(misses_at, changes, end=102.0, baseline_per_second=1.0)
+    assert renders == {"comment": [4.0], "publish": [51.0]}  # 5 - 1; 50 - 1 + 2
+
+
+def test_renders_from_the_app_s_own_count_are_its_growth_from_a_change_to_the_next():
+    Change = working.Change
+    changes = [
+        Change("draft", 10.0, rendered_before=500),
+        Change("comment", 12.0, rendered_before=502),
+        Change("publish", 13.0, rendered_before=510),
+    ]
+    renders = working.counted_renders(changes, 900, end=15.0, baseline_per_second=1.0)
+    assert renders == {"draft": [0.0], "comment": [7.0], "publish": [388.0]}
+    # Without the count (the page cache keeps none), nothing is made up.
+    assert working.counted_renders([Change("draft", 1.0)], None, end=2.0) == {}
+
+
+def test_hit_ratio_counts_every_response_the_readers_got():
+    assert working.hit_ratio(95, 5) == 0.95
+    assert working.hit_ratio(90, 5, uncached=5) == 0.9
+    assert working.hit_ratio(0, 0) == 0.0
+
+
+def test_readers_figures_come_from_the_lines_the_lua_script_prints():
+    stdout = (
+        'READERS_JSON {"requests": 3000, "duration_us": 2000000, "socket_errors": 1, '
+        '"status_errors": 2, "p50_us": 2500, "p99_us": 40000, "hits": 2850, "misses": 100, '
+        '"uncached": 50}\nREADERS_MISSES {"17000000001": 60, "17000000002": 40}\n'
+    )
+    readers = working.parse_readers(stdout)
+    assert (readers.rps, readers.p50_ms, readers.p99_ms, readers.errors) == (1500.0, 2.5, 40, 3)
+    assert readers.hit_ratio == 0.95
+    assert readers.misses_at == {17000000001: 60, 17000000002: 40}
+    assert working.parse_readers("", "connection refused").note == "connection refused"
+
+
+def test_the_readers_script_is_the_one_the_driver_hands_to_wrk():
+    script = working.READERS_SCRIPT.read_text()
+    for callback in ("function setup(", "function init(", "function request(", "function done("):
+        assert callback in script
+    assert "READERS_JSON" in script and "READERS_MISSES" in script
+    with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
+        working.readers("http://example.com", "urls.txt", Options(), 1)
+
+
+@pytest.mark.django_db
+def test_stale_page_checker_tells_the_page_before_a_change_from_the_page_after(client, section):
+    article = make_article(section=section, headline="Rain & wind in Tunis")
+    before = client.get(article.get_absolute_url()).content
+    assert working.shows(before, "Rain & wind in Tunis")  # printed as "Rain &amp; wind"
+    article.headline = "Update 1: Rain & wind in Tunis"
+    article.save()
+    after = client.get(article.get_absolute_url()).content
+    assert not working.shows(before, "Update 1: Rain")
+    assert working.shows(after, "Update 1: Rain")
+
+
+def working_report(**changes):
+    quiet = working.Readers(30000, 3000.0, 5.0, 20.0, 0, hits=30000)
+    report = working.WorkingReport(
+        pages=3000,
+        duration=60,
+        cold=working.Readers(1000, 100.0, 300.0, 900.0, 0, uncached=1000),
+        warm=quiet,
+        working=working.Readers(60000, 2400.0, 6.0, 30.0, 0, hits=58000, misses=2000),
+        planned={"publish": 2, "comment": 12, "draft": 6},
+        changes=[working.Change("comment", 1.0, checked=1)],
+        renders={"comment": [3.0], "publish": [40.0, 60.0]},
+        counted={"comment": [2.0], "publish": [41.0, 61.0]},
+    )
+    for name, value in changes.items():
+        setattr(report, name, value)
+    return report
+
+
+def test_working_report_prints_the_three_runs_the_renders_and_the_targets():
+    table = working.format_report(working_report(), Options())
+    assert re.search(r"^at work, 60 s\s+2,400\s+6\.0\s+30\.0\s+0\s+96\.7%$", table, re.M)
+    assert re.search(r"^cold \(cache off\), 10 s\s+100 .* -$", table, re.M)
+    assert (
+        "publish or edit      2 of   2 planned, renders each: mean 50, most 60 "
+        "(the app's count: mean 51, most 61)"
+    ) in table
+    assert "draft saved          0 of   6 planned" in table
+    assert "Stale pages: 0 of 1 fetched right after the change" in table
+    assert "page-cache hit ratio ≥ 95%: 96.7% — met" in table
+    assert "throughput ≥ 70% of warm: 80% (2,400 of 3,000 req/s) — met" in table
+    assert "p99 < 50 ms: 30.0 ms — met" in table
+    assert "zero stale pages: 0 — met" in table
+
+
+def test_working_report_says_missed_for_a_stale_page_or_a_cold_cache():
+    busy = working.Readers(6000, 100.0, 600.0, 1400.0, 0, hits=500, misses=500)
+    changes = [working.Change("comment", 1.0, checked=2, stale=1)]
+    table = working.format_report(working_report(working=busy, changes=changes), Options())
+    assert "page-cache hit ratio ≥ 95%: 50.0% — MISSED" in table
+    assert "throughput ≥ 70% of warm: 3% (100 of 3,000 req/s) — MISSED" in table
+    assert "zero stale pages: 1 — MISSED" in table
+
+
+@pytest.mark.django_db(transaction=True)
+def test_desk_changes_the_site_through_its_code_checks_each_page_and_puts_everything_back(
+    live_server, section
+):
+    hot = make_article(section=section, headline="Hot story")
+    drafts = [
+        make_article(section=section, headline=f"Draft {n}", status=Article.Status.DRAFT)
+        for n in range(2)
+    ]
+    desk = working.Desk(live_server.url)
+    changes = [desk.change(kind) for kind in ("publish", "comment", "publish", "draft")]
+    assert [change.checked for change in changes] == [2, 1, 1, 0]  # home+section, article
+    assert sum(change.stale for change in changes) == 0
+    assert Comment.objects.approved().filter(article=hot).count() == 1
+    assert Article.objects.published().count() == 2
+    desk.restore()
+    hot.refresh_from_db()
+    assert hot.headline == "Hot story"
+    assert not Comment.objects.exists()
+    assert list(Article.objects.published()) == [hot]
+    for draft in drafts:
+        draft.refresh_from_db()
+        assert (draft.status, draft.dek) == (Article.Status.DRAFT, "")

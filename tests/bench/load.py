@@ -23,13 +23,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from django.conf import settings
+from django.core.management import call_command
 from psycopg import sql
 
 from newsroom.cache import invalidate_pages
 from tests.processes import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
 
-from . import pages
+from . import pages, working
 from .guard import CONFIRM, require_bench_database
+from .working import WorkingReport
 
 SMALL_SCHEMA = "bench_small"
 QUIET = 0.25
@@ -59,6 +61,8 @@ class Options:
     workers: int = 0  # 0: newsroom/gunicorn.conf.py decides
     repeat: int = 2  # runs per row; the best one counts
     quiet_wait: int = 10  # seconds a run may wait for other work on the machine to calm down
+    working_duration: int = 60  # seconds of the newsroom-at-work run
+    change_speedup: int = 1  # divides the desk's intervals (30 s, 5 s, 10 s) in short runs
 
 
 @dataclass
@@ -89,6 +93,7 @@ class Report:
     flat_comments: int | None = None  # the shape both flat-cost pages share, when matched
     load_average_end: tuple = ()
     cpu_reference_ms: tuple = ()  # (at the start, at the end): see cpu_reference()
+    working: WorkingReport | None = None  # the newsroom at work (tests/bench/working.py)
 
 
 def wrk(url, options, duration=None):
@@ -227,9 +232,9 @@ def dataset_env(database_url):
     return {"DATABASE_URL": database_url, "CACHE_KEY_PREFIX": prefix}
 
 
-def prepare(database_url, articles, comments, work_dir, out, yes_destroy=False):
+def prepare(database_url, articles, comments, work_dir, out, yes_destroy=False, profiled=True):
     """Build or reuse one dataset (in a child process, against its own DATABASE_URL) and
-    return its per-page SQL profile."""
+    return its per-page SQL profile (None when not ``profiled``)."""
     profile = Path(work_dir) / f"profile-{articles}.json"
     subprocess.run(
         [
@@ -238,18 +243,23 @@ def prepare(database_url, articles, comments, work_dir, out, yes_destroy=False):
             "tests.bench.dataset",
             f"--articles={articles}",
             f"--comments={comments}",
-            f"--profile-json={profile}",
+            *([f"--profile-json={profile}"] if profiled else []),
             *([CONFIRM] if yes_destroy else []),
         ],
         cwd=settings.BASE_DIR,
         env={**os.environ, **dataset_env(database_url)},
         check=True,
     )
-    return json.loads(profile.read_text())
+    return json.loads(profile.read_text()) if profiled else None
 
 
-def run(options, out, yes_destroy=False):
-    """The whole benchmark; returns a Report for format_report()."""
+SCENARIOS = ("pages", "working")
+
+
+def run(options, out, yes_destroy=False, only=None):
+    """The whole benchmark, or only one of SCENARIOS: "pages" (each page type cold and
+    warm, the flat-cost check, nginx) or "working" (the newsroom at work); returns a Report
+    for format_report()."""
     require_bench_database(yes_destroy)
     for tool in ("wrk",):
         if shutil.which(tool) is None:
@@ -262,18 +272,45 @@ def run(options, out, yes_destroy=False):
     try:
         report = Report(options, os.getloadavg(), "")
         started_reference = cpu_reference()
-        out.write("Dataset: small (for the flat-cost check)")
-        small = prepare(
-            small_url, options.small_articles, options.small_comments, work_dir, out, yes_destroy
-        )
+        if only != "working":
+            out.write("Dataset: small (for the flat-cost check)")
+            small = prepare(
+                small_url,
+                options.small_articles,
+                options.small_comments,
+                work_dir,
+                out,
+                yes_destroy,
+            )
         out.write("Dataset: large")
-        large = prepare(large_url, options.articles, options.comments, work_dir, out, yes_destroy)
-        report.profiles = {"small": small, "large": large}
-        urls = {name: large[name]["url"] for name in pages.PAGE_TYPES}
-        twin = pages.twin_article(SMALL_SCHEMA, small["article"]["url"])
-        flat_urls = (small["article"]["url"], twin[0] if twin else urls["article"])
-        report.flat_comments = twin[1] if twin else None
-        _measure(report, options, urls, flat_urls, small_url, work_dir, out)
+        large = prepare(
+            large_url,
+            options.articles,
+            options.comments,
+            work_dir,
+            out,
+            yes_destroy,
+            profiled=only != "working",
+        )
+        if only != "working":
+            report.profiles = {"small": small, "large": large}
+            urls = {name: large[name]["url"] for name in pages.PAGE_TYPES}
+            twin = pages.twin_article(SMALL_SCHEMA, small["article"]["url"])
+            flat_urls = (small["article"]["url"], twin[0] if twin else urls["article"])
+            report.flat_comments = twin[1] if twin else None
+            _measure(report, options, urls, flat_urls, small_url, work_dir, out)
+        if only != "pages":
+            # The servers run with DEBUG off: they need the hashed static files, which the
+            # dataset script collects only with a profile.
+            call_command("collectstatic", interactive=False, verbosity=0)
+            workers = options.workers or None
+            report.working = working.measure(
+                lambda: Gunicorn(options.port, {"PAGE_CACHE_SECONDS": "0"}, workers, work_dir),
+                lambda: Gunicorn(options.port, {}, workers, work_dir),
+                options,
+                work_dir,
+                out,
+            )
         report.load_average_end = os.getloadavg()
         report.cpu_reference_ms = (started_reference, cpu_reference())
         return report
@@ -472,14 +509,24 @@ def main(argv=None):
     parser.add_argument(
         CONFIRM, action="store_true", help="Write even if the database's name lacks 'bench'."
     )
+    parser.add_argument(
+        "--only",
+        choices=SCENARIOS,
+        help="Run one scenario: 'pages' (each page type, cold and warm) or 'working' (readers "
+        "on a Zipf mix while editors, a moderator and a reporter change the site).",
+    )
     arguments = parser.parse_args(argv)
     options = Options(
         **{option.name: getattr(arguments, option.name) for option in fields(Options)}
     )
     out = _Output()
-    report = run(options, out, yes_destroy=arguments.yes_destroy)
-    out.write("")
-    out.write(format_report(report))
+    report = run(options, out, yes_destroy=arguments.yes_destroy, only=arguments.only)
+    if report.cold:
+        out.write("")
+        out.write(format_report(report))
+    if report.working:
+        out.write("")
+        out.write(working.format_report(report.working, options))
 
 
 if __name__ == "__main__":
