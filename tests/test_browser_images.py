@@ -147,6 +147,7 @@ def test_editor_chooses_a_library_photo_from_the_article_form_with_the_keyboard(
     popup.wait_for_load_state()
     popup.fill("#searchbar", photo.title)
     popup.keyboard.press("Enter")
+    popup.wait_for_url("**q=*")
     popup.wait_for_load_state()
     choice = popup.locator(f'a[data-popup-opener="{photo.pk}"]').first
     choice.focus()
