@@ -108,10 +108,12 @@ serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))  ## production: collect
 
 # The benchmark (README, Performance): a dedicated PostgreSQL database and Redis db number.
 # The code is in tests/bench/ (never shipped); it refuses a database without "bench" in its
-# name unless BENCH_ARGS has --yes-destroy.
+# name unless BENCH_ARGS has --yes-destroy. BENCH_ARGS="--only pages" or "--only working" runs
+# one scenario: each page type cold and warm, or the newsroom at work (readers while editors,
+# a moderator and a reporter change the site).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
-bench: $(STAMP)  ## pages under load (PostgreSQL, Redis, gunicorn, nginx, wrk)
+bench: $(STAMP)  ## pages under load, also while the newsroom works (PostgreSQL, Redis, gunicorn, nginx, wrk)
 	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
 	  { apt-get update -qq && apt-get install -y -qq wrk nginx >/dev/null; }
 	DEBUG= SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')" \

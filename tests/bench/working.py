@@ -25,6 +25,7 @@ import json
 import random
 import secrets
 import subprocess
+import textwrap
 import time
 import urllib.error
 import urllib.request
@@ -509,13 +510,14 @@ def format_report(report, options):
     lines.append(
         f"Stale pages: {stale} of {checked} fetched right after the change that affected them."
     )
-    lines += [
+    lines += textwrap.wrap(
         "Renders: page-cache misses readers met from a change up to the next one, less the "
         "warm run's rate of misses, plus the checking fetches that rendered. A change is made "
         "after the one before it was checked: on a slow site fewer are made than planned. "
         "The app's count, when the page cache keeps one (newsroom.cache.renders()), is every "
         "page rendered for the cache in the same window, checking fetches included.",
-    ]
+        width=96,
+    )
     working, warm = report.working, report.warm
     if working and warm and not working.note and not warm.note:
         share = working.rps / warm.rps if warm.rps else 0.0
