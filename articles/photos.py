@@ -30,16 +30,18 @@ class ImageQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Library images a staff user may see: every one for editors; for everyone else
         their own uploads, the photos of the articles they may open, and photos readers can
-        see already (used by a published article). A colleague's photo for an unpublished
+        see already (used by a live article). A colleague's photo for an unpublished
         story stays out of sight, like the story."""
         from .models import PUBLISH_PERMISSION, Article
 
         if user.has_perm(PUBLISH_PERMISSION):
             return self
+        # Live, not merely scheduled: a scheduled story's photo is stored at a public name
+        # already, but it is news nobody outside the story may see before its time.
         return self.filter(
             Q(uploaded_by=user)
             | Q(lead_for__in=Article.objects.editable_by(user).values("pk"))
-            | Q(lead_for__status=Article.Status.PUBLISHED)
+            | Q(lead_for__in=Article.objects.published().values("pk"))
         ).distinct()
 
     def rights_expired(self, today=None):

@@ -543,3 +543,33 @@ def test_upload_in_the_article_form_still_lands_in_the_library_for_its_uploader(
     photo = Article.objects.get().lead_image
     assert (photo.uploaded_by, photo.alt, photo.title) == (reporter, "Quay", "Quay")
     assert client.get(image_change_url(photo)).status_code == 200
+
+
+def test_a_scheduled_storys_photo_stays_out_of_colleagues_library(
+    client, reporter, section, django_user_model
+):
+    colleague = other_reporter(django_user_model)
+    photo = make_image(title="Embargoed portrait", uploaded_by=colleague)
+    make_article(
+        section=section,
+        lead_image=photo,
+        headline="Tomorrow's exclusive",
+        publish_at=timezone.now() + timedelta(days=1),
+        created_by=colleague,
+    )
+    photo.refresh_from_db()
+    assert photo.file.name.startswith("images/")  # public name, ready for its time
+    client.force_login(reporter)
+    assert "Embargoed portrait" not in client.get(LIBRARY_URL).content.decode()
+    assert client.get(image_change_url(photo)).status_code == 302  # "does not exist"
+
+
+def test_a_changed_caption_renews_the_cached_pages_that_show_the_photo(client, section):
+    photo = make_image(caption="First caption")
+    article = make_article(section=section, lead_image=photo)
+    assert client.get(article.get_absolute_url())["X-Cache"] == "MISS"
+    assert client.get(article.get_absolute_url())["X-Cache"] == "HIT"
+    photo.caption = "Corrected caption"
+    photo.save()
+    response = client.get(article.get_absolute_url())
+    assert "Corrected caption" in response.content.decode()
