@@ -13,10 +13,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles import images
+from articles.models import Article, Image
 from comments.models import Comment
 
-from .conftest import _staff, make_article
+from .conftest import _staff, make_article, make_image
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,8 @@ def nobody(django_user_model):
 
 
 def _unpublished_work(colleague):
-    """A colleague's pieces in every state that is not public, each with history."""
+    """A colleague's pieces in every state that is not public, each with history and a
+    library photo of the colleague's own."""
     future = timezone.now() + timedelta(days=2)
     pieces = {
         "draft": make_article(status=Article.Status.DRAFT),
@@ -49,6 +51,9 @@ def _unpublished_work(colleague):
         article.headline = f"{SECRET} {state}"
         article.body = f"<p>{SECRET} body {state}</p>"
         article.created_by = colleague
+        article.lead_image = make_image(
+            title=f"{SECRET} photo {state}", caption=f"{SECRET} caption", uploaded_by=colleague
+        )
         article.tags.add(f"{SECRET}-tag-{state}")
         article.save()
         Comment.objects.create(article=article, name="Reader", email="r@example.com", body="First!")
@@ -79,6 +84,14 @@ def _admin_urls_for(article):
     urls = _named_urls(Article, {"object_id": article.pk, "version_id": history.history_id})
     comment = article.comments.first()
     urls += _named_urls(Comment, {"object_id": comment.pk})
+    photo = article.lead_image
+    urls += _named_urls(Image, {"object_id": photo.pk})
+    urls += [
+        f"{reverse('admin:articles_image_changelist')}?q={SEARCH}",
+        f"{reverse('admin:articles_image_changelist')}?_popup=1&_to_field=id",
+    ]
+    if not photo.file.name.startswith("images/"):  # a scheduled story's: public, unguessable
+        urls.append(images.thumbnail_url(photo))
     urls += [
         f"{reverse('admin:comments_comment_changelist')}?status__exact=pending",
         f"{reverse('admin:comments_comment_changelist')}?article__id__exact={article.pk}",
