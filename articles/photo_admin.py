@@ -12,6 +12,7 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -57,7 +58,7 @@ def rights_warning(image):
     return _(
         "Our rights to the photo “%(title)s” ended on %(date)s: replace it, or check the "
         "licence and change its “usable until” date in the library."
-    ) % {"title": image.title, "date": image.usable_until.isoformat()}
+    ) % {"title": image.title, "date": date_format(image.usable_until, "DATE_FORMAT")}
 
 
 class LibraryImageChooser(ForeignKeyRawIdWidget):
@@ -244,9 +245,9 @@ class ImageAdmin(admin.ModelAdmin):
         if obj.rights_expired():
             return format_html(
                 '<strong class="rights-expired">{}</strong>',
-                _("Expired %(date)s") % {"date": obj.usable_until.isoformat()},
+                _("Expired %(date)s") % {"date": date_format(obj.usable_until, "DATE_FORMAT")},
             )
-        return _("Until %(date)s") % {"date": obj.usable_until.isoformat()}
+        return _("Until %(date)s") % {"date": date_format(obj.usable_until, "DATE_FORMAT")}
 
     @admin.display(description=_("used in"), ordering="num_uses")
     def use_count(self, obj):
