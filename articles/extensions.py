@@ -8,6 +8,7 @@ _listing_annotations = []
 _article_page_parts = []
 _private_article_requests = []
 _demo_content = []
+_card_keys = []
 
 
 def register_listing_annotation(function):
@@ -36,6 +37,17 @@ def article_page_parts(request, article):
     for part in _article_page_parts:
         context.update(part(request, article))
     return context
+
+
+def register_card_keys(function):
+    """``function(article) -> keys``: cache keys of what an app shows with an article in a
+    list (say, its comment count), so that its change renews the lists showing it."""
+    _card_keys.append(function)
+    return function
+
+
+def card_keys(article):
+    return [key for function in _card_keys for key in function(article)]
 
 
 def register_private_article_request(test):

@@ -9,13 +9,13 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 
-from newsroom.cache import invalidate_pages
+from newsroom.cache import CONTENT, renew
 
-from . import image_files, images, search
+from . import image_files, images, renewal, search
 from .fields import clean_html
 from .models import Article, Author, Image, Section
 
@@ -182,20 +182,112 @@ def index_renamed_tag(sender, instance, raw=False, using="default", **kwargs):
         search.reindex(Article.objects.using(using).filter(tags=instance))
 
 
-# Cached pages: every change to what readers see renews them (newsroom.cache, the one
-# invalidation path).
-READER_VISIBLE = (Article, Section, Author, Tag, Image)
+# Cached pages: every change to what readers see renews the keys of what it touched
+# (articles.renewal), through the one invalidation path, newsroom.cache.renew. A change no
+# reader can see (a draft's save) renews nothing.
+PLACEMENT = ("status", "publish_at", "section_id")
 
 
-@receiver(post_save)
-@receiver(post_delete)
-def content_changed(sender, raw=False, **kwargs):
-    if sender in READER_VISIBLE and not raw:
-        invalidate_pages()
+@receiver(pre_save, sender=Article)
+def remember_placement(sender, instance, raw=False, **kwargs):
+    instance._old_placement = None
+    if not raw and instance.pk:
+        instance._old_placement = (
+            Article.objects.filter(pk=instance.pk).values_list(*PLACEMENT).first()
+        )
+
+
+def _public(status):
+    # Published, live or scheduled: a scheduled article is renewed now so that the pages
+    # it will join are kept no longer than its publish time.
+    return status == Article.Status.PUBLISHED
+
+
+def _lists_of(article):
+    tag_ids = list(
+        Article.tags.through.objects.filter(content_object=article).values_list("tag_id", flat=True)
+    )
+    author_ids = list(article.authors.values_list("pk", flat=True))
+    return tag_ids, author_ids
+
+
+@receiver(post_save, sender=Article)
+def article_saved(sender, instance, raw=False, created=False, **kwargs):
+    if raw:
+        return
+    old = getattr(instance, "_old_placement", None)
+    was_public = old is not None and _public(old[0])
+    if not (was_public or _public(instance.status)):
+        return
+    keys = [renewal.article(instance.pk), CONTENT]
+    new = (instance.status, instance.publish_at, instance.section_id)
+    if old != new:
+        sections = {instance.section_id, old[2] if old else None}
+        keys += renewal.placement_keys(instance, sections, *_lists_of(instance))
+    renew(*keys)
+
+
+@receiver(pre_delete, sender=Article)
+def remember_lists(sender, instance, **kwargs):
+    instance._old_lists = _lists_of(instance) if _public(instance.status) else None
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance, **kwargs):
+    lists = getattr(instance, "_old_lists", None)
+    if lists is not None:
+        keys = renewal.placement_keys(instance, {instance.section_id}, *lists)
+        renew(renewal.article(instance.pk), CONTENT, *keys)
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
 @receiver(m2m_changed, sender=Article.authors.through)
-def relations_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        invalidate_pages()
+def relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if reverse or not isinstance(instance, Article) or not _public(instance.status):
+        return  # (a tag's or author's side: their own saves and deletes renew theirs)
+    listing = renewal.tag_listing if sender is Article.tags.through else renewal.author_listing
+    if action == "pre_clear":
+        tag_ids, author_ids = _lists_of(instance)
+        instance._cleared = tag_ids if sender is Article.tags.through else author_ids
+    elif action in ("post_add", "post_remove", "post_clear"):
+        ids = pk_set if action != "post_clear" else getattr(instance, "_cleared", [])
+        renew(renewal.article(instance.pk), CONTENT, *(listing(pk) for pk in ids or ()))
+
+
+@receiver(post_save, sender=Section)
+@receiver(post_delete, sender=Section)
+def section_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        # Its name is in the menu (every page), on the home page's blocks and on its pages.
+        renew(
+            renewal.section(instance.pk),
+            renewal.section_listing(instance.pk),
+            renewal.MENU,
+            renewal.HOME,
+            CONTENT,
+        )
+
+
+@receiver(post_save, sender=Tag)
+@receiver(post_delete, sender=Tag)
+def tag_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        renew(renewal.tag(instance.pk), renewal.tag_listing(instance.pk), CONTENT)
+
+
+@receiver(post_save, sender=Author)
+@receiver(post_delete, sender=Author)
+def author_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        renew(renewal.author(instance.pk), renewal.author_listing(instance.pk), CONTENT)
+
+
+@receiver(post_save, sender=Image)
+@receiver(post_delete, sender=Image)
+def image_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    users = Article.objects.filter(lead_image_id=instance.pk, status=Article.Status.PUBLISHED)
+    keys = [renewal.article(pk) for pk in users.values_list("pk", flat=True)]
+    if keys:  # a photo no public article shows changes nothing readers see
+        renew(*keys, CONTENT)

@@ -8,7 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 
-from newsroom.cache import CachedCountPaginator
+from newsroom.cache import CachedCountPaginator, Fragments
 from newsroom.media import PRIVATE_PREFIX
 
 from . import (
@@ -17,6 +17,7 @@ from . import (
     kept_uploads,
     page_data,
     popularity,
+    renewal,
     search,
     seo,
     tags,
@@ -40,12 +41,26 @@ class ArticleListMixin:
         listing = self.request.GET.copy()
         listing.pop(self.page_kwarg, None)  # every page of a listing shares its count
         count_key = f"{self.request.path}?{listing.urlencode()}"
-        return super().get_paginator(queryset, per_page, count_key=count_key, **kwargs)
+        return super().get_paginator(
+            queryset,
+            per_page,
+            count_key=count_key,
+            fragments=Fragments.of(self.request),
+            keys=self.cache_keys()[:1],
+            **kwargs,
+        )
 
     def get_queryset(self):
         return extensions.annotate_listing(Article.objects.published().for_listing())
 
+    def cache_keys(self):
+        """The keys of what the page shows besides its cards (articles.renewal): its list
+        first. None (search): every content change renews it."""
+        return []
+
     def get_context_data(self, **kwargs):
+        if keys := self.cache_keys():
+            Fragments.of(self.request).declare(*keys)
         context = super().get_context_data(popular=popularity.popular(), **kwargs)
         context["meta"] = self.get_meta(context["page_obj"])
         return context
@@ -63,6 +78,7 @@ class HomeView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        Fragments.of(self.request).declare(renewal.HOME)
         return super().get_context_data(
             **page_data.front_page(),
             popular=popularity.popular(),
@@ -75,6 +91,9 @@ class SectionView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
+
+    def cache_keys(self):
+        return [renewal.section_listing(self.section.pk), renewal.section(self.section.pk)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -90,6 +109,9 @@ class TagView(ArticleListMixin, ListView):
         self.tag = get_object_or_404(tags.public_tags(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
+    def cache_keys(self):
+        return [renewal.tag_listing(self.tag.pk), renewal.tag(self.tag.pk)]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.tag.name, kicker=_("Tag"), **kwargs)
 
@@ -103,6 +125,9 @@ class AuthorView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return super().get_queryset().filter(authors=self.author)
+
+    def cache_keys(self):
+        return [renewal.author_listing(self.author.pk), renewal.author(self.author.pk)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
@@ -127,8 +152,12 @@ class ArticleDetailView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
+        lists = page_data.article_page(self.object)
+        Fragments.of(self.request).declare(
+            *renewal.article_page_keys(self.object, lists["tags"], lists["authors"])
+        )
         context = super().get_context_data(
-            **page_data.article_page(self.object),
+            **lists,
             **extensions.article_page_parts(self.request, self.object),
             popular=popularity.popular(),
             **kwargs,

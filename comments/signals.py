@@ -4,7 +4,7 @@ change does to cached pages."""
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 
-from newsroom.cache import invalidate_pages
+from newsroom.cache import renew
 
 from .models import Comment
 
@@ -13,10 +13,16 @@ from .models import Comment
 public_comments_changed = Signal()
 
 
-def thread_version_key(article_id):
-    """The key of the article's comments version, which keys its rendered thread
-    (comments.threads): renewing it, as a public comment's change does, makes that stale."""
-    return f"comments:version:{article_id}"
+def comments_key(article_id):
+    """The cache key of an article's public comments: its page (the thread, the count) and
+    the lists that show its comment count record it (newsroom.cache.renew)."""
+    return f"comments:{article_id}"
+
+
+def card_keys(article):
+    """A list showing the article's comment count (annotated by comments.counts) is
+    renewed with its comments (registered with articles.extensions)."""
+    return [comments_key(article.pk)] if hasattr(article, "comment_count") else []
 
 
 @receiver(post_save, sender=Comment)
@@ -28,5 +34,5 @@ def comment_changed(sender, instance, signal, raw=False, created=False, **kwargs
     # moderator taking an approval back.
     if raw or ((created or signal is post_delete) and not instance.is_approved()):
         return
-    # The article's rendered thread (comments.threads) is stale too.
-    invalidate_pages(thread_version_key(instance.article_id))
+    # The article's page and the lists showing its comment count; not the rest of the site.
+    renew(comments_key(instance.article_id))

@@ -1,12 +1,10 @@
 """Approved comments as a tree, built in Python from one query whatever their number.
 
-The rendered thread of an article is kept in the cache under the article's own *comments
-version* (``signals.thread_version_key()``), which comments.signals renews through the one
-invalidation path (newsroom.cache.invalidate_pages) whenever a public comment of the
-article changes.
-Re-rendering a page after an unrelated change (a story published elsewhere empties the
-page cache) then costs no comment query and no comment template: on a busy story,
-hundreds of comments.
+The rendered thread of an article is kept in the cache until the article's comments key
+(``signals.comments_key()``) is renewed, which comments.signals does through the one
+invalidation path (newsroom.cache.renew) whenever a public comment of the article changes.
+Re-rendering the page after another change to it (an edit, a new neighbour) then costs no
+comment query and no comment template: on a busy story, hundreds of comments.
 """
 
 from collections import defaultdict
@@ -22,7 +20,7 @@ from . import receipts
 from .forms import CommentForm
 from .models import Comment
 from .moderation import comments_are_open
-from .signals import thread_version_key
+from .signals import comments_key
 
 
 @dataclass
@@ -46,7 +44,7 @@ class CommentArea:
 
     article: object
     is_open: bool
-    fragments: object  # newsroom.cache.Fragments: reads the article's comments version
+    fragments: object  # newsroom.cache.Fragments: checks the thread against its key
     own_comment: Comment | None = None
 
     @cached_property
@@ -62,11 +60,14 @@ class CommentArea:
             approved = list(public_comments(self.article))
             thread = build_thread([*approved, self.own_comment])
             return len(approved), self._render(thread)
-        key = (
-            f"comments:thread:{self.article.pk}:"
-            f"{self.fragments.version(thread_version_key(self.article.pk))}:{int(self.is_open)}"
+        key = f"comments:thread:{self.article.pk}:{int(self.is_open)}"
+        return rendered.get_or_render(
+            key,
+            self._render_public,
+            THREAD_CACHE_SECONDS,
+            self.fragments,
+            keys=(comments_key(self.article.pk),),
         )
-        return rendered.get_or_render(key, self._render_public, THREAD_CACHE_SECONDS)
 
     def _render_public(self):
         approved = list(public_comments(self.article))
@@ -126,9 +127,9 @@ def public_comments(article):
 
 
 def comment_area(article, fragments, receipt="", now=None):
-    """The article page's comment area. Its comments version (renewed by every change to
-    the article's public comments) is read in the request's one round trip to the cache."""
-    fragments.want(thread_version_key(article.pk))
+    """The article page's comment area. The page shows the article's public comments: its
+    key is read in the request's one round trip to the cache."""
+    fragments.declare(comments_key(article.pk))
     return CommentArea(
         article=article,
         is_open=comments_are_open(article, now),

@@ -168,6 +168,38 @@ else:
 # or midnight); browsers and CDNs may reuse them for NEWSROOM_HTTP_MAX_AGE seconds.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 NEWSROOM_HTTP_MAX_AGE = env_int("HTTP_MAX_AGE", 60)
+# Pages name the keys of what they show in this response header, for a shared cache in front
+# (Varnish xkey, Fastly: Surrogate-Key; Cloudflare: Cache-Tag); a change purges its keys
+# there through each configured purger (newsroom/cache/purgers.py, README).
+NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get("SURROGATE_KEY_HEADER", "Surrogate-Key")
+NEWSROOM_CACHE_PURGERS = []
+if env_list("VARNISH_PURGE_URLS"):
+    NEWSROOM_CACHE_PURGERS.append(
+        {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": env_list("VARNISH_PURGE_URLS")}
+    )
+if os.environ.get("CLOUDFLARE_ZONE_ID"):
+    NEWSROOM_CACHE_PURGERS.append(
+        {
+            "BACKEND": "newsroom.cache.purgers.Cloudflare",
+            "ZONE_ID": os.environ["CLOUDFLARE_ZONE_ID"],
+            "API_TOKEN": os.environ["CLOUDFLARE_API_TOKEN"],
+            "API": os.environ.get("CLOUDFLARE_API", "https://api.cloudflare.com/client/v4"),
+        }
+    )
+if os.environ.get("FASTLY_SERVICE_ID"):
+    NEWSROOM_CACHE_PURGERS.append(
+        {
+            "BACKEND": "newsroom.cache.purgers.Fastly",
+            "SERVICE_ID": os.environ["FASTLY_SERVICE_ID"],
+            "API_TOKEN": os.environ["FASTLY_API_TOKEN"],
+            "API": os.environ.get("FASTLY_API", "https://api.fastly.com"),
+        }
+    )
+# Every purge is sent again this many seconds later: a front cache fetching a page while the
+# change committed may have stored the old copy after the first purge.
+NEWSROOM_PURGE_REPEAT_SECONDS = float(os.environ.get("PURGE_REPEAT_SECONDS", "2"))
+# On a page-cache miss, requests for the page wait this long at most for the one rendering it.
+NEWSROOM_COALESCE_SECONDS = float(os.environ.get("COALESCE_SECONDS", "2"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

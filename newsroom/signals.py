@@ -1,6 +1,6 @@
 """Django's own content that readers see renews cached pages through the one invalidation
-path (newsroom.cache.invalidate_pages); each app's signals module does the same for its
-models (articles.signals, comments.signals)."""
+path (newsroom.cache.renew); each app's signals module does the same for its models
+(articles.signals, comments.signals)."""
 
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
@@ -9,17 +9,18 @@ from django.core.signals import request_started
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .cache import invalidate_pages
+from .cache import CONTENT, SITE, renew
 
-# The Site's domain is in every feed and sitemap.
-READER_VISIBLE = (FlatPage, Redirect, Site)
+# Flat pages and redirects answer addresses no view names keys for (a redirect replaces a
+# 404): what CONTENT renews. The Site's domain is in every page's links: everything.
+RENEWS = {FlatPage: CONTENT, Redirect: CONTENT, Site: SITE}
 
 
 @receiver(post_save)
 @receiver(post_delete)
 def content_changed(sender, raw=False, **kwargs):
-    if sender in READER_VISIBLE and not raw:
-        invalidate_pages()
+    if sender in RENEWS and not raw:
+        renew(RENEWS[sender])
 
 
 @receiver(request_started)

@@ -77,8 +77,8 @@ def counts(queries):
 
 
 def test_an_uncached_article_render_asks_the_cache_once(client, section, settings, monkeypatch):
-    """The generation, the next publish time and the article's comments version come back
-    in one round trip; everything else is a fragment this process already holds."""
+    """The clock, the next publish time and the stamps of the page's keys (those it had last
+    time) come back in one round trip; everything else is a fragment this process holds."""
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     article = make_article(section=section)
     Comment.objects.create(
@@ -132,7 +132,7 @@ def test_the_empty_comment_form_outlives_changes_elsewhere(client, section, sett
     assert f'action="/comments/post/{article.pk}/"' in html
 
 
-def test_a_listing_is_counted_once_per_content_generation(client, section, settings):
+def test_a_listing_is_counted_once_until_it_changes(client, section, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     for _ in range(PAGE + 1):
         make_article(section=section)
@@ -245,7 +245,7 @@ def test_staff_conditional_and_unknown_host_requests_reach_django(client, sectio
     assert django.calls == ["/"]
 
 
-def test_a_page_from_an_older_generation_reaches_django(client, section):
+def test_a_page_whose_keys_were_renewed_reaches_django(client, section):
     make_article(section=section)
     client.get("/")
     page_cache.invalidate_pages()
@@ -350,9 +350,10 @@ def test_a_page_stored_before_a_change_committed_is_not_served_after_it(client, 
         article.headline = "After the edit"
         article.save()
         # Meanwhile another app process renders the page: it still sees the committed
-        # headline, and stores it under the generation this save has just started.
+        # headline, and stores it as rendered at the clock reading this save has just
+        # advanced to.
         old_page = cache.get(key)
-        cache.set(key, (cache.get(page_cache.GENERATION_KEY), *old_page[1:]), 300)
+        cache.set(key, (old_page[0], cache.get(page_cache.CLOCK_KEY), *old_page[2:]), 300)
     assert b"After the edit" in client.get("/").content
 
 

@@ -7,6 +7,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
+from .. import renewal
+
 register = template.Library()
 
 
@@ -98,3 +100,13 @@ def page_url(context, number):
         query["page"] = number
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else context["request"].path
+
+
+@register.simple_tag(takes_context=True)
+def card_keys(context, article):
+    """``{% card_keys article %}``: the page (and the fragment being rendered) shows this
+    article in a list, and is renewed when it changes (articles.renewal)."""
+    fragments = context.get("fragments")
+    if fragments is not None and article:
+        fragments.add(*renewal.card_keys(article))
+    return ""

@@ -1,6 +1,7 @@
 """Rendered markup kept for many pages and many renders: ``{% fragment %}`` blocks (the tag
 is in newsroom/templatetags/fragments.py) and an article's comment thread."""
 
+import contextlib
 import functools
 import hashlib
 import threading
@@ -12,8 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.functional import cached_property
 
-from .generations import GENERATION_KEY, current_generation, version
 from .lifetimes import SCHEDULE_KEY, next_publish, page_lifetime
+from .versions import CLOCK_KEY, CONTENT, SITE, clock, is_fresh, stamps, version_key
 
 FRAGMENT_SECONDS = 300  # as long as a page, by default: relative dates ("3 hours ago") age alike
 
@@ -32,12 +33,16 @@ def templates_release():
 
 
 class RenderedCache:
-    """Rendered markup under keys that name everything it depends on (the page generation,
-    an article's comments version; the templates' fingerprint is added here, so that a
-    deployment that changes the markup never serves what the old one rendered): what a key
-    holds never changes, it only runs out. So besides the shared cache, each process keeps
-    what it used lately in its own memory (bounded): a render takes its fragments without a
-    round trip.
+    """Rendered markup (or any small value) kept for many pages and many renders.
+
+    With the request's ``Fragments``, a copy records the keys of what it shows (those
+    named, and those added while it renders, e.g. by ``{% depends_on %}``) and the clock
+    reading it was rendered at, and is used only while none of those keys was renewed
+    since; its keys join the page's, so the page is renewed with it. Without, a copy lasts
+    its time (a ``lasting`` fragment: its key names everything it depends on).
+
+    Besides the shared cache, each process keeps what it used lately in its own memory
+    (bounded): a render takes its fragments without fetching their markup.
     """
 
     MAX_BYTES = 16 * 1024 * 1024
@@ -47,20 +52,39 @@ class RenderedCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get_or_render(self, key, render, seconds):
+    def get_or_render(self, key, render, seconds, fragments=None, keys=()):
         now = time.time()
         with self._lock:
             item = self._local.get(key)
-            if item is not None and item[0] > now:
+            if item is not None:
                 self._local.move_to_end(key)
-                return item[1]
-        shared_key = f"rendered:{templates_release()}:{key}"  # one process, one release
-        item = cache.get(shared_key)
-        if not (isinstance(item, tuple) and len(item) == 2 and item[0] > now):
-            item = (now + seconds, render())
-            cache.set(shared_key, item, seconds)
-        self._remember(key, item)
+        if not self._usable(item, now, fragments):
+            shared_key = f"rendered:{templates_release()}:{key}"  # one process, one release
+            item = cache.get(shared_key)
+            if not self._usable(item, now, fragments):
+                item = self._render(render, now + seconds, fragments, keys)
+                cache.set(shared_key, item, seconds)
+            self._remember(key, item)
+        if fragments is not None:
+            fragments.add(*item[2])
         return item[1]
+
+    @staticmethod
+    def _usable(item, now, fragments):
+        if not (isinstance(item, tuple) and len(item) == 5 and item[0] > now):
+            return False
+        return fragments is None or fragments.fresh(item[2], item[3])
+
+    @staticmethod
+    def _render(render, expires_at, fragments, keys):
+        if fragments is None:
+            return (expires_at, render(), frozenset(), 0, 0)
+        rendered_at = fragments.clock
+        with fragments.recording() as names:
+            value = render()
+        names = frozenset({SITE, *keys, *names})
+        fragments.stamps(names)  # each key has a stamp from now on
+        return (expires_at, value, names, rendered_at, 0)
 
     def _remember(self, key, item):
         value = item[1]
@@ -74,12 +98,12 @@ class RenderedCache:
         with self._lock:
             previous = self._local.pop(key, None)
             if previous is not None:
-                self._bytes -= previous[2]
-            self._local[key] = (*item, size)
+                self._bytes -= previous[4]
+            self._local[key] = (*item[:4], size)
             self._bytes += size
             while self._bytes > self.MAX_BYTES:
-                _key, (_expires, _value, dropped) = self._local.popitem(last=False)
-                self._bytes -= dropped
+                _key, dropped = self._local.popitem(last=False)
+                self._bytes -= dropped[4]
 
     def clear(self):
         with self._lock:
@@ -90,23 +114,54 @@ class RenderedCache:
 rendered = RenderedCache()
 
 
+class RecentKeys:
+    """The keys each address's page showed last time, per process (bounded): read with the
+    request's first round trip, they spare a lookup for every fragment and for a hit's
+    check. Only a guess: a key missing from it is simply read when needed."""
+
+    MAX_PAGES = 4096
+
+    def __init__(self):
+        self._pages = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, path):
+        return self._pages.get(path, ())
+
+    def note(self, path, names):
+        if self._pages.get(path) == names:
+            return
+        with self._lock:
+            self._pages[path] = names
+            self._pages.move_to_end(path)
+            while len(self._pages) > self.MAX_PAGES:
+                self._pages.popitem(last=False)
+
+
+recent_keys = RecentKeys()
+
+
 class Fragments:
-    """What templates key and time their cached fragments with ({% fragment %}), read once per
-    request from what the page-cache lookup found (or with one round trip without it).
+    """The request's part in the cache: the keys of what its page shows, and what its
+    fragments ({% fragment %}) are checked and timed with, read once per request from what
+    the page-cache lookup found (or with one round trip without it).
 
-    ``generation`` in a fragment's key makes it stale on every change readers could see,
-    exactly like a page; ``seconds`` ends, like a page's lifetime, at the next scheduled
-    publish time and at midnight, so a fragment listing articles is never late either.
-    Such fragments make a render cheap when the page cache cannot help: a page number or a
-    search nobody asked for yet, a page whose cached copy a change elsewhere made stale.
+    The view names the page's own keys first (``declare``: the article, the listing...);
+    they are read in that round trip. Fragments and ``{% depends_on %}`` add theirs while
+    the page renders (``add``). A page whose view declared nothing also depends on
+    ``CONTENT``: it is renewed by every change to public content. Every page depends on
+    ``SITE``.
 
-    A view announces the other version keys its page will need (``want``), such as an
-    article's comments version: they are read in the same round trip.
+    A fragment's ``seconds`` end, like a page's lifetime, at the next scheduled publish
+    time and at midnight, so a fragment listing articles is never late either.
     """
 
     def __init__(self, request):
         self.request = request
-        self._wanted = []
+        self.keys = set()
+        self.precise = False
+        self._recording = []
+        self._stamps = {}
 
     @classmethod
     def of(cls, request):
@@ -116,34 +171,54 @@ class Fragments:
             fragments = request._fragments = cls(request)
         return fragments
 
-    def want(self, key):
-        self._wanted.append(key)
+    def declare(self, *names):
+        """The page's own keys, named by its view: the page is renewed by those (and by
+        what its fragments and templates add), no longer by every content change."""
+        self.precise = True
+        self.add(*names)
+
+    def add(self, *names):
+        self.keys.update(names)
+        for names_seen in self._recording:
+            names_seen.update(names)
+
+    @contextlib.contextmanager
+    def recording(self):
+        """The keys added while the block runs (a fragment rendering)."""
+        names = set()
+        self._recording.append(names)
+        try:
+            yield names
+        finally:
+            self._recording.remove(names)
+
+    def page_keys(self):
+        return frozenset({SITE, *self.keys, *(() if self.precise else (CONTENT,))})
 
     @cached_property
     def _found(self):
         found = getattr(self.request, "page_cache_found", None)
         if found is None:
-            keys = [GENERATION_KEY, SCHEDULE_KEY, *self._wanted]
-            found = dict.fromkeys(keys)  # asked for: a key missing here was not in the cache
-            found.update(cache.get_many(keys))
+            names = {SITE, CONTENT, *self.keys, *recent_keys.get(self.request.path)}
+            keys = [CLOCK_KEY, SCHEDULE_KEY, *(version_key(name) for name in names)]
+            found = cache.get_many(keys)
         return found
 
     @cached_property
-    def _state(self):
-        found = self._found
-        generation = current_generation(found)
-        upcoming = next_publish(found, generation)
-        return generation, page_lifetime(next_publish=upcoming, longest=FRAGMENT_SECONDS)
+    def clock(self):
+        """The clock's reading when the request began: what it renders is stamped with it."""
+        return clock(self._found.get(CLOCK_KEY))
 
-    @property
-    def generation(self):
-        return self._state[0]
-
-    @property
+    @cached_property
     def seconds(self):
-        return self._state[1]
+        upcoming = next_publish(self._found)
+        return page_lifetime(next_publish=upcoming, longest=FRAGMENT_SECONDS)
 
-    def version(self, key):
-        """The number under a version key, from the shared round trip when it was wanted."""
-        found = self._found
-        return version(key, found[key] if key in found else cache.get(key))
+    def stamps(self, names):
+        unknown = [name for name in names if name not in self._stamps]
+        if unknown:
+            self._stamps.update(stamps(unknown, known=self._found))
+        return self._stamps
+
+    def fresh(self, names, rendered_at):
+        return is_fresh(names, rendered_at, self.stamps(names))

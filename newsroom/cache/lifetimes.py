@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-# (generation, the next scheduled publish_at or None): scheduling an article is a change
-# readers will see, so it bumps the generation; within one, the answer only runs out.
+# (clock reading, the next scheduled publish_at or None): set by every renewal (scheduling an
+# article is a change readers will see); between two, the answer only runs out.
 SCHEDULE_KEY = "pages:next-publish"
 
 _schedule = []
@@ -26,15 +26,14 @@ def next_scheduled_publish():
     return _schedule[0]() if _schedule else None
 
 
-def next_publish(found, generation):
-    """The next scheduled publish time, from the database once per generation (``found``:
-    what a get_many() read, SCHEDULE_KEY among it)."""
+def next_publish(found):
+    """The next scheduled publish time, from the database only when the one noted has come
+    (``found``: what a get_many() read, SCHEDULE_KEY among it)."""
     known = found.get(SCHEDULE_KEY)
-    still_true = known is not None and (known[1] is None or known[1] > timezone.now())
-    if still_true and known[0] == generation:
+    if known is not None and (known[1] is None or known[1] > timezone.now()):
         return known[1]
     upcoming = next_scheduled_publish()
-    cache.set(SCHEDULE_KEY, (generation, upcoming), timeout=None)
+    cache.set(SCHEDULE_KEY, (known[0] if known else 0, upcoming), timeout=None)
     return upcoming
 
 

@@ -2,6 +2,12 @@
 the WSGI shortcut that answers a hit before Django's handler runs. Both decide what is a
 hit with one function, ``fresh_page()``.
 
+A stored page records the keys of what it shows (newsroom.cache.versions) and carries them
+in a response header (``NEWSROOM_SURROGATE_KEY_HEADER``) for a shared cache in front, which
+the same keys purge. On a miss, one request renders a page while the others asking for it
+wait for that render (``NEWSROOM_COALESCE_SECONDS`` at most), so a story everyone opens at
+once is rendered once.
+
 Staff carry a session cookie; their requests neither read nor fill the cache. A response
 that sets a cookie, or says it is private, is never stored.
 """
@@ -20,13 +26,18 @@ from django.http import HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from .generations import GENERATION_KEY, current_generation
+from .fragments import Fragments, recent_keys
 from .lifetimes import SCHEDULE_KEY, next_publish, page_lifetime
+from .versions import CLOCK_KEY, CONTENT, SITE, clock, is_fresh, stamps, version_key
 
 CACHEABLE_STATUS = {200, 301, 404}
 # Everything else the response carried is stored with the page and sent again on a hit,
 # so a hit carries the security headers the rest of the middleware added to the original.
 UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-cache"}
+# How many pages were rendered for the cache (misses), counted in the shared cache for
+# benchmarks and monitoring: ``renders()``.
+RENDERS_KEY = "pages:renders"
+COALESCE_POLL_SECONDS = 0.02
 
 # Parameters that campaign and social links add for the reader's analytics (read in the
 # browser, from the address bar) and that change nothing on the page. Each Facebook or
@@ -77,16 +88,32 @@ def page_key(request):
     return f"pages:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def fresh_page(stored, generation, now=None):
-    """Is this a hit? The stored page, when it was rendered in the current generation and
-    is not past its time (checked here, not left to the cache alone: a page must not
-    outlive a scheduled publish time); otherwise None.
+def fresh_page(stored, page_stamps, now=None):
+    """Is this a hit? The stored page, when it has not run out (checked here, not left to
+    the cache alone: a page must not outlive a scheduled publish time) and none of its keys
+    was renewed since it was rendered; otherwise None. ``page_stamps``: the keys' stamps,
+    or a function of the keys that reads them.
 
-    A stored page is (generation, status, headers, content, expires_at)."""
+    A stored page is (keys, rendered_at, status, headers, content, expires_at)."""
     now = time.time() if now is None else now
-    if stored is not None and stored[0] == generation and stored[4] > now:
-        return stored
-    return None
+    if not (isinstance(stored, tuple) and len(stored) == 6 and stored[5] > now):
+        return None
+    if callable(page_stamps):
+        page_stamps = page_stamps(stored[0])
+    return stored if is_fresh(stored[0], stored[1], page_stamps) else None
+
+
+def renders():
+    """How many pages all app processes have rendered for the page cache (its misses)."""
+    return cache.get(RENDERS_KEY, 0)
+
+
+def _count_render():
+    try:
+        cache.incr(RENDERS_KEY)
+    except ValueError:
+        if not cache.add(RENDERS_KEY, 1, timeout=None):
+            cache.incr(RENDERS_KEY)
 
 
 def _is_anonymous(request):
@@ -111,8 +138,9 @@ def _storable(request, response):
 class PageCacheMiddleware:
     """Serve anonymous GETs from the page cache; store what may be shared.
 
-    It comes first in MIDDLEWARE: a hit costs one cache round trip and none of the other
-    middleware, and a miss stores the response as the rest of the stack finished it.
+    It comes first in MIDDLEWARE: a hit costs two cache round trips (the page, then the
+    stamps of its keys) and none of the other middleware, and a miss stores the response
+    as the rest of the stack finished it.
     """
 
     def __init__(self, get_response):
@@ -129,34 +157,83 @@ class PageCacheMiddleware:
         if cleaned != query_string:  # the page, its links and its cache key ignore them
             request.META["QUERY_STRING"] = cleaned
             request.GET = QueryDict(cleaned)
-        if settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0:
-            # Switched off (PAGE_CACHE_SECONDS=0): every request renders, nothing is shared.
-            return self._private(self.get_response(request))
-        if request.method not in ("GET", "HEAD") or not self._applies(request):
-            return self._private(self.get_response(request))
+        if (
+            settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0
+            or request.method not in ("GET", "HEAD")
+            or not self._applies(request)
+        ):
+            # Not shared, but its fragments may be: read the clock before the view reads
+            # the database, so what it renders is never stamped newer than it is.
+            fragments = Fragments.of(request)
+            fragments.clock  # noqa: B018
+            response = self._private(self.get_response(request))
+            recent_keys.note(request.path, fragments.page_keys())
+            return response
         key = page_key(request)
-        # One round trip: the current generation and the stored page.
-        found = cache.get_many([GENERATION_KEY, key, SCHEDULE_KEY])
-        generation = found[GENERATION_KEY] = current_generation(found)
+        # One round trip: the stored page, the clock, the stamps every page has and those
+        # this address's page had last time.
+        names = {SITE, CONTENT, *recent_keys.get(request.path)}
+        found = cache.get_many(
+            [key, CLOCK_KEY, SCHEDULE_KEY, *(version_key(name) for name in names)]
+        )
+        found[CLOCK_KEY] = clock(found.get(CLOCK_KEY))
         request.page_cache_found = found  # the fragments of a miss need no second lookup
-        stored = fresh_page(found.get(key), generation)
+        stored = fresh_page(found.get(key), lambda names: stamps(names, known=found))
         if stored is not None:
+            recent_keys.note(request.path, stored[0])
             return self._rebuild(request, stored)
+        lock = f"{key}:rendering"
+        rendering = cache.add(lock, 1, max(1, int(settings.NEWSROOM_COALESCE_SECONDS * 4)))
+        if not rendering:
+            stored = self._wait_for(key, lock)
+            if stored is not None:
+                return self._rebuild(request, stored)
+        try:
+            return self._render(request, key, found)
+        finally:
+            if rendering:
+                cache.delete(lock)
+
+    @staticmethod
+    def _wait_for(key, lock):
+        """The page another request is rendering, once it is stored and if none of its
+        keys was renewed since that render began (a change made while this request waited
+        is not hidden from it); None if the render ends without one or takes too long."""
+        deadline = time.monotonic() + settings.NEWSROOM_COALESCE_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(COALESCE_POLL_SECONDS)
+            found = cache.get_many([key, lock])
+            stored = fresh_page(found.get(key), lambda names: stamps(names))
+            if stored is not None:
+                return stored
+            if lock not in found:
+                return None
+        return None
+
+    def _render(self, request, key, found):
         response = self.get_response(request)
         if not _storable(request, response):
             return self._private(response)
-        lifetime = page_lifetime(next_publish=next_publish(found, generation))
+        _count_render()
+        fragments = Fragments.of(request)
+        names = fragments.page_keys()
+        recent_keys.note(request.path, names)
+        stamps(names, known=found)  # each key has a stamp from now on
+        lifetime = page_lifetime(next_publish=next_publish(found))
         self._make_public(response, lifetime)
         if not response.has_header("ETag"):
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             )
         response["Last-Modified"] = http_date()
+        header = settings.NEWSROOM_SURROGATE_KEY_HEADER
+        separator = "," if header.lower() == "cache-tag" else " "  # Cloudflare's is a list
+        response[header] = separator.join(sorted(names))
         headers = {
             name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
         }
         expires_at = time.time() + lifetime
-        page = (generation, response.status_code, headers, response.content, expires_at)
+        page = (names, fragments.clock, response.status_code, headers, response.content, expires_at)
         cache.set(key, page, lifetime)
         response["X-Cache"] = "MISS"
         return response
@@ -179,7 +256,7 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ["Cookie"])
 
     def _rebuild(self, request, stored):
-        _generation, status, headers, content, expires_at = stored
+        _names, _rendered_at, status, headers, content, expires_at = stored
         response = HttpResponse(content, status=status, headers=headers)
         response["Content-Length"] = str(len(content))
         self._make_public(response, max(1, int(expires_at - time.time())))
@@ -241,12 +318,21 @@ class PageCacheApp:
             key = page_key(request)  # the middleware's key; validates the host
         except DisallowedHost:
             return None
-        found = cache.get_many([GENERATION_KEY, key])
         now = time.time()
-        stored = fresh_page(found.get(key), found.get(GENERATION_KEY), now)
+        guess = recent_keys.get(request.path)
+        found = cache.get_many([key, *(version_key(name) for name in guess)])
+        stored = found.get(key)
+        if not (isinstance(stored, tuple) and len(stored) == 6 and stored[5] > now):
+            return None
+        unknown = [version_key(name) for name in stored[0] if version_key(name) not in found]
+        if unknown:
+            found.update(cache.get_many(unknown))
+            recent_keys.note(request.path, stored[0])
+        page_stamps = {name: found.get(version_key(name)) for name in stored[0]}
+        stored = fresh_page(stored, page_stamps, now)  # a key without a stamp: Django's turn
         if stored is None:
             return None
-        _generation, status, headers, content, expires_at = stored
+        _names, _rendered_at, status, headers, content, expires_at = stored
         lifetime = max(1, int(expires_at - now))
         return (
             f"{status} {HTTPStatus(status).phrase}",

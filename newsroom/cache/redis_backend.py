@@ -7,7 +7,7 @@ import time
 import redis
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-from .generations import GENERATION_KEY
+from .versions import CLOCK_KEY, SITE, version_key
 
 logger = logging.getLogger(__name__)
 
@@ -35,8 +35,10 @@ def _resilient(method_name, default=None):
         if cls.outage_logged:
             cls.outage_logged = False
             logger.warning("Cache reachable again; dropping pages cached before the outage.")
-            # Invalidations made during the outage were lost: start a new generation.
-            RedisCache.set(self, GENERATION_KEY, time.time_ns(), timeout=None)
+            # Renewals made during the outage were lost: renew everything.
+            reading = time.time_ns()
+            RedisCache.set(self, CLOCK_KEY, reading, timeout=None)
+            RedisCache.set(self, version_key(SITE), reading, timeout=None)
         return result
 
     method.__name__ = method_name

@@ -1,4 +1,5 @@
-"""``{% fragment %}``: markup rendered once and kept for every reader (newsroom.cache)."""
+"""``{% fragment %}``: markup rendered once and kept for every reader, and
+``{% depends_on %}``: what a page or fragment shows, for renewing it (newsroom.cache)."""
 
 from django import template
 from django.core.cache.utils import make_template_fragment_key
@@ -17,12 +18,13 @@ LASTING_SECONDS = 60 * 60 * 24
 @register.tag("fragment")
 def do_fragment(parser, token):
     """``{% fragment "name" [max=SECONDS | lasting] value ... %}…{% endfragment %}``: the
-    enclosed markup, rendered once and kept in the cache for every reader until anything
-    readers can see changes (the page generation is part of the key, as is a fingerprint of
-    the templates), at most as long as a page (newsroom.cache.Fragments), or ``max``
-    seconds. The values it depends on besides (the date, the current menu item...) follow
-    the name. ``lasting``: markup that depends on those values and the templates only, never
-    on the site's content (the empty comment form), survives changes elsewhere.
+    enclosed markup, rendered once and kept in the cache for every reader until one of the
+    keys it shows is renewed (those ``{% depends_on %}`` names inside it; a fingerprint of
+    the templates is part of its key), at most as long as a page (newsroom.cache.Fragments),
+    or ``max`` seconds. The values it depends on besides (the date, the current menu
+    item...) follow the name. ``lasting``: markup that depends on those values and the
+    templates only, never on the site's content (the empty comment form), survives changes
+    elsewhere.
     Without ``fragments`` in the context (the database-free 500 page) it simply renders."""
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
@@ -56,15 +58,22 @@ class FragmentNode(template.Node):
         # The language is part of every key: a fragment kept in one language is never
         # shown in another (a lasting one outlives a change of LANGUAGE_CODE).
         values = [get_language(), *(value.resolve(context) for value in self.vary_on)]
-        if self.lasting:
-            seconds = LASTING_SECONDS
-        else:
-            values.insert(0, fragments.generation)
-            seconds = fragments.seconds
+        seconds = LASTING_SECONDS if self.lasting else fragments.seconds
         if self.max_seconds is not None:
             seconds = min(seconds, self.max_seconds)
         return rendered.get_or_render(
             make_template_fragment_key(self.name, values),
             lambda: self.nodelist.render(context),
             seconds,
+            fragments=None if self.lasting else fragments,
         )
+
+
+@register.simple_tag(takes_context=True)
+def depends_on(context, name, *values):
+    """``{% depends_on "article" article.pk %}``: the page (and the fragment being rendered)
+    shows this, and is renewed with the key ``article:<pk>`` (newsroom.cache.renew)."""
+    fragments = context.get("fragments")
+    if fragments is not None:
+        fragments.add(":".join(str(part) for part in (name, *values)))
+    return ""

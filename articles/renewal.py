@@ -1,0 +1,86 @@
+"""The cache keys of what articles' pages show, and which keys a change touches.
+
+Pages and fragments record these keys (the views declare a page's own, ``{% card_keys %}``
+adds each article shown in a list); ``articles.signals`` renews the keys a change touches
+through the one invalidation path, newsroom.cache.renew():
+
+- ``article:<pk>``: the article's page and every card, link or block showing it (headline,
+  photo, date); its edit renews just that;
+- ``listing:home``, ``listing:section:<pk>``, ``listing:tag:<pk>``, ``listing:author:<pk>``:
+  which articles a list holds and in what order, every page of it; publishing, unpublishing,
+  deleting or moving an article renews those it is or was in, and ``nav:<pk>`` of the
+  articles beside it in its section (their Next/Previous links);
+- ``section:<pk>``, ``tag:<pk>``, ``author:<pk>``: their names and descriptions, wherever shown;
+- ``menu``: the sections in the header and footer, on every page.
+"""
+
+from . import extensions, page_data
+
+HOME = "listing:home"
+MENU = "menu"
+
+
+def article(pk):
+    return f"article:{pk}"
+
+
+def neighbours(pk):
+    """Which articles are beside this one (its Next/Previous links), not what they say."""
+    return f"nav:{pk}"
+
+
+def section(pk):
+    return f"section:{pk}"
+
+
+def tag(pk):
+    return f"tag:{pk}"
+
+
+def author(pk):
+    return f"author:{pk}"
+
+
+def section_listing(pk):
+    return f"listing:section:{pk}"
+
+
+def tag_listing(pk):
+    return f"listing:tag:{pk}"
+
+
+def author_listing(pk):
+    return f"listing:author:{pk}"
+
+
+def card_keys(shown):
+    """The keys of an article shown in a list: its own and what other apps show with it
+    (say, its comment count)."""
+    return [article(shown.pk), *extensions.card_keys(shown)]
+
+
+def article_page_keys(shown, tags, authors):
+    """The keys the article page itself shows (its fragments and lists add theirs)."""
+    return [
+        article(shown.pk),
+        section(shown.section_id),
+        *(tag(t.pk) for t in tags),
+        *(author(a.pk) for a in authors),
+    ]
+
+
+def placement_keys(shown, section_ids, tag_ids, author_ids):
+    """What an article's arrival in, departure from or move within the lists renews: the
+    lists it is or was in, and the pages of the articles beside it in its section."""
+    keys = [
+        HOME,
+        neighbours(shown.pk),
+        *(section_listing(pk) for pk in section_ids if pk),
+        *(tag_listing(pk) for pk in tag_ids),
+        *(author_listing(pk) for pk in author_ids),
+    ]
+    for later in (True, False):
+        neighbour = page_data.adjacent(shown, later=later)
+        if neighbour is not None:
+            keys.append(neighbours(neighbour.pk))
+    return keys

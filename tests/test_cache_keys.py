@@ -1,0 +1,318 @@
+"""Renewing only what a change touches: pages record the keys of what they show, a change
+renews its keys, and a reader never sees a page older than a change that affected it."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article
+from comments import moderation
+from comments.models import Comment
+from newsroom import cache as page_cache
+
+from .conftest import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client, url):
+    response = client.get(url)
+    return response.get("X-Cache"), response.content.decode()
+
+
+def main(client, url):
+    """The page's main column, without the sidebar (Popular News lists every story here)."""
+    return client.get(url).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def warm(client, *urls):
+    for url in urls:
+        client.get(url)
+        assert client.get(url)["X-Cache"] == "HIT", url
+
+
+@pytest.fixture
+def desk(section):
+    """Two sections; in the first, an older and a newer story with a tag and an author;
+    in the second, an unrelated story."""
+    author = make_author(name="Rana Haddad", slug="rana-haddad")
+    now = timezone.now()
+    older = make_article(
+        section=section,
+        headline="Older story",
+        tags=["Libya"],
+        authors=[author],
+        publish_at=now - timedelta(hours=3),
+    )
+    newer = make_article(
+        section=section,
+        headline="Newer story",
+        tags=["Libya"],
+        authors=[author],
+        publish_at=now - timedelta(hours=2),
+    )
+    elsewhere = make_section(name="Sport", slug="sport")
+    unrelated = make_article(
+        section=elsewhere, headline="Unrelated story", publish_at=now - timedelta(days=30)
+    )
+    return {
+        "section": section,
+        "elsewhere": elsewhere,
+        "author": author,
+        "older": older,
+        "newer": newer,
+        "unrelated": unrelated,
+    }
+
+
+def test_a_page_names_the_keys_of_what_it_shows_in_its_surrogate_key_header(client, desk):
+    newer = desk["newer"]
+    keys = client.get(newer.get_absolute_url())["Surrogate-Key"].split()
+    tag = Tag.objects.get(name="Libya")
+    for key in (
+        f"article:{newer.pk}",
+        f"section:{newer.section_id}",
+        f"tag:{tag.pk}",
+        f"author:{desk['author'].pk}",
+        f"comments:{newer.pk}",
+        f"article:{desk['older'].pk}",  # its Previous Post link
+        f"nav:{newer.pk}",  # which articles are beside it
+        "menu",
+        "site",
+    ):
+        assert key in keys, key
+    assert "content" not in keys  # not renewed by every change
+    section_page = client.get(desk["section"].get_absolute_url())["Surrogate-Key"].split()
+    assert f"listing:section:{desk['section'].pk}" in section_page
+    assert f"comments:{newer.pk}" in section_page  # its cards show comment counts
+    assert "listing:home" in client.get("/")["Surrogate-Key"].split()
+    assert "content" in client.get("/feed/")["Surrogate-Key"].split()
+
+
+def test_an_approved_comment_renews_its_article_and_the_lists_showing_its_count_only(client, desk):
+    newer, unrelated = desk["newer"], desk["unrelated"]
+    comment = Comment.objects.create(
+        article=newer, name="Reader", email="r@example.com", body="Well said"
+    )
+    section_url = desk["section"].get_absolute_url()
+    others = ["/", unrelated.get_absolute_url(), desk["elsewhere"].get_absolute_url()]
+    warm(client, newer.get_absolute_url(), section_url, *others)
+    moderation.approve(comment)
+    state, html = fetch(client, newer.get_absolute_url())
+    assert state == "MISS" and "Well said" in html
+    state, html = fetch(client, section_url)
+    assert state == "MISS" and "1 Comment" in html
+    for url in others:  # the home page shows no comment counts
+        assert client.get(url)["X-Cache"] == "HIT", url
+
+
+def test_publishing_renews_its_lists_and_neighbours_not_unrelated_pages(client, desk):
+    draft = make_article(
+        section=desk["section"],
+        headline="Breaking story",
+        status=Article.Status.DRAFT,
+        tags=["Libya"],
+        authors=[desk["author"]],
+    )
+    tag_url = "/tag/libya/"
+    author_url = desk["author"].get_absolute_url()
+    newer_url = desk["newer"].get_absolute_url()
+    unrelated = [desk["unrelated"].get_absolute_url(), desk["elsewhere"].get_absolute_url()]
+    warm(client, "/", desk["section"].get_absolute_url(), tag_url, author_url, newer_url)
+    warm(client, "/feed/", *unrelated)
+    draft.status = Article.Status.PUBLISHED
+    draft.publish_at = timezone.now()
+    draft.save()
+    for url in ("/", desk["section"].get_absolute_url(), tag_url, author_url, "/feed/"):
+        state, html = fetch(client, url)
+        assert state == "MISS" and "Breaking story" in html, url
+    state, html = fetch(client, newer_url)  # its neighbour: the Next Post link
+    assert state == "MISS" and "Next Post" in html and "Breaking story" in html
+    for url in unrelated:
+        assert client.get(url)["X-Cache"] == "HIT", url
+
+
+def test_a_draft_save_renews_nothing_public(client, desk):
+    draft = make_article(section=desk["section"], status=Article.Status.DRAFT)
+    urls = ["/", desk["newer"].get_absolute_url(), desk["section"].get_absolute_url()]
+    warm(client, *urls)
+    draft.headline = "Still a draft"
+    draft.save()
+    draft.tags.add("Libya")
+    for url in urls:
+        assert client.get(url)["X-Cache"] == "HIT", url
+
+
+def test_an_edit_shows_on_every_page_showing_the_article(client, desk):
+    older = desk["older"]
+    urls = ["/", desk["section"].get_absolute_url(), "/tag/libya/", older.get_absolute_url()]
+    urls.append(desk["newer"].get_absolute_url())  # Previous Post, Recommended, Popular
+    warm(client, *urls, desk["unrelated"].get_absolute_url())
+    older.headline = "Corrected story"
+    older.save()
+    for url in urls:
+        html = fetch(client, url)[1]
+        assert "Corrected story" in html and "Older story" not in html, url
+
+
+def test_an_unpublished_article_vanishes_everywhere_at_once(client, desk):
+    newer = desk["newer"]
+    urls = ["/", desk["section"].get_absolute_url(), "/tag/libya/", "/feed/"]
+    urls += [desk["older"].get_absolute_url(), desk["unrelated"].get_absolute_url()]
+    warm(client, newer.get_absolute_url(), *urls)
+    newer.status = Article.Status.DRAFT
+    newer.save()
+    assert client.get(newer.get_absolute_url()).status_code == 404
+    for url in urls:  # lists, its neighbour's Next Post, everyone's Popular News
+        assert "Newer story" not in client.get(url).content.decode(), url
+
+
+def test_a_deleted_article_leaves_its_lists_and_its_address(client, desk):
+    newer = desk["newer"]
+    url = newer.get_absolute_url()
+    others = ["/", desk["section"].get_absolute_url(), "/tag/libya/"]
+    others += [desk["author"].get_absolute_url(), desk["older"].get_absolute_url()]
+    warm(client, url, *others)
+    newer.delete()
+    assert client.get(url).status_code == 404
+    for other in others:
+        assert "Newer story" not in client.get(other).content.decode(), other
+
+
+def test_a_slug_change_redirects_from_the_old_address_at_once(client, desk):
+    newer = desk["newer"]
+    old_url = newer.get_absolute_url()
+    warm(client, old_url)
+    new_url = old_url.replace(newer.slug, "renamed-story")
+    assert client.get(new_url).status_code == 404  # cached as a 404 too
+    newer.slug = "renamed-story"
+    newer.save()
+    response = client.get(old_url)
+    assert response.status_code == 301 and response["Location"].endswith(new_url)
+    assert client.get(new_url).status_code == 200
+    assert new_url in client.get(desk["section"].get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("change", ["tag", "author", "section", "move"])
+def test_names_and_sections_show_on_the_next_request(client, desk, change):
+    newer = desk["newer"]
+    url = newer.get_absolute_url()
+    warm(client, url, desk["unrelated"].get_absolute_url(), "/")
+    if change == "tag":
+        tag = Tag.objects.get(name="Libya")
+        tag.name = "Libya (crisis)"
+        tag.save()
+        assert "Libya (crisis)" in client.get(url).content.decode()
+    elif change == "author":
+        desk["author"].name = "Rana H. Haddad"
+        desk["author"].save()
+        assert "Rana H. Haddad" in client.get(url).content.decode()
+    elif change == "section":  # in the menu of every page
+        desk["elsewhere"].name = "Sports"
+        desk["elsewhere"].save()
+        assert "Sports" in client.get(desk["unrelated"].get_absolute_url()).content.decode()
+        assert ">Sports<" in client.get(url).content.decode()
+    else:  # moved to another section: both lists, both neighbourhoods
+        warm(client, desk["section"].get_absolute_url(), desk["elsewhere"].get_absolute_url())
+        newer.section = desk["elsewhere"]
+        newer.save()
+        assert "Newer story" not in main(client, desk["section"].get_absolute_url())
+        assert "Newer story" in main(client, desk["elsewhere"].get_absolute_url())
+        assert "Next Post" not in client.get(desk["older"].get_absolute_url()).content.decode()
+
+
+def test_hiding_a_section_from_the_menu_renews_every_page(client, desk):
+    url = desk["unrelated"].get_absolute_url()
+    warm(client, url)
+    assert 'href="/section/middle-east/"' in client.get(url).content.decode()
+    desk["section"].show_in_menu = False
+    desk["section"].save()
+    assert 'href="/section/middle-east/"' not in client.get(url).content.decode()
+
+
+def test_a_flat_page_edit_renews_it_and_not_the_articles(client, desk):
+    page = FlatPage.objects.create(url="/about/", title="About us", content="<p>Old text</p>")
+    page.sites.add(Site.objects.get_current())
+    warm(client, "/about/", desk["newer"].get_absolute_url())
+    page.content = "<p>New text</p>"
+    page.save()
+    assert "New text" in client.get("/about/").content.decode()
+    assert client.get(desk["newer"].get_absolute_url())["X-Cache"] == "HIT"
+
+
+def test_a_scheduled_article_appears_on_time_on_its_neighbours_and_lists(client, desk):
+    publish_at = timezone.now() + timedelta(seconds=90)
+    make_article(section=desk["section"], headline="Embargoed story", publish_at=publish_at)
+    urls = ["/", desk["section"].get_absolute_url(), desk["newer"].get_absolute_url()]
+    for url in urls:
+        assert "Embargoed story" not in client.get(url).content.decode()
+    with time_machine.travel(publish_at + timedelta(seconds=1)):
+        for url in urls:
+            assert "Embargoed story" in client.get(url).content.decode(), url
+
+
+def test_a_change_to_the_site_renews_everything(client, desk):
+    warm(client, "/", desk["unrelated"].get_absolute_url())
+    site = Site.objects.get_current()
+    site.name = "Renamed"
+    site.save()
+    assert client.get("/")["X-Cache"] == "MISS"
+    assert client.get(desk["unrelated"].get_absolute_url())["X-Cache"] == "MISS"
+
+
+def test_a_fragment_is_not_reused_after_a_key_it_shows_is_renewed(client, desk, settings):
+    """Page cache off: Popular News comes from the fragment cache until an article in it
+    changes."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    url = desk["unrelated"].get_absolute_url()
+    assert "Newer story" in client.get(url).content.decode()
+    Article.objects.filter(pk=desk["newer"].pk).update(headline="Quiet edit")  # no signal
+    assert "Quiet edit" not in client.get(url).content.decode()  # the kept fragment
+    page_cache.renew(f"article:{desk['newer'].pk}")
+    assert "Quiet edit" in client.get(url).content.decode()
+
+
+def test_a_page_rendered_while_a_change_was_made_is_not_kept_as_fresh(client, desk):
+    """A page is stamped with the clock read before it renders: a renewal made while it
+    renders (here, just after it began) makes it stale."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    url = desk["newer"].get_absolute_url()
+    client.get(url)
+    key = page_cache.page_key(RequestFactory().get(url))
+    stored = cache.get(key)
+    page_cache.renew(f"article:{desk['newer'].pk}")  # after its clock reading
+    cache.set(key, stored, 300)  # as if that render had finished only now
+    assert client.get(url)["X-Cache"] == "MISS"
+
+
+def test_a_lost_stamp_never_makes_an_old_page_fresh(client, desk):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    url = desk["newer"].get_absolute_url()
+    client.get(url)
+    key = page_cache.page_key(RequestFactory().get(url))
+    old_copy = cache.get(key)
+    page_cache.renew(f"article:{desk['newer'].pk}")
+    cache.delete(f"pages:key:article:{desk['newer'].pk}")  # evicted
+    cache.set(key, old_copy, 300)
+    assert client.get(url)["X-Cache"] == "MISS"
+    assert client.get(url)["X-Cache"] == "HIT"
+
+
+def test_comment_unapproval_renews_its_article(client, desk):
+    newer = desk["newer"]
+    comment = Comment.objects.create(
+        article=newer, name="Reader", email="r@example.com", body="Well said"
+    )
+    moderation.approve(comment)
+    warm(client, newer.get_absolute_url())
+    moderation.set_status(comment, Comment.Status.PENDING)
+    assert "Well said" not in client.get(newer.get_absolute_url()).content.decode()
