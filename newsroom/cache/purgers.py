@@ -117,9 +117,10 @@ def configured():
     ]
 
 
-def deliver(purger, keys, delays=RETRY_DELAYS):
+def deliver(purger, keys, delays=None):
     """Send the keys to one purger, in batches, trying a failed batch again after each of
     ``delays``; True when every batch went out."""
+    delays = RETRY_DELAYS if delays is None else delays
     keys = sorted(keys)
     delivered = True
     for start in range(0, len(keys), purger.batch_size):

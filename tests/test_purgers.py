@@ -1,0 +1,209 @@
+"""Purging front caches by key: Varnish, Cloudflare and Fastly calls, against a local stub
+server standing in for each API; a failed purge is retried and never fails the save."""
+
+import json
+import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from comments import moderation
+from comments.models import Comment
+from newsroom.cache import purgers, renew
+
+from .conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+class Stub:
+    """An HTTP server on 127.0.0.1 that records each request and answers ``statuses`` in
+    turn (then 200)."""
+
+    def __init__(self, statuses=()):
+        self.requests = []
+        self.statuses = list(statuses)
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                stub.requests.append((self.command, self.path, self.headers, body))
+                status = stub.statuses.pop(0) if stub.statuses else 200
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"success": true}')
+
+            do_POST = do_PURGE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stub():
+    server = Stub()
+    yield server
+    server.close()
+
+
+@pytest.fixture(autouse=True)
+def _quick(settings, monkeypatch):
+    settings.NEWSROOM_PURGE_REPEAT_SECONDS = 0
+    monkeypatch.setattr(purgers, "RETRY_DELAYS", (0.01, 0.02))
+
+
+def approve_a_comment(capture):
+    article = make_article()
+    comment = Comment.objects.create(
+        article=article, name="Reader", email="r@example.com", body="Well said"
+    )
+    with capture(execute=True):
+        moderation.approve(comment)
+    purgers.wait()
+    return article
+
+
+def test_cloudflare_is_sent_the_tags_of_a_change_with_the_token(
+    stub, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {
+            "BACKEND": "newsroom.cache.purgers.Cloudflare",
+            "ZONE_ID": "zone1",
+            "API_TOKEN": "secret-token",
+            "API": f"{stub.url}/client/v4",
+        }
+    ]
+    article = approve_a_comment(django_capture_on_commit_callbacks)
+    (method, path, headers, body), *_ = stub.requests
+    assert (method, path) == ("POST", "/client/v4/zones/zone1/purge_cache")
+    assert headers["Authorization"] == "Bearer secret-token"
+    assert json.loads(body) == {"tags": [f"comments:{article.pk}"]}
+
+
+def test_cloudflare_is_sent_thirty_tags_a_call(stub, settings, django_capture_on_commit_callbacks):
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {
+            "BACKEND": "newsroom.cache.purgers.Cloudflare",
+            "ZONE_ID": "z",
+            "API_TOKEN": "t",
+            "API": stub.url,
+        }
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        renew(*(f"article:{n}" for n in range(31)))
+    purgers.wait()
+    assert [len(json.loads(body)["tags"]) for *_, body in stub.requests] == [30, 1]
+
+
+def test_fastly_is_sent_the_surrogate_keys_of_a_change(
+    stub, settings, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {
+            "BACKEND": "newsroom.cache.purgers.Fastly",
+            "SERVICE_ID": "svc9",
+            "API_TOKEN": "fastly-token",
+            "API": stub.url,
+        }
+    ]
+    article = approve_a_comment(django_capture_on_commit_callbacks)
+    (method, path, headers, _body), *_ = stub.requests
+    assert (method, path) == ("POST", "/service/svc9/purge")
+    assert headers["Fastly-Key"] == "fastly-token"
+    assert headers["Surrogate-Key"] == f"comments:{article.pk}"
+
+
+def test_varnish_is_sent_a_purge_of_the_keys(stub, settings, django_capture_on_commit_callbacks):
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": [stub.url + "/"]}
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        renew("listing:home", "article:7")
+    purgers.wait()
+    assert [(m, h["xkey-purge"]) for m, _p, h, _b in stub.requests] == [
+        ("PURGE", "article:7 listing:home")
+    ]
+
+
+def test_nothing_is_purged_before_the_change_commits(stub, settings):
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": [stub.url + "/"]}
+    ]
+    renew("article:7")  # the test's transaction never commits
+    purgers.wait()
+    assert stub.requests == []
+
+
+def test_a_failed_purge_is_logged_and_tried_again(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    failing = Stub(statuses=[500, 503])
+    try:
+        settings.NEWSROOM_CACHE_PURGERS = [
+            {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": [failing.url + "/"]}
+        ]
+        with caplog.at_level(logging.WARNING, "newsroom.cache.purgers"):
+            approve_a_comment(django_capture_on_commit_callbacks)
+        assert len(failing.requests) == 3  # two failures, then it went through
+        assert len([r for r in caplog.records if "trying again" in r.getMessage()]) == 2
+    finally:
+        failing.close()
+
+
+def test_an_unreachable_front_cache_never_fails_the_save(
+    settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": ["http://127.0.0.1:1/"]}
+    ]
+    with caplog.at_level(logging.ERROR, "newsroom.cache.purgers"):
+        article = approve_a_comment(django_capture_on_commit_callbacks)
+    assert article.comments.approved().count() == 1
+    assert any("given up" in r.getMessage() for r in caplog.records)
+
+
+def test_every_purge_is_sent_once_more_after_a_while(
+    stub, settings, django_capture_on_commit_callbacks
+):
+    """For a page the front cache was fetching while the change committed."""
+    settings.NEWSROOM_PURGE_REPEAT_SECONDS = 0.05
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": [stub.url + "/"]}
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        renew("article:7")
+    purgers.wait()
+    assert len(stub.requests) == 2
+
+
+def test_purgers_come_from_the_environment(monkeypatch):
+    import importlib
+
+    from newsroom import settings as site_settings
+
+    monkeypatch.setenv("VARNISH_PURGE_URLS", "http://10.0.0.5:6081/,http://10.0.0.6:6081/")
+    monkeypatch.setenv("CLOUDFLARE_ZONE_ID", "zone")
+    monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "token")
+    monkeypatch.setenv("FASTLY_SERVICE_ID", "service")
+    monkeypatch.setenv("FASTLY_API_TOKEN", "key")
+    try:
+        fresh = importlib.reload(site_settings)
+        backends = [p["BACKEND"].rsplit(".", 1)[1] for p in fresh.NEWSROOM_CACHE_PURGERS]
+        assert backends == ["Varnish", "Cloudflare", "Fastly"]
+        assert fresh.NEWSROOM_CACHE_PURGERS[0]["URLS"][1] == "http://10.0.0.6:6081/"
+    finally:
+        monkeypatch.undo()
+        importlib.reload(site_settings)
