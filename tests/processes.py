@@ -1,4 +1,5 @@
-"""Real server processes for the tests and the benchmarks: PostgreSQL, Redis, gunicorn, nginx.
+"""Real server processes for the tests and the benchmarks: PostgreSQL, Redis, gunicorn, nginx,
+Varnish.
 
 Shared by the fault and scale-out tests, the nginx tests and `make bench` (tests/bench/).
 Each one listens on 127.0.0.1 only, on a port the caller chooses, keeps its files in a
@@ -519,3 +520,71 @@ def newsroom_site(port, app_port, cache_dir, tls=None, static_root=None, media_r
     if not tls:
         text = "\n".join(line for line in text.splitlines() if not line.endswith("# tls"))
     return text
+
+
+# Varnish --------------------------------------------------------------------------------------
+
+VARNISH_VCL = ROOT / "newsroom" / "deploy" / "varnish.vcl"
+
+
+class Varnish:
+    """A varnishd of our own with the repository's varnish.vcl, pointed at a local app, in
+    the foreground (-F, so we hold its PID), its working folder in a temporary one (-n).
+    No jail (-j none): as root, varnishd would otherwise hand that folder to another user."""
+
+    def __init__(self, port, app_port):
+        self.port = port
+        self.url = f"http://{HOST}:{port}"
+        self.app_port = app_port
+        self.root = Path(tempfile.mkdtemp(prefix="newsroom-varnish-"))
+        self.process = None
+
+    @staticmethod
+    def available():
+        return shutil.which("varnishd") is not None
+
+    def vcl(self):
+        text = VARNISH_VCL.read_text()
+        old = '.port = "8000";'
+        if old not in text:
+            raise RuntimeError(f"{VARNISH_VCL.name} no longer contains {old!r}: update Varnish.")
+        return text.replace(old, f'.port = "{self.app_port}";')
+
+    def start(self, timeout=20.0):
+        vcl = self.root / "newsroom.vcl"
+        vcl.write_text(self.vcl())
+        log = self.root / "varnishd.log"
+        with open(log, "ab") as output:
+            self.process = subprocess.Popen(
+                [
+                    shutil.which("varnishd") or "varnishd",
+                    "-F",
+                    "-j",
+                    "none",
+                    "-n",
+                    str(self.root / "work"),
+                    "-a",
+                    f"{HOST}:{self.port}",
+                    "-T",
+                    "none",
+                    "-f",
+                    str(vcl),
+                    "-s",
+                    "malloc,64m",
+                ],
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_http(self.url + "/healthz", self.process, log, timeout)
+        return self
+
+    def stop(self):
+        if self.process is not None:
+            stop(self.process, timeout=20)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
