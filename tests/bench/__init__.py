@@ -4,6 +4,8 @@
   (`python -m tests.bench.dataset`, run by the page benchmark for each dataset).
 - pages: which URL stands for each page type, and what each costs in SQL.
 - load: wrk runs, the report table, and `make bench` (`python -m tests.bench.load`).
+- working: the newsroom at work, readers (readers.lua) on a Zipf mix of pages while the desk
+  publishes, edits, approves comments and saves drafts (`make bench`, `--only working`).
 - search: generated articles and a fixed mix of queries (`make bench-search`,
   `python -m tests.bench.search`).
 - guard: the check every script that writes data makes first.
