@@ -1,5 +1,6 @@
 """A reader replies on a phone, a moderator approves in the admin, a new visitor reads it."""
 
+import re
 import time
 
 import pytest
@@ -161,6 +162,9 @@ def test_a_script_posting_as_soon_as_the_page_loads_is_held(chromium, live_serve
         page.get_by_role("button", name="Post Comment").click()
     comment = Comment.objects.get(article=article)
     assert comment.status == Comment.Status.PENDING
-    assert comment.spam_signals == "sent 0 s after the page was opened"
+    # Held as too fast: sent sooner than COMMENT_MIN_SECONDS (3) after the page loaded (a
+    # slow machine may take a second to load and fill it).
+    sent = re.fullmatch(r"sent (\d+) s after the page was opened", comment.spam_signals)
+    assert sent is not None and int(sent[1]) < 3, comment.spam_signals
     page.context.close()
     assert page_errors == []
