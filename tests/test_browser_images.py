@@ -5,8 +5,10 @@ import contextlib
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from articles.models import Image as LibraryImage
+
 from .browser import DESKTOP, PHONE, open_page, screenshot
-from .conftest import make_article, make_section, uploaded_jpeg
+from .conftest import jpeg_bytes, make_article, make_section, uploaded_jpeg
 
 pytestmark = [
     pytest.mark.browser,
@@ -154,7 +156,7 @@ def test_editor_chooses_a_library_photo_from_the_article_form_with_the_keyboard(
     # The popup closes itself as it hands the id back: the key press outlives its page.
     with contextlib.suppress(PlaywrightError):
         popup.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('id_lead_image').value !== ''")
+    page.wait_for_function("() => document.getElementById('id_lead_image').value !== ''")
     assert popup.is_closed()
     assert page.input_value("#id_lead_image") == str(photo.pk)
     assert (
@@ -163,5 +165,35 @@ def test_editor_chooses_a_library_photo_from_the_article_form_with_the_keyboard(
         .startswith(f"Photo number {photo.pk} chosen")
     )
     screenshot(page, "library-chooser-picked")
+    page.context.close()
+    assert page_errors == []
+
+
+def test_editor_uploads_a_photo_in_the_chooser_and_it_becomes_the_lead(
+    chromium, illustrated_site, page_errors, editor, tmp_path
+):
+    base, _lead = illustrated_site
+    photo = tmp_path / "quay.jpg"
+    photo.write_bytes(jpeg_bytes(size=(1600, 900)))
+    page = open_page(chromium, DESKTOP, page_errors)
+    page.goto(f"{base}/admin/login/?next=/admin/articles/article/add/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    with page.expect_popup() as opened:
+        page.click("#lookup_id_lead_image")
+    popup = opened.value
+    popup.wait_for_load_state()
+    popup.click(".object-tools a.addlink")
+    popup.wait_for_url("**/admin/articles/image/add/**")
+    popup.set_input_files("#id_file", str(photo))
+    popup.fill("#id_title", "Quay at dusk")
+    popup.fill("#id_alt", "Boats tied up along the quay")
+    with contextlib.suppress(PlaywrightError):
+        popup.click("input[name=_save]")
+    page.wait_for_function("() => document.getElementById('id_lead_image').value !== ''")
+    chosen = LibraryImage.objects.get(title="Quay at dusk")
+    assert page.input_value("#id_lead_image") == str(chosen.pk)
+    assert chosen.renditions and chosen.uploaded_by == editor
     page.context.close()
     assert page_errors == []
