@@ -200,15 +200,15 @@ class PageCacheMiddleware:
         keys was renewed since that render began (a change made while this request waited
         is not hidden from it); None if the render ends without one or takes too long."""
         deadline = time.monotonic() + settings.NEWSROOM_COALESCE_SECONDS
-        while time.monotonic() < deadline:
-            time.sleep(COALESCE_POLL_SECONDS)
+        while True:
             found = cache.get_many([key, lock])
             stored = fresh_page(found.get(key), lambda names: stamps(names))
             if stored is not None:
                 return stored
-            if lock not in found:
+            # No render under way any more (or no cache to tell: Redis down), or too long.
+            if lock not in found or time.monotonic() >= deadline:
                 return None
-        return None
+            time.sleep(COALESCE_POLL_SECONDS)
 
     def _render(self, request, key, found):
         response = self.get_response(request)

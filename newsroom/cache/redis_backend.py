@@ -76,6 +76,10 @@ class ResilientRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _ReusedClient
 
+    def validate_key(self, key):
+        """Redis takes any key: no per-character check for memcached's limits (a page hit
+        reads the stamps of a score of keys)."""
+
     get = _resilient("get")
     set = _resilient("set")
     add = _resilient("add", False)
