@@ -24,6 +24,8 @@ from django.db import connection
 from django.db.models import Sum
 
 from articles.models import Article, DailyViews
+from comments import moderation
+from comments.models import Comment
 
 from .conftest import make_article, make_section
 from .processes import Gunicorn, free_port
@@ -165,6 +167,29 @@ def test_an_article_published_through_one_instance_shows_at_once_on_the_other(
     response, home = request(b, "GET", "/")
     assert b"Ceasefire talks resume" in home
     assert response.headers["X-Cache"] == "MISS"
+
+
+def test_a_comment_approved_in_another_process_renews_its_article_on_both_instances_only(
+    instances,
+):
+    """The change is made in this test process, a third one: both instances see it on the
+    article's page at once, and keep serving an unrelated article from the cache."""
+    a, b = instances
+    story = make_article(section=make_section(), headline="Busy story")
+    unrelated = make_article(section=make_section(), headline="Quiet story")
+    comment = Comment.objects.create(
+        article=story, name="Reader", email="r@example.com", body="Seen from afar"
+    )
+    for server in (a, b):
+        for path in (story.get_absolute_url(), unrelated.get_absolute_url()):
+            request(server, "GET", path)
+            assert request(server, "GET", path)[0].headers["X-Cache"] == "HIT"
+    moderation.approve(comment)
+    for server in (a, b):
+        _response, page = request(server, "GET", story.get_absolute_url())
+        assert b"Seen from afar" in page
+        response, _page = request(server, "GET", unrelated.get_absolute_url())
+        assert response.headers["X-Cache"] == "HIT"
 
 
 def test_view_counts_recorded_through_both_instances_add_up(instances):
