@@ -445,14 +445,14 @@ def test_rebuild_command_indexes_articles_written_in_bulk():
     assert "Indexed 1 article" in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_search_works_in_transactional_tests_with_a_flushed_database(client):
     article = make_article(headline="Monsoon arrives early")
     assert found("monsoon") == [article]
     assert client.get(SEARCH, {"q": "monsoon"}).status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_articles_of_a_flushed_earlier_test_are_not_found():
     # Runs after the test above: its article was flushed away and must not come back.
     article = make_article(headline="Monsoon season ends")
