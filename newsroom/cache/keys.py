@@ -12,7 +12,10 @@ def make_key(key, key_prefix, version):
     """Django's cache key with the database's name in it (settings.CACHES KEY_FUNCTION): two
     copies of the site sharing one Redis (a restored backup, a staging copy) share nothing,
     and a restored database never meets the pages cached for the site it was copied from."""
-    return f"{key_prefix}:{connections['default'].settings_dict['NAME']}:{version}:{key}"
+    # connections.settings holds the very dicts the connections use (a test database's name
+    # included), without the per-thread lookup of connections["default"]: a page hit makes a
+    # score of keys.
+    return f"{key_prefix}:{connections.settings['default']['NAME']}:{version}:{key}"
 
 
 def forget_database(name):
