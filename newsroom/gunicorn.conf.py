@@ -84,3 +84,12 @@ def on_starting(server):
         )
         server.log.error(message)
         raise SystemExit(message)
+
+
+def worker_exit(server, worker):
+    """A worker leaving (restart, deployment) first finishes the purges it has under way
+    (newsroom/cache/purgers.py), for 10 s at most: a change saved just before must not
+    stay in the caches in front."""
+    from newsroom.cache import purgers
+
+    purgers.wait(timeout=10)

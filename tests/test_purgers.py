@@ -207,3 +207,14 @@ def test_purgers_come_from_the_environment(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(site_settings)
+
+
+def test_a_leaving_gunicorn_worker_finishes_its_purges_first(monkeypatch):
+    import runpy
+
+    from .processes import GUNICORN_CONFIG
+
+    waited = []
+    monkeypatch.setattr(purgers, "wait", lambda timeout: waited.append(timeout))
+    runpy.run_path(str(GUNICORN_CONFIG))["worker_exit"](server=None, worker=None)
+    assert waited == [10]
