@@ -15,7 +15,7 @@ from comments import moderation
 from comments.models import Comment
 from newsroom import cache as page_cache
 
-from .conftest import make_article, make_author, make_section
+from .conftest import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +316,32 @@ def test_comment_unapproval_renews_its_article(client, desk):
     warm(client, newer.get_absolute_url())
     moderation.set_status(comment, Comment.Status.PENDING)
     assert "Well said" not in client.get(newer.get_absolute_url()).content.decode()
+
+
+def test_a_photo_edit_renews_the_pages_showing_it(client, desk):
+    photo = make_image(alt="A crowd in the square", caption="Old caption")
+    story = make_article(section=desk["section"], headline="Pictured story", lead_image=photo)
+    warm(client, story.get_absolute_url())
+    photo.caption = "New caption"
+    photo.save()
+    assert "New caption" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_a_waiting_request_never_takes_a_page_rendered_before_a_change(client, desk, settings):
+    """Another request is rendering the page (its lock is held) and a copy it stored began
+    before a change: the waiter does not take it, and renders the page itself."""
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    settings.NEWSROOM_COALESCE_SECONDS = 0.2
+    url = desk["newer"].get_absolute_url()
+    client.get(url)
+    key = page_cache.page_key(RequestFactory().get(url))
+    old_copy = cache.get(key)
+    desk["newer"].headline = "Changed meanwhile"
+    desk["newer"].save()
+    cache.set(key, old_copy, 300)
+    cache.add(f"{key}:rendering", 1, 30)
+    response = client.get(url)
+    assert response["X-Cache"] == "MISS"
+    assert "Changed meanwhile" in response.content.decode()
