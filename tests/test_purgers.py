@@ -64,11 +64,16 @@ def _quick(settings, monkeypatch):
     monkeypatch.setattr(purgers, "RETRY_DELAYS", (0.01, 0.02))
 
 
-def approve_a_comment(capture):
-    article = make_article()
-    comment = Comment.objects.create(
-        article=article, name="Reader", email="r@example.com", body="Well said"
-    )
+def approve_a_comment(capture, stub=None, statuses=()):
+    with capture(execute=True):  # the article's own purge, before the one under test
+        article = make_article()
+        comment = Comment.objects.create(
+            article=article, name="Reader", email="r@example.com", body="Well said"
+        )
+    purgers.wait()
+    if stub is not None:
+        stub.requests.clear()
+        stub.statuses = list(statuses)
     with capture(execute=True):
         moderation.approve(comment)
     purgers.wait()
@@ -86,7 +91,7 @@ def test_cloudflare_is_sent_the_tags_of_a_change_with_the_token(
             "API": f"{stub.url}/client/v4",
         }
     ]
-    article = approve_a_comment(django_capture_on_commit_callbacks)
+    article = approve_a_comment(django_capture_on_commit_callbacks, stub)
     (method, path, headers, body), *_ = stub.requests
     assert (method, path) == ("POST", "/client/v4/zones/zone1/purge_cache")
     assert headers["Authorization"] == "Bearer secret-token"
@@ -119,7 +124,7 @@ def test_fastly_is_sent_the_surrogate_keys_of_a_change(
             "API": stub.url,
         }
     ]
-    article = approve_a_comment(django_capture_on_commit_callbacks)
+    article = approve_a_comment(django_capture_on_commit_callbacks, stub)
     (method, path, headers, _body), *_ = stub.requests
     assert (method, path) == ("POST", "/service/svc9/purge")
     assert headers["Fastly-Key"] == "fastly-token"
@@ -150,13 +155,13 @@ def test_nothing_is_purged_before_the_change_commits(stub, settings):
 def test_a_failed_purge_is_logged_and_tried_again(
     settings, caplog, django_capture_on_commit_callbacks
 ):
-    failing = Stub(statuses=[500, 503])
+    failing = Stub()
     try:
         settings.NEWSROOM_CACHE_PURGERS = [
             {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": [failing.url + "/"]}
         ]
         with caplog.at_level(logging.WARNING, "newsroom.cache.purgers"):
-            approve_a_comment(django_capture_on_commit_callbacks)
+            approve_a_comment(django_capture_on_commit_callbacks, failing, statuses=(500, 503))
         assert len(failing.requests) == 3  # two failures, then it went through
         assert len([r for r in caplog.records if "trying again" in r.getMessage()]) == 2
     finally:
@@ -218,3 +223,21 @@ def test_a_leaving_gunicorn_worker_finishes_its_purges_first(monkeypatch):
     monkeypatch.setattr(purgers, "wait", lambda timeout: waited.append(timeout))
     runpy.run_path(str(GUNICORN_CONFIG))["worker_exit"](server=None, worker=None)
     assert waited == [10]
+
+
+def test_a_transactions_renewals_go_out_as_one_purge(
+    stub, settings, django_capture_on_commit_callbacks
+):
+    """An admin save renews through several receivers (the article, its tags, its authors):
+    one purge call after the commit, not one per receiver (CDN APIs count calls)."""
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": [stub.url + "/"]}
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        renew("article:7", "listing:home")
+        renew("listing:tag:3")
+        renew("article:7")
+    purgers.wait()
+    assert [h["xkey-purge"] for _m, _p, h, _b in stub.requests] == [
+        "article:7 listing:home listing:tag:3"
+    ]

@@ -92,17 +92,42 @@ def renew(*names):
 
     It acts now and once more after the commit: a reader rendering between the save and
     its commit still sees the old content and may store it as new. The purge goes out after
-    the commit only.
+    the commit only. Inside a transaction the names are gathered for that: a key renewed
+    many times in it (an article deleted with its hundred comments) is renewed and purged
+    once after the commit, in one purge with the transaction's other keys.
     """
     names = tuple(dict.fromkeys(names or (SITE,)))
     _renew(names)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _renewed(names)
+        return
+    batch = getattr(connection, "_newsroom_renewal", None)
+    pending = batch is not None and not batch.done
+    if not (pending and any(entry[1] is batch for entry in connection.run_on_commit)):
+        batch = connection._newsroom_renewal = _Batch()
+        transaction.on_commit(batch)
+    batch.names.update(names)
 
-    def after_commit():
+
+class _Batch:
+    """The names renewed in one transaction, renewed again and purged once it commits (a
+    callable registered with on_commit; a rolled-back one is dropped with it)."""
+
+    def __init__(self):
+        self.names = set()
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        names = tuple(sorted(self.names))
         _renew(names)
-        for function in _after_renewal:
-            function(names)
+        _renewed(names)
 
-    transaction.on_commit(after_commit)
+
+def _renewed(names):
+    for function in _after_renewal:
+        function(names)
 
 
 def invalidate_pages():
