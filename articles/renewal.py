@@ -4,8 +4,11 @@ Pages and fragments record these keys (the views declare a page's own, ``{% card
 adds each article shown in a list); ``articles.signals`` renews the keys a change touches
 through the one invalidation path, newsroom.cache.renew():
 
-- ``article:<pk>``: the article's page and every card, link or block showing it (headline,
-  photo, date); its edit renews just that;
+- ``article:<pk>``: the article's own page (body, byline, tags...): any edit renews it;
+- ``card:<pk>``: every card, link or block showing the article elsewhere (headline, dek,
+  photo, address, date, section), on lists and in other pages' Popular News, Recommended
+  and Next/Previous: renewed only by an edit to those (``CARD_FIELDS``), so a story
+  updated every minute does not renew every page showing it in Popular News;
 - ``listing:home``, ``listing:section:<pk>``, ``listing:tag:<pk>``, ``listing:author:<pk>``:
   which articles a list holds and in what order, every page of it; publishing, unpublishing,
   deleting or moving an article renews those it is or was in, and ``nav:<pk>`` of the
@@ -17,11 +20,17 @@ through the one invalidation path, newsroom.cache.renew():
 from . import extensions, page_data
 
 HOME = "listing:home"
+# What a card shows of an article (besides its photo, renewed by the photo's own edit).
+CARD_FIELDS = ("headline", "dek", "slug", "lead_image_id", "status", "publish_at", "section_id")
 MENU = "menu"
 
 
 def article(pk):
     return f"article:{pk}"
+
+
+def card(pk):
+    return f"card:{pk}"
 
 
 def neighbours(pk):
@@ -56,7 +65,7 @@ def author_listing(pk):
 def card_keys(shown):
     """The keys of an article shown in a list: its own and what other apps show with it
     (say, its comment count)."""
-    return [article(shown.pk), *extensions.card_keys(shown)]
+    return [card(shown.pk), *extensions.card_keys(shown)]
 
 
 def article_page_keys(shown, tags, authors):

@@ -189,12 +189,11 @@ PLACEMENT = ("status", "publish_at", "section_id")
 
 
 @receiver(pre_save, sender=Article)
-def remember_placement(sender, instance, raw=False, **kwargs):
-    instance._old_placement = None
+def remember_card(sender, instance, raw=False, **kwargs):
+    instance._old_card = None
     if not raw and instance.pk:
-        instance._old_placement = (
-            Article.objects.filter(pk=instance.pk).values_list(*PLACEMENT).first()
-        )
+        old = Article.objects.filter(pk=instance.pk).values(*renewal.CARD_FIELDS).first()
+        instance._old_card = old
 
 
 def _public(status):
@@ -215,14 +214,16 @@ def _lists_of(article):
 def article_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
-    old = getattr(instance, "_old_placement", None)
-    was_public = old is not None and _public(old[0])
+    old = getattr(instance, "_old_card", None)
+    was_public = old is not None and _public(old["status"])
     if not (was_public or _public(instance.status)):
         return
     keys = [renewal.article(instance.pk), CONTENT]
-    new = (instance.status, instance.publish_at, instance.section_id)
-    if old != new:
-        sections = {instance.section_id, old[2] if old else None}
+    changed = {f for f in renewal.CARD_FIELDS if old is None or old[f] != getattr(instance, f)}
+    if changed:
+        keys.append(renewal.card(instance.pk))
+    if changed & set(PLACEMENT):
+        sections = {instance.section_id, old["section_id"] if old else None}
         keys += renewal.placement_keys(instance, sections, *_lists_of(instance))
     renew(*keys)
 
@@ -237,7 +238,7 @@ def article_deleted(sender, instance, **kwargs):
     lists = getattr(instance, "_old_lists", None)
     if lists is not None:
         keys = renewal.placement_keys(instance, {instance.section_id}, *lists)
-        renew(renewal.article(instance.pk), CONTENT, *keys)
+        renew(renewal.article(instance.pk), renewal.card(instance.pk), CONTENT, *keys)
 
 
 @receiver(m2m_changed, sender=Article.tags.through)
@@ -288,6 +289,10 @@ def image_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
     users = Article.objects.filter(lead_image_id=instance.pk, status=Article.Status.PUBLISHED)
-    keys = [renewal.article(pk) for pk in users.values_list("pk", flat=True)]
+    keys = [
+        key
+        for pk in users.values_list("pk", flat=True)
+        for key in (renewal.article(pk), renewal.card(pk))
+    ]
     if keys:  # a photo no public article shows changes nothing readers see
         renew(*keys, CONTENT)

@@ -80,7 +80,7 @@ def test_a_page_names_the_keys_of_what_it_shows_in_its_surrogate_key_header(clie
         f"tag:{tag.pk}",
         f"author:{desk['author'].pk}",
         f"comments:{newer.pk}",
-        f"article:{desk['older'].pk}",  # its Previous Post link
+        f"card:{desk['older'].pk}",  # its Previous Post link
         f"nav:{newer.pk}",  # which articles are beside it
         "menu",
         "site",
@@ -273,7 +273,7 @@ def test_a_fragment_is_not_reused_after_a_key_it_shows_is_renewed(client, desk, 
     assert "Newer story" in client.get(url).content.decode()
     Article.objects.filter(pk=desk["newer"].pk).update(headline="Quiet edit")  # no signal
     assert "Quiet edit" not in client.get(url).content.decode()  # the kept fragment
-    page_cache.renew(f"article:{desk['newer'].pk}")
+    page_cache.renew(f"card:{desk['newer'].pk}")
     assert "Quiet edit" in client.get(url).content.decode()
 
 
@@ -345,3 +345,23 @@ def test_a_waiting_request_never_takes_a_page_rendered_before_a_change(client, d
     response = client.get(url)
     assert response["X-Cache"] == "MISS"
     assert "Changed meanwhile" in response.content.decode()
+
+
+def test_a_body_edit_renews_the_story_not_the_pages_listing_it(client, desk):
+    """A live story updated every minute: its page shows each update at once, while the
+    pages showing its card (here in everyone's Popular News) stay cached until its
+    headline, dek, photo, address, date or section changes."""
+    newer = desk["newer"]
+    others = [desk["unrelated"].get_absolute_url(), "/", desk["section"].get_absolute_url()]
+    warm(client, newer.get_absolute_url(), *others)
+    assert all("Newer story" in client.get(url).content.decode() for url in others)
+    newer.body = "<p>Update at 10:42: talks resumed.</p>"
+    newer.save()
+    state, html = fetch(client, newer.get_absolute_url())
+    assert state == "MISS" and "talks resumed" in html
+    for url in others:
+        assert client.get(url)["X-Cache"] == "HIT", url
+    newer.headline = "Talks resume"
+    newer.save()
+    for url in others:
+        assert "Talks resume" in client.get(url).content.decode(), url
