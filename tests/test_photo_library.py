@@ -182,7 +182,7 @@ def test_the_migration_moves_featured_images_into_the_library_without_re_encodin
         "Staff",
         1000,
     )
-    assert photo.title == "Ministers meet"
+    assert photo.title == "Ministers around a table"  # its alt text, not the headline
     for stored, data in files.items():
         with default_storage.open(stored, "rb") as file:
             assert file.read() == data, stored  # not re-encoded, not moved

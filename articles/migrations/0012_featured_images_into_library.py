@@ -2,7 +2,8 @@
 
 Nothing is re-encoded and nothing moves: the library image takes the stored original and its
 renditions' bookkeeping as they are (so every page keeps the same <picture> markup and the
-same addresses), with the alt text, caption, credit, focal point and size the article had.
+same addresses), with the alt text, caption, credit, focal point and size the article had (titled by its alt
+text).
 Public or private stays right too: a photo was public exactly when its one article was
 published, which is the library's rule for a photo used by one article.
 
@@ -19,7 +20,9 @@ def into_library(apps, schema_editor):
     for article in articles.order_by("pk").iterator(chunk_size=200):
         image = Image.objects.create(
             file=article.featured_image.name,
-            title=article.headline[:200],
+            # Titled by what it shows, never by the article: a draft's headline would be
+            # read in the library by anyone who sees the photo once it is reused live.
+            title=(article.image_alt or f"Photo {article.pk}")[:200],
             alt=article.image_alt,
             caption=article.image_caption,
             credit=article.image_credit,
