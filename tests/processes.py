@@ -23,6 +23,7 @@ from pathlib import Path
 
 import psycopg
 from django.conf import settings
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -296,6 +297,35 @@ def production_env(*, database_url, redis_url="", var_dir, **extra):
         PYTHONUNBUFFERED="1",
     )
     env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def shared_services_env(static_root, **extra):
+    """Environment for an app process that shares the running test's PostgreSQL database and
+    Redis (same cache key prefix), production settings otherwise; its static files are
+    collected into `static_root` first."""
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "",
+        "DATABASE_URL": (
+            f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        ),
+        "REDIS_URL": os.environ["REDIS_URL"],
+        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **{key: str(value) for key, value in extra.items()},
+    }
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, **env},
+        check=True,
+        timeout=120,
+    )
     return env
 
 

@@ -8,8 +8,6 @@ step). Clients bind their sockets to 127.0.0.2, 127.0.0.3, … so each has its o
 import http.client
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -21,19 +19,10 @@ from django.db import connection
 from django.urls import reverse
 
 from .conftest import make_article, make_section
-from .processes import Gunicorn, Nginx, free_port, newsroom_site
+from .processes import Gunicorn, Nginx, free_port, newsroom_site, shared_services_env
 from .test_comments import comment_data
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _database_url():
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
 
 
 @pytest.fixture(scope="module")
@@ -45,24 +34,12 @@ def front(django_db_setup, tmp_path_factory):
     if not Nginx.available():
         pytest.fail("nginx is not installed (apt-get install nginx).")
     static_root = tmp_path_factory.mktemp("static")
-    env = {
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        # The test process signs the comment forms' tokens: the same key.
-        "SECRET_KEY": settings.SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": os.environ["REDIS_URL"],
-        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
-        "STATIC_ROOT": str(static_root),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "COMMENT_RATE_LIMIT": "1",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, **env},
-        check=True,
-        timeout=120,
+    # The test process signs the comment forms' tokens: the same key.
+    env = shared_services_env(
+        static_root,
+        SECRET_KEY=settings.SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        COMMENT_RATE_LIMIT="1",
     )
     app = Gunicorn(free_port(), env, workers=2, log_dir=tmp_path_factory.mktemp("logs"))
     app.start()

@@ -8,15 +8,12 @@ the test process's Redis; every request sends the same Host header, as a load ba
 import http.client
 import os
 import re
-import subprocess
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from io import StringIO
 from urllib.parse import urlencode
 
 import pytest
-from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -28,21 +25,12 @@ from comments import moderation
 from comments.models import Comment
 
 from .conftest import make_article, make_section
-from .processes import Gunicorn, free_port
+from .processes import Gunicorn, free_port, shared_services_env
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HOST = "localhost"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126 Safari/537.36"
-
-
-def _database_url():
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return (
-        f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
-    )
 
 
 @pytest.fixture(scope="module")
@@ -54,24 +42,11 @@ def instances(django_db_setup, tmp_path_factory):
             "DATABASE_URL=postgres://… and REDIS_URL=redis://… (as .ci/run does)."
         )
     static_root = tmp_path_factory.mktemp("static")
-    env = {
-        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
-        "SECRET_KEY": "scale-out-test-only-secret-key",
-        "DEBUG": "",
-        "ALLOWED_HOSTS": HOST,
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": os.environ["REDIS_URL"],
-        "CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
-        "STATIC_ROOT": str(static_root),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "GUNICORN_THREADS": "2",
-    }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity=0"],
-        cwd=settings.BASE_DIR,
-        env={**os.environ, **env},
-        check=True,
-        timeout=120,
+    env = shared_services_env(
+        static_root,
+        SECRET_KEY="scale-out-test-only-secret-key",
+        ALLOWED_HOSTS=HOST,
+        GUNICORN_THREADS="2",
     )
     log_dir = tmp_path_factory.mktemp("logs")
     a = Gunicorn(free_port(), env, workers=2, log_dir=log_dir)
