@@ -69,3 +69,14 @@ def sync_roles(group_model, permission_model):
         for app, codename in codes:
             wanted |= Q(content_type__app_label=app, codename=codename)
         group.permissions.set(permission_model.objects.filter(wanted))
+
+
+def resync_roles(apps, schema_editor):
+    """A migration step: make the permissions of every model migrated so far, then sync."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
