@@ -18,7 +18,7 @@ from taggit.models import Tag
 from newsroom.widgets import ZonedSplitDateTime
 
 from . import images, kept_uploads, tags
-from .models import PUBLISH_PERMISSION, Article, Author, Image, Section, TaggedArticle
+from .models import PUBLISH_PERMISSION, Article, Author, Image, Label, Section, TaggedArticle
 from .photo_admin import LibraryImageChooser, rights_warning
 
 
@@ -55,6 +55,8 @@ class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
             "slug",
             "dek",
             "body",
+            "label",
+            "dateline",
             "section",
             "tags",
             "authors",
@@ -101,6 +103,21 @@ class ArticleActionForm(helpers.ActionForm):
     listed_at = forms.CharField(
         label="", required=False, widget=forms.HiddenInput, initial=lambda: timezone.now()
     )
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["name", "schema_type", "prominent", "order", "article_count"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_articles=Count("articles"))
+
+    @admin.display(description=_("articles"), ordering="num_articles")
+    def article_count(self, obj):
+        return obj.num_articles
 
 
 @admin.register(Section)
@@ -209,14 +226,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_display = [
         "headline",
         "section",
+        "label",
         "status_label",
         "publish_at",
         "byline",
         "pending_comments",
         "is_published",
     ]
-    list_filter = ["status", "section", "authors"]
-    list_select_related = ["section"]
+    list_filter = ["status", "section", "label", "authors"]
+    list_select_related = ["section", "label"]
     search_fields = ["headline"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
@@ -235,7 +253,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     fieldsets = [
         (None, {"fields": ["headline", "slug", "dek", "body"]}),
-        (_("Placement"), {"fields": ["section", "tags", "authors"]}),
+        (_("Placement"), {"fields": ["section", "label", "dateline", "tags", "authors"]}),
         (
             _("Lead photo"),
             {

@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -11,9 +12,19 @@ from taggit.models import TaggedItemBase
 
 from . import image_files
 from .fields import SanitizedHTMLField, clean_html
+from .labels import Label
 from .photos import Image, TaggedImage
 
-__all__ = ["Article", "Author", "DailyViews", "Image", "Section", "TaggedArticle", "TaggedImage"]
+__all__ = [
+    "Article",
+    "Author",
+    "DailyViews",
+    "Image",
+    "Label",
+    "Section",
+    "TaggedArticle",
+    "TaggedImage",
+]
 
 # The editors' right: publish, schedule, unpublish, open every article.
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -105,6 +116,15 @@ def sanitized_value(value):
     return clean_html(value or "")
 
 
+WORDS_PER_MINUTE = 230
+
+
+def reading_minutes(body):
+    """Whole minutes an adult reader takes over the body's text (at least one)."""
+    words = len(strip_tags(body or "").split())
+    return max(1, -(-words // WORDS_PER_MINUTE))
+
+
 class ArticleManager(models.Manager):
     def get_queryset(self):
         return super().get_queryset().defer(*SEARCH_VECTOR_FIELDS)
@@ -116,6 +136,7 @@ class ArticleQuerySet(models.QuerySet):
     def update(self, **kwargs):
         if "body" in kwargs:
             kwargs["body"] = sanitized_value(kwargs["body"])
+            kwargs.setdefault("reading_time", reading_minutes(kwargs["body"]))
         return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, batch_size=None):
@@ -154,7 +175,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """What cards need: the section and the lead photo, never the (large) body."""
-        return self.select_related("section", "lead_image").defer("body")
+        return self.select_related("section", "lead_image", "label").defer("body")
 
 
 class Article(models.Model):
@@ -186,6 +207,27 @@ class Article(models.Model):
     tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
     authors = models.ManyToManyField(
         Author, verbose_name=_("authors"), blank=True, related_name="articles"
+    )
+    label = models.ForeignKey(
+        Label,
+        verbose_name=_("label"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text=_(
+            "The kind of work, shown to readers on cards and at the top of the story. "
+            "Empty: plain news, no label."
+        ),
+    )
+    dateline = models.CharField(
+        _("dateline"),
+        max_length=60,
+        blank=True,
+        help_text=_("Where the story was reported from, e.g. BENGHAZI. Shown as “BENGHAZI —”."),
+    )
+    reading_time = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
     )
     lead_image = models.ForeignKey(
         "Image",
@@ -254,6 +296,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         if self.status == self.Status.PUBLISHED and self.publish_at is None:
             self.publish_at = timezone.now()
+        self.reading_time = reading_minutes(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "reading_time"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

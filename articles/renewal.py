@@ -14,6 +14,7 @@ through the one invalidation path, newsroom.cache.renew():
   deleting or moving an article renews those it is or was in, and ``nav:<pk>`` of the
   articles beside it in its section (their Next/Previous links);
 - ``section:<pk>``, ``tag:<pk>``, ``author:<pk>``: their names and descriptions, wherever shown;
+- ``label:<pk>``: a type-of-work label's name, style and note, on every card and story carrying it;
 - ``menu``: the sections in the header and footer, on every page.
 """
 
@@ -21,7 +22,17 @@ from . import extensions, page_data
 
 HOME = "listing:home"
 # What a card shows of an article (besides its photo, renewed by the photo's own edit).
-CARD_FIELDS = ("headline", "dek", "slug", "lead_image_id", "status", "publish_at", "section_id")
+CARD_FIELDS = (
+    "headline",
+    "dek",
+    "slug",
+    "lead_image_id",
+    "status",
+    "publish_at",
+    "section_id",
+    "label_id",
+    "reading_time",
+)
 MENU = "menu"
 
 
@@ -50,6 +61,10 @@ def author(pk):
     return f"author:{pk}"
 
 
+def label(pk):
+    return f"label:{pk}"
+
+
 def section_listing(pk):
     return f"listing:section:{pk}"
 
@@ -65,7 +80,10 @@ def author_listing(pk):
 def card_keys(shown):
     """The keys of an article shown in a list: its own and what other apps show with it
     (say, its comment count)."""
-    return [card(shown.pk), *extensions.card_keys(shown)]
+    keys = [card(shown.pk), *extensions.card_keys(shown)]
+    if shown.label_id:
+        keys.append(label(shown.label_id))
+    return keys
 
 
 def article_page_keys(shown, tags, authors):
@@ -73,6 +91,7 @@ def article_page_keys(shown, tags, authors):
     return [
         article(shown.pk),
         section(shown.section_id),
+        *([label(shown.label_id)] if shown.label_id else []),
         *(tag(t.pk) for t in tags),
         *(author(a.pk) for a in authors),
     ]

@@ -17,7 +17,7 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from . import images, structured_data
+from . import images, labels, structured_data
 
 DESCRIPTION_LENGTH = 160
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption)>|<br\s*/?>", re.IGNORECASE)
@@ -279,6 +279,7 @@ def article_meta(request, article, *, authors, tags):
                 ],
                 tags=[tag.name for tag in tags],
                 publisher=publisher(request),
+                kind=labels.schema_type(article),
             ),
             _breadcrumbs(
                 request, (article.section.name, section_url), (article.headline, canonical)

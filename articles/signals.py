@@ -17,7 +17,7 @@ from newsroom.cache import CONTENT, renew
 
 from . import image_files, images, renewal, search
 from .fields import clean_html
-from .models import Article, Author, Image, Section
+from .models import Article, Author, Image, Label, Section
 
 logger = logging.getLogger(__name__)
 
@@ -281,6 +281,13 @@ def tag_changed(sender, instance, raw=False, **kwargs):
 def author_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         renew(renewal.author(instance.pk), renewal.author_listing(instance.pk), CONTENT)
+
+
+@receiver(post_save, sender=Label)
+@receiver(post_delete, sender=Label)
+def label_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        renew(renewal.label(instance.pk), CONTENT)
 
 
 @receiver(post_save, sender=Image)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from .models import Article, Author, Section
+from .models import Article, Author, Label, Section
 from .seo import last_modified
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -113,7 +113,8 @@ class AuthorSitemap(ListPageSitemap):
 
 
 class NewsSitemap(ArticleSitemap):
-    """Google News: articles published in the last 48 hours, at most 1,000."""
+    """Google News: articles published in the last 48 hours, at most 1,000; never paid
+    content, which Google News does not take as news."""
 
     limit = 1000
 
@@ -122,6 +123,7 @@ class NewsSitemap(ArticleSitemap):
         return (
             Article.objects.published()
             .filter(publish_at__gte=since)
+            .exclude(label__schema_type=Label.SchemaType.SPONSORED)
             .only("headline", "slug", "publish_at", "updated_at")
         )
 

@@ -61,11 +61,14 @@ def breadcrumbs(trail):
     }
 
 
-def news_article(article, *, url, modified, image_urls, authors, tags, publisher):
-    """authors: [(name, absolute url)]; publisher: the dict from publisher()."""
+def news_article(
+    article, *, url, modified, image_urls, authors, tags, publisher, kind="NewsArticle"
+):
+    """authors: [(name, absolute url)]; publisher: the dict from publisher(); kind: the
+    schema.org type of the work (articles/labels.py)."""
     data = {
         "@context": CONTEXT,
-        "@type": "NewsArticle",
+        "@type": kind,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": article.headline,

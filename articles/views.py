@@ -140,7 +140,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("section", "lead_image")
+        return Article.objects.published().select_related("section", "lead_image", "label")
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -172,7 +172,7 @@ class ArticlePreviewView(ArticleDetailView):
     """A draft or scheduled article exactly as readers will see it, for its editors only."""
 
     def get_queryset(self):
-        return Article.objects.select_related("section", "lead_image")
+        return Article.objects.select_related("section", "lead_image", "label")
 
     def get_object(self, queryset=None):
         article = super().get_object(queryset)

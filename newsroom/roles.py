@@ -9,6 +9,7 @@ ROLES = {
         ("articles", "view_article"),
         ("articles", "view_section"),
         ("articles", "view_author"),
+        ("articles", "view_label"),
         # The photo library: upload, use, and change their own uploads (articles/photo_admin.py
         # limits "change" to them); never delete.
         ("articles", "add_image"),
@@ -31,6 +32,10 @@ ROLES = {
         ("articles", "change_author"),
         ("articles", "delete_author"),
         ("articles", "view_author"),
+        ("articles", "add_label"),
+        ("articles", "change_label"),
+        ("articles", "delete_label"),
+        ("articles", "view_label"),
         ("articles", "add_image"),
         ("articles", "change_image"),
         ("articles", "delete_image"),

@@ -1,9 +1,215 @@
-"""Curation and trust: front-page slots, corrections, type-of-work labels, breaking news, preview links."""
+"""Curation and trust: front-page slots, corrections, type-of-work labels, breaking news,
+preview links."""
 
-from django.db import migrations
+import django.db.models.deletion
+from django.db import migrations, models
+from django.utils.html import strip_tags
+
+# As in articles/labels.py and articles/models.py when this migration was written.
+DEFAULT_LABELS = [
+    ("News", "news", "NewsArticle", False, ""),
+    ("Analysis", "analysis", "AnalysisNewsArticle", False, ""),
+    (
+        "Opinion",
+        "opinion",
+        "OpinionNewsArticle",
+        True,
+        "This is an opinion piece. The views expressed are the author’s own.",
+    ),
+    ("Explainer", "explainer", "BackgroundNewsArticle", False, ""),
+    ("Review", "review", "ReviewNewsArticle", False, ""),
+    (
+        "Sponsored",
+        "sponsored",
+        "AdvertiserContentArticle",
+        True,
+        "Paid content, produced for an advertiser. Our newsroom was not involved.",
+    ),
+]
+WORDS_PER_MINUTE = 230
+
+
+def create_labels(apps, schema_editor):
+    Label = apps.get_model("articles", "Label")
+    for order, (name, slug, schema_type, prominent, note) in enumerate(DEFAULT_LABELS):
+        Label.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "schema_type": schema_type,
+                "prominent": prominent,
+                "note": note,
+                "order": order,
+            },
+        )
+
+
+def delete_labels(apps, schema_editor):
+    Label = apps.get_model("articles", "Label")
+    Label.objects.filter(slug__in=[row[1] for row in DEFAULT_LABELS], articles=None).delete()
+
+
+def compute_reading_times(apps, schema_editor):
+    Article = apps.get_model("articles", "Article")
+    rows = Article.objects.values_list("pk", "body").order_by("pk").iterator(chunk_size=500)
+    for pk, body in rows:
+        words = len(strip_tags(body or "").split())
+        minutes = max(1, -(-words // WORDS_PER_MINUTE))
+        if minutes != 1:
+            Article.objects.filter(pk=pk).update(reading_time=minutes)
 
 
 class Migration(migrations.Migration):
     dependencies = [("articles", "0015_wordpress_import")]
 
-    operations = []
+    operations = [
+        # Type-of-work labels, dateline, reading time.
+        migrations.CreateModel(
+            name="Label",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="name")),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="slug")),
+                (
+                    "schema_type",
+                    models.CharField(
+                        choices=[
+                            ("NewsArticle", "News (NewsArticle)"),
+                            ("AnalysisNewsArticle", "Analysis (AnalysisNewsArticle)"),
+                            ("OpinionNewsArticle", "Opinion (OpinionNewsArticle)"),
+                            (
+                                "BackgroundNewsArticle",
+                                "Explainer, background (BackgroundNewsArticle)",
+                            ),
+                            ("ReviewNewsArticle", "Review (ReviewNewsArticle)"),
+                            ("ReportageNewsArticle", "Reportage (ReportageNewsArticle)"),
+                            ("AskPublicNewsArticle", "Question to readers (AskPublicNewsArticle)"),
+                            ("AdvertiserContentArticle", "Paid content (AdvertiserContentArticle)"),
+                        ],
+                        default="NewsArticle",
+                        help_text=(
+                            "What search engines are told the story is. Paid content also "
+                            "marks the story's outbound links as sponsored and keeps it out of "
+                            "the Google News sitemap."
+                        ),
+                        max_length=40,
+                        verbose_name="kind of work",
+                    ),
+                ),
+                (
+                    "prominent",
+                    models.BooleanField(
+                        default=False,
+                        help_text=(
+                            "Show the label boxed, so readers cannot miss it (opinion, paid "
+                            "content), with the note below at the top of the story."
+                        ),
+                        verbose_name="prominent",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text=(
+                            "One sentence at the top of every story with this label, e.g. "
+                            "“The views expressed are the author’s own.”"
+                        ),
+                        max_length=300,
+                        verbose_name="note for readers",
+                    ),
+                ),
+                (
+                    "order",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Lower numbers come first in the article form.",
+                        verbose_name="order",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "label",
+                "verbose_name_plural": "labels",
+                "ordering": ["order", "name"],
+            },
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="dateline",
+            field=models.CharField(
+                blank=True,
+                help_text=(
+                    "Where the story was reported from, e.g. BENGHAZI. Shown as “BENGHAZI —”."
+                ),
+                max_length=60,
+                verbose_name="dateline",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="reading_time",
+            field=models.PositiveSmallIntegerField(
+                default=1, editable=False, verbose_name="reading time (minutes)"
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="dateline",
+            field=models.CharField(
+                blank=True,
+                help_text=(
+                    "Where the story was reported from, e.g. BENGHAZI. Shown as “BENGHAZI —”."
+                ),
+                max_length=60,
+                verbose_name="dateline",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="reading_time",
+            field=models.PositiveSmallIntegerField(
+                default=1, editable=False, verbose_name="reading time (minutes)"
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="label",
+            field=models.ForeignKey(
+                blank=True,
+                help_text=(
+                    "The kind of work, shown to readers on cards and at the top of the story. "
+                    "Empty: plain news, no label."
+                ),
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.label",
+                verbose_name="label",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="label",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                help_text=(
+                    "The kind of work, shown to readers on cards and at the top of the story. "
+                    "Empty: plain news, no label."
+                ),
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="articles.label",
+                verbose_name="label",
+            ),
+        ),
+        migrations.RunPython(create_labels, delete_labels),
+        migrations.RunPython(compute_reading_times, migrations.RunPython.noop),
+    ]
