@@ -5,7 +5,7 @@ from django.contrib.admin.utils import NestedObjects
 from django.db import models, router
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
@@ -15,9 +15,10 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
+from newsroom.storage import StorageFailureShownInForm
 from newsroom.widgets import ZonedSplitDateTime
 
-from . import images, kept_uploads, tags
+from . import body_admin, images, kept_uploads, tags
 from .models import PUBLISH_PERMISSION, Article, Author, Image, Label, Section, TaggedArticle
 from .photo_admin import LibraryImageChooser, rights_warning
 
@@ -200,7 +201,7 @@ class AuthorAdminForm(forms.ModelForm):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(StorageFailureShownInForm, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
@@ -221,7 +222,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -310,6 +311,22 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 messages.INFO,
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        # The body editor's helpers (articles/body_admin.py), before the object URLs.
+        return [
+            path(
+                "embed-check/",
+                self.admin_site.admin_view(body_admin.embed_check),
+                name="articles_article_embed_check",
+            ),
+            path(
+                "related-search/",
+                self.admin_site.admin_view(body_admin.related_search),
+                name="articles_article_related_search",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

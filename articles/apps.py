@@ -8,9 +8,12 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from newsroom.cache import register_schedule
+        from newsroom.security import allow_frames
 
-        from . import signals  # noqa: F401
+        from . import embeds, signals  # noqa: F401
         from .models import Article
 
         # A cached page must not outlive the next scheduled publish time.
         register_schedule(Article.objects.next_publish_at)
+        # Embed players, framed only after a reader's click (articles/embeds.py).
+        allow_frames(*embeds.FRAME_ORIGINS)

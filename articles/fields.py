@@ -3,31 +3,18 @@
 django-prose-editor sanitises in the form field's ``clean()``; that misses
 ``Article.objects.create()``, importers, fixtures and the shell. ``pre_save``
 runs on every save (and on ``bulk_create``), so the stored HTML is always the
-sanitised version of whatever came in.
+sanitised version of whatever came in: what the body editor can make, the blocks of
+articles/body_blocks.py, and nothing else.
 """
 
-from django_prose_editor.fields import ProseEditorField, create_sanitizer
+from django_prose_editor.fields import ProseEditorField
 
-BODY_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Underline": True,
-    "Strike": True,
-    "Subscript": True,
-    "Superscript": True,
-    "Heading": {"levels": [2, 3, 4]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HardBreak": True,
-    "HorizontalRule": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto", "tel"]},
-}
+from .body_blocks import EDITOR_EXTENSIONS, sanitise
 
+BODY_EXTENSIONS = {**EDITOR_EXTENSIONS, "NewsBlocks": True}
 
-clean_html = create_sanitizer(BODY_EXTENSIONS)
-"""The one HTML sanitiser: what the body editor can make, and nothing else."""
+clean_html = sanitise
+"""The one HTML sanitiser."""
 
 
 class SanitizedHTMLField(ProseEditorField):

@@ -56,7 +56,11 @@ def should_be_public(image):
     if image.pk is None:
         return False
     article = image.lead_for.model
-    return image.lead_for.filter(status=article.Status.PUBLISHED).exists()
+    published = article.Status.PUBLISHED
+    return (
+        image.lead_for.filter(status=published).exists()
+        or image.body_uses.filter(article__status=published).exists()
+    )
 
 
 def library_image_name(image, filename, *, public=None):

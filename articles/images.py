@@ -348,13 +348,11 @@ def make_renditions(image, source, focal, storage):
         flat = Image.new("RGB", og.size, (255, 255, 255))
         flat.paste(og, mask=og.getchannel("A"))
         og = flat
-    name = _save(storage, f"{stem}.{key}.og.jpg", encode(og, "jpeg"))
-    return {
-        "source": source,
-        "key": key,
-        "crops": crops,
-        "og": {"name": name, "format": "jpeg", "width": width, "height": height},
-    }
+    data = encode(og, "jpeg")
+    name = _save(storage, f"{stem}.{key}.og.jpg", data)
+    # Its size too: feeds give it as the enclosure's length without asking the storage.
+    og = {"name": name, "format": "jpeg", "width": width, "height": height, "bytes": len(data)}
+    return {"source": source, "key": key, "crops": crops, "og": og}
 
 
 def file_names(renditions):
@@ -539,6 +537,7 @@ def social_image(image):
         "url": file_url(image, og["name"]),
         "width": og["width"],
         "height": og["height"],
+        "bytes": og.get("bytes"),
     }
 
 

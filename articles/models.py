@@ -13,12 +13,15 @@ from taggit.models import TaggedItemBase
 from . import image_files
 from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
-from .photos import Image, TaggedImage
+from .embeds import Embed
+from .photos import BodyImage, Image, TaggedImage, sync_body_images
 
 __all__ = [
     "Article",
     "Author",
+    "BodyImage",
     "DailyViews",
+    "Embed",
     "Image",
     "Label",
     "Section",
@@ -137,6 +140,12 @@ class ArticleQuerySet(models.QuerySet):
         if "body" in kwargs:
             kwargs["body"] = sanitized_value(kwargs["body"])
             kwargs.setdefault("reading_time", reading_minutes(kwargs["body"]))
+            # The photos a body shows are recorded beside it (articles/photos.py).
+            pks = list(self.values_list("pk", flat=True))
+            with transaction.atomic(using=self.db):
+                count = super().update(**kwargs)
+                sync_body_images(pks, kwargs["body"])
+            return count
         return super().update(**kwargs)
 
     def bulk_update(self, objs, fields, batch_size=None):

@@ -7,9 +7,11 @@ from django.db import connection
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from .models import Article, Author, Section, TaggedArticle
+from . import body_blocks, renewal
+from .models import Article, Author, Embed, Image, Section, TaggedArticle
 
 PER_SECTION = 4
 # Both bounds keep a page's cost the same with a thousand articles or a million.
@@ -53,13 +55,33 @@ def article_page(article):
     """The article page's lists. The neighbours and recommendations are lazy: nothing is
     read for them when the page takes those blocks from the fragment cache."""
     authors, tags = byline_and_tags(article.pk)
+    body, body_keys = article_body(article.body)
     return {
         "tags": tags,
         "authors": authors,
+        "body": body,
+        "body_keys": body_keys,
         "next_post": SimpleLazyObject(lambda: adjacent(article, later=True)),
         "previous_post": SimpleLazyObject(lambda: adjacent(article, later=False)),
         "recommended": SimpleLazyObject(lambda: recommended_for(article, [tag.pk for tag in tags])),
     }
+
+
+def article_body(body):
+    """A stored body as readers see it, and the cache keys of what its blocks show besides
+    the article itself (a fact box's linked story). One query per kind of thing the blocks
+    refer to, none for a body without blocks."""
+    if "data-block" not in (body or ""):
+        return mark_safe(body or ""), []
+    image_ids = body_blocks.image_ids(body)
+    photos = Image.objects.in_bulk(image_ids) if image_ids else {}
+    urls = body_blocks.embed_urls(body)
+    embeds = {embed.url: embed for embed in Embed.objects.filter(url__in=urls)} if urls else {}
+    article_ids = body_blocks.article_ids(body)
+    # A fact box links only a story readers can open: the one publishing rule.
+    articles = Article.objects.published().for_listing().in_bulk(article_ids) if article_ids else {}
+    html = body_blocks.render(body, photos=photos, embeds_by_url=embeds, articles=articles)
+    return mark_safe(html), [renewal.card(pk) for pk in article_ids]
 
 
 BYLINE_FIELDS = ("id", "name", "slug")

@@ -10,14 +10,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.db.models import Count, Q
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import images, kept_uploads
+from newsroom.storage import StorageFailureShownInForm
+
+from . import body_admin, images, kept_uploads
 from .models import PUBLISH_PERMISSION, Article, Image
 
 
@@ -29,7 +31,7 @@ def manages_library(user):
 def used_in(image, user):
     """The articles using ``image`` that ``user`` may know of (their own, or published, or
     all for editors), and how many others use it."""
-    uses = Article.objects.filter(lead_image=image)
+    uses = Article.objects.filter(Q(lead_image=image) | Q(body_image_uses__image=image)).distinct()
     known = uses.filter(
         Q(pk__in=Article.objects.editable_by(user).values("pk"))
         | Q(pk__in=Article.objects.published().values("pk"))
@@ -136,7 +138,7 @@ class ImageAdminForm(forms.ModelForm):
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
     form = ImageAdminForm
     list_display = [
         "thumbnail",
@@ -185,7 +187,10 @@ class ImageAdmin(admin.ModelAdmin):
         return (
             Image.objects.visible_to(request.user)
             .select_related("uploaded_by")
-            .annotate(num_uses=Count("lead_for", distinct=True))
+            .annotate(
+                num_uses=Count("lead_for", distinct=True)
+                + Count("body_uses__article", distinct=True)
+            )
         )
 
     def has_change_permission(self, request, obj=None):

@@ -1,5 +1,6 @@
 """The photo library: every photo a story shows is an ``Image``, uploaded once and used by any
-number of articles (as their lead photo today; inside the body later).
+number of articles, as their lead photo or inside the body (photo and gallery blocks, whose
+uses ``BodyImage`` records, so the library knows every place a photo appears).
 
 Its file is cleaned and its renditions are made on save (``articles/images.py``, called from
 ``articles/signals.py``); where the files live, public or private, follows its use
@@ -42,6 +43,8 @@ class ImageQuerySet(models.QuerySet):
             Q(uploaded_by=user)
             | Q(lead_for__in=Article.objects.editable_by(user).values("pk"))
             | Q(lead_for__in=Article.objects.published().values("pk"))
+            | Q(body_uses__article__in=Article.objects.editable_by(user).values("pk"))
+            | Q(body_uses__article__in=Article.objects.published().values("pk"))
         ).distinct()
 
     def rights_expired(self, today=None):
@@ -128,3 +131,40 @@ class Image(models.Model):
 
     def rights_expired(self, today=None):
         return self.usable_until is not None and self.usable_until < (today or timezone.localdate())
+
+
+class BodyImage(models.Model):
+    """A library photo shown inside an article's body. Kept in step with the body on every
+    save (articles/signals.py, and ``update()``): the library's "used in", its refusal to
+    delete a photo in use, and the photo's public or private place all count these."""
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="body_image_uses")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="body_uses")
+
+    class Meta:
+        verbose_name = _("photo in a body")
+        verbose_name_plural = _("photos in bodies")
+        constraints = [models.UniqueConstraint(fields=["article", "image"], name="body_image_once")]
+
+    def __str__(self):
+        return f"{self.image} in {self.article}"
+
+
+def sync_body_images(article_pks, body):
+    """Make the recorded body photos of these articles exactly those ``body`` shows (ids of
+    photos that no longer exist are left out). Returns the images whose uses changed."""
+    from .body_blocks import image_ids
+
+    wanted = set(Image.objects.filter(pk__in=image_ids(body)).values_list("pk", flat=True))
+    changed = set()
+    for article_pk in article_pks:
+        had = set(
+            BodyImage.objects.filter(article_id=article_pk).values_list("image_id", flat=True)
+        )
+        if had - wanted:
+            BodyImage.objects.filter(article_id=article_pk, image_id__in=had - wanted).delete()
+        BodyImage.objects.bulk_create(
+            [BodyImage(article_id=article_pk, image_id=pk) for pk in wanted - had]
+        )
+        changed |= had ^ wanted
+    return changed

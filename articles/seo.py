@@ -32,13 +32,17 @@ class SocialImage:
     width: int | None
     height: int | None
     alt: str = ""
+    bytes: int | None = None  # recorded with the rendition (no storage call); None: ask
 
     @property
     def mime_type(self):
         return mimetypes.guess_type(self.name)[0] or "application/octet-stream"
 
     def size(self):
-        """Bytes, as the storage reports them (a stat, not a read); 0 when it cannot tell."""
+        """Bytes, as recorded when the rendition was made, else as the storage reports them
+        (a stat, not a read; a request on S3); 0 when it cannot tell."""
+        if self.bytes is not None:
+            return self.bytes
         try:
             return self.storage.size(self.name)
         except (OSError, NotImplementedError):
@@ -54,7 +58,9 @@ def social_image(article):
     storage = photo.file.storage
     og = images.social_image(photo)
     if og is not None:
-        return SocialImage(storage, og["name"], og["url"], og["width"], og["height"], photo.alt)
+        return SocialImage(
+            storage, og["name"], og["url"], og["width"], og["height"], photo.alt, og["bytes"]
+        )
     name = photo.file.name
     return SocialImage(
         storage, name, images.file_url(photo, name), photo.width, photo.height, photo.alt

@@ -9,15 +9,16 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from taggit.models import Tag
 
 from newsroom.cache import CONTENT, renew
 
-from . import image_files, images, renewal, search
+from . import body_blocks, embeds, image_files, images, renewal, search
 from .fields import clean_html
-from .models import Article, Author, Image, Label, Section
+from .models import Article, Author, Image, Label, Section, sync_body_images
 
 logger = logging.getLogger(__name__)
 
@@ -119,8 +120,34 @@ def place_lead_image_files(sender, instance, raw=False, update_fields=None, **kw
 
 @receiver(post_delete, sender=Article)
 def place_files_of_a_deleted_articles_image(sender, instance, **kwargs):
-    if instance.lead_image_id:
-        place_image_files(Image.objects.filter(pk=instance.lead_image_id))
+    pks = [instance.lead_image_id] if instance.lead_image_id else []
+    pks += body_blocks.image_ids(instance.body)
+    if pks:
+        place_image_files(Image.objects.filter(pk__in=pks))
+
+
+# Blocks inside the body: the photos it shows are recorded (the library's "used in", its
+# delete refusal, the files' public or private place), and the embeds nobody fetched yet
+# get their title and thumbnail once the save has committed (never holding up the save).
+BODY_FIELDS = {"body", "status"}
+
+
+@receiver(post_save, sender=Article)
+def record_body_blocks(sender, instance, raw=False, update_fields=None, **kwargs):
+    if raw or (update_fields is not None and not BODY_FIELDS & set(update_fields)):
+        return
+    changed = sync_body_images([instance.pk], instance.body)
+    shown = body_blocks.image_ids(instance.body)
+    if shown or changed:
+        place_image_files(Image.objects.filter(pk__in=set(shown) | changed))
+    urls = body_blocks.embed_urls(instance.body)
+    if urls:
+        transaction.on_commit(partial(fetch_embeds, instance.pk, urls))
+
+
+def fetch_embeds(article_pk, urls):
+    if embeds.fetch_missing(urls):
+        renew(renewal.article(article_pk))
 
 
 def place_image_files(photos):
@@ -295,7 +322,10 @@ def label_changed(sender, instance, raw=False, **kwargs):
 def image_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    users = Article.objects.filter(lead_image_id=instance.pk, status=Article.Status.PUBLISHED)
+    users = Article.objects.filter(
+        Q(lead_image_id=instance.pk) | Q(body_image_uses__image_id=instance.pk),
+        status=Article.Status.PUBLISHED,
+    ).distinct()
     keys = [
         key
         for pk in users.values_list("pk", flat=True)

@@ -154,7 +154,8 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         lists = page_data.article_page(self.object)
         Fragments.of(self.request).declare(
-            *renewal.article_page_keys(self.object, lists["tags"], lists["authors"])
+            *renewal.article_page_keys(self.object, lists["tags"], lists["authors"]),
+            *lists["body_keys"],
         )
         context = super().get_context_data(
             **lists,

@@ -21,6 +21,15 @@ def _origin(url):
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
+# Origins public pages may frame: the players of the embed providers (articles/embeds.py
+# registers them), loaded only when a reader asks, in sandboxed iframes.
+FRAME_SOURCES = []
+
+
+def allow_frames(*origins):
+    FRAME_SOURCES.extend(origin for origin in origins if origin not in FRAME_SOURCES)
+
+
 def build_policy(*, admin):
     media = _origin(settings.MEDIA_URL)
     static = _origin(settings.STATIC_URL)
@@ -32,6 +41,7 @@ def build_policy(*, admin):
         "img-src": f"'self' data: {extra}".strip() + (" blob:" if admin else ""),
         "font-src": f"'self' {static}".strip(),
         "connect-src": "'self'",
+        "frame-src": " ".join(["'self'", *([] if admin else FRAME_SOURCES)]),
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",

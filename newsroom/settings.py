@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django_prose_editor.config import DEFAULT_MENU_GROUPS, html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("NEWSROOM_VAR_DIR", BASE_DIR / "var"))
@@ -222,10 +224,17 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# The body editor's blocks (photo, gallery, embed, pull quote, fact box): the editor's part.
+# What a body may store is decided by its sanitiser, in the model layer.
+DJANGO_PROSE_EDITOR_MENU_GROUPS = [*DEFAULT_MENU_GROUPS, {"group": "blocks"}]
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {"js": [static_lazy("js/prose_blocks.js")], "extensions": {"NewsBlocks": html_tags([])}}
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Django's, remembering the files a save writes, to delete them if it fails.
+    "default": {"BACKEND": "newsroom.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -236,11 +245,12 @@ STORAGES = {
 }
 # Uploads on S3-compatible storage (AWS S3, MinIO, Cloudflare R2, …) when a bucket is named;
 # needs the optional dependency: pip install -e ".[s3]". Credentials come from the standard
-# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables, read by boto3 itself.
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables, read by boto3 itself. newsroom/s3.py:
+# addresses from stored names (no request), errors as OSError, short timeouts.
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "newsroom.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
@@ -251,6 +261,10 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH"),
             "file_overwrite": False,
             "object_parameters": {"CacheControl": "public, max-age=2592000"},
+            # An editor's save waits at most about timeout x attempts for a bucket that
+            # does not answer, then gets a message in the form.
+            "timeout": env_int("AWS_S3_TIMEOUT", 10),
+            "max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 3),
         },
     }
 NEWSROOM_SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)

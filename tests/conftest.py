@@ -17,6 +17,7 @@ from newsroom.cache import rendered
 from newsroom.roles import sync_roles
 
 from .browser import chromium, demo_site, page_errors  # noqa: F401  (browser fixtures, shared)
+from .s3 import s3_bucket, s3_requests, s3_server  # noqa: F401  (a real S3 API, shared)
 
 _counter = itertools.count(1)
 

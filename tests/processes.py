@@ -1,5 +1,5 @@
-"""Real server processes for the tests and the benchmarks: PostgreSQL, Redis, gunicorn, nginx,
-Varnish.
+"""Real server processes for the tests and the benchmarks: PostgreSQL, Redis, an S3-compatible
+object store, gunicorn, nginx, Varnish.
 
 Shared by the fault and scale-out tests, the nginx tests and `make bench` (tests/bench/).
 Each one listens on 127.0.0.1 only, on a port the caller chooses, keeps its files in a
@@ -262,6 +262,94 @@ def redis_server(port):
         raise RuntimeError(f"Port {port} is taken; choose another for the private Redis.")
     workdir = tempfile.mkdtemp(prefix="newsroom-redis-")
     server = RedisServer(port, workdir)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+# S3-compatible storage ----------------------------------------------------------------------------
+
+S3_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "newsroom-test-key",
+    "AWS_SECRET_ACCESS_KEY": "newsroom-test-secret",
+    "AWS_S3_REGION_NAME": "us-east-1",
+}
+
+
+class S3Server:
+    """A real S3 API on 127.0.0.1: moto's server mode (`python -m moto.server`, from PyPI's
+    moto[server]), in the foreground of a child process, everything in its memory. The app
+    talks to it over HTTP through boto3 exactly as it would to AWS, MinIO or R2."""
+
+    def __init__(self, port, workdir):
+        self.port = port
+        self.endpoint = f"http://{HOST}:{port}"
+        self.logfile = Path(workdir) / f"s3-{port}.log"
+        self.process = None
+
+    def start(self, timeout=30.0):
+        env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+        with open(self.logfile, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_http(self.endpoint + "/", self.process, self.logfile, timeout)
+        return self
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            region_name=S3_CREDENTIALS["AWS_S3_REGION_NAME"],
+        )
+
+    def create_bucket(self, name):
+        self.client().create_bucket(Bucket=name)
+        return name
+
+    def keys(self, bucket, prefix=""):
+        """Every key in the bucket (under `prefix`), sorted; bounded by the bucket's size."""
+        paginator = self.client().get_paginator("list_objects_v2")
+        return sorted(
+            entry["Key"]
+            for page in paginator.paginate(Bucket=bucket, Prefix=prefix)
+            for entry in page.get("Contents", ())
+        )
+
+    def read(self, bucket, key):
+        return self.client().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+    def env(self, bucket, **extra):
+        """Environment naming this server and `bucket` for an app process (settings.py)."""
+        return {
+            **S3_CREDENTIALS,
+            "AWS_STORAGE_BUCKET_NAME": bucket,
+            "AWS_S3_ENDPOINT_URL": self.endpoint,
+            **{key: str(value) for key, value in extra.items()},
+        }
+
+    def stop(self):
+        if self.process is not None:
+            stop(self.process, timeout=10)
+
+
+@contextmanager
+def s3_server(port=None):
+    port = port or free_port()
+    if port_open(port):
+        raise RuntimeError(f"Port {port} is taken; choose another for the S3 server.")
+    workdir = tempfile.mkdtemp(prefix="newsroom-s3-")
+    server = S3Server(port, workdir)
     try:
         server.start()
         yield server

@@ -21,3 +21,4 @@ STORAGES = {
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+EMBED_FETCH = False  # no test reaches a provider; tests/test_body_blocks.py serves its own

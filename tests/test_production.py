@@ -75,7 +75,7 @@ def test_a_bucket_name_moves_uploads_to_s3_compatible_storage():
         AWS_STORAGE_BUCKET_NAME="newsroom-media",
         AWS_S3_ENDPOINT_URL="https://s3.example.net",
     )
-    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["BACKEND"] == "newsroom.s3.S3Storage"
     assert storage["OPTIONS"]["bucket_name"] == "newsroom-media"
     assert storage["OPTIONS"]["endpoint_url"] == "https://s3.example.net"
     assert storage["OPTIONS"]["querystring_auth"] is False
@@ -83,7 +83,7 @@ def test_a_bucket_name_moves_uploads_to_s3_compatible_storage():
 
 def test_without_a_bucket_uploads_stay_on_the_local_disk():
     storage = production_setting('s.STORAGES["default"]["BACKEND"]')
-    assert storage == "django.core.files.storage.FileSystemStorage"
+    assert storage == "newsroom.storage.FileSystemStorage"
 
 
 def test_a_storage_backend_that_cannot_be_imported_fails_the_system_check():

@@ -17,7 +17,7 @@ class Command(BaseCommand):
         for done, photo in enumerate(photos.iterator(chunk_size=100), start=1):
             try:
                 images.regenerate(photo)
-            except images.UnreadableImage as exc:
+            except (images.UnreadableImage, OSError) as exc:  # OSError: storage down
                 failed.append(f"image {photo.pk}: {exc}")
             self.stdout.write(f"\r{progress_bar(done, total)}", ending="")
         self.stdout.write("")

@@ -1,0 +1,64 @@
+"""The body editor's helpers in the admin (static/js/prose_blocks.js calls them): a library
+photo's card for the editor's thumbnail, the check of an address to embed, and the search
+of published stories for a fact box's link. Each answers JSON to staff with the right to
+edit articles, and shows nothing the user could not see in the admin already."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, JsonResponse
+from django.views.decorators.http import require_safe
+
+from . import embeds, images
+from .models import Article, Image
+
+RESULTS = 10
+
+
+def _may_edit(user):
+    return user.has_perm("articles.change_article") or user.has_perm("articles.add_article")
+
+
+@staff_member_required
+@require_safe
+def photo_card(request, pk):
+    photo = Image.objects.visible_to(request.user).filter(pk=pk).first()
+    if photo is None or not _may_edit(request.user):
+        raise Http404
+    return JsonResponse(
+        {
+            "id": photo.pk,
+            "title": photo.title,
+            "alt": photo.alt,
+            "caption": photo.caption,
+            "credit": photo.credit,
+            "thumbnail": images.thumbnail_url(photo),
+        }
+    )
+
+
+@staff_member_required
+@require_safe
+def embed_check(request):
+    if not _may_edit(request.user):
+        raise Http404
+    url = request.GET.get("url", "").strip()
+    try:
+        embeds.check_url(url)
+    except ValidationError as error:
+        return JsonResponse({"ok": False, "message": " ".join(error.messages)})
+    return JsonResponse({"ok": True, "provider": embeds.provider_for(url).name})
+
+
+@staff_member_required
+@require_safe
+def related_search(request):
+    """Published stories whose headline holds the words typed (a fact box links only a
+    story readers can open)."""
+    if not _may_edit(request.user):
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    found = Article.objects.published().for_listing()
+    for word in query.split()[:5]:
+        found = found.filter(headline__icontains=word)
+    results = [{"id": a.pk, "headline": a.headline} for a in found[:RESULTS]] if query else []
+    return JsonResponse({"results": results})

@@ -1,0 +1,428 @@
+// The body editor's blocks: photo, gallery, embed, pull quote and fact box (Tiptap nodes for
+// django-prose-editor). Each is an atom stored as an empty placeholder element whose data-
+// attributes say what to show (articles/body_blocks.py is the server's side: what may be
+// stored, and the reader markup). Photos are picked from the library with the admin's own
+// lookup popup; the editor shows a thumbnail from the library's card endpoint. Also here:
+// the word count and reading time under the editor, and paste cleanup.
+import {
+  crel,
+  Extension,
+  gettext,
+  mergeAttributes,
+  Node,
+  Plugin,
+  updateAttrsDialog,
+} from "django-prose-editor/editor"
+
+const ADMIN = window.location.pathname.split("articles/")[0]
+const LIBRARY = `${ADMIN}articles/image/`
+const ARTICLES = `${ADMIN}articles/article/`
+const WORDS_PER_MINUTE = 230
+
+const dataAttr = (name, fallback = "") => ({
+  default: fallback,
+  parseHTML: (element) => element.getAttribute(`data-${name}`) || fallback,
+  renderHTML: (attributes) =>
+    attributes[name] ? { [`data-${name}`]: attributes[name] } : {},
+})
+
+// One library pick through Django's lookup popup; resolves with the photo's id.
+let pickCounter = 0
+function pickPhoto() {
+  return new Promise((resolve) => {
+    const $ = window.django?.jQuery
+    const id = `prose_photo_pick_${++pickCounter}`
+    const input = crel("input", { type: "hidden", id })
+    const link = crel("a", { id: `lookup_${id}`, href: `${LIBRARY}?_to_field=id`, hidden: true })
+    document.body.append(input, link)
+    const done = (value) => {
+      input.remove()
+      link.remove()
+      resolve(value)
+    }
+    if ($ && window.showRelatedObjectLookupPopup) {
+      $(input).on("change", () => done(input.value))
+      window.showRelatedObjectLookupPopup(link)
+    } else {
+      done(window.prompt(gettext("Photo number in the library")) || "")
+    }
+  })
+}
+
+async function photoCard(pk) {
+  try {
+    const response = await fetch(`${LIBRARY}${encodeURIComponent(pk)}/card/`, {
+      credentials: "same-origin",
+    })
+    return response.ok ? await response.json() : null
+  } catch {
+    return null
+  }
+}
+
+function blockView(label, describe) {
+  return ({ node, editor, getPos }) => {
+    const dom = crel("div", { className: `prose-block prose-block--${node.type.name}` })
+    dom.contentEditable = "false"
+    const title = crel("p", { className: "prose-block__label", textContent: label })
+    const body = crel("div", { className: "prose-block__body" })
+    const edit = crel("button", { type: "button", textContent: gettext("Edit") })
+    edit.addEventListener("click", () => {
+      editor.chain().setNodeSelection(getPos()).run()
+      editor.commands[`edit${node.type.name[0].toUpperCase()}${node.type.name.slice(1)}`]?.()
+    })
+    dom.append(title, body, edit)
+    describe(node, body)
+    return {
+      dom,
+      update(updated) {
+        if (updated.type !== node.type) return false
+        node = updated
+        body.replaceChildren()
+        describe(node, body)
+        return true
+      },
+    }
+  }
+}
+
+function thumbnails(ids, body) {
+  for (const pk of ids) {
+    const figure = crel("figure", { className: "prose-block__photo" }, [
+      crel("figcaption", { textContent: `#${pk}` }),
+    ])
+    body.append(figure)
+    photoCard(pk).then((card) => {
+      if (!card) {
+        figure.querySelector("figcaption").textContent = gettext("Photo %s is not in the library").replace("%s", pk)
+        return
+      }
+      figure.prepend(crel("img", { src: card.thumbnail, alt: card.alt }))
+      figure.querySelector("figcaption").textContent = card.title
+    })
+  }
+}
+
+function selectedAttrs(editor, name) {
+  const { node } = editor.state.selection
+  return node && node.type.name === name ? node.attrs : null
+}
+
+function blockNode({ name, tag, label, attrs, describe, dialog, icon, insert }) {
+  const command = `${name[0].toUpperCase()}${name.slice(1)}`
+  return Node.create({
+    name,
+    group: "block",
+    atom: true,
+    draggable: true,
+    selectable: true,
+    addAttributes() {
+      return attrs
+    },
+    parseHTML() {
+      return [{ tag: `${tag}[data-block="${name}"]` }]
+    },
+    renderHTML({ HTMLAttributes }) {
+      return [tag, mergeAttributes({ "data-block": name }, HTMLAttributes)]
+    },
+    addNodeView() {
+      return blockView(label, describe)
+    },
+    addCommands() {
+      return {
+        [`insert${command}`]:
+          () =>
+          ({ editor }) => {
+            insert(editor).then((values) => {
+              if (values) editor.chain().focus().insertContent({ type: name, attrs: values }).run()
+            })
+            return true
+          },
+        [`edit${command}`]:
+          () =>
+          ({ editor }) => {
+            const current = selectedAttrs(editor, name)
+            if (!current) return false
+            dialog(editor, current).then((values) => {
+              if (values) editor.chain().focus().updateAttributes(name, values).run()
+            })
+            return true
+          },
+      }
+    },
+    addMenuItems({ buttons, menu }) {
+      menu.defineItem({
+        name: `insert${command}`,
+        groups: "blocks",
+        command: (editor) => editor.commands[`insert${command}`](),
+        button: buttons.material(icon, label),
+      })
+    },
+  })
+}
+
+const photoDialog = updateAttrsDialog(
+  {
+    image: { title: gettext("Photo number in the library"), type: "string" },
+    width: { title: gettext("Width"), enum: ["full", "wide", "inset"] },
+    caption: {
+      title: gettext("Caption (empty: the library's caption)"),
+      type: "string",
+      format: "textarea",
+    },
+  },
+  { title: gettext("Photo") },
+)
+
+export const Photo = blockNode({
+  name: "photo",
+  tag: "figure",
+  label: gettext("Photo"),
+  icon: "image",
+  attrs: { image: dataAttr("image"), width: dataAttr("width", "full"), caption: dataAttr("caption") },
+  describe(node, body) {
+    thumbnails([node.attrs.image], body)
+    body.append(crel("p", { textContent: `${node.attrs.width} · ${node.attrs.caption || ""}` }))
+  },
+  dialog: photoDialog,
+  async insert(editor) {
+    const image = await pickPhoto()
+    if (!image) return null
+    return photoDialog(editor, { image, width: "full", caption: "" })
+  },
+})
+
+const galleryDialog = updateAttrsDialog(
+  { images: { title: gettext("Photo numbers, in order, separated by commas"), type: "string" } },
+  {
+    title: gettext("Gallery"),
+    actions: [
+      {
+        text: gettext("Add a photo from the library"),
+        handler: async (_values, form) => {
+          const pk = await pickPhoto()
+          const field = form.querySelector("[name=images]")
+          if (pk) field.value = field.value ? `${field.value},${pk}` : pk
+        },
+      },
+    ],
+  },
+)
+
+export const Gallery = blockNode({
+  name: "gallery",
+  tag: "figure",
+  label: gettext("Gallery"),
+  icon: "photo_library",
+  attrs: { images: dataAttr("images") },
+  describe(node, body) {
+    thumbnails((node.attrs.images || "").split(",").filter(Boolean), body)
+  },
+  dialog: galleryDialog,
+  insert: (editor) => galleryDialog(editor, { images: "" }),
+})
+
+const embedDialog = updateAttrsDialog(
+  {
+    url: {
+      title: gettext("Address of the post, video, chart or map"),
+      type: "string",
+      format: "url",
+      description: gettext(
+        "YouTube, Vimeo, X, Instagram, TikTok, Facebook, SoundCloud, Spotify, Datawrapper, Flourish, Google Maps",
+      ),
+    },
+  },
+  { title: gettext("Embed") },
+)
+
+async function checkEmbed(url) {
+  try {
+    const response = await fetch(`${ARTICLES}embed-check/?${new URLSearchParams({ url })}`, {
+      credentials: "same-origin",
+    })
+    return await response.json()
+  } catch {
+    return { ok: false, message: gettext("The address could not be checked.") }
+  }
+}
+
+// An address no provider can show: said plainly, and kept in the text as a link.
+async function checkedEmbed(editor, values) {
+  if (!values?.url) return null
+  const answer = await checkEmbed(values.url)
+  if (answer.ok) return { url: values.url }
+  window.alert(answer.message)
+  editor
+    .chain()
+    .focus()
+    .insertContent({
+      type: "paragraph",
+      content: [{ type: "text", text: values.url, marks: [{ type: "link", attrs: { href: values.url } }] }],
+    })
+    .run()
+  return null
+}
+
+export const Embed = blockNode({
+  name: "embed",
+  tag: "figure",
+  label: gettext("Embed"),
+  icon: "smart_display",
+  attrs: { url: dataAttr("url") },
+  describe(node, body) {
+    body.append(crel("p", { textContent: node.attrs.url }))
+  },
+  dialog: async (editor, attrs) => checkedEmbed(editor, await embedDialog(editor, attrs)),
+  insert: async (editor) => checkedEmbed(editor, await embedDialog(editor, { url: "" })),
+})
+
+const quoteDialog = updateAttrsDialog(
+  {
+    quote: { title: gettext("Quote"), type: "string", format: "textarea" },
+    attribution: { title: gettext("Who said it"), type: "string" },
+  },
+  { title: gettext("Pull quote") },
+)
+
+export const Pullquote = blockNode({
+  name: "pullquote",
+  tag: "aside",
+  label: gettext("Pull quote"),
+  icon: "format_quote",
+  attrs: { quote: dataAttr("quote"), attribution: dataAttr("attribution") },
+  describe(node, body) {
+    body.append(
+      crel("blockquote", { textContent: node.attrs.quote }),
+      crel("p", { textContent: node.attrs.attribution ? `— ${node.attrs.attribution}` : "" }),
+    )
+  },
+  dialog: quoteDialog,
+  insert: (editor) => quoteDialog(editor, { quote: "", attribution: "" }),
+})
+
+const factDialog = updateAttrsDialog(
+  {
+    title: { title: gettext("Title"), type: "string" },
+    text: { title: gettext("Text"), type: "string", format: "textarea" },
+    article: {
+      title: gettext("Related story (optional): type to search, pick one"),
+      type: "string",
+    },
+  },
+  { title: gettext("Fact box") },
+)
+
+// The related story's field searches published stories as the editor types (a datalist of
+// "number — headline"; the number is what is stored).
+function relatedSearch() {
+  document.addEventListener("input", async (event) => {
+    const field = event.target
+    if (!(field instanceof HTMLInputElement) || field.name !== "article") return
+    if (!field.closest(".prose-editor-dialog")) return
+    const query = field.value.trim()
+    if (query.length < 2 || /^\d+$/.test(query.split(" ")[0]) && query.includes(" — ")) return
+    let list = document.getElementById(`${field.id}-choices`)
+    if (!list) {
+      list = crel("datalist", { id: `${field.id}-choices` })
+      field.after(list)
+      field.setAttribute("list", list.id)
+    }
+    const response = await fetch(`${ARTICLES}related-search/?${new URLSearchParams({ q: query })}`, {
+      credentials: "same-origin",
+    })
+    if (!response.ok) return
+    const { results } = await response.json()
+    list.replaceChildren(...results.map((item) => crel("option", { value: `${item.id} — ${item.headline}` })))
+  })
+}
+relatedSearch()
+
+const articleNumber = (value) => (String(value || "").match(/^\s*(\d+)/) || [])[1] || ""
+
+export const Factbox = blockNode({
+  name: "factbox",
+  tag: "aside",
+  label: gettext("Fact box"),
+  icon: "info",
+  attrs: { title: dataAttr("title"), text: dataAttr("text"), article: dataAttr("article") },
+  describe(node, body) {
+    body.append(
+      crel("strong", { textContent: node.attrs.title }),
+      crel("p", { textContent: node.attrs.text }),
+      crel("p", { textContent: node.attrs.article ? `→ #${node.attrs.article}` : "" }),
+    )
+  },
+  dialog: async (editor, attrs) => {
+    const values = await factDialog(editor, attrs)
+    return values && { ...values, article: articleNumber(values.article) }
+  },
+  insert: async (editor) => {
+    const values = await factDialog(editor, { title: "", text: "", article: "" })
+    return values && { ...values, article: articleNumber(values.article) }
+  },
+})
+
+// Word count and reading time under the editor, kept current as the text changes.
+function countWords(editor) {
+  const text = editor.state.doc.textBetween(0, editor.state.doc.content.size, " ", " ")
+  return (text.match(/\S+/g) || []).length
+}
+
+const WordCount = Extension.create({
+  name: "wordCount",
+  onCreate() {
+    const container = this.editor.view.dom.closest(".prose-editor") || this.editor.view.dom.parentElement
+    this.storage.output = crel("p", { className: "prose-word-count" })
+    this.storage.output.setAttribute("aria-live", "polite")
+    container.after(this.storage.output)
+    this.options.show(this.editor, this.storage.output)
+  },
+  onUpdate() {
+    this.options.show(this.editor, this.storage.output)
+  },
+  addOptions() {
+    return {
+      show(editor, output) {
+        const words = countWords(editor)
+        const minutes = Math.max(1, Math.ceil(words / WORDS_PER_MINUTE))
+        output.textContent = gettext("%(words)s words · %(minutes)s min read")
+          .replace("%(words)s", words.toLocaleString())
+          .replace("%(minutes)s", minutes)
+      },
+    }
+  },
+  addStorage() {
+    return { output: null }
+  },
+})
+
+// Paste from Word or Google Docs: headings, links, lists, bold and italic survive (the
+// editor's schema keeps them); Office's conditional comments, styles and XML tags go first.
+const PasteCleanup = Extension.create({
+  name: "pasteCleanup",
+  addProseMirrorPlugins() {
+    return [
+      new Plugin({
+        props: {
+          transformPastedHTML(html) {
+            return html
+              .replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, "")
+              .replace(/<style[\s\S]*?<\/style>/gi, "")
+              .replace(/<\/?(o|w|m|v):[^>]*>/gi, "")
+              .replace(/\sstyle="[^"]*"/gi, (style) =>
+                /font-weight:\s*(bold|[6-9]00)|font-style:\s*italic/i.test(style) ? style : "",
+              )
+          },
+        },
+      }),
+    ]
+  },
+})
+
+export const NewsBlocks = Extension.create({
+  name: "newsBlocks",
+  addExtensions() {
+    return [Photo, Gallery, Embed, Pullquote, Factbox, WordCount, PasteCleanup]
+  },
+})
