@@ -15,6 +15,7 @@ from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
 from .embeds import Embed
 from .photos import BodyImage, Image, TaggedImage, sync_body_images
+from .wordpress.mapping import WordPressObject  # noqa: F401  (registers the model)
 
 __all__ = [
     "Article",

@@ -1,0 +1,43 @@
+"""What an import remembers: the WordPress ID of each object it made, so that running it
+again updates instead of duplicating, and a run stopped half-way can simply be restarted."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WordPressObject(models.Model):
+    class Kind(models.TextChoices):
+        AUTHOR = "author", _("Author")
+        CATEGORY = "category", _("Category")
+        TAG = "tag", _("Tag")
+        POST = "post", _("Post")
+        PAGE = "page", _("Page")
+        ATTACHMENT = "attachment", _("Attachment")
+        MEDIA_FILE = "media", _("Media file")
+        COMMENT = "comment", _("Comment")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # A number for posts, terms and comments; the login for authors; the file's path in
+    # wp-content/uploads for an image found only in a body.
+    wp_id = models.CharField(_("WordPress ID"), max_length=200)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    # A digest of what the export said about it last time: unchanged means nothing to write.
+    digest = models.CharField(_("digest"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("WordPress object")
+        verbose_name_plural = _("WordPress objects")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "wp_id"], name="wordpress_object_once")
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="wordpress_object_target")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.wp_id}"
