@@ -65,6 +65,9 @@ class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
             "status",
             "publish_at",
             "comments_open",
+            "live_from",
+            "live_until",
+            "live_comments_open",
         ]
 
     def clean(self):
@@ -240,7 +243,7 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
     filter_horizontal = ["authors"]
-    readonly_fields = ["preview_link", "created_at", "updated_at"]
+    readonly_fields = ["preview_link", "created_at", "updated_at", "live_desk"]
     raw_id_fields = ["lead_image"]
     actions = ["publish_now", "unpublish", "submit_for_review", "back_to_draft"]
     action_form = ArticleActionForm
@@ -279,6 +282,10 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
                     "updated_at",
                 ]
             },
+        ),
+        (
+            _("Live coverage"),
+            {"fields": ["live_from", "live_until", "live_comments_open", "live_desk"]},
         ),
     ]
 
@@ -445,6 +452,16 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
     @admin.display(description=_("body"))
     def body_as_read(self, obj):
         return mark_safe(f'<div class="body-as-read">{obj.body}</div>')  # sanitised on save
+
+    @admin.display(description=_("live desk"))
+    def live_desk(self, obj):
+        if obj.pk is None or obj.live_from is None:
+            return _("Set a start time and save: the live desk posts entries from then on.")
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:articles_liveentry_desk", args=[obj.pk]),
+            _("Open the live desk: post and edit entries"),
+        )
 
     @admin.display(description=_("preview"))
     def preview_link(self, obj):

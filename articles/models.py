@@ -14,6 +14,7 @@ from . import image_files
 from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
 from .embeds import Embed
+from .live.models import LiveEntry
 from .photos import BodyImage, Image, TaggedImage, sync_body_images
 from .wordpress.mapping import WordPressObject  # noqa: F401  (registers the model)
 
@@ -25,6 +26,7 @@ __all__ = [
     "Embed",
     "Image",
     "Label",
+    "LiveEntry",
     "Section",
     "TaggedArticle",
     "TaggedImage",
@@ -262,6 +264,29 @@ class Article(models.Model):
         ),
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
+    # Live coverage (articles/live/): a live blog of timestamped entries while it runs.
+    live_from = models.DateTimeField(
+        _("live coverage from"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Makes this a live page of timestamped entries, marked LIVE from then on."),
+    )
+    live_until = models.DateTimeField(
+        _("live coverage until"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_(
+            "When the coverage ends (marked “Ended” after). Empty: until an editor ends it."
+        ),
+    )
+    live_comments_open = models.BooleanField(
+        _("comments while live"),
+        default=True,
+        help_text=_("Untick to close comments while the live coverage runs, whatever is above."),
+    )
+    live_revision = models.PositiveIntegerField(default=0, editable=False)  # entries changed
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),
@@ -335,6 +360,13 @@ class Article(models.Model):
 
     is_published.boolean = True
     is_published.short_description = _("live")
+
+    def live_state(self, now=None):
+        """ "live" while its live coverage runs, "ended" after, "" otherwise (articles/live)."""
+        now = now or timezone.now()
+        if self.live_from is None or self.live_from > now:
+            return ""
+        return "ended" if self.live_until is not None and self.live_until <= now else "live"
 
     def can_be_opened_by(self, user):
         """The one rule for unpublished work: editors, and the article's own reporters (who

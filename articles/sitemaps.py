@@ -8,12 +8,13 @@ from datetime import timedelta
 
 from django.contrib.flatpages.sitemaps import FlatPageSitemap
 from django.contrib.sitemaps import Sitemap
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from . import live
 from .models import Article, Author, Label, Section
 from .seo import last_modified
 
@@ -122,7 +123,7 @@ class NewsSitemap(ArticleSitemap):
         since = timezone.now() - NEWS_WINDOW
         return (
             Article.objects.published()
-            .filter(publish_at__gte=since)
+            .filter(Q(publish_at__gte=since) | live.running())  # live pages while they run
             .exclude(label__schema_type=Label.SchemaType.SPONSORED)
             .only("headline", "slug", "publish_at", "updated_at")
         )

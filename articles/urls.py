@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from . import feeds, views
 from .sitemaps import NewsSitemap, sitemaps
@@ -40,6 +40,7 @@ urlpatterns = [
     path("preview/images/<int:pk>/<path:name>", views.private_image, name="private_image"),
     path("preview/kept/<str:token>/", views.kept_image, name="kept_image"),
     path("views/<int:pk>/", views.count_view, name="count_view"),
+    path("", include("articles.live.urls")),  # live coverage
     re_path(
         r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/(?P<day>[0-9]{2})/(?P<slug>[-\w]+)/$",
         views.ArticleDetailView.as_view(),

@@ -24,6 +24,7 @@ from . import (
     wordpress_urls,
 )
 from .forms import SearchForm
+from .live import seo as live_seo
 from .models import Article, Author, Image, Section
 
 LIVE_RESULTS = 5
@@ -166,6 +167,8 @@ class ArticleDetailView(DetailView):
         context["meta"] = seo.article_meta(
             self.request, self.object, authors=context["authors"], tags=context["tags"]
         )
+        if "live" in context:  # live coverage (articles/live/): LiveBlogPosting, its feed
+            live_seo.describe(self.request, context["meta"], context["live"])
         return context
 
 

@@ -75,6 +75,8 @@ def comments_are_open(article, now=None):
     """
     if not article.comments_open:
         return False
+    if not article.live_comments_open and article.live_state(now) == "live":
+        return False  # switched off for the time its live coverage runs
     days = settings.NEWSROOM_COMMENTS_CLOSE_AFTER_DAYS
     if days <= 0 or article.publish_at is None:
         return True

@@ -15,6 +15,12 @@ ROLES = {
         ("articles", "add_image"),
         ("articles", "change_image"),
         ("articles", "view_image"),
+        # Live coverage: entries on the live articles they are bylined on (articles/live/
+        # admin.py limits them to those).
+        ("articles", "add_liveentry"),
+        ("articles", "change_liveentry"),
+        ("articles", "delete_liveentry"),
+        ("articles", "view_liveentry"),
         # No tag rights: reporters type tags on their own articles; the tag list would show
         # the tags of colleagues' unpublished pieces.
     ],
@@ -40,6 +46,10 @@ ROLES = {
         ("articles", "change_image"),
         ("articles", "delete_image"),
         ("articles", "view_image"),
+        ("articles", "add_liveentry"),
+        ("articles", "change_liveentry"),
+        ("articles", "delete_liveentry"),
+        ("articles", "view_liveentry"),
         ("taggit", "add_tag"),
         ("taggit", "change_tag"),
         ("taggit", "delete_tag"),

@@ -1,0 +1,91 @@
+// The live desk: post an entry without leaving the page, and see the entries colleagues
+// post arrive. Without JavaScript the form posts normally and the desk comes back.
+(function () {
+  "use strict";
+
+  var POLL_MS = 3000;
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var desk = document.querySelector("[data-live-desk]");
+    if (!desk || !window.fetch) return;
+    var form = desk.querySelector("[data-live-desk-form]");
+    var list = desk.querySelector("[data-live-desk-entries]");
+    var status = desk.querySelector("[data-live-desk-status]");
+    var errors = desk.querySelector("[data-live-desk-errors]");
+    var editors = [];
+    var posting = false;
+
+    document.addEventListener("prose-editor:ready", function (event) {
+      editors.push(event.detail.editor);
+    });
+
+    function latest() { return parseInt(desk.getAttribute("data-latest"), 10) || 0; }
+
+    function add(entry) {
+      if (list.querySelector('[data-entry="' + entry.id + '"]')) return;
+      var holder = document.createElement("ol");
+      holder.innerHTML = entry.html.trim();
+      var item = holder.firstElementChild;
+      item.classList.add("desk-entry--new");
+      // Newest first: before the first entry older than this one.
+      var older = Array.prototype.find.call(list.children, function (child) {
+        return parseInt(child.getAttribute("data-entry"), 10) < entry.id;
+      });
+      list.insertBefore(item, older || null);
+      if (entry.id > latest()) desk.setAttribute("data-latest", entry.id);
+    }
+
+    function clear() {
+      form.querySelectorAll("input[type=text], textarea").forEach(function (field) { field.value = ""; });
+      form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
+      editors.forEach(function (editor) { editor.commands.clearContent(true); });
+    }
+
+    function showErrors(answer) {
+      var messages = [];
+      Object.keys(answer.errors || {}).forEach(function (name) {
+        answer.errors[name].forEach(function (error) { messages.push(error.message); });
+      });
+      errors.textContent = messages.join(" ");
+    }
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (posting) return;
+      posting = true;
+      errors.textContent = "";
+      status.textContent = "";
+      fetch(window.location.href, {
+        method: "POST",
+        body: new FormData(form),
+        credentials: "same-origin",
+        headers: { "Accept": "application/json" }
+      })
+        .then(function (response) {
+          return response.json().then(function (answer) { return [response.status, answer]; });
+        })
+        .then(function (result) {
+          if (result[0] === 201) {
+            add(result[1]);
+            clear();
+            status.textContent = desk.getAttribute("data-label-posted");
+          } else {
+            showErrors(result[1]);
+          }
+        })
+        .catch(function () { status.textContent = desk.getAttribute("data-label-failed"); })
+        .then(function () { posting = false; });
+    });
+
+    function poll() {
+      var url = new URL(desk.getAttribute("data-entries-url"), window.location.href);
+      url.searchParams.set("after", latest());
+      fetch(url, { credentials: "same-origin", cache: "no-store" })
+        .then(function (response) { return response.ok ? response.json() : { entries: [] }; })
+        .then(function (answer) { answer.entries.forEach(add); })
+        .catch(function () { /* the next round asks again */ })
+        .then(function () { setTimeout(poll, POLL_MS); });
+    }
+    setTimeout(poll, POLL_MS);
+  });
+})();
