@@ -1,8 +1,10 @@
-"""Two gunicorn instances, one PostgreSQL, one Redis: real processes behaving as one site.
+"""Two gunicorn instances, one PostgreSQL, one Redis, one S3 bucket: real processes behaving
+as one site.
 
 Run with DATABASE_URL=postgres://… and REDIS_URL=redis://… (.ci/run does, in its
 PostgreSQL step). The instances run the production settings against the test database and
-the test process's Redis; every request sends the same Host header, as a load balancer would.
+the test process's Redis, with their uploads in one bucket of a local S3 API (moto's server,
+tests/processes.py); every request sends the same Host header, as a load balancer would.
 """
 
 import http.client
@@ -20,16 +22,20 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Sum
 
-from articles.models import Article, DailyViews
+from articles import images
+from articles.models import Article, DailyViews, Image
 from comments import moderation
 from comments.models import Comment
 
 from .conftest import make_article, make_section
-from .processes import Gunicorn, free_port, shared_services_env
+from .processes import Gunicorn, free_port, s3_server, shared_services_env
+from .s3 import fetch, public_read_policy
+from .test_images import camera_jpeg
 
 pytestmark = [pytest.mark.scale, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HOST = "localhost"
+BUCKET = "newsroom-scale-out"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/126 Safari/537.36"
 
 
@@ -42,22 +48,27 @@ def instances(django_db_setup, tmp_path_factory):
             "DATABASE_URL=postgres://… and REDIS_URL=redis://… (as .ci/run does)."
         )
     static_root = tmp_path_factory.mktemp("static")
-    env = shared_services_env(
-        static_root,
-        SECRET_KEY="scale-out-test-only-secret-key",
-        ALLOWED_HOSTS=HOST,
-        GUNICORN_THREADS="2",
-    )
-    log_dir = tmp_path_factory.mktemp("logs")
-    a = Gunicorn(free_port(), env, workers=2, log_dir=log_dir)
-    b = Gunicorn(free_port(), env, workers=2, log_dir=log_dir)
-    try:
-        a.start()
-        b.start()
-        yield a, b
-    finally:
-        a.stop()
-        b.stop()
+    with s3_server() as s3:
+        s3.create_bucket(BUCKET)
+        s3.client().put_bucket_policy(Bucket=BUCKET, Policy=public_read_policy(BUCKET))
+        env = shared_services_env(
+            static_root,
+            SECRET_KEY="scale-out-test-only-secret-key",
+            ALLOWED_HOSTS=HOST,
+            GUNICORN_THREADS="2",
+            **s3.env(BUCKET),
+        )
+        log_dir = tmp_path_factory.mktemp("logs")
+        a = Gunicorn(free_port(), env, workers=2, log_dir=log_dir)
+        b = Gunicorn(free_port(), env, workers=2, log_dir=log_dir)
+        a.s3 = b.s3 = s3
+        try:
+            a.start()
+            b.start()
+            yield a, b
+        finally:
+            a.stop()
+            b.stop()
 
 
 def request(server, method, path, form=None, cookies=None, headers=None):
@@ -211,3 +222,100 @@ def test_pages_link_hashed_static_files_served_with_far_future_headers(instances
     assert response.status == 200 and css
     assert "immutable" in response.headers["Cache-Control"]
     assert response.headers.get("Content-Encoding") == "gzip"
+
+
+def multipart(fields, files):
+    """A multipart/form-data body, as a browser sends a form with a file input."""
+    boundary = "newsroom-scale-out-boundary"
+    parts = []
+    for name, value in fields.items():
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
+    for name, (filename, data) in files.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: image/jpeg\r\n\r\n'.encode()
+            + data
+            + b"\r\n"
+        )
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def upload(server, path, fields, files, cookies):
+    body, content_type = multipart(fields, files)
+    headers = {
+        "Host": HOST,
+        "User-Agent": BROWSER,
+        "Content-Type": content_type,
+        "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
+    }
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response, response.read()
+    finally:
+        conn.close()
+
+
+def test_a_photo_uploaded_through_one_instance_is_served_at_once_through_the_other(
+    instances, django_user_model
+):
+    """One bucket: the upload through A (cleaned, renditions made, all in the bucket) is in
+    B's library and preview at once, and once A publishes its story, B's page links the
+    bucket's public copies, which answer."""
+    a, b = instances
+    make_editor(django_user_model, "a-long-editor-password")
+    cookies = log_in(a, "desk-editor", "a-long-editor-password")
+    response, _ = upload(
+        a,
+        "/admin/articles/image/add/",
+        {
+            "csrfmiddlewaretoken": cookies["csrftoken"],
+            "title": "Harbour at dawn",
+            "alt": "Fishing boats in the harbour",
+        },
+        {"file": ("IMG_0001.jpg", camera_jpeg(size=(2400, 1600)))},
+        cookies,
+    )
+    assert response.status == 302, "the upload through instance A failed"
+    photo = Image.objects.get()
+    stored = images.stored_names(photo)
+    assert stored == set(a.s3.keys(BUCKET, "private/")) and len(stored) > 10
+    assert b"PhoneMaker" not in a.s3.read(BUCKET, photo.file.name)
+
+    _, library = request(b, "GET", "/admin/articles/image/", cookies=cookies)
+    assert b"Harbour at dawn" in library
+    preview = images.thumbnail_url(photo)
+    response, data = request(b, "GET", preview, cookies=cookies)
+    assert response.status == 200
+    assert data == a.s3.read(BUCKET, "private/" + preview.split(f"/{photo.pk}/", 1)[1])
+
+    draft = make_article(
+        section=make_section(),
+        headline="Boats return",
+        status=Article.Status.DRAFT,
+        lead_image=photo,
+    )
+    response, _ = request(
+        a,
+        "POST",
+        "/admin/articles/article/",
+        form={
+            "csrfmiddlewaretoken": cookies["csrftoken"],
+            "action": "publish_now",
+            "_selected_action": draft.pk,
+            "index": 0,
+        },
+        cookies=cookies,
+    )
+    assert response.status == 302
+    draft.refresh_from_db()
+    _, page = request(b, "GET", draft.get_absolute_url())
+    urls = re.findall(rb'(http://127\.0\.0\.1:\d+/newsroom-scale-out/images/[^" ,]+)', page)
+    assert len(set(urls)) >= 6
+    for url in set(urls):
+        status, headers, _body = fetch(url.decode())
+        assert status == 200 and headers["Content-Type"] in {"image/webp", "image/jpeg"}
+    assert not a.s3.keys(BUCKET, "private/images/")  # the private copies went after the move

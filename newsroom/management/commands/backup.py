@@ -3,10 +3,26 @@ from django.core.management.base import BaseCommand, CommandError
 from newsroom import backups
 
 
+def progress_bar(stream, width=30):
+    """A callback for backups: objects and megabytes done, on one line rewritten in place."""
+
+    def show(done, total, done_bytes, total_bytes):
+        filled = width * done // total if total else width
+        stream.write(
+            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files, "
+            f"{done_bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB",
+            ending="\n" if done == total else "",
+        )
+        stream.flush()
+
+    return show
+
+
 class Command(BaseCommand):
     help = (
-        "Back up the PostgreSQL database (pg_dump, custom format) and the uploads (MEDIA_ROOT) "
-        "into a new timestamped folder under var/backups/."
+        "Back up the PostgreSQL database (pg_dump, custom format) and the uploads (MEDIA_ROOT, "
+        "or every object of the S3 bucket's prefix) into a new timestamped folder under "
+        "var/backups/."
     )
 
     def add_arguments(self, parser):
@@ -14,10 +30,17 @@ class Command(BaseCommand):
             "--output-dir",
             help="Where the timestamped backup folder is made (default: var/backups).",
         )
+        parser.add_argument(
+            "--resume",
+            metavar="FOLDER",
+            help="Finish a backup that was cut short: the S3 objects already copied into "
+            "FOLDER are kept, the rest are fetched.",
+        )
 
-    def handle(self, *args, output_dir=None, **options):
+    def handle(self, *args, output_dir=None, resume=None, **options):
+        self.stdout.write(f"Uploads: {backups.describe_media()}")
         try:
-            folder = backups.backup(output_dir)
+            folder = backups.backup(output_dir, resume=resume, progress=progress_bar(self.stdout))
         except (backups.BackupError, FileExistsError) as error:
             raise CommandError(error) from error
         self.stdout.write(self.style.SUCCESS(f"Backup written to {folder}"))

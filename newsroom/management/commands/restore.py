@@ -2,11 +2,14 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsroom import backups
 
+from .backup import progress_bar
+
 
 class Command(BaseCommand):
     help = (
         "Restore a backup folder into a new PostgreSQL database (created here, on the server "
-        "DATABASE_URL names) and its uploads into an empty MEDIA_ROOT."
+        "DATABASE_URL names) and its uploads into an empty MEDIA_ROOT, or an empty S3 bucket "
+        "or prefix when AWS_STORAGE_BUCKET_NAME is set."
     )
 
     def add_arguments(self, parser):
@@ -19,13 +22,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, folder, database, media_root=None, **options):
+        self.stdout.write(f"Uploads into: {backups.describe_media()}")
         try:
-            media = backups.restore(folder, database, media_root)
-        except backups.BackupError as error:
+            media = backups.restore(
+                folder, database, media_root, progress=progress_bar(self.stdout)
+            )
+        except (backups.BackupError, OSError) as error:
             raise CommandError(error) from error
         self.stdout.write(
             self.style.SUCCESS(f"Restored into database {database!r}, uploads into {media}")
         )
         self.stdout.write(
-            "Point DATABASE_URL at the new database (and MEDIA_ROOT at the uploads) to use it."
+            "Point DATABASE_URL at the new database (and MEDIA_ROOT or AWS_STORAGE_BUCKET_NAME / "
+            "AWS_LOCATION at the uploads) to use it."
         )
