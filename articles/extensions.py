@@ -70,3 +70,21 @@ def register_demo_content(function):
 def add_demo_content(article, stdout=None):
     for add in _demo_content:
         add(article, stdout)
+
+
+_wordpress_parts = []
+
+
+def register_wordpress_part(function):
+    """``function(article, item, context, reason=None)``: imports an app's part of a
+    WordPress post (say, its comments) from the export's item, inside the post's
+    transaction (articles.wordpress.importer; ``context`` keeps the report and the WordPress
+    IDs). ``article`` is None when the post was not imported: ``reason`` says why, and the
+    part reports its own items as skipped."""
+    _wordpress_parts.append(function)
+    return function
+
+
+def import_wordpress_parts(article, item, context, reason=None):
+    for part in _wordpress_parts:
+        part(article, item, context, reason=reason)

@@ -3,6 +3,7 @@ import mimetypes
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -145,7 +146,8 @@ class ArticleDetailView(DetailView):
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        if request.path != self.object.get_absolute_url():
+        # The path arrives decoded, the address is percent-encoded (a non-Latin slug).
+        if escape_uri_path(request.path) != self.object.get_absolute_url():
             return redirect(self.object, permanent=True)
         response = self.render_to_response(self.get_context_data(object=self.object))
         if extensions.is_private_article_request(request):  # e.g. a poster's own comment

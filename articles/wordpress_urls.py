@@ -1,4 +1,6 @@
-"""WordPress addresses that carry the post in the query string: /?p=123, /?page_id=7.
+"""WordPress addresses that carry what they show in the query string: /?p=123 (a post),
+/?page_id=7 (a page), /?attachment_id=9 (an attachment's page), /?cat=4 (a category),
+/?author=2 (an author's posts). `manage.py import_wordpress` fills the table for them.
 
 django.contrib.redirects only steps in on a 404, and "/" is the home page, so these are
 looked up here, in the same admin-editable redirect table, by the home view.
@@ -10,7 +12,7 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
 
-LEGACY_PARAMETERS = ("p", "page_id")
+LEGACY_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "author")
 
 
 def is_legacy_address(request):

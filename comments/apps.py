@@ -9,7 +9,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from articles import extensions
 
-        from . import demo, receipts, signals, threads
+        from . import demo, receipts, signals, threads, wordpress
         from .counts import with_comment_counts
 
         # What comments adds to articles' pages; articles knows nothing of comments.
@@ -18,3 +18,4 @@ class CommentsConfig(AppConfig):
         extensions.register_article_page_part(threads.article_page_part)
         extensions.register_private_article_request(receipts.is_receipt_request)
         extensions.register_demo_content(demo.add_demo_comments)
+        extensions.register_wordpress_part(wordpress.import_comments)

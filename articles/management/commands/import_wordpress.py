@@ -1,0 +1,107 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.wordpress.importer import Importer
+from articles.wordpress.wxr import ExportError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a WordPress export (WXR, from Tools → Export or `wp export`): authors, "
+        "categories, tags, posts, pages, images, comments and the old addresses. Safe to run "
+        "again: what was imported is updated, never duplicated."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("export", help="The export file (.xml).")
+        parser.add_argument(
+            "--media-dir",
+            help="A copy of the old site's wp-content/uploads folder to take images from.",
+        )
+        parser.add_argument(
+            "--media-url-base",
+            help="Fetch images over HTTP from here instead, e.g. "
+            "https://old.example.com/wp-content/uploads",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Read and report; write nothing."
+        )
+        parser.add_argument(
+            "--default-section",
+            help="Slug of an existing section for posts that have no category.",
+        )
+        parser.add_argument(
+            "--permalink-structure",
+            help="The old site's permalink structure, e.g. /%%year%%/%%monthnum%%/%%postname%%/, "
+            "when the export's links do not show it (old addresses redirect from it too).",
+        )
+        parser.add_argument(
+            "--flatten",
+            action="store_true",
+            help="Put posts of a child category in its top-level category's section (the "
+            "child's name becomes a tag) instead of a section of its own.",
+        )
+
+    def handle(self, *args, **options):
+        if options["media_dir"] and options["media_url_base"]:
+            raise CommandError("Give --media-dir or --media-url-base, not both.")
+        importer = Importer(
+            options["export"],
+            media_dir=options["media_dir"],
+            media_url_base=options["media_url_base"],
+            dry_run=options["dry_run"],
+            default_section=options["default_section"],
+            permalink_structure=options["permalink_structure"],
+            flatten=options["flatten"],
+            progress=self.progress_bar(),
+        )
+        try:
+            report = importer.run()
+        except ExportError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            if self.stderr.isatty():
+                self.stderr.write("")
+        self.write_report(report, dry_run=options["dry_run"])
+        if report.failures:
+            raise CommandError(
+                f"{report.failures} item(s) failed; see above. Fix them and run the command "
+                "again: what is already in is left as it is."
+            )
+
+    def progress_bar(self):
+        """A bar on stderr when it is a terminal; nothing in a log or a pipe."""
+        if not self.stderr.isatty():
+            return None
+        stream = self.stderr
+
+        def show(done, total):
+            if done != total and done % 25:
+                return
+            width = 40
+            filled = width * done // max(total, 1)
+            stream.write(
+                f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} items", ending=""
+            )
+            stream.flush()
+
+        return show
+
+    def write_report(self, report, dry_run):
+        if dry_run:
+            self.stdout.write("Dry run: nothing was written. This is what an import would do:")
+        for line in report.table():
+            self.stdout.write(line)
+        if report.unknown_shortcodes:
+            self.stdout.write("")
+            self.stdout.write("Shortcodes left as text (not understood):")
+            for name, count in report.unknown_shortcodes.most_common():
+                self.stdout.write(f"  [{name}] × {count}")
+        if report.problems:
+            self.stdout.write("")
+            self.stdout.write("Skipped or failed (WordPress ID, title: reason):")
+            for problem in report.problems:
+                mark = "FAILED" if problem.outcome == "errors" else "skipped"
+                self.stdout.write(
+                    f"  {mark:<7} {problem.kind:<9} #{problem.wp_id} {problem.title[:60]}: "
+                    f"{problem.reason}"
+                )

@@ -1,0 +1,126 @@
+"""The old site's addresses, kept working with permanent redirects (django.contrib.redirects'
+admin-editable table; ``articles/wordpress_urls.py`` answers the ``/?p=``-style ones, which
+the home page receives).
+
+An old address only gets a redirect when it would not answer here by itself, and always to
+a page that answers: an article, a section, a tag or author page with something live on it,
+a feed, else the home page (date archives, which we do not have).
+"""
+
+import re
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.redirects.models import Redirect
+from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
+
+MAX_PATH = Redirect._meta.get_field("old_path").max_length
+TOKENS = re.compile(r"%(\w+)%")
+# Feeds WordPress serves for the whole site, and where each goes here.
+SITE_FEEDS = {
+    "/feed/rss/": "/feed/",
+    "/feed/rss2/": "/feed/",
+    "/feed/rdf/": "/feed/",
+    "/rss/": "/feed/",
+    "/feed/atom/": "/feed/atom/",
+    "/comments/feed/": "/feed/",
+    "/wp-rss2.php": "/feed/",
+    "/wp-atom.php": "/feed/atom/",
+}
+
+
+def request_path(path, query=""):
+    """An address as Django's redirect lookup sees a request for it (``get_full_path()``):
+    non-ASCII characters percent-encoded the same way whatever the export wrote."""
+    full = escape_uri_path(unquote(path or "/"))
+    if not full.startswith("/"):
+        full = "/" + full
+    return f"{full}?{query}" if query else full
+
+
+class OldSite:
+    """The old site's host names and permalink structure, from the export."""
+
+    def __init__(self, site, permalink_structure=None):
+        self.hosts = set()
+        for key in ("link", "wp:base_site_url", "wp:base_blog_url"):
+            host = (urlsplit(site.get(key, "")).hostname or "").lower()
+            if host:
+                self.hosts |= {host, host.removeprefix("www."), "www." + host.removeprefix("www.")}
+        self.base_path = urlsplit(site.get("wp:base_blog_url", "") or "").path.rstrip("/")
+        self.permalink_structure = permalink_structure
+
+    def path_of(self, url):
+        """The request path (with query) of an address on the old site, or None when the
+        address is elsewhere. Relative addresses are the old site's."""
+        url = (url or "").strip()
+        if not url or url.startswith(("#", "mailto:", "tel:")):
+            return None
+        parts = urlsplit(url)
+        if parts.scheme and parts.scheme not in ("http", "https"):
+            return None
+        if parts.netloc and (parts.hostname or "").lower() not in self.hosts:
+            return None
+        if not parts.netloc and not url.startswith("/"):
+            return None
+        path = parts.path or "/"
+        if self.base_path and path.startswith(self.base_path + "/"):
+            path = path[len(self.base_path) :]
+        return request_path(path, parts.query)
+
+    def post_paths(self, item, local_date):
+        """Every address the post answered at: its link, and the ``--permalink-structure``
+        one when given."""
+        paths = []
+        link = self.path_of(item.get("link", ""))
+        if link:
+            paths.append(link)
+        if self.permalink_structure and local_date is not None:
+            values = {
+                "year": f"{local_date.year:04d}",
+                "monthnum": f"{local_date.month:02d}",
+                "day": f"{local_date.day:02d}",
+                "hour": f"{local_date.hour:02d}",
+                "minute": f"{local_date.minute:02d}",
+                "second": f"{local_date.second:02d}",
+                "postname": item.get("wp:post_name", ""),
+                "post_id": item.get("wp:post_id", "").strip(),
+                "category": next(
+                    (c["nicename"] for c in item["categories"] if c["domain"] == "category"), ""
+                ),
+                "author": item.get("dc:creator", "").strip(),
+            }
+            path = TOKENS.sub(
+                lambda m: values.get(m.group(1), m.group(0)), self.permalink_structure
+            )
+            paths.append(request_path(path))
+        return list(dict.fromkeys(paths))
+
+
+def answers_here(path):
+    """True when the path is one of our own addresses (so a redirect there would never be
+    used): the home page, an article address, a section... Query strings aside."""
+    path = unquote(path.split("?", 1)[0])
+    try:
+        resolve(path)
+    except Resolver404:
+        return False
+    return True
+
+
+def save_redirect(site, old_path, new_path):
+    """Create or update one permanent redirect; returns created, updated, unchanged or
+    skipped (with a reason) as (outcome, reason)."""
+    if not old_path or old_path == new_path:
+        return "unchanged", ""
+    if len(old_path) > MAX_PATH:
+        return "skipped", f"{old_path[:60]}…: longer than the redirect table's {MAX_PATH}"
+    found = Redirect.objects.filter(site=site, old_path=old_path).first()
+    if found is None:
+        Redirect.objects.create(site=site, old_path=old_path, new_path=new_path)
+        return "created", ""
+    if found.new_path == new_path:
+        return "unchanged", ""
+    found.new_path = new_path
+    found.save(update_fields=["new_path"])
+    return "updated", ""

@@ -1,0 +1,320 @@
+"""A WordPress post's content into our body: block-editor markup (``<!-- wp:… -->``) and
+classic-editor text (blank-line paragraphs, as ``wpautop`` makes them), shortcodes, images
+and embeds into the body's blocks, internal links to their new addresses.
+
+Blocks are stored by reference, as empty placeholders the page expands when it renders:
+``<figure data-block="photo" data-image="<Image pk>" …>``, ``data-block="gallery"`` with
+``data-images``, ``data-block="embed"`` with ``data-url``. Everything else is left to the
+model layer's sanitiser, which has the last word (scripts, styles, event handlers and
+unknown iframes never survive it).
+"""
+
+import html
+import json
+import re
+from collections import Counter
+from urllib.parse import parse_qs, urlsplit
+
+from django.utils.html import escape, strip_tags
+
+EMBED_HOSTS = {
+    "youtube.com",
+    "www.youtube.com",
+    "m.youtube.com",
+    "youtu.be",
+    "vimeo.com",
+    "www.vimeo.com",
+    "player.vimeo.com",
+    "twitter.com",
+    "www.twitter.com",
+    "x.com",
+    "www.x.com",
+}
+# Shortcodes the importer understands; any other is left as text and counted by name.
+KNOWN_SHORTCODES = {"caption", "wp_caption", "gallery", "embed"}
+
+BLOCK_IMAGE = re.compile(
+    r"<!--\s*wp:image\b(?P<attrs>[^>]*?)-->(?P<inner>.*?)<!--\s*/wp:image\s*-->", re.S
+)
+BLOCK_GALLERY = re.compile(
+    r"<!--\s*wp:gallery\b(?P<attrs>[^>]*?)-->(?P<inner>.*?)<!--\s*/wp:gallery\s*-->", re.S
+)
+BLOCK_EMBED = re.compile(
+    r"<!--\s*wp:(?:core-)?embed(?:/[\w-]+)?\b(?P<attrs>[^>]*?)-->(?P<inner>.*?)"
+    r"<!--\s*/wp:(?:core-)?embed(?:/[\w-]+)?\s*-->",
+    re.S,
+)
+BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->")
+CAPTION = re.compile(
+    r"\[(?:wp_)?caption\b(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/(?:wp_)?caption\]", re.S
+)
+GALLERY = re.compile(r"\[gallery\b(?P<attrs>[^\]]*)\]")
+EMBED = re.compile(r"\[embed\b[^\]]*\](?P<url>.*?)\[/embed\]", re.S)
+SHORTCODE = re.compile(r"\[(?P<name>[A-Za-z][\w-]*)(?=[\s\]/])[^\]\n]*\]")
+SHORTCODE_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+IMG = re.compile(r"<img\b[^>]*>", re.I)
+IFRAME = re.compile(r"<iframe\b[^>]*>.*?</iframe\s*>|<iframe\b[^>]*/?>", re.I | re.S)
+ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
+HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
+WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
+BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
+BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
+WRAPPED_FIGURE = re.compile(r"<p>\s*((?:<figure data-block[^>]*></figure>\s*)+)</p>", re.I)
+BLOCK_START = re.compile(
+    r"^<(?:p|h[1-6]|ul|ol|li|dl|blockquote|figure|div|table|pre|hr|aside|section|address"
+    r"|iframe|form|!--)\b",
+    re.I,
+)
+
+
+def attributes(tag):
+    """The attributes of one HTML start tag (or a shortcode), entity-decoded."""
+    found = {}
+    for name, *values in ATTR.findall(tag):
+        found[name.lower()] = html.unescape(next((v for v in values if v), ""))
+    return found
+
+
+def shortcode_attributes(text):
+    return {
+        name.lower(): html.unescape(next((v for v in values if v), ""))
+        for name, *values in SHORTCODE_ATTR.findall(text)
+    }
+
+
+def plain(fragment):
+    """Text of an HTML fragment, entities decoded, whitespace collapsed."""
+    return " ".join(html.unescape(strip_tags(fragment or "")).split())
+
+
+def block_attributes(raw):
+    raw = raw.strip().rstrip("/").strip()
+    if not raw:
+        return {}
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def width_of(align):
+    align = (align or "").lower().removeprefix("align")
+    if align in ("left", "right"):
+        return "inset"
+    return "wide" if align == "wide" else "full"
+
+
+def embed_url(url):
+    """A YouTube, X or Vimeo address as the embed block takes it, or None for another host."""
+    url = html.unescape(url.strip())
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or host not in EMBED_HOSTS:
+        return None
+    if host.endswith("youtube.com") and parts.path.startswith("/embed/"):
+        video = parts.path.split("/")[2]
+        return f"https://www.youtube.com/watch?v={video}" if video else None
+    if host == "player.vimeo.com" and parts.path.startswith("/video/"):
+        return f"https://vimeo.com/{parts.path.split('/')[2]}"
+    if (
+        host.endswith("youtube.com")
+        and parts.path == "/watch"
+        and not parse_qs(parts.query).get("v")
+    ):
+        return None
+    return url
+
+
+def photo_block(image, width="full", caption=""):
+    extra = f' data-caption="{escape(caption)}"' if caption else ""
+    return (
+        f'<figure data-block="photo" data-image="{image.pk}" data-width="{width}"{extra}></figure>'
+    )
+
+
+def gallery_block(images):
+    pks = ",".join(str(image.pk) for image in images)
+    return f'<figure data-block="gallery" data-images="{pks}"></figure>'
+
+
+def embed_block(url):
+    return f'<figure data-block="embed" data-url="{escape(url)}"></figure>'
+
+
+def link(url):
+    return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
+
+
+def autop(text):
+    """WordPress's wpautop, in its main rules: a blank line ends a paragraph, a single line
+    break is a <br>, and block-level markup is left as it is."""
+    paragraphs = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        if BLOCK_START.match(chunk):
+            paragraphs.append(chunk)
+        else:
+            paragraphs.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", chunk) + "</p>")
+    return "\n".join(paragraphs)
+
+
+class Converter:
+    """One post's content into our body.
+
+    ``images`` is what brings pictures into the library: ``by_id(attachment_id)`` and
+    ``by_url(src, alt)`` return an Image or None (reported by it); ``links(href)`` returns the
+    new address of an internal link, or None to leave it alone.
+    """
+
+    def __init__(self, images, links):
+        self.images = images
+        self.links = links
+        self.unknown_shortcodes = Counter()
+
+    def convert(self, content):
+        text = (content or "").replace("\r\n", "\n").replace("\r", "\n")
+        has_blocks = "<!-- wp:" in text
+        text = BLOCK_GALLERY.sub(self._block_gallery, text)  # first: it holds image blocks
+        text = BLOCK_IMAGE.sub(self._block_image, text)
+        text = BLOCK_EMBED.sub(self._block_embed, text)
+        text = BLOCK_COMMENT.sub("", text)
+        text = CAPTION.sub(self._caption, text)
+        text = GALLERY.sub(self._gallery, text)
+        text = EMBED.sub(lambda m: self._embed(m.group("url")), text)
+        for match in SHORTCODE.finditer(text):
+            if match.group("name").lower() not in KNOWN_SHORTCODES:
+                self.unknown_shortcodes[match.group("name").lower()] += 1
+        if not has_blocks:
+            text = BARE_URL_LINE.sub(self._bare_url, text)
+            text = autop(text)
+        text = BARE_URL_PARAGRAPH.sub(self._bare_url, text)
+        text = IFRAME.sub(self._iframe, text)
+        text = IMG.sub(self._img, text)
+        text = HREF.sub(self._href, text)
+        text = WRAPPED_FIGURE.sub(r"\1", text)
+        return text.strip()
+
+    # Images --------------------------------------------------------------------------------
+
+    def _image(self, attachment_id=None, src="", alt=""):
+        image = self.images.by_id(attachment_id) if attachment_id else None
+        if image is None and src:
+            image = self.images.by_url(html.unescape(src), alt)
+        return image
+
+    def _figure_image(self, inner, attachment_id=None):
+        tag = IMG.search(inner)
+        attrs = attributes(tag.group(0)) if tag else {}
+        if attachment_id is None:
+            found = WP_IMAGE_CLASS.search(attrs.get("class", ""))
+            attachment_id = found.group(1) if found else None
+        return self._image(attachment_id, attrs.get("src", ""), attrs.get("alt", "")), attrs
+
+    def _block_image(self, match):
+        options = block_attributes(match.group("attrs"))
+        inner = match.group("inner")
+        image, _attrs = self._figure_image(inner, options.get("id"))
+        caption = FIGCAPTION.search(inner)
+        if image is None:
+            return ""
+        return photo_block(
+            image, width_of(options.get("align")), plain(caption.group(1)) if caption else ""
+        )
+
+    def _block_gallery(self, match):
+        options = block_attributes(match.group("attrs"))
+        inner = match.group("inner")
+        found = []
+        ids = options.get("ids") or []
+        if ids:
+            found = [self._image(attachment_id=str(i)) for i in ids]
+        else:
+            for tag in IMG.findall(inner):
+                attrs = attributes(tag)
+                wp_id = WP_IMAGE_CLASS.search(attrs.get("class", ""))
+                found.append(
+                    self._image(
+                        wp_id.group(1) if wp_id else None,
+                        attrs.get("src", ""),
+                        attrs.get("alt", ""),
+                    )
+                )
+        return self._gallery_of(found)
+
+    def _gallery_of(self, found):
+        found = [image for image in found if image is not None]
+        if not found:
+            return ""
+        return photo_block(found[0]) if len(found) == 1 else gallery_block(found)
+
+    def _block_embed(self, match):
+        options = block_attributes(match.group("attrs"))
+        url = options.get("url") or ""
+        if not url:
+            found = re.search(r"https?://[^\s<>\"']+", strip_tags(match.group("inner")))
+            url = found.group(0) if found else ""
+        return self._embed(url) if url else ""
+
+    def _caption(self, match):
+        options = shortcode_attributes(match.group("attrs"))
+        inner = match.group("inner")
+        attachment_id = (options.get("id") or "").removeprefix("attachment_") or None
+        image, _attrs = self._figure_image(inner, attachment_id)
+        # The caption is the text after the image (or, in old posts, the caption="" attribute).
+        caption = plain(re.sub(r"<a\b[^>]*>\s*<img\b[^>]*>\s*</a>|<img\b[^>]*>", "", inner))
+        caption = caption or options.get("caption", "")
+        if image is None:
+            return ""
+        return "\n\n" + photo_block(image, width_of(options.get("align")), caption) + "\n\n"
+
+    def _gallery(self, match):
+        options = shortcode_attributes(match.group("attrs"))
+        ids = [i.strip() for i in (options.get("ids") or options.get("include") or "").split(",")]
+        found = [self._image(attachment_id=i) for i in ids if i.isdigit()]
+        return "\n\n" + self._gallery_of(found) + "\n\n"
+
+    def _img(self, match):
+        attrs = attributes(match.group(0))
+        found = WP_IMAGE_CLASS.search(attrs.get("class", ""))
+        image = self._image(
+            found.group(1) if found else None, attrs.get("src", ""), attrs.get("alt", "")
+        )
+        if image is None:
+            return ""
+        return photo_block(
+            image,
+            width_of(
+                next((c for c in attrs.get("class", "").split() if c.startswith("align")), "")
+            ),
+        )
+
+    # Embeds and links ----------------------------------------------------------------------
+
+    def _embed(self, url):
+        url = plain(url)
+        embed = embed_url(url)
+        if embed:
+            return "\n\n" + embed_block(embed) + "\n\n"
+        if url.startswith(("http://", "https://")):
+            return "\n\n" + link(url) + "\n\n"
+        return ""
+
+    def _bare_url(self, match):
+        embed = embed_url(match.group(1))
+        return "\n\n" + embed_block(embed) + "\n\n" if embed else match.group(0)
+
+    def _iframe(self, match):
+        src = attributes(match.group(0)).get("src", "")
+        embed = embed_url(src) if src else None
+        return embed_block(embed) if embed else ""
+
+    def _href(self, match):
+        href = html.unescape(match.group(3))
+        new = self.links(href)
+        if new is None:
+            return match.group(0)
+        return f"{match.group(1)}{match.group(2)}{escape(new)}{match.group(2)}"

@@ -1,0 +1,51 @@
+"""What an import did: a count per kind and outcome, and every item skipped or failed."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+KINDS = ("sections", "tags", "authors", "articles", "pages", "images", "comments", "redirects")
+OUTCOMES = ("created", "updated", "unchanged", "skipped", "errors")
+
+
+@dataclass
+class Problem:
+    kind: str
+    wp_id: str
+    title: str
+    reason: str
+    outcome: str  # "skipped" (left out on purpose) or "errors" (should have come in, did not)
+
+
+class Report:
+    def __init__(self):
+        self.counts = {kind: Counter() for kind in KINDS}
+        self.problems = []
+        self.unknown_shortcodes = Counter()
+
+    def count(self, kind, outcome, n=1):
+        self.counts[kind][outcome] += n
+
+    def skipped(self, kind, wp_id, title, reason):
+        self._problem(kind, wp_id, title, reason, "skipped")
+
+    def failed(self, kind, wp_id, title, reason):
+        self._problem(kind, wp_id, title, reason, "errors")
+
+    def _problem(self, kind, wp_id, title, reason, outcome):
+        self.counts[kind][outcome] += 1
+        self.problems.append(
+            Problem(kind, str(wp_id), " ".join(str(title).split()), reason, outcome)
+        )
+
+    @property
+    def failures(self):
+        return sum(counts["errors"] for counts in self.counts.values())
+
+    def table(self):
+        """The summary as lines of text: one row per kind, one column per outcome."""
+        width = max(len(kind) for kind in KINDS)
+        lines = [" " * width + "".join(f"{outcome:>11}" for outcome in OUTCOMES)]
+        for kind in KINDS:
+            row = "".join(f"{self.counts[kind][outcome]:>11}" for outcome in OUTCOMES)
+            lines.append(f"{kind:<{width}}{row}")
+        return lines
