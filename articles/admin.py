@@ -19,7 +19,16 @@ from newsroom.storage import StorageFailureShownInForm
 from newsroom.widgets import ZonedSplitDateTime
 
 from . import body_admin, images, kept_uploads, tags
-from .models import PUBLISH_PERMISSION, Article, Author, Image, Label, Section, TaggedArticle
+from .models import (
+    PUBLISH_PERMISSION,
+    Article,
+    Author,
+    Image,
+    Label,
+    Notice,
+    Section,
+    TaggedArticle,
+)
 from .photo_admin import LibraryImageChooser, rights_warning
 
 
@@ -107,6 +116,15 @@ class ArticleActionForm(helpers.ActionForm):
     listed_at = forms.CharField(
         label="", required=False, widget=forms.HiddenInput, initial=lambda: timezone.now()
     )
+
+
+class NoticeInline(admin.StackedInline):
+    """Corrections and updates, written on the story they belong to (editors)."""
+
+    model = Notice
+    extra = 0
+    fields = ["kind", "position", "noted_at", "text"]
+    formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
 
 @admin.register(Label)
@@ -247,6 +265,7 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
     raw_id_fields = ["lead_image"]
     actions = ["publish_now", "unpublish", "submit_for_review", "back_to_draft"]
     action_form = ArticleActionForm
+    inlines = [NoticeInline]
     list_per_page = 50
     save_on_top = True
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}

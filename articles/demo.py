@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw
 from newsroom.roles import sync_roles
 
 from . import extensions, photos
+from .live import demo as live_demo
 from .models import Article, Author, Section
 
 SECTIONS = [
@@ -331,6 +332,9 @@ def load(domain="127.0.0.1:8000", stdout=None):
         article.authors.add(*rng.sample(authors, k=rng.choice([1, 1, 1, 2])))
         if stdout and index % 10 == 0:
             stdout.write(f"  {index} articles…")
+
+    # A live page under way (articles/live/), on the demo reporter's byline: they may post.
+    live_demo.live_story(sections["Middle East"], authors[-1], now)
 
     # A draft and a scheduled piece, so editors see the whole workflow.
     Article.objects.create(

@@ -4,6 +4,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -11,9 +12,10 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from . import image_files
+from .corrections import Notice
+from .embeds import Embed
 from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
-from .embeds import Embed
 from .live.models import LiveEntry
 from .photos import BodyImage, Image, TaggedImage, sync_body_images
 from .wordpress.mapping import WordPressObject  # noqa: F401  (registers the model)
@@ -27,6 +29,7 @@ __all__ = [
     "Image",
     "Label",
     "LiveEntry",
+    "Notice",
     "Section",
     "TaggedArticle",
     "TaggedImage",
@@ -241,6 +244,10 @@ class Article(models.Model):
     reading_time = models.PositiveSmallIntegerField(
         _("reading time (minutes)"), default=1, editable=False
     )
+    # Kept by articles/signals.py: a story without corrections costs its page no query.
+    notice_count = models.PositiveSmallIntegerField(
+        _("corrections and updates"), default=0, editable=False
+    )
     lead_image = models.ForeignKey(
         "Image",
         verbose_name=_("lead photo"),
@@ -377,6 +384,11 @@ class Article(models.Model):
         if user.has_perm(PUBLISH_PERMISSION):
             return True
         return self.pk is not None and Article.objects.editable_by(user).filter(pk=self.pk).exists()
+
+    @cached_property
+    def notice_list(self):
+        """Its corrections and updates, newest first, read once for the page and its JSON-LD."""
+        return list(self.notices.all()) if self.notice_count else []
 
     def was_updated_after_publishing(self):
         """True when the article changed meaningfully after it went live."""

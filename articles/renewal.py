@@ -15,7 +15,8 @@ through the one invalidation path, newsroom.cache.renew():
   articles beside it in its section (their Next/Previous links);
 - ``section:<pk>``, ``tag:<pk>``, ``author:<pk>``: their names and descriptions, wherever shown;
 - ``label:<pk>``: a type-of-work label's name, style and note, on every card and story carrying it;
-- ``menu``: the sections in the header and footer, on every page.
+- ``menu``: the sections in the header and footer, on every page;
+- ``corrections``: the public list of corrections and updates, and its feed.
 """
 
 from . import extensions, page_data
@@ -34,6 +35,7 @@ CARD_FIELDS = (
     "reading_time",
 )
 MENU = "menu"
+CORRECTIONS = "corrections"
 
 
 def article(pk):

@@ -286,6 +286,7 @@ def article_meta(request, article, *, authors, tags):
                 tags=[tag.name for tag in tags],
                 publisher=publisher(request),
                 kind=labels.schema_type(article),
+                notices=article.notice_list,
             ),
             _breadcrumbs(
                 request, (article.section.name, section_url), (article.headline, canonical)

@@ -12,13 +12,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 from taggit.models import Tag
 
 from newsroom.cache import CONTENT, renew
 
 from . import body_blocks, embeds, image_files, images, renewal, search
 from .fields import clean_html
-from .models import Article, Author, Image, Label, Section, sync_body_images
+from .models import Article, Author, Image, Label, Notice, Section, sync_body_images
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +253,8 @@ def article_saved(sender, instance, raw=False, created=False, **kwargs):
     if changed & set(PLACEMENT):
         sections = {instance.section_id, old["section_id"] if old else None}
         keys += renewal.placement_keys(instance, sections, *_lists_of(instance))
+        if instance.notices.exists():  # its notices join or leave the corrections list
+            keys.append(renewal.CORRECTIONS)
     renew(*keys)
 
 
@@ -308,6 +311,26 @@ def tag_changed(sender, instance, raw=False, **kwargs):
 def author_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         renew(renewal.author(instance.pk), renewal.author_listing(instance.pk), CONTENT)
+
+
+@receiver(post_save, sender=Notice)
+@receiver(post_delete, sender=Notice)
+def notice_changed(sender, instance, raw=False, **kwargs):
+    """A correction or update changes the story for readers: its page and the corrections
+    list are renewed, and its "Updated" time (dateModified) moves; its publish date never."""
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.article_id).only("status").first()
+    if article is None:
+        return  # deleted with its article, whose own deletion renews its pages
+    count = Notice.objects.filter(article_id=instance.article_id).count()
+    if not _public(article.status):  # a draft's notices show nowhere yet
+        Article.objects.filter(pk=instance.article_id).update(notice_count=count)
+        return
+    Article.objects.filter(pk=instance.article_id).update(
+        notice_count=count, updated_at=timezone.now()
+    )
+    renew(renewal.article(instance.article_id), renewal.CORRECTIONS, CONTENT)
 
 
 @receiver(post_save, sender=Label)

@@ -62,10 +62,20 @@ def breadcrumbs(trail):
 
 
 def news_article(
-    article, *, url, modified, image_urls, authors, tags, publisher, kind="NewsArticle"
+    article,
+    *,
+    url,
+    modified,
+    image_urls,
+    authors,
+    tags,
+    publisher,
+    kind="NewsArticle",
+    notices=(),
 ):
     """authors: [(name, absolute url)]; publisher: the dict from publisher(); kind: the
-    schema.org type of the work (articles/labels.py)."""
+    schema.org type of the work (articles/labels.py); notices: its corrections and updates
+    (articles/corrections.py), each a CorrectionComment."""
     data = {
         "@context": CONTEXT,
         "@type": kind,
@@ -80,5 +90,15 @@ def news_article(
         "publisher": {key: value for key, value in publisher.items() if key != "@context"},
         "articleSection": article.section.name,
         "keywords": tags,
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "name": notice.get_kind_display(),
+                "text": notice.text,
+                "datePublished": iso8601(notice.noted_at),
+                "url": f"{url}#{notice.anchor}",
+            }
+            for notice in notices
+        ],
     }
     return {key: value for key, value in data.items() if value not in (None, "", [])}

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from . import feeds, views
+from . import corrections_views, feeds, views
 from .sitemaps import NewsSitemap, sitemaps
 
 app_name = "articles"
@@ -34,6 +34,8 @@ urlpatterns = [
         {"sitemaps": {"news": NewsSitemap}, "template_name": "sitemaps/news.xml"},
         name="news_sitemap",
     ),
+    path("corrections/", corrections_views.CorrectionListView.as_view(), name="corrections"),
+    path("corrections/feed/", corrections_views.CorrectionsFeed(), name="corrections_feed"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/live/", views.search_live, name="search_live"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),

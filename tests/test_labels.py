@@ -4,9 +4,11 @@ sitemap are told about a story."""
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Label
 
@@ -117,9 +119,10 @@ def test_links_in_other_stories_are_left_alone(client, section):
 
 
 def test_paid_content_is_left_out_of_the_google_news_sitemap(client, section):
-    paid = make_article(section=section, label=label("sponsored"), headline="Paid")
-    opinion = make_article(section=section, label=label("opinion"), headline="View")
-    plain = make_article(section=section, headline="Plain")
+    recent = {"section": section, "publish_at": timezone.now() - timedelta(hours=1)}
+    paid = make_article(label=label("sponsored"), headline="Paid", **recent)
+    opinion = make_article(label=label("opinion"), headline="View", **recent)
+    plain = make_article(headline="Plain", **recent)
     root = ET.fromstring(client.get(reverse("articles:news_sitemap")).content)
     titles = {title.text for title in root.iter(f"{{{NEWS}}}title")}
     assert titles == {opinion.headline, plain.headline}

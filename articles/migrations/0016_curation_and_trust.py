@@ -2,6 +2,7 @@
 preview links."""
 
 import django.db.models.deletion
+import django.utils.timezone
 from django.db import migrations, models
 from django.utils.html import strip_tags
 
@@ -212,4 +213,83 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(create_labels, delete_labels),
         migrations.RunPython(compute_reading_times, migrations.RunPython.noop),
+        # Corrections and updates.
+        migrations.CreateModel(
+            name="Notice",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("clarification", "Clarification"),
+                            ("update", "Update"),
+                            ("editors-note", "Editor’s note"),
+                        ],
+                        default="correction",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text=(
+                            "Plain text, e.g. “An earlier version of this story misstated the "
+                            "date of the meeting. It was on Tuesday.”"
+                        ),
+                        max_length=2000,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "noted_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date"),
+                ),
+                (
+                    "position",
+                    models.CharField(
+                        choices=[("top", "Top of the story"), ("bottom", "Bottom of the story")],
+                        default="top",
+                        max_length=10,
+                        verbose_name="shown at",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "correction or update",
+                "verbose_name_plural": "corrections and updates",
+                "ordering": ["-noted_at", "-id"],
+                "indexes": [models.Index(fields=["noted_at", "id"], name="notice_newest")],
+            },
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="notice_count",
+            field=models.PositiveSmallIntegerField(
+                default=0, editable=False, verbose_name="corrections and updates"
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="notice_count",
+            field=models.PositiveSmallIntegerField(
+                default=0, editable=False, verbose_name="corrections and updates"
+            ),
+        ),
     ]
