@@ -173,6 +173,18 @@ FLAT_PAGES = [
         "from abuse we keep a salted hash of your network address and your browser's name "
         "for 90 days.</p>",
     ),
+    (
+        "/corrections-policy/",
+        "Corrections policy",
+        "<p>We correct errors of fact as soon as we know of them, openly and on the story "
+        "itself: a <strong>Correction</strong> fixes a mistake, a <strong>Clarification</strong> "
+        "makes clearer something that could mislead, an <strong>Update</strong> adds what "
+        "happened after publication, and an <strong>Editor’s note</strong> explains a "
+        "decision we took. We never change a story’s publication date.</p>"
+        '<p>Every notice is listed on our <a href="/corrections/">corrections page</a>, newest '
+        "first. To report an error, write to "
+        '<a href="mailto:corrections@example.com">corrections@example.com</a>.</p>',
+    ),
 ]
 
 DEMO_USERS = [
