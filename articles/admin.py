@@ -271,12 +271,13 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
     class Media:
-        css = {"all": ["css/admin_images.css", "css/admin_desk.css"]}
+        css = {"all": ["css/admin_images.css", "css/admin_desk.css", "css/admin_blocks.css"]}
         js = ["js/admin_unsaved.js", "js/admin_image_chooser.js"]
 
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body"]}),
-        (_("Placement"), {"fields": ["section", "label", "dateline", "tags", "authors"]}),
+        # The lead photo, its alt text, caption and credit beside the headline and summary,
+        # then the story: what readers see first is written together.
+        (None, {"fields": ["headline", "slug", "dek"]}),
         (
             _("Lead photo"),
             {
@@ -289,6 +290,8 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
                 ]
             },
         ),
+        (_("Story"), {"fields": ["body"]}),
+        (_("Placement"), {"fields": ["section", "label", "dateline", "tags", "authors"]}),
         (
             _("Publishing"),
             {

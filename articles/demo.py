@@ -264,6 +264,76 @@ def create_demo_users():
     return created
 
 
+def blocks_story(section, author, related, now):
+    """A reported story with an inline photo, a gallery, a YouTube and an X embed, a pull
+    quote and a fact box (articles/body_blocks.py)."""
+    inline = library_photo(
+        "Harbour wall in Tripoli",
+        make_image(101, size=(1200, 1500)),
+        alt="A restored stone harbour wall at dusk, fishing boats moored along it",
+        caption="The restored harbour wall, finished in March.",
+        credit="Photo: Amira Haddad",
+    )
+    gallery = [
+        library_photo(
+            title,
+            make_image(seed),
+            alt=alt,
+            caption=caption,
+            credit="Photo: Amira Haddad",
+        )
+        for seed, title, alt, caption in [
+            (
+                102,
+                "Market street",
+                "A busy market street under awnings",
+                "The souq reopened in May.",
+            ),
+            (103, "Old port", "Boats in the old port at sunrise", "Fishing boats at first light."),
+            (104, "Clock tower", "A clock tower against a clear sky", "The clock tower, repaired."),
+        ]
+    ]
+    body = (
+        "<p>Five years after the fighting ended, the old city is busy again. Stonemasons, "
+        "many of them trained in a programme run by the municipality, have rebuilt "
+        "the harbour wall and a dozen of the streets behind it.</p>"
+        f'<figure data-block="photo" data-image="{inline.pk}" data-width="inset"></figure>'
+        "<p>The work is slow: each stone is numbered, photographed and put back where it "
+        "stood, and the engineers check every wall against drawings made in the 1930s.</p>"
+        '<aside data-block="pullquote" data-quote="We are not building something new. We are '
+        'putting back what our grandparents knew." data-attribution="Salem Ben Ali, master '
+        'mason"></aside>'
+        "<h2>A market comes back</h2>"
+        "<p>The souq reopened in May, and the fishing fleet has returned to the old port.</p>"
+        f'<figure data-block="gallery" data-images="{",".join(str(p.pk) for p in gallery)}">'
+        "</figure>"
+        "<p>The city's engineers explained the method in a short film.</p>"
+        '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=aqz-KE-bpKQ">'
+        "</figure>"
+        "<p>The mayor announced the next phase on X.</p>"
+        '<figure data-block="embed" data-url="https://x.com/NASA/status/1585710442284072960">'
+        "</figure>"
+        '<aside data-block="factbox" data-title="The rebuilding in numbers" data-text="'
+        "42 streets restored. 1,300 stonemasons trained. 18 % of the old city still to "
+        f'rebuild." data-article="{related.pk}"></aside>'
+        "<p>The municipality says the rest of the old city will be finished by 2029.</p>"
+    )
+    article = Article.objects.create(
+        headline="Stone by Stone, an Old City Rebuilds Its Harbour",
+        slug="stone-by-stone-an-old-city-rebuilds-its-harbour",
+        dek="Masons trained by the municipality are putting the old city back together, "
+        "one numbered stone at a time.",
+        body=body,
+        section=section,
+        status=Article.Status.PUBLISHED,
+        publish_at=now - timedelta(hours=2),
+        lead_image=gallery[1],
+    )
+    article.tags.add("Libya", "reconstruction")
+    article.authors.add(author)
+    return article
+
+
 @transaction.atomic
 def load(domain="127.0.0.1:8000", stdout=None):
     """Fill an empty site. Returns the demo logins created (username, password)."""
@@ -347,6 +417,9 @@ def load(domain="127.0.0.1:8000", stdout=None):
 
     # A live page under way (articles/live/), on the demo reporter's byline: they may post.
     live_demo.live_story(sections["Middle East"], authors[-1], now)
+
+    # A story that uses every body block, so the site shows each of them out of the box.
+    blocks_story(sections["Africa"], authors[1], seed_article, now)
 
     # A draft and a scheduled piece, so editors see the whole workflow.
     Article.objects.create(

@@ -388,7 +388,7 @@ def test_the_editor_helpers_are_not_for_readers_or_moderators(client, moderator)
 class FakeProvider(http.server.BaseHTTPRequestHandler):
     requests = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         FakeProvider.requests.append(self.path)
         if self.path.startswith("/oembed"):
             port = self.server.server_address[1]
@@ -446,11 +446,11 @@ def test_an_embeds_title_and_thumbnail_are_fetched_after_the_save_and_served_by_
 
 def test_a_provider_that_is_down_leaves_a_plain_facade(client, django_capture_on_commit_callbacks):
     closed = "http://127.0.0.1:9/oembed"
-    with override_settings(EMBED_FETCH=True, EMBED_OEMBED_ENDPOINTS={"youtube": closed}):
-        with django_capture_on_commit_callbacks(execute=True):
-            article = make_article(
-                body=f'<figure data-block="embed" data-url="{YOUTUBE}"></figure>'
-            )
+    with (
+        override_settings(EMBED_FETCH=True, EMBED_OEMBED_ENDPOINTS={"youtube": closed}),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        article = make_article(body=f'<figure data-block="embed" data-url="{YOUTUBE}"></figure>')
     html = page(client, article)
     assert "View on YouTube" in html and Embed.objects.get(url=YOUTUBE).fetched_at
 

@@ -375,7 +375,7 @@ const WordCount = Extension.create({
     const container = this.editor.view.dom.closest(".prose-editor") || this.editor.view.dom.parentElement
     this.storage.output = crel("p", { className: "prose-word-count" })
     this.storage.output.setAttribute("aria-live", "polite")
-    container.after(this.storage.output)
+    container.append(this.storage.output)
     this.options.show(this.editor, this.storage.output)
   },
   onUpdate() {

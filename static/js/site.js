@@ -53,8 +53,31 @@
     } catch (error) { /* unknown time zone name: keep the server's date */ }
   }
 
+  // Embeds are facades (templates/includes/blocks/embed.html): nothing is requested from the
+  // provider until the reader presses the button; then its player loads in a sandboxed
+  // iframe in place of the facade. Without JavaScript the plain link below stays.
+  function setUpEmbeds() {
+    document.querySelectorAll("[data-embed] .embed__load").forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var frame = document.createElement("iframe");
+        frame.className = "embed__frame";
+        frame.src = button.getAttribute("data-embed-player");
+        frame.title = button.getAttribute("data-embed-title");
+        frame.setAttribute("sandbox", "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox allow-presentation");
+        frame.setAttribute("allow", "autoplay; encrypted-media; fullscreen; picture-in-picture");
+        frame.setAttribute("referrerpolicy", "strict-origin-when-cross-origin");
+        frame.setAttribute("allowfullscreen", "");
+        var facade = button.closest(".embed__facade");
+        facade.replaceWith(frame);
+        frame.focus();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     refreshDateBar();
+    setUpEmbeds();
     setUpMenu();
     sendViewBeacon();
   });
