@@ -322,9 +322,13 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)
-        photo = obj.lead_image if obj is not None else None
-        if request.method == "GET" and photo is not None and photo.rights_expired():
-            self.message_user(request, rights_warning(photo), messages.WARNING)
+        if request.method == "GET" and obj is not None:
+            # Every photo it shows, the lead and those inside the body, whose rights ended.
+            expired = Image.objects.rights_expired().filter(
+                Q(lead_for=obj) | Q(body_uses__article=obj)
+            )
+            for photo in expired.distinct():
+                self.message_user(request, rights_warning(photo), messages.WARNING)
         if (
             request.method == "GET"
             and obj is not None

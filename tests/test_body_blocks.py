@@ -459,3 +459,15 @@ def test_only_known_providers_are_embeddable():
     assert embeds.provider_for(YOUTUBE).key == "youtube"
     assert embeds.provider_for("https://www.youtube.com.evil.example/watch?v=dQw4w9WgXcQ") is None
     assert embeds.provider_for("https://evil.example/?u=https://youtu.be/dQw4w9WgXcQ") is None
+
+
+def test_a_body_photo_whose_rights_expired_warns_on_the_story_form(client, editor):
+    from datetime import date
+
+    expired = make_image(title="Old agency shot", usable_until=date(2020, 1, 1))
+    fine = make_image(title="Our own photo")
+    article = make_article(body=photo_block(expired) + photo_block(fine))
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
+    assert "Our rights to the photo “Old agency shot” ended on" in html
+    assert "Our own photo" not in html.split("messagelist")[1].split("</ul>")[0]

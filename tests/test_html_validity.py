@@ -9,14 +9,12 @@ from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 
 from .browser import VNU
-from .conftest import make_article, make_author, uploaded_jpeg
+from .conftest import make_article, make_author, make_image, uploaded_jpeg
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 
 def test_public_pages_are_valid_html(client, section, tmp_path):
-    if not VNU.exists() or not shutil.which("java"):
-        raise RuntimeError("vnu.jar or java is missing: run `make test-browser`.")
     author = make_author(name="Layla Haddad", bio="Correspondent.")
     article = make_article(
         section=section,
@@ -45,6 +43,40 @@ def test_public_pages_are_valid_html(client, section, tmp_path):
         "flatpage": "/about/",
         "not-found": "/missing/",
     }
+    assert checker_errors(client, urls, tmp_path) == []
+
+
+def test_a_story_using_every_body_block_is_valid_html(client, section, tmp_path):
+    """Photo (each width), gallery, embed facades with and without a stored thumbnail, pull
+    quote, fact box with a link, a table: the reader markup of articles/body_blocks.py."""
+    from articles.models import Embed
+
+    photos = [make_image(caption=f"Caption {n}", credit="Staff") for n in range(3)]
+    Embed.objects.create(url="https://vimeo.com/76979871", provider="vimeo", title="A film")
+    related = make_article(section=section, headline="Related story")
+    body = (
+        "".join(
+            f'<figure data-block="photo" data-image="{p.pk}" data-width="{w}"></figure>'
+            for p, w in zip(photos, ["full", "wide", "inset"], strict=True)
+        )
+        + f'<figure data-block="gallery" data-images="{",".join(str(p.pk) for p in photos)}">'
+        "</figure>"
+        '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+        '</figure><figure data-block="embed" data-url="https://vimeo.com/76979871"></figure>'
+        '<figure data-block="embed" data-url="https://x.com/a/status/1"></figure>'
+        '<aside data-block="pullquote" data-quote="Quoted." data-attribution="Someone"></aside>'
+        f'<aside data-block="factbox" data-title="Facts" data-text="One\nTwo" '
+        f'data-article="{related.pk}"></aside>'
+        "<table><tbody><tr><th>A</th><td>1</td></tr></tbody></table>"
+    )
+    article = make_article(section=section, body=body)
+    assert checker_errors(client, {"blocks": article.get_absolute_url()}, tmp_path) == []
+
+
+def checker_errors(client, urls, tmp_path):
+    """The Nu HTML Checker's errors on each page (name -> URL), as "file:line: message"."""
+    if not VNU.exists() or not shutil.which("java"):
+        raise RuntimeError("vnu.jar or java is missing: run `make test-browser`.")
     files = []
     for name, url in urls.items():
         path = tmp_path / f"{name}.html"
@@ -57,9 +89,8 @@ def test_public_pages_are_valid_html(client, section, tmp_path):
         timeout=300,
     )
     messages = json.loads(result.stdout)["messages"]
-    errors = [
+    return [
         f"{m['url'].rsplit('/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
         for m in messages
         if m["type"] == "error"
     ]
-    assert errors == [], "\n".join(errors)
