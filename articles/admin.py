@@ -23,6 +23,7 @@ from .models import (
     PUBLISH_PERMISSION,
     Article,
     Author,
+    BreakingNews,
     Image,
     Label,
     Notice,
@@ -125,6 +126,28 @@ class NoticeInline(admin.StackedInline):
     extra = 0
     fields = ["kind", "position", "noted_at", "text"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+
+@admin.register(BreakingNews)
+class BreakingNewsAdmin(admin.ModelAdmin):
+    list_display = ["text", "link", "expires_at", "is_current", "updated_at"]
+    fields = ["text", "link", "expires_at"]
+    formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+    actions = ["end_now"]
+
+    @admin.action(description=_("Take down now"), permissions=["change"])
+    def end_now(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        for banner in queryset.filter(expires_at__gt=now):
+            banner.expires_at = now
+            banner.save()  # one by one: each save renews the pages showing it
+            count += 1
+        self.message_user(
+            request,
+            ngettext("Took down %d banner.", "Took down %d banners.", count) % count,
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Label)

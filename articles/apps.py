@@ -10,13 +10,13 @@ class ArticlesConfig(AppConfig):
         from newsroom.cache import register_schedule
         from newsroom.security import allow_frames
 
-        from . import embeds, extensions, live, signals  # noqa: F401
+        from . import embeds, extensions, live, schedule, signals  # noqa: F401
         from .live import admin as live_admin  # noqa: F401  (registers the desk)
         from .live import signals as live_signals  # noqa: F401
 
-        # A cached page must not outlive the next scheduled publish time, nor the start or
-        # end of live coverage (its LIVE label).
-        register_schedule(live.next_change)
+        # A cached page must not outlive the next scheduled publish time, the start or end
+        # of live coverage (its LIVE label), nor a breaking-news banner's expiry.
+        register_schedule(schedule.next_change)
         extensions.register_article_page_part(live.page_part)
         # Embed players, framed only after a reader's click (articles/embeds.py).
         allow_frames(*embeds.FRAME_ORIGINS)

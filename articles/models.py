@@ -12,6 +12,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from . import image_files
+from .breaking import BreakingNews
 from .corrections import Notice
 from .embeds import Embed
 from .fields import SanitizedHTMLField, clean_html
@@ -24,6 +25,7 @@ __all__ = [
     "Article",
     "Author",
     "BodyImage",
+    "BreakingNews",
     "DailyViews",
     "Embed",
     "Image",

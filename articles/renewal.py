@@ -16,7 +16,8 @@ through the one invalidation path, newsroom.cache.renew():
 - ``section:<pk>``, ``tag:<pk>``, ``author:<pk>``: their names and descriptions, wherever shown;
 - ``label:<pk>``: a type-of-work label's name, style and note, on every card and story carrying it;
 - ``menu``: the sections in the header and footer, on every page;
-- ``corrections``: the public list of corrections and updates, and its feed.
+- ``corrections``: the public list of corrections and updates, and its feed;
+- ``breaking``: the breaking-news banner, on every public page (articles/breaking.py).
 """
 
 from . import extensions, page_data

@@ -17,9 +17,9 @@ from taggit.models import Tag
 
 from newsroom.cache import CONTENT, renew
 
-from . import body_blocks, embeds, image_files, images, renewal, search
+from . import body_blocks, breaking, embeds, image_files, images, renewal, search
 from .fields import clean_html
-from .models import Article, Author, Image, Label, Notice, Section, sync_body_images
+from .models import Article, Author, BreakingNews, Image, Label, Notice, Section, sync_body_images
 
 logger = logging.getLogger(__name__)
 
@@ -331,6 +331,15 @@ def notice_changed(sender, instance, raw=False, **kwargs):
         notice_count=count, updated_at=timezone.now()
     )
     renew(renewal.article(instance.article_id), renewal.CORRECTIONS, CONTENT)
+
+
+@receiver(post_save, sender=BreakingNews)
+@receiver(post_delete, sender=BreakingNews)
+def breaking_news_changed(sender, instance, raw=False, **kwargs):
+    # On every public page; its expiry is one of the times cached pages end at (renew()
+    # notes the next one, articles/schedule.py).
+    if not raw:
+        renew(breaking.KEY)
 
 
 @receiver(post_save, sender=Label)

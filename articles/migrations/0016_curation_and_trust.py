@@ -6,6 +6,8 @@ import django.utils.timezone
 from django.db import migrations, models
 from django.utils.html import strip_tags
 
+import articles.breaking
+
 # As in articles/labels.py and articles/models.py when this migration was written.
 DEFAULT_LABELS = [
     ("News", "news", "NewsArticle", False, ""),
@@ -291,5 +293,48 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(
                 default=0, editable=False, verbose_name="corrections and updates"
             ),
+        ),
+        # The breaking-news banner.
+        migrations.CreateModel(
+            name="BreakingNews",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "text",
+                    models.CharField(
+                        help_text="One short line, e.g. “Polls close in Libya”.",
+                        max_length=160,
+                        verbose_name="text",
+                    ),
+                ),
+                (
+                    "link",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the banner leads: a story's address on this site, or https://…",
+                        max_length=500,
+                        validators=[articles.breaking.validate_link],
+                        verbose_name="link",
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        help_text="The banner disappears from every page at this time, by itself.",
+                        verbose_name="shown until",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="saved")),
+            ],
+            options={
+                "verbose_name": "breaking-news banner",
+                "verbose_name_plural": "breaking-news banners",
+                "ordering": ["-updated_at"],
+            },
         ),
     ]

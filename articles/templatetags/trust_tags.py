@@ -3,7 +3,8 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from .. import labels
+from .. import breaking, labels
+from ..breaking import BreakingNews
 
 register = template.Library()
 
@@ -34,3 +35,16 @@ class SponsoredLinksNode(template.Node):
         request = context.get("request")
         own_hosts = {request.get_host().split(":")[0]} if request is not None else set()
         return mark_safe(labels.mark_sponsored_links(markup, own_hosts))
+
+
+@register.inclusion_tag("includes/breaking_news.html", takes_context=True)
+def breaking_news(context):
+    """The breaking-news banner, if one is up; every page carrying this tag is renewed when
+    a banner is saved or deleted, and is kept no longer than the banner's expiry (base.html
+    keeps it in a fragment: no query on a re-render). Without ``fragments`` in the context
+    (the database-free 500 page) there is none."""
+    fragments = context.get("fragments")
+    if fragments is None:
+        return {"banner": None}
+    fragments.add(breaking.KEY)
+    return {"banner": BreakingNews.objects.current()}

@@ -75,7 +75,31 @@
     });
   }
 
+  // The breaking-news banner: hidden once the reader dismissed this version of it (kept in
+  // localStorage, never in a cookie: pages stay cacheable for everyone) and at its expiry,
+  // also in a copy a browser kept or a tab left open.
+  function setUpBreakingNews() {
+    var banner = document.querySelector("[data-breaking]");
+    if (!banner) return;
+    var version = banner.getAttribute("data-breaking");
+    var left = Date.parse(banner.getAttribute("data-expires")) - Date.now();
+    var dismissed = null;
+    try { dismissed = window.localStorage.getItem("breaking-dismissed"); } catch (error) { /* storage off */ }
+    if (dismissed === version || !(left > 0)) { banner.hidden = true; return; }
+    if (left < 86400000) window.setTimeout(function () { banner.hidden = true; }, left);
+    var button = banner.querySelector(".breaking__close");
+    if (!button) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      banner.hidden = true;
+      try { window.localStorage.setItem("breaking-dismissed", version); } catch (error) { /* storage off */ }
+      var main = document.getElementById("main");
+      if (main) main.focus();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpBreakingNews();
     refreshDateBar();
     setUpEmbeds();
     setUpMenu();
