@@ -564,3 +564,44 @@ def test_an_image_over_the_size_limit_is_reported_not_stored(settings, uploads_s
 def article_at(path):
     slug = path.rstrip("/").rsplit("/", 1)[-1]
     return Article.objects.get(slug=slug)
+
+
+# Options and output --------------------------------------------------------------------------
+
+
+def test_flatten_puts_child_categories_posts_in_the_top_level_section(client, uploads):
+    run("--media-dir", str(uploads), "--flatten")
+    economy = article(11)
+    assert economy.section.slug == "world"
+    assert "Economy" in set(economy.tags.values_list("name", flat=True))
+    assert not Section.objects.filter(slug="economy").exists()
+    response = client.get("/category/world/economy/")
+    assert response.status_code == 301 and response["Location"] == "/section/world/"
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_only(uploads):
+    terminal, log = Terminal(), io.StringIO()
+    for stderr in (terminal, log):
+        with pytest.raises(CommandError):
+            call_command(
+                "import_wordpress", str(EXPORT), "--media-dir", str(uploads),
+                stdout=io.StringIO(), stderr=stderr,
+            )  # fmt: skip
+    assert "\r[" + "#" * 40 + "] 18/18 items" in terminal.getvalue()
+    assert log.getvalue() == ""
+
+
+def test_the_benchmark_export_generator_writes_an_export_that_imports(tmp_path):
+    from tests.bench.wordpress import write_export
+
+    export = tmp_path / "generated.xml"
+    write_export(export, 40)
+    output, failure = run(export=export)
+    assert failure is None
+    assert table(output)["articles"]["created"] == 40
+    assert Comment.objects.count() == sum(n % 4 for n in range(1, 41))

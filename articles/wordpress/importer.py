@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from .. import extensions
-from ..models import Article, Author, Section
+from ..models import Article, Author, Section, sanitized_value
 from ..photos import Image
 from . import addresses, body, media, wxr
 from .mapping import WordPressObject
@@ -55,6 +55,18 @@ SKIPPED_STATUSES = {
     "auto-draft": "an auto-draft WordPress made, never written",
     "inherit": "a revision",
 }
+# What an article takes from the export (besides its bylines and tags).
+COMPARED = (
+    "status",
+    "publish_at",
+    "headline",
+    "dek",
+    "section_id",
+    "comments_open",
+    "lead_image_id",
+    "body",
+    "slug",
+)
 IGNORED_TYPES = {"attachment", "nav_menu_item", "revision", "customize_changeset", "oembed_cache"}
 ASCII_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 Kind = WordPressObject.Kind
@@ -413,6 +425,7 @@ class Importer:
 
     def import_post(self, item, wp_id, title):
         wanted = digest(item)
+        failures = self.report.failures
         article, row = self.context.target(Kind.POST, wp_id, Article)
         if article is not None and row.digest == wanted:
             self.report.count("articles", "unchanged")
@@ -431,6 +444,7 @@ class Importer:
         created = article is None
         if created:
             article = Article()
+        before = {field: getattr(article, field) for field in COMPARED}
         status = item.get("wp:status", "").strip()
         article.status = STATUSES[status]
         article.publish_at = self.post_date(item) if status in ("publish", "future") else None
@@ -443,19 +457,31 @@ class Importer:
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
         article.lead_image = self.image(thumbnail, wp_id, title) if thumbnail else None
         converter = self.converter(wp_id, title)
-        article.body = converter.convert(item.get("content:encoded", ""))
+        article.body = sanitized_value(converter.convert(item.get("content:encoded", "")))
         self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
         slug = self.post_slug(item, title, wp_id)
         article.slug = self.free_slug(Article, slug, exclude_pk=article.pk)
-        article.save()
-        article.authors.set(self.bylines(item))
+        authors = self.bylines(item)
         tags = [self.item_tag(c) for c in item["categories"] if c["domain"] == "post_tag"]
-        tags += extra_tags
-        article.tags.set([t for t in tags if t is not None])
-        self.context.remember(Kind.POST, wp_id, article, wanted, row)
+        tags = [tag for tag in tags + extra_tags if tag is not None]
+        # Looked at again (a photo had failed, or the export changed) with the same result:
+        # nothing is written, so the article's history and caches are left alone.
+        same = (
+            not created
+            and before == {field: getattr(article, field) for field in COMPARED}
+            and {a.pk for a in authors} == set(article.authors.values_list("pk", flat=True))
+            and {t.pk for t in tags} == set(article.tags.values_list("pk", flat=True))
+        )
+        if not same:
+            article.save()
+            article.authors.set(authors)
+            article.tags.set(tags)
+        # A post with a photo that failed is looked at again next time (its file may be back).
+        complete = self.report.failures == failures
+        self.context.remember(Kind.POST, wp_id, article, wanted if complete else "", row)
         if converter.unresolved:
             self.pending_links.add((Article, article.pk))
-        self.report.count("articles", "created" if created else "updated")
+        self.report.count("articles", "unchanged" if same else "created" if created else "updated")
         self.post_redirects(item, wp_id, article)
         extensions.import_wordpress_parts(article, item, self.context)
 
@@ -702,6 +728,7 @@ class Importer:
             )
             return
         wanted = digest(item)
+        failures = self.report.failures
         page, row = self.context.target(Kind.PAGE, wp_id, FlatPage)
         if page is not None and row.digest == wanted:
             self.report.count("pages", "unchanged")
@@ -719,7 +746,8 @@ class Importer:
             page.sites.add(self.site)
             if converter.unresolved:
                 self.pending_links.add((FlatPage, page.pk))
-            self.context.remember(Kind.PAGE, wp_id, page, wanted, row)
+            complete = self.report.failures == failures
+            self.context.remember(Kind.PAGE, wp_id, page, wanted if complete else "", row)
             self.report.count("pages", "created" if created else "updated")
         self.redirect(addresses.request_path("/", f"page_id={wp_id}"), page.url, wp_id)
         self.skip_parts(item, _("flat pages take no comments"))
