@@ -129,10 +129,6 @@ MIGRATE_FROM = [
     ("articles", "0010_unguessable_image_names"),
     ("newsroom", "0002_reporters_without_tag_admin"),
 ]
-MIGRATE_TO = [
-    ("articles", "0013_remove_article_featured_image"),
-    ("newsroom", "0003_photo_library_rights"),
-]
 
 
 # serialized_rollback: migrating back and forth leaves content types that the next test's
@@ -171,7 +167,9 @@ def test_the_migration_moves_featured_images_into_the_library_without_re_encodin
     finally:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
-        executor.migrate(MIGRATE_TO)
+        # Forward to the latest schema (the library's migrations included): the test then
+        # reads through today's models.
+        executor.migrate(executor.loader.graph.leaf_nodes())
 
     article = Article.objects.get()
     photo = article.lead_image
