@@ -471,3 +471,25 @@ def test_a_body_photo_whose_rights_expired_warns_on_the_story_form(client, edito
     html = client.get(reverse("admin:articles_article_change", args=[article.pk])).content.decode()
     assert "Our rights to the photo “Old agency shot” ended on" in html
     assert "Our own photo" not in html.split("messagelist")[1].split("</ul>")[0]
+
+
+def test_a_live_entry_shows_its_blocks_like_an_article_body(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import LiveEntry
+
+    photo = make_image(caption="From the square")
+    article = make_article(live_from=timezone.now() - timedelta(hours=1))
+    LiveEntry.objects.create(
+        article=article,
+        headline="Crowds gather",
+        body=f"<p>Thousands in the square.</p>{photo_block(photo)}"
+        '<aside data-block="pullquote" data-quote="We stay." data-attribution="A marcher">'
+        "</aside>",
+    )
+    html = page(client, article)
+    entry = re.search(r'<article class="live-entry.*?</article>', html, re.S).group(0)
+    assert "<picture>" in entry and "From the square" in entry
+    assert "<blockquote><p>We stay.</p></blockquote>" in entry

@@ -7,9 +7,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
-from .. import renewal
+from .. import page_data, renewal
 
 register = template.Library()
+
+
+@register.filter
+def body_html(body):
+    """A stored body (an article's, a live entry's) as readers see it: its blocks expanded
+    (articles/body_blocks.py). The article page gets its body from page_data directly."""
+    return page_data.article_body(body)[0]
 
 
 # Relative dates, largest unit first: (seconds in the unit, its phrase in singular and plural).
