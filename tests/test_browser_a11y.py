@@ -20,6 +20,7 @@ def public_pages():
         "/section/middle-east/",
         "/tag/libya/",
         article.get_absolute_url(),
+        Article.objects.filter(live_from__isnull=False).first().get_absolute_url(),  # live page
         article.authors.first().get_absolute_url(),
         "/search/?q=Libya",
         "/search/?q=zzzzqqq",

@@ -7,6 +7,9 @@ import subprocess
 import pytest
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
+from django.utils import timezone
+
+from articles.models import LiveEntry
 
 from .browser import VNU
 from .conftest import make_article, make_author, make_image, uploaded_jpeg
@@ -30,6 +33,9 @@ def test_public_pages_are_valid_html(client, section, tmp_path):
         make_article(
             section=section, tags=["Libya"], featured_image=uploaded_jpeg(), image_alt="alt"
         )
+    live = make_article(section=section, authors=[author], live_from=timezone.now())
+    for flags in ({"pinned": True}, {"key_event": True}, {"correction": True}, {}):
+        LiveEntry.objects.create(article=live, headline="Update", body="<p>Text.</p>", **flags)
     page = FlatPage.objects.create(url="/about/", title="About us", content="<p>About.</p>")
     page.sites.add(Site.objects.get_current())
     urls = {
@@ -38,6 +44,7 @@ def test_public_pages_are_valid_html(client, section, tmp_path):
         "tag": "/tag/libya/",
         "author": author.get_absolute_url(),
         "article": article.get_absolute_url(),
+        "live": live.get_absolute_url(),
         "search": "/search/?q=Headline",
         "no-result": "/search/?q=zzzz",
         "flatpage": "/about/",

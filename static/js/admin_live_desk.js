@@ -23,6 +23,10 @@
 
     function add(entry) {
       if (list.querySelector('[data-entry="' + entry.id + '"]')) return;
+      insert(entry);
+    }
+
+    function insert(entry) {
       var holder = document.createElement("ol");
       holder.innerHTML = entry.html.trim();
       var item = holder.firstElementChild;
@@ -32,6 +36,12 @@
         return parseInt(child.getAttribute("data-entry"), 10) < entry.id;
       });
       list.insertBefore(item, older || null);
+    }
+
+    // The poll's mark moves only with what the poll brought: an entry posted here may be
+    // newer than a colleague's posted a moment before, which the next poll still brings.
+    function arrived(entry) {
+      add(entry);
       if (entry.id > latest()) desk.setAttribute("data-latest", entry.id);
     }
 
@@ -82,7 +92,7 @@
       url.searchParams.set("after", latest());
       fetch(url, { credentials: "same-origin", cache: "no-store" })
         .then(function (response) { return response.ok ? response.json() : { entries: [] }; })
-        .then(function (answer) { answer.entries.forEach(add); })
+        .then(function (answer) { answer.entries.forEach(arrived); })
         .catch(function () { /* the next round asks again */ })
         .then(function () { setTimeout(poll, POLL_MS); });
     }
