@@ -151,13 +151,18 @@ class BodyImage(models.Model):
 
 
 def sync_body_images(article_pks, body):
-    """Make the recorded body photos of these articles exactly those ``body`` shows (ids of
-    photos that no longer exist are left out). Returns the images whose uses changed."""
+    """Make the recorded body photos of these articles exactly those their page shows:
+    ``body`` (their new body) and their live entries' bodies (ids of photos that no longer
+    exist are left out). Returns the images whose uses changed."""
     from .body_blocks import image_ids
+    from .live.models import LiveEntry
 
-    wanted = set(Image.objects.filter(pk__in=image_ids(body)).values_list("pk", flat=True))
+    in_body = set(image_ids(body))
     changed = set()
     for article_pk in article_pks:
+        entries = LiveEntry.objects.filter(article_id=article_pk).values_list("body", flat=True)
+        shown = in_body.union(*(image_ids(entry) for entry in entries))
+        wanted = set(Image.objects.filter(pk__in=shown).values_list("pk", flat=True))
         had = set(
             BodyImage.objects.filter(article_id=article_pk).values_list("image_id", flat=True)
         )

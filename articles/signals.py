@@ -19,7 +19,17 @@ from newsroom.cache import CONTENT, renew
 
 from . import body_blocks, breaking, embeds, image_files, images, renewal, search
 from .fields import clean_html
-from .models import Article, Author, BreakingNews, Image, Label, Notice, Section, sync_body_images
+from .models import (
+    Article,
+    Author,
+    BreakingNews,
+    Image,
+    Label,
+    LiveEntry,
+    Notice,
+    Section,
+    sync_body_images,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +129,16 @@ def place_lead_image_files(sender, instance, raw=False, update_fields=None, **kw
     place_image_files(photos)
 
 
+@receiver(pre_delete, sender=Article)
+def remember_photos(sender, instance, **kwargs):
+    instance._photo_ids = set(instance.body_image_uses.values_list("image_id", flat=True))
+    if instance.lead_image_id:
+        instance._photo_ids.add(instance.lead_image_id)
+
+
 @receiver(post_delete, sender=Article)
 def place_files_of_a_deleted_articles_image(sender, instance, **kwargs):
-    pks = [instance.lead_image_id] if instance.lead_image_id else []
-    pks += body_blocks.image_ids(instance.body)
+    pks = getattr(instance, "_photo_ids", None)
     if pks:
         place_image_files(Image.objects.filter(pk__in=pks))
 
@@ -138,12 +154,30 @@ def record_body_blocks(sender, instance, raw=False, update_fields=None, **kwargs
     if raw or (update_fields is not None and not BODY_FIELDS & set(update_fields)):
         return
     changed = sync_body_images([instance.pk], instance.body)
-    shown = body_blocks.image_ids(instance.body)
-    if shown or changed:
-        place_image_files(Image.objects.filter(pk__in=set(shown) | changed))
+    # Every photo the page shows (body and live entries) follows the story's status.
+    photos = Image.objects.filter(Q(body_uses__article=instance) | Q(pk__in=changed)).distinct()
+    place_image_files(photos)
     urls = body_blocks.embed_urls(instance.body)
     if urls:
         transaction.on_commit(partial(fetch_embeds, instance.pk, urls))
+
+
+@receiver(post_save, sender=LiveEntry)
+@receiver(post_delete, sender=LiveEntry)
+def record_entry_blocks(sender, instance, raw=False, **kwargs):
+    """A live entry's photos count as its article's (see sync_body_images); its embeds are
+    fetched like an article's."""
+    if raw:
+        return
+    article = Article.objects.filter(pk=instance.article_id).only("body", "status").first()
+    if article is None:
+        return
+    changed = sync_body_images([article.pk], article.body)
+    if changed:
+        place_image_files(Image.objects.filter(pk__in=changed))
+    urls = body_blocks.embed_urls(instance.body)
+    if urls and kwargs.get("signal") is post_save:
+        transaction.on_commit(partial(fetch_embeds, article.pk, urls))
 
 
 def fetch_embeds(article_pk, urls):

@@ -35,6 +35,9 @@ def article_form(section_obj, **overrides):
         "publish_at_0": "",
         "publish_at_1": "",
         "comments_open": "on",
+        # The corrections inline's management form (no notices).
+        "notices-TOTAL_FORMS": "0",
+        "notices-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -493,3 +493,26 @@ def test_a_live_entry_shows_its_blocks_like_an_article_body(client):
     entry = re.search(r'<article class="live-entry.*?</article>', html, re.S).group(0)
     assert "<picture>" in entry and "From the square" in entry
     assert "<blockquote><p>We stay.</p></blockquote>" in entry
+
+
+def test_a_live_entrys_photo_is_used_by_its_story_public_and_protected(client, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import LiveEntry
+
+    photo = make_image(caption="At the border")
+    article = make_article(live_from=timezone.now() - timedelta(hours=1))
+    entry = LiveEntry.objects.create(article=article, body=photo_block(photo))
+    photo.refresh_from_db()
+    assert not photo.file.name.startswith("private/")  # readers can load it
+    assert "/private/" not in page(client, article)
+    assert BodyImage.objects.filter(article=article, image=photo).exists()
+    client.force_login(editor)
+    client.post(reverse("admin:articles_image_delete", args=[photo.pk]), {"post": "yes"})
+    assert LibraryImage.objects.filter(pk=photo.pk).exists()  # refused: in use
+    entry.delete()
+    assert not BodyImage.objects.filter(article=article).exists()
+    photo.refresh_from_db()
+    assert photo.file.name.startswith("private/")
