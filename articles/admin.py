@@ -24,10 +24,12 @@ from .models import (
     Article,
     Author,
     BreakingNews,
+    Front,
     Image,
     Label,
     Notice,
     Section,
+    Slot,
     TaggedArticle,
 )
 from .photo_admin import LibraryImageChooser, rights_warning
@@ -126,6 +128,50 @@ class NoticeInline(admin.StackedInline):
     extra = 0
     fields = ["kind", "position", "noted_at", "text"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+
+class SlotForm(forms.ModelForm):
+    class Meta:
+        model = Slot
+        fields = ["position", "article", "expires_at"]
+        widgets = {"position": forms.HiddenInput(attrs={"data-slot-position": ""})}
+
+    def clean_article(self):
+        article = self.cleaned_data["article"]
+        if "article" in self.changed_data and not article.is_published():
+            raise forms.ValidationError(_("Only a published article can be placed on a front."))
+        return article
+
+
+class SlotInline(admin.TabularInline):
+    """The lead story first, then the top stories: drag the rows (or use their Up and Down
+    buttons) to reorder; static/js/admin_slots.js keeps the positions."""
+
+    model = Slot
+    form = SlotForm
+    extra = 3
+    autocomplete_fields = ["article"]
+    formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+
+@admin.register(Front)
+class FrontAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "slot_count"]
+    inlines = [SlotInline]
+
+    class Media:
+        css = {"all": ["css/admin_slots.css"]}
+        js = ["js/admin_slots.js"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section").annotate(n=Count("slots"))
+
+    @admin.display(description=_("slots"), ordering="n")
+    def slot_count(self, obj):
+        return obj.n
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["section"] if obj is not None else []
 
 
 @admin.register(BreakingNews)
@@ -342,6 +388,14 @@ class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
             .prefetch_related("authors")
             .annotate(num_pending_comments=pending)
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("model_name") == Slot._meta.model_name:
+            # The autocomplete of a front's slots offers live articles only.
+            live = Article.objects.published().values("pk")
+            queryset = queryset.filter(pk__in=live).order_by("-publish_at", "-id")
+        return queryset, may_have_duplicates
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id)

@@ -14,6 +14,7 @@ from taggit.models import TaggedItemBase
 from . import image_files
 from .breaking import BreakingNews
 from .corrections import Notice
+from .curation import Front, Slot
 from .embeds import Embed
 from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
@@ -28,11 +29,13 @@ __all__ = [
     "BreakingNews",
     "DailyViews",
     "Embed",
+    "Front",
     "Image",
     "Label",
     "LiveEntry",
     "Notice",
     "Section",
+    "Slot",
     "TaggedArticle",
     "TaggedImage",
 ]

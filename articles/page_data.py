@@ -10,7 +10,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from . import body_blocks, renewal
+from . import body_blocks, curation, renewal
 from .models import Article, Author, Embed, Image, Section, TaggedArticle
 
 PER_SECTION = 4
@@ -24,13 +24,14 @@ RECOMMENDATION_CANDIDATES = 50
 
 def front_page():
     published = Article.objects.published().for_listing()
-    latest = list(published[:5])
-    lead, recommended = (latest[0], latest[1:]) if latest else (None, [])
+    # The editors' lead and top stories (articles/curation.py), then the latest.
+    top = curation.top_stories(published)
+    lead, recommended = (top[0], top[1:]) if top else (None, [])
     # One query for "latest N per section": number the rows inside each section.
     newest = published.values("pk")[:FRONT_PAGE_WINDOW]
     ranked = (
         published.filter(pk__in=newest)
-        .exclude(pk__in=[a.pk for a in latest[:1]])
+        .exclude(pk__in=[a.pk for a in top])  # no story twice on the page
         .annotate(
             row=Window(
                 RowNumber(),

@@ -5,8 +5,13 @@ slot runs out. Cached pages must not outlive it: the page cache asks this functi
 
 from . import live
 from .breaking import BreakingNews
+from .curation import Slot
 
 
 def next_change():
-    moments = [live.next_change(), BreakingNews.objects.next_expiry()]
+    moments = [
+        live.next_change(),
+        BreakingNews.objects.next_expiry(),
+        Slot.objects.next_expiry(),
+    ]
     return min((moment for moment in moments if moment is not None), default=None)

@@ -17,17 +17,19 @@ from taggit.models import Tag
 
 from newsroom.cache import CONTENT, renew
 
-from . import body_blocks, breaking, embeds, image_files, images, renewal, search
+from . import body_blocks, breaking, curation, embeds, image_files, images, renewal, search
 from .fields import clean_html
 from .models import (
     Article,
     Author,
     BreakingNews,
+    Front,
     Image,
     Label,
     LiveEntry,
     Notice,
     Section,
+    Slot,
     sync_body_images,
 )
 
@@ -289,6 +291,7 @@ def article_saved(sender, instance, raw=False, created=False, **kwargs):
         keys += renewal.placement_keys(instance, sections, *_lists_of(instance))
         if instance.notices.exists():  # its notices join or leave the corrections list
             keys.append(renewal.CORRECTIONS)
+        keys += _front_keys(curation.fronts_showing(instance.pk))  # placed by editors
     renew(*keys)
 
 
@@ -365,6 +368,20 @@ def notice_changed(sender, instance, raw=False, **kwargs):
         notice_count=count, updated_at=timezone.now()
     )
     renew(renewal.article(instance.article_id), renewal.CORRECTIONS, CONTENT)
+
+
+def _front_keys(section_ids):
+    return [renewal.HOME if pk is None else renewal.section_listing(pk) for pk in section_ids]
+
+
+@receiver(post_save, sender=Slot)
+@receiver(post_delete, sender=Slot)
+def slot_changed(sender, instance, raw=False, **kwargs):
+    # The front's page; a slot's expiry is one of the times cached pages end at.
+    if raw:
+        return
+    section_id = Front.objects.filter(pk=instance.front_id).values_list("section_id", flat=True)
+    renew(*_front_keys(section_id or [None]))
 
 
 @receiver(post_save, sender=BreakingNews)

@@ -13,6 +13,7 @@ from newsroom.cache import CachedCountPaginator, Fragments
 from newsroom.media import PRIVATE_PREFIX
 
 from . import (
+    curation,
     extensions,
     images,
     kept_uploads,
@@ -92,14 +93,24 @@ class HomeView(TemplateView):
 class SectionView(ArticleListMixin, ListView):
     def get_queryset(self):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(section=self.section)
+        # The editors' picks lead the first page and are not repeated in the list.
+        self.curated = curation.picks(self.section)
+        return (
+            super()
+            .get_queryset()
+            .filter(section=self.section)
+            .exclude(pk__in=[article.pk for article in self.curated])
+        )
 
     def cache_keys(self):
         return [renewal.section_listing(self.section.pk), renewal.section(self.section.pk)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            heading=self.section.name, description=self.section.description, **kwargs
+            heading=self.section.name,
+            description=self.section.description,
+            curated=self.curated,
+            **kwargs,
         )
 
     def get_meta(self, page_obj):

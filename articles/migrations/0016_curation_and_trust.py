@@ -2,6 +2,7 @@
 preview links."""
 
 import django.db.models.deletion
+import django.db.models.functions
 import django.utils.timezone
 from django.db import migrations, models
 from django.utils.html import strip_tags
@@ -336,5 +337,91 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "breaking-news banners",
                 "ordering": ["-updated_at"],
             },
+        ),
+        # Front-page and section curation.
+        migrations.CreateModel(
+            name="Front",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "section",
+                    models.OneToOneField(
+                        blank=True,
+                        help_text="Empty: the home page.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="front",
+                        to="articles.section",
+                        verbose_name="section",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "front page",
+                "verbose_name_plural": "front pages",
+            },
+        ),
+        migrations.CreateModel(
+            name="Slot",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="The first is the lead story.", verbose_name="position"
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text=(
+                            "Empty: until you change it. Afterwards the latest story takes its "
+                            "place."
+                        ),
+                        null=True,
+                        verbose_name="until",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "front",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="slots",
+                        to="articles.front",
+                        verbose_name="front page",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "slot",
+                "verbose_name_plural": "slots",
+                "ordering": ["position", "id"],
+            },
+        ),
+        migrations.AddConstraint(
+            model_name="front",
+            constraint=models.UniqueConstraint(
+                django.db.models.functions.Coalesce("section", 0), name="one_front_per_page"
+            ),
         ),
     ]

@@ -1,0 +1,120 @@
+"""Front-page and section curation: editors choose the lead story and an ordered set of top
+stories for the home page and each section front.
+
+A ``Front`` is one page (the home page, or a section); its ``Slot``\\s are ordered (the first
+is the lead), each with an optional expiry. Only live articles are shown (the one publishing
+rule): an expired slot, or one whose article is not live, is skipped and the page falls
+back to the latest stories. A curated story is not repeated further down the same page.
+Saving a front renews its page (articles/signals.py); a slot's expiry is one of the times
+cached pages end at (articles/schedule.py).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+TOP_STORIES = 5  # the lead and four top stories
+
+
+class Front(models.Model):
+    section = models.OneToOneField(
+        "articles.Section",
+        verbose_name=_("section"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="front",
+        help_text=_("Empty: the home page."),
+    )
+
+    class Meta:
+        verbose_name = _("front page")
+        verbose_name_plural = _("front pages")
+        constraints = [
+            # One home page: the section is empty on it, and NULLs are never equal.
+            models.UniqueConstraint(Coalesce("section", 0), name="one_front_per_page"),
+        ]
+
+    def __str__(self):
+        return str(self.section) if self.section_id else str(_("Home page"))
+
+
+class SlotQuerySet(models.QuerySet):
+    def showing(self, now=None):
+        """Slots whose time has not run out."""
+        now = now or timezone.now()
+        return self.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def next_expiry(self):
+        return (
+            self.filter(expires_at__gt=timezone.now())
+            .order_by("expires_at")
+            .values_list("expires_at", flat=True)
+            .first()
+        )
+
+
+class Slot(models.Model):
+    front = models.ForeignKey(
+        Front, verbose_name=_("front page"), on_delete=models.CASCADE, related_name="slots"
+    )
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="slots",
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("The first is the lead story.")
+    )
+    expires_at = models.DateTimeField(
+        _("until"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: until you change it. Afterwards the latest story takes its place."),
+    )
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+
+    def __str__(self):
+        return str(self.article)
+
+
+def picks(section=None, limit=TOP_STORIES):
+    """The live articles editors placed on a front, in their order, without repeats: one
+    query. ``section``: a section's front; None: the home page's."""
+    from .models import Article
+
+    front = Q(front__section__isnull=True) if section is None else Q(front__section=section)
+    slots = (
+        Slot.objects.showing()
+        .filter(front, article__in=Article.objects.published())
+        .select_related("article__section", "article__lead_image", "article__label")
+        .defer("article__body")
+    )
+    chosen = {}
+    for slot in slots:
+        chosen.setdefault(slot.article_id, slot.article)
+    return list(chosen.values())[:limit]
+
+
+def top_stories(published, section=None, limit=TOP_STORIES):
+    """The curated picks, then the latest of ``published`` to fill the places left."""
+    chosen = picks(section, limit)
+    if len(chosen) < limit:
+        chosen += list(published.exclude(pk__in=[a.pk for a in chosen])[: limit - len(chosen)])
+    return chosen
+
+
+def fronts_showing(article_pk):
+    """The section ids (None: the home page) of the fronts this article is placed on."""
+    return set(
+        Slot.objects.filter(article_id=article_pk).values_list("front__section_id", flat=True)
+    )

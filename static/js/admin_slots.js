@@ -1,0 +1,121 @@
+// A front page's slots in the admin: drag a row, or use its Up and Down buttons (keyboard),
+// to change the order; the hidden position fields follow the rows' order. The first row is
+// the lead story. Without JavaScript the positions are saved as they were.
+(function () {
+  "use strict";
+
+  function rows(group) {
+    return Array.prototype.filter.call(
+      group.querySelectorAll("tbody tr.form-row"),
+      function (row) { return !row.classList.contains("empty-form"); }
+    );
+  }
+
+  function renumber(group) {
+    rows(group).forEach(function (row, index) {
+      var input = row.querySelector("input[data-slot-position]");
+      if (input) input.value = index;
+      var label = row.querySelector(".slot-order__place");
+      if (label) label.textContent = index === 0 ? group.dataset.leadLabel : String(index + 1);
+    });
+  }
+
+  function announce(group, row) {
+    var status = group.querySelector(".slot-order__status");
+    var place = row.querySelector(".slot-order__place");
+    if (status && place) status.textContent = group.dataset.movedLabel + " " + place.textContent;
+  }
+
+  function move(group, row, step) {
+    var all = rows(group);
+    var index = all.indexOf(row) + step;
+    if (index < 0 || index >= all.length) return;
+    if (step < 0) all[index].parentNode.insertBefore(row, all[index]);
+    else all[index].parentNode.insertBefore(row, all[index].nextSibling);
+    renumber(group);
+    announce(group, row);
+  }
+
+  function button(text, label, onClick) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = "slot-order__button";
+    element.textContent = text;
+    element.setAttribute("aria-label", label);
+    element.addEventListener("click", onClick);
+    return element;
+  }
+
+  function equip(group, row) {
+    if (row.querySelector(".slot-order")) return;
+    var cell = row.querySelector("td.original") || row.cells[0];
+    if (!cell) return;
+    var box = document.createElement("span");
+    box.className = "slot-order";
+    var place = document.createElement("span");
+    place.className = "slot-order__place";
+    box.appendChild(place);
+    box.appendChild(button("↑", group.dataset.upLabel, function (event) {
+      move(group, row, -1);
+      event.currentTarget.focus();
+    }));
+    box.appendChild(button("↓", group.dataset.downLabel, function (event) {
+      move(group, row, 1);
+      event.currentTarget.focus();
+    }));
+    cell.appendChild(box);
+    row.draggable = true;
+    row.addEventListener("dragstart", function (event) {
+      group.dragged = row;
+      row.classList.add("is-dragged");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", "");
+    });
+    row.addEventListener("dragend", function () {
+      row.classList.remove("is-dragged");
+      group.dragged = null;
+      renumber(group);
+    });
+    row.addEventListener("dragover", function (event) {
+      var dragged = group.dragged;
+      if (!dragged || dragged === row) return;
+      event.preventDefault();
+      var box = row.getBoundingClientRect();
+      var after = event.clientY > box.top + box.height / 2;
+      row.parentNode.insertBefore(dragged, after ? row.nextSibling : row);
+    });
+    row.addEventListener("drop", function (event) {
+      event.preventDefault();
+      renumber(group);
+      if (group.dragged) announce(group, group.dragged);
+    });
+  }
+
+  function setUp(group) {
+    var status = document.createElement("p");
+    status.className = "slot-order__status";
+    status.setAttribute("role", "status");
+    group.appendChild(status);
+    rows(group).forEach(function (row) { equip(group, row); });
+    renumber(group);
+    var form = group.closest("form");
+    if (form) form.addEventListener("submit", function () { renumber(group); });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var group = document.getElementById("slots-group");
+    if (!group) return;
+    group.dataset.leadLabel = group.dataset.leadLabel || "Lead";
+    group.dataset.upLabel = group.dataset.upLabel || "Move up";
+    group.dataset.downLabel = group.dataset.downLabel || "Move down";
+    group.dataset.movedLabel = group.dataset.movedLabel || "Moved to";
+    setUp(group);
+    document.addEventListener("formset:added", function (event) {
+      var row = event.target;
+      if (row && group.contains(row)) {
+        equip(group, row);
+        renumber(group);
+      }
+    });
+  });
+})();
