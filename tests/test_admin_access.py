@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import images
-from articles.models import Article, Image
+from articles.models import Article, Image, LiveEntry
 from comments.models import Comment
 
 from .conftest import _staff, make_article, make_image
@@ -55,7 +55,9 @@ def _unpublished_work(colleague):
             title=f"{SECRET} photo {state}", caption=f"{SECRET} caption", uploaded_by=colleague
         )
         article.tags.add(f"{SECRET}-tag-{state}")
+        article.live_from = timezone.now()  # a live page, with an entry
         article.save()
+        LiveEntry.objects.create(article=article, headline=f"{SECRET} entry {state}")
         Comment.objects.create(article=article, name="Reader", email="r@example.com", body="First!")
     return pieces
 
@@ -86,6 +88,13 @@ def _admin_urls_for(article):
     urls += _named_urls(Comment, {"object_id": comment.pk})
     photo = article.lead_image
     urls += _named_urls(Image, {"object_id": photo.pk})
+    entry = article.live_entries.first()
+    entry_version = entry.history.first().history_id
+    urls += _named_urls(
+        LiveEntry,
+        {"object_id": entry.pk, "version_id": entry_version, "article_pk": article.pk},
+    )
+    urls.append(f"{reverse('admin:articles_liveentry_changelist')}?q={SEARCH}")
     urls += [
         f"{reverse('admin:articles_image_changelist')}?q={SEARCH}",
         f"{reverse('admin:articles_image_changelist')}?_popup=1&_to_field=id",

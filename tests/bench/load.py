@@ -29,7 +29,7 @@ from psycopg import sql
 from newsroom.cache import invalidate_pages
 from tests.processes import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
 
-from . import pages, working
+from . import live, pages, working
 from .guard import CONFIRM, require_bench_database
 from .working import WorkingReport
 
@@ -94,6 +94,7 @@ class Report:
     load_average_end: tuple = ()
     cpu_reference_ms: tuple = ()  # (at the start, at the end): see cpu_reference()
     working: WorkingReport | None = None  # the newsroom at work (tests/bench/working.py)
+    live_coverage: live.LiveReport | None = None  # a spike on a live page (tests/bench/live.py)
 
 
 def wrk(url, options, duration=None):
@@ -253,7 +254,7 @@ def prepare(database_url, articles, comments, work_dir, out, yes_destroy=False, 
     return json.loads(profile.read_text()) if profiled else None
 
 
-SCENARIOS = ("pages", "working")
+SCENARIOS = ("pages", "working", "live")
 
 
 def run(options, out, yes_destroy=False, only=None):
@@ -271,6 +272,9 @@ def run(options, out, yes_destroy=False, only=None):
     work_dir.chmod(0o755)
     try:
         report = Report(options, os.getloadavg(), "")
+        if only == "live":  # needs no generated dataset: its own live articles
+            report.live_coverage = live.measure(options, work_dir, out, measure, fetch)
+            return report
         started_reference = cpu_reference()
         if only != "working":
             out.write("Dataset: small (for the flat-cost check)")
@@ -311,6 +315,8 @@ def run(options, out, yes_destroy=False, only=None):
                 work_dir,
                 out,
             )
+        if only is None:
+            report.live_coverage = live.measure(options, work_dir, out, measure, fetch)
         report.load_average_end = os.getloadavg()
         report.cpu_reference_ms = (started_reference, cpu_reference())
         return report
@@ -513,7 +519,8 @@ def main(argv=None):
         "--only",
         choices=SCENARIOS,
         help="Run one scenario: 'pages' (each page type, cold and warm) or 'working' (readers "
-        "on a Zipf mix while editors, a moderator and a reporter change the site).",
+        "on a Zipf mix while editors, a moderator and a reporter change the site) or 'live' "
+        "(a live article's update poll and page, 64 connections, 2,000 entries).",
     )
     arguments = parser.parse_args(argv)
     options = Options(
@@ -527,6 +534,9 @@ def main(argv=None):
     if report.working:
         out.write("")
         out.write(working.format_report(report.working, options))
+    if report.live_coverage:
+        out.write("")
+        out.write(live.format_report(report.live_coverage, options))
 
 
 if __name__ == "__main__":
