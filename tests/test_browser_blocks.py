@@ -72,9 +72,8 @@ def test_the_story_with_every_block_has_no_serious_accessibility_violation(
     page.context.close()
 
 
-def test_a_journalist_sees_the_blocks_in_the_editor_and_adds_a_pull_quote(
-    chromium, demo_site, page_errors, django_user_model
-):
+def edit_the_story(chromium, site, errors, django_user_model):
+    """An editor's browser on the demo story's change form, the body editor ready."""
     from django.contrib.auth.models import Group
 
     editor = django_user_model.objects.create_user(
@@ -82,12 +81,19 @@ def test_a_journalist_sees_the_blocks_in_the_editor_and_adds_a_pull_quote(
     )
     editor.groups.add(Group.objects.get(name="Editor"))
     article = Article.objects.get(slug=STORY)
-    page = open_page(chromium, {"width": 1366, "height": 1400}, page_errors)
-    page.goto(f"{demo_site.url}/admin/login/?next=/admin/articles/article/{article.pk}/change/")
+    page = open_page(chromium, {"width": 1366, "height": 1400}, errors)
+    page.goto(f"{site.url}/admin/login/?next=/admin/articles/article/{article.pk}/change/")
     page.fill("#id_username", "block-editor")
     page.fill("#id_password", "a-long-test-password")
     page.click("input[type=submit]")
     page.wait_for_selector(".prose-block--photo")
+    return page, article
+
+
+def test_a_journalist_sees_the_blocks_in_the_editor_and_adds_a_pull_quote(
+    chromium, demo_site, page_errors, django_user_model
+):
+    page, article = edit_the_story(chromium, demo_site, page_errors, django_user_model)
     for kind in ("photo", "gallery", "embed", "pullquote", "factbox"):
         assert page.locator(f".prose-block--{kind}").count() >= 1, kind
     # The photo block shows the library's thumbnail, fetched from the card endpoint.
@@ -122,19 +128,7 @@ def test_a_journalist_sees_the_blocks_in_the_editor_and_adds_a_pull_quote(
 def test_an_address_no_provider_can_show_is_explained_and_kept_as_a_link(
     chromium, demo_site, page_errors, django_user_model
 ):
-    from django.contrib.auth.models import Group
-
-    editor = django_user_model.objects.create_user(
-        username="embed-editor", password="a-long-test-password", is_staff=True
-    )
-    editor.groups.add(Group.objects.get(name="Editor"))
-    article = Article.objects.get(slug=STORY)
-    page = open_page(chromium, {"width": 1366, "height": 1400}, page_errors)
-    page.goto(f"{demo_site.url}/admin/login/?next=/admin/articles/article/{article.pk}/change/")
-    page.fill("#id_username", "embed-editor")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.wait_for_selector(".prose-block--photo")
+    page, _article = edit_the_story(chromium, demo_site, page_errors, django_user_model)
     page.locator(".ProseMirror p").last.click()
     messages = []
     page.on("dialog", lambda alert: (messages.append(alert.message), alert.accept()))

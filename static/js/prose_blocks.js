@@ -133,7 +133,7 @@ function blockNode({ name, tag, label, attrs, describe, dialog, icon, insert }) 
         [`insert${command}`]:
           () =>
           ({ editor }) => {
-            insert(editor).then((values) => {
+            ;(insert ? insert(editor) : dialog(editor, {})).then((values) => {
               if (values) editor.chain().focus().insertContent({ type: name, attrs: values }).run()
             })
             return true
@@ -219,7 +219,6 @@ export const Gallery = blockNode({
     thumbnails((node.attrs.images || "").split(",").filter(Boolean), body)
   },
   dialog: galleryDialog,
-  insert: (editor) => galleryDialog(editor, { images: "" }),
 })
 
 const embedDialog = updateAttrsDialog(
@@ -274,7 +273,6 @@ export const Embed = blockNode({
     body.append(crel("p", { textContent: node.attrs.url }))
   },
   dialog: async (editor, attrs) => checkedEmbed(editor, await embedDialog(editor, attrs)),
-  insert: async (editor) => checkedEmbed(editor, await embedDialog(editor, { url: "" })),
 })
 
 const quoteDialog = updateAttrsDialog(
@@ -298,7 +296,6 @@ export const Pullquote = blockNode({
     )
   },
   dialog: quoteDialog,
-  insert: (editor) => quoteDialog(editor, { quote: "", attribution: "" }),
 })
 
 const factDialog = updateAttrsDialog(
@@ -355,10 +352,6 @@ export const Factbox = blockNode({
   },
   dialog: async (editor, attrs) => {
     const values = await factDialog(editor, attrs)
-    return values && { ...values, article: articleNumber(values.article) }
-  },
-  insert: async (editor) => {
-    const values = await factDialog(editor, { title: "", text: "", article: "" })
     return values && { ...values, article: articleNumber(values.article) }
   },
 })
