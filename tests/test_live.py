@@ -482,3 +482,14 @@ def test_a_second_reporter_without_byline_is_refused_where_the_first_is_allowed(
     assert desk_post(client, bylined).status_code == 404
     client.force_login(reporter)
     assert desk_post(client, bylined).status_code == 201
+
+
+def test_an_entry_of_another_day_shows_its_date(client):
+    article = make_live(live_from=timezone.now() - timedelta(days=3))
+    post(article, minutes_ago=2 * 24 * 60, headline="Two days ago")
+    post(article, headline="Just now")
+    html = client.get(article.get_absolute_url()).content.decode()
+    old, new = re.findall(r'class="live-entry__time"[^>]*><time[^>]*>([^<]*)</time>', html)[::-1]
+    assert old != new
+    assert str(timezone.localtime(timezone.now() - timedelta(days=2)).year) in old
+    assert str(timezone.now().year) not in new

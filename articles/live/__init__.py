@@ -13,7 +13,6 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 PER_PAGE = 20
@@ -83,11 +82,6 @@ def entries_of(article):
     return LiveEntry.objects.filter(article_id=article.pk).select_related("author")
 
 
-def body_of(entry):
-    """An entry's text as readers see it (sanitised on save, like an article body)."""
-    return mark_safe(entry.body)
-
-
 def latest_id(article):
     return entries_of(article).order_by("-id").values_list("id", flat=True).first() or 0
 
@@ -129,6 +123,8 @@ def coverage(article, page=None, now=None):
         "latest": latest_id(article),
         "revision": article.live_revision,
         "poll_seconds": POLL_SECONDS,
+        # Entries of other days show their date too (a cached page ends at midnight).
+        "today": timezone.localdate(now),
     }
 
 
