@@ -19,6 +19,8 @@ from newsroom.storage import StorageFailureShownInForm
 from newsroom.widgets import ZonedSplitDateTime
 
 from . import body_admin, images, kept_uploads, tags
+from .desk.admin import DeskAdmin
+from .desk.conflicts import RefusesStaleSave
 from .models import (
     PUBLISH_PERMISSION,
     Article,
@@ -39,7 +41,7 @@ def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
 
 
-class ArticleAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
+class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelForm):
     """Server-side guard: whatever the browser sends, only editors publish or schedule.
     The lead photo is chosen from the library, or uploaded here: the upload becomes a library
     image with the alt text, caption and credit typed beside it. A chosen photo survives the
@@ -312,7 +314,7 @@ class AuthorAdmin(StorageFailureShownInForm, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(StorageFailureShownInForm, SimpleHistoryAdmin):
+class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",

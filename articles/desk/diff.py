@@ -1,0 +1,89 @@
+"""Two versions of an article side by side, in words an editor reads: the headline, summary
+and body text (tags stripped), word by word, with what was removed struck through and what
+was added underlined, each also marked in words so colour is never the only sign."""
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+FIELDS = [("headline", _("Headline")), ("dek", _("Summary")), ("body", _("Body"))]
+# Paragraph-like breaks kept in the body's text, so a diff reads as paragraphs.
+BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|pre)>|<br\s*/?>", re.IGNORECASE)
+WORDS = re.compile(r"\n|[^\S\n]+|\S+[^\S\n]*")  # a word with the spaces after it
+
+
+def as_text(name, value):
+    value = value or ""
+    if name == "body":
+        value = strip_tags(BLOCK_END.sub("\n", value))
+        value = "\n".join(line.strip() for line in value.splitlines() if line.strip())
+    return value
+
+
+def _tokens(text):
+    return WORDS.findall(text)
+
+
+def render_words(old, new):
+    """HTML of ``new`` against ``old``: <del> for what went, <ins> for what came."""
+    old_tokens, new_tokens = _tokens(old), _tokens(new)
+    # Words compare without the spaces after them: the last word of a field equals itself.
+    matcher = difflib.SequenceMatcher(
+        a=[token.rstrip() or token for token in old_tokens],
+        b=[token.rstrip() or token for token in new_tokens],
+        autojunk=False,
+    )
+    parts = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(format_html("{}", "".join(new_tokens[b1:b2])))
+            continue
+        if a2 > a1:
+            parts.append(
+                format_html(
+                    '<del><span class="visually-hidden">{} </span>{}</del>',
+                    _("removed:"),
+                    "".join(old_tokens[a1:a2]),
+                )
+            )
+        if b2 > b1:
+            parts.append(
+                format_html(
+                    '<ins><span class="visually-hidden">{} </span>{}</ins>',
+                    _("added:"),
+                    "".join(new_tokens[b1:b2]),
+                )
+            )
+    html = "".join(str(part) for part in parts)
+    return mark_safe(html.replace("\n", "<br>"))
+
+
+@dataclass
+class FieldDiff:
+    name: str
+    label: str
+    changed: bool
+    html: str
+
+
+def compare(old, new):
+    """``old`` and ``new`` map field names to values (an article, a historical record or a
+    form's data through ``values_of``); one FieldDiff per compared field."""
+    diffs = []
+    for name, label in FIELDS:
+        before, after = as_text(name, old.get(name)), as_text(name, new.get(name))
+        if before == after:
+            html = format_html("{}", after) if after else format_html("<em>{}</em>", _("empty"))
+            html = mark_safe(str(html).replace("\n", "<br>"))
+        else:
+            html = render_words(before, after)
+        diffs.append(FieldDiff(name, label, before != after, html))
+    return diffs
+
+
+def values_of(obj):
+    return {name: getattr(obj, name, "") for name, _label in FIELDS}

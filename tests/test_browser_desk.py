@@ -1,0 +1,104 @@
+"""The desk in two real browser sessions: a reporter and an editor in the same story see each
+other, the editor takes it over, and the reporter's save from the older form is refused with
+the text kept, then saved knowingly."""
+
+import pytest
+
+from articles.desk import presence
+from articles.models import Article
+
+from .browser import DESKTOP, PHONE, open_page, screenshot
+from .conftest import make_article, make_section
+from .test_browser_newsroom import log_in, staff
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def fast_polls(monkeypatch):
+    # The form asks once a second instead of every ten: the test waits for what a person
+    # would see on the next poll, not for a clock.
+    monkeypatch.setattr(presence, "POLL_SECONDS", 1)
+
+
+def named(user, first_name):
+    user.first_name = first_name
+    user.save()
+    return user
+
+
+def test_two_sessions_presence_take_over_and_a_refused_overwrite(
+    chromium, live_server, django_user_model, page_errors, fast_polls
+):
+    rita = named(staff(django_user_model, "rita", "Reporter"), "Rita")
+    named(staff(django_user_model, "erin", "Editor"), "Erin")
+    article = make_article(
+        section=make_section(name="Africa", slug="africa"),
+        status=Article.Status.DRAFT,
+        headline="Port reopens",
+        dek="Ships return after the storm.",
+        body="<p>The port reopened on Monday.</p>",
+        created_by=rita,
+    )
+    form_url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+
+    reporter = open_page(chromium, DESKTOP, page_errors)
+    log_in(reporter, live_server, "rita")
+    reporter.goto(form_url)
+    editor = open_page(chromium, PHONE, page_errors)
+    log_in(editor, live_server, "erin")
+    editor.goto(form_url)
+
+    # Each sees the other: the editor at once, the reporter on her next poll.
+    assert (
+        "Rita is editing this article" in editor.locator("[data-desk-presence-text]").inner_text()
+    )
+    reporter.get_by_text("Also in this article: Erin.").wait_for()
+
+    # The editor takes over; the reporter is told on her next poll.
+    editor.get_by_role("button", name="Take over").click()
+    editor.get_by_role("button", name="Take over").wait_for(state="hidden")
+    reporter.get_by_text("Erin took this article over.").wait_for()
+
+    # The editor saves first; the reporter's save from her older form is refused.
+    editor.fill("#id_headline", "Port reopens after the storm")
+    editor.click("input[name=_continue]")
+    editor.wait_for_url(form_url)
+    reporter.fill("#id_dek", "Ships are back in the harbour.")
+    reporter.click("input[name=_continue]")
+    reporter.wait_for_load_state()
+    text = reporter.locator("#content").inner_text()
+    assert "Not saved: Erin saved this article at" in text
+    assert reporter.input_value("#id_dek") == "Ships are back in the harbour."  # kept
+    # Their headline's words struck through, her summary underlined.
+    conflict = reporter.locator(".desk-conflict")
+    assert conflict.locator("del", has_text="after the storm").count() == 1
+    assert conflict.locator("ins", has_text="are back in").count() == 1
+    screenshot(reporter, "desk-conflict-desktop")
+    article.refresh_from_db()
+    assert article.dek == "Ships return after the storm."
+
+    # Knowingly: she ticks "Replace their version with mine" and saves again.
+    reporter.check("#id_desk_replace")
+    reporter.click("input[name=_continue]")
+    reporter.wait_for_url(form_url)
+    assert "was changed successfully" in reporter.content()
+    article.refresh_from_db()
+    assert article.dek == "Ships are back in the harbour."
+    assert article.headline == "Port reopens"  # her form's headline: she replaced theirs
+    assert article.history.filter(headline="Port reopens after the storm").exists()
+    # Leaving the form says so at once (and the test's database is quiet before teardown).
+    for page in (reporter, editor):
+        page.goto(live_server.url + "/admin/")
+    for _ in range(100):  # bounded: the two beacons arrive within moments
+        if not presence.beat(article.pk, rita).others:
+            break
+        reporter.wait_for_timeout(100)
+    assert presence.beat(article.pk, rita).others == []
+    presence.leave(article.pk, rita)
+    reporter.context.close()
+    editor.context.close()
+    assert page_errors == []
