@@ -299,8 +299,9 @@ def crop_box(size, ratio, focal):
 
 
 def _save(storage, name, data):
-    # Regenerating with the same settings gives the same name: replace the file in place.
-    if storage.exists(name):
+    # Regenerating with the same settings gives the same name: replace the file in place
+    # (a storage that overwrites, as on S3, needs no request to look first).
+    if not getattr(storage, "file_overwrite", False) and storage.exists(name):
         storage.delete(name)
     return storage.save(name, ContentFile(data))
 

@@ -259,7 +259,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "location": os.environ.get("AWS_LOCATION", ""),
             # Public, unsigned URLs: a signed one would expire inside a cached page.
             "querystring_auth": env_bool("AWS_QUERYSTRING_AUTH"),
-            "file_overwrite": False,
+            # Every upload's name carries 128 random bits (articles/image_files.py), so no
+            # two share one: a save needs no request to look for a free name first.
+            "file_overwrite": True,
             "object_parameters": {"CacheControl": "public, max-age=2592000"},
             # An editor's save waits at most about timeout x attempts for a bucket that
             # does not answer, then gets a message in the form.

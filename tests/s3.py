@@ -6,11 +6,13 @@ tests/conftest.py imports the fixtures, so every test module may ask for them.
 """
 
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import botocore.endpoint
 import pytest
@@ -31,7 +33,7 @@ def s3_storage_options(endpoint, bucket, **extra):
             "custom_domain": None,
             "location": "",
             "querystring_auth": False,
-            "file_overwrite": False,
+            "file_overwrite": True,
             "object_parameters": {"CacheControl": "public, max-age=2592000"},
             "timeout": 5,
             "max_attempts": 2,
@@ -73,27 +75,32 @@ def s3_server():
         yield server
 
 
+README = Path(__file__).resolve().parent.parent / "README.md"
+SECTION = "### Uploads on S3-compatible storage"
+
+
+def readme_section():
+    text = README.read_text()
+    start = text.index(SECTION)
+    ends = [text.find(mark, start + len(SECTION)) for mark in ("\n## ", "\n### ")]
+    return text[start : min(end for end in ends if end > 0)]
+
+
+def readme_json(key):
+    """The README walkthrough's JSON document holding `key` ("Statement": the bucket
+    policy; "Rules": the lifecycle), as written there."""
+    blocks = re.findall(r"```json\n(.*?)```", readme_section(), re.S)
+    [block] = [block for block in blocks if f'"{key}"' in block]
+    return block
+
+
 def public_read_policy(bucket, location=""):
-    """The README's bucket policy: anyone may read the public prefixes, never private/."""
+    """The README's bucket policy for `bucket`: anyone may read the public prefixes, never
+    private/. Every S3 test runs under it, so the README's policy is the tested one."""
     folder = f"{location.strip('/')}/" if location.strip("/") else ""
-    return json.dumps(
-        {
-            "Version": "2012-10-17",
-            "Statement": [
-                {
-                    "Sid": "PublicReadOfPublishedPhotos",
-                    "Effect": "Allow",
-                    "Principal": "*",
-                    "Action": "s3:GetObject",
-                    "Resource": [
-                        f"arn:aws:s3:::{bucket}/{folder}images/*",
-                        f"arn:aws:s3:::{bucket}/{folder}articles/*",
-                        f"arn:aws:s3:::{bucket}/{folder}authors/*",
-                    ],
-                }
-            ],
-        }
-    )
+    policy = readme_json("Statement").replace("newsroom-media/", f"{bucket}/{folder}")
+    json.loads(policy)  # still a JSON document
+    return policy
 
 
 @pytest.fixture

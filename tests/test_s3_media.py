@@ -3,6 +3,7 @@ the admin's uploads, the renditions, the public pages' addresses, replacing and 
 regenerate_renditions, and what an editor sees when the bucket does not answer."""
 
 import io
+import posixpath
 import re
 import socket
 import threading
@@ -24,6 +25,7 @@ from .conftest import make_article, make_image, uploaded_jpeg
 from .processes import HOST, free_port
 from .s3 import fetch, s3_storage_options
 from .test_admin import ADD_URL, article_form
+from .test_body_blocks import photo_block
 from .test_image_access import get, picture_urls
 from .test_images import IMAGE_ADD_URL, camera_jpeg, image_change_url, image_form, upload
 
@@ -32,6 +34,15 @@ pytestmark = pytest.mark.django_db
 
 def media_files(settings):
     return sorted(path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file())
+
+
+def full_article_form(client, section, **overrides):
+    """The article form as a browser sends it, with the management forms of its inlines."""
+    page = client.get(ADD_URL).content.decode()
+    management = re.findall(
+        r'name="([\w-]+-(?:TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS)" value="(\d*)"', page
+    )
+    return {**article_form(section, **overrides), **dict(management)}
 
 
 def public_article(**kwargs):
@@ -84,8 +95,11 @@ def test_an_upload_in_the_article_form_lands_in_the_bucket(client, editor, s3_bu
     client.force_login(editor)
     response = client.post(
         ADD_URL,
-        article_form(
-            section, featured_image=uploaded_jpeg(size=(1600, 900)), image_alt="Boats at dawn"
+        full_article_form(
+            client,
+            section,
+            featured_image=uploaded_jpeg(size=(1600, 900)),
+            image_alt="Boats at dawn",
         ),
     )
     assert response.status_code == 302
@@ -168,6 +182,30 @@ def test_a_custom_domain_names_the_media_host_in_pages(client, s3_bucket, s3_ser
     # The same key answers from the bucket, which the custom domain fronts.
     key = urls[0].removeprefix("https://media.example.com/")
     assert fetch(s3_bucket.url + key)[0] == 200
+
+
+def test_body_photos_and_galleries_are_served_from_the_bucket_without_s3_at_render(
+    client, s3_bucket, s3_requests
+):
+    inline, first, second = make_image(), make_image(), make_image()
+    body = (
+        f"<p>Before.</p>{photo_block(inline, width='wide')}"
+        f'<figure data-block="gallery" data-images="{first.pk},{second.pk}"></figure>'
+    )
+    article = make_article(body=body)
+    for photo in (inline, first, second):
+        photo.refresh_from_db()
+        assert photo.file.name.startswith("images/")  # public: a published story shows it
+    s3_requests.clear()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert client.get(article.get_absolute_url()).content.decode() == html
+    assert len(s3_requests) == 0
+    body_html = html[html.index("Before.") :]
+    urls = picture_urls(body_html)
+    for photo in (inline, first, second):
+        assert any(f"/{posixpath.dirname(photo.file.name)}/" in url for url in urls)
+    for url in urls:
+        assert url.startswith(s3_bucket.url) and fetch(url)[0] == 200, url
 
 
 # Replacing and deleting --------------------------------------------------------------------------
@@ -312,8 +350,8 @@ def test_an_upload_while_the_bucket_hangs_is_refused_with_a_message_and_nothing_
         client.force_login(editor)
         response = client.post(
             ADD_URL,
-            article_form(
-                section, featured_image=uploaded_jpeg(size=(1600, 900)), image_alt="Boats"
+            full_article_form(
+                client, section, featured_image=uploaded_jpeg(size=(1600, 900)), image_alt="Boats"
             ),
         )
     finally:

@@ -8,6 +8,11 @@
   publishes, edits, approves comments and saves drafts (`make bench`, `--only working`).
 - search: generated articles and a fixed mix of queries (`make bench-search`,
   `python -m tests.bench.search`).
+- wordpress: generated WordPress exports and the import's peak memory
+  (`make bench-wordpress`, `python -m tests.bench.wordpress`).
+- media_save: time to save an article with a 12-megapixel photo, uploads on the local disk
+  and on a local S3 API (`python -m tests.bench.media_save`, README "Uploads on
+  S3-compatible storage").
 - guard: the check every script that writes data makes first.
 
 Run as scripts, they use the project's own settings (newsroom.settings); under pytest,
