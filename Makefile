@@ -7,7 +7,7 @@ PROD_STAMP := $(VENV)/.installed-prod
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install install-prod run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search
+.PHONY: help install install-prod run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search bench-wordpress
 
 help:  ## this list
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -97,6 +97,12 @@ BENCH_SEARCH_DATABASE_URL ?= sqlite:///var/bench-search.sqlite3
 bench-search: $(STAMP)  ## time search at 10,000 and 100,000 articles
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 \
 	  $(BIN)/python -m tests.bench.search $(BENCH_SEARCH_ARGS)
+
+# Peak memory of `manage.py import_wordpress` on generated exports of 2,000 and 20,000 posts
+# (README, Moving from WordPress), each into a fresh SQLite file in a temporary folder; the
+# code is in tests/bench/wordpress.py. BENCH_WORDPRESS_ARGS="--sizes 500,5000" etc.
+bench-wordpress: $(STAMP)  ## peak memory of the WordPress import, 2,000 and 20,000 posts
+	DEBUG=1 $(BIN)/python -m tests.bench.wordpress $(BENCH_WORDPRESS_ARGS)
 
 # Production: gunicorn (newsroom/gunicorn.conf.py) with DEBUG off. Needs SECRET_KEY,
 # ALLOWED_HOSTS, DATABASE_URL and REDIS_URL in the environment (README, Running in production);

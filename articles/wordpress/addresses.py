@@ -108,19 +108,34 @@ def answers_here(path):
     return True
 
 
-def save_redirect(site, old_path, new_path):
-    """Create or update one permanent redirect; returns created, updated, unchanged or
-    skipped (with a reason) as (outcome, reason)."""
-    if not old_path or old_path == new_path:
-        return "unchanged", ""
-    if len(old_path) > MAX_PATH:
-        return "skipped", f"{old_path[:60]}…: longer than the redirect table's {MAX_PATH}"
-    found = Redirect.objects.filter(site=site, old_path=old_path).first()
-    if found is None:
-        Redirect.objects.create(site=site, old_path=old_path, new_path=new_path)
-        return "created", ""
-    if found.new_path == new_path:
-        return "unchanged", ""
-    found.new_path = new_path
-    found.save(update_fields=["new_path"])
-    return "updated", ""
+def save_redirects(site, pairs):
+    """Create or update permanent redirects, ``pairs`` being (old path, new path); yields
+    (old path, outcome, reason), the outcome created, updated, unchanged or skipped.
+
+    Written in bulk, so the redirect table's per-row signal (which renews every cached page)
+    does not run once per address: the caller renews once (``renew(CONTENT)``).
+    """
+    wanted = {}
+    for old_path, new_path in pairs:
+        if not old_path or old_path == new_path:
+            yield old_path, "unchanged", ""
+        elif len(old_path) > MAX_PATH:
+            yield old_path, "skipped", f"longer than the redirect table's {MAX_PATH} characters"
+        else:
+            wanted[old_path] = new_path
+    found = {
+        redirect.old_path: redirect
+        for redirect in Redirect.objects.filter(site=site, old_path__in=list(wanted))
+    }
+    new = []
+    for old_path, new_path in wanted.items():
+        redirect = found.get(old_path)
+        if redirect is None:
+            new.append(Redirect(site=site, old_path=old_path, new_path=new_path))
+            yield old_path, "created", ""
+        elif redirect.new_path == new_path:
+            yield old_path, "unchanged", ""
+        else:
+            Redirect.objects.filter(pk=redirect.pk).update(new_path=new_path)
+            yield old_path, "updated", ""
+    Redirect.objects.bulk_create(new)

@@ -17,6 +17,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.html import escape, strip_tags
 
+from .. import embeds
+
+# Bare addresses on a line of their own become embeds for these hosts (as WordPress did).
 EMBED_HOSTS = {
     "youtube.com",
     "www.youtube.com",
@@ -296,7 +299,8 @@ class Converter:
 
     def _embed(self, url):
         url = plain(url)
-        embed = embed_url(url)
+        # An explicit embed: any provider the body's embed block can show (articles/embeds.py).
+        embed = embed_url(url) or (url if embeds.provider_for(url) else None)
         if embed:
             return "\n\n" + embed_block(embed) + "\n\n"
         if url.startswith(("http://", "https://")):

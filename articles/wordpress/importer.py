@@ -36,6 +36,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
+from newsroom.cache import CONTENT, renew
+
 from .. import extensions
 from ..models import Article, Author, Section, sanitized_value
 from ..photos import Image
@@ -109,7 +111,7 @@ class Context:
 
     def remember(self, kind, wp_id, obj, digest_value="", row=None):
         if row is None:
-            row = WordPressObject(kind=kind, wp_id=str(wp_id))
+            row = self.remembered(kind, wp_id) or WordPressObject(kind=kind, wp_id=str(wp_id))
         row.content_type = self.content_type(type(obj))
         row.object_id = obj.pk
         row.digest = digest_value
@@ -162,6 +164,7 @@ class Importer:
         self.pending_links = set()
         self.archives = set()
         self.failed_media = {}
+        self.missing_media = 0  # photos a post wanted and did not get, this run
         self.tag_slugs = set()
         self.counted_images = set()
 
@@ -349,9 +352,9 @@ class Importer:
         term_id = self.index_category(slug).get("wp:term_id", "")
         if term_id.isdigit():
             self.redirect(addresses.request_path("/", f"cat={term_id}"), url, slug)
-        for path in old_paths:
-            self.redirect(addresses.request_path(path), url, slug)
-            self.redirect(addresses.request_path(path + "feed/"), url + "feed/", slug)
+        pairs = [(addresses.request_path(path), url) for path in sorted(old_paths)]
+        pairs += [(addresses.request_path(path + "feed/"), url + "feed/") for path in old_paths]
+        self.redirects(pairs, slug)
 
     def index_category(self, slug):
         return next((c for c in self.index.categories if c.get("wp:category_nicename") == slug), {})
@@ -425,7 +428,7 @@ class Importer:
 
     def import_post(self, item, wp_id, title):
         wanted = digest(item)
-        failures = self.report.failures
+        missing = self.missing_media
         article, row = self.context.target(Kind.POST, wp_id, Article)
         if article is not None and row.digest == wanted:
             self.report.count("articles", "unchanged")
@@ -477,7 +480,7 @@ class Importer:
             article.authors.set(authors)
             article.tags.set(tags)
         # A post with a photo that failed is looked at again next time (its file may be back).
-        complete = self.report.failures == failures
+        complete = self.missing_media == missing
         self.context.remember(Kind.POST, wp_id, article, wanted if complete else "", row)
         if converter.unresolved:
             self.pending_links.add((Article, article.pk))
@@ -561,6 +564,7 @@ class Importer:
             return self.reused(found)
         details = self.index.attachments.get(attachment_id)
         if details is None:
+            self.missing_media += 1
             self.report.failed(
                 "images",
                 attachment_id,
@@ -610,6 +614,7 @@ class Importer:
     def _new_image(self, path, details, wp_id):
         title = details.get("title") or path
         if path in self.failed_media:
+            self.missing_media += 1
             return None
         try:
             data = self.source.read(path)
@@ -628,6 +633,7 @@ class Importer:
                     date=details.get("date", ""),
                 )
         except media.MediaProblem as exc:
+            self.missing_media += 1
             self.failed_media[path] = str(exc)
             self.report.failed("images", wp_id, title, str(exc))
             return None
@@ -728,7 +734,7 @@ class Importer:
             )
             return
         wanted = digest(item)
-        failures = self.report.failures
+        missing = self.missing_media
         page, row = self.context.target(Kind.PAGE, wp_id, FlatPage)
         if page is not None and row.digest == wanted:
             self.report.count("pages", "unchanged")
@@ -746,7 +752,7 @@ class Importer:
             page.sites.add(self.site)
             if converter.unresolved:
                 self.pending_links.add((FlatPage, page.pk))
-            complete = self.report.failures == failures
+            complete = self.missing_media == missing
             self.context.remember(Kind.PAGE, wp_id, page, wanted if complete else "", row)
             self.report.count("pages", "created" if created else "updated")
         self.redirect(addresses.request_path("/", f"page_id={wp_id}"), page.url, wp_id)
@@ -755,11 +761,18 @@ class Importer:
     # Redirects -----------------------------------------------------------------------------
 
     def redirect(self, old_path, new_path, wp_id=""):
-        outcome, reason = addresses.save_redirect(self.site, old_path, new_path)
-        if outcome == "skipped":
-            self.report.skipped("redirects", wp_id, old_path, reason)
-        else:
-            self.report.count("redirects", outcome)
+        self.redirects([(old_path, new_path)], wp_id)
+
+    def redirects(self, pairs, wp_id=""):
+        changed = False
+        for old_path, outcome, reason in addresses.save_redirects(self.site, pairs):
+            if outcome == "skipped":
+                self.report.skipped("redirects", wp_id, unquote(old_path)[:80], reason)
+            else:
+                self.report.count("redirects", outcome)
+                changed = changed or outcome != "unchanged"
+        if changed:  # (bulk writes send no signal: cached pages renewed here, once)
+            renew(CONTENT)
 
     def post_redirects(self, item, wp_id, article):
         """The post's old addresses, to the article: only once it is published (drafts had
@@ -783,16 +796,13 @@ class Importer:
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
         if thumbnail and thumbnail not in self.index.attachments_of.get(wp_id, []):
             old.append(addresses.request_path("/", f"attachment_id={thumbnail}"))
-        for path in dict.fromkeys(old):
-            if path != url:
-                self.redirect(path, url, wp_id)
+        self.redirects([(path, url) for path in dict.fromkeys(old) if path != url], wp_id)
 
     def site_redirects(self):
         """Feeds, author pages, tags whose slug changed, and date archives (which we do not
         have: to the home page)."""
         with self.unit("redirects", "", _("site addresses")):
-            for old, new in addresses.SITE_FEEDS.items():
-                self.redirect(old, new)
+            self.redirects(addresses.SITE_FEEDS.items())
             for record in self.index.authors:
                 login = record.get("wp:author_login", "")
                 author, _row = self.context.target(Kind.AUTHOR, login, Author)
@@ -816,6 +826,12 @@ class Importer:
                 if old != new:
                     self.redirect(old, new, slug)
                     self.redirect(old + "feed/", new + "feed/" if live else "/feed/", slug)
-            for day in sorted(self.archives):
-                for path in (f"/{day:%Y}/", f"/{day:%Y/%m}/", f"/{day:%Y/%m/%d}/"):
-                    self.redirect(path, "/")
+            archives = list(
+                {
+                    path: "/"
+                    for day in sorted(self.archives)
+                    for path in (f"/{day:%Y}/", f"/{day:%Y/%m}/", f"/{day:%Y/%m/%d}/")
+                }.items()
+            )
+            for start in range(0, len(archives), 500):
+                self.redirects(archives[start : start + 500])
