@@ -30,6 +30,7 @@ from .models import (
     Image,
     Label,
     Notice,
+    PreviewLink,
     Section,
     Slot,
     TaggedArticle,
@@ -130,6 +131,56 @@ class NoticeInline(admin.StackedInline):
     extra = 0
     fields = ["kind", "position", "noted_at", "text"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+
+class PreviewLinkForm(forms.ModelForm):
+    withdraw = forms.BooleanField(
+        label=_("Withdraw"), required=False, help_text=_("The link stops working at once.")
+    )
+
+    class Meta:
+        model = PreviewLink
+        fields = ["recipient", "expires_at"]
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("withdraw") and self.instance.revoked_at is None:
+            self.instance.revoked_at = timezone.now()
+        return super().save(commit)
+
+
+class PreviewLinkInline(admin.TabularInline):
+    """Signed links to this story's preview for named outsiders, each opening logged
+    (articles/embargo.py); editors only."""
+
+    model = PreviewLink
+    form = PreviewLinkForm
+    extra = 0
+    fields = ["recipient", "expires_at", "address", "is_valid", "openings", "withdraw"]
+    readonly_fields = ["address", "is_valid", "openings"]
+    formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("views")
+
+    @admin.display(description=_("address"))
+    def address(self, obj):
+        if not obj.pk:
+            return _("Save to make the link.")
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}" rel="noreferrer">{}</a>', url, url)
+
+    @admin.display(description=_("opened"))
+    def openings(self, obj):
+        views = list(obj.views.all()) if obj.pk else []
+        if not views:
+            return _("never")
+        times = ", ".join(
+            timezone.localtime(view.viewed_at).strftime("%Y-%m-%d %H:%M") for view in views[:10]
+        )
+        return ngettext("%(count)d time: %(times)s", "%(count)d times: %(times)s", len(views)) % {
+            "count": len(views),
+            "times": times,
+        }
 
 
 class SlotForm(forms.ModelForm):
@@ -336,7 +387,7 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
     raw_id_fields = ["lead_image"]
     actions = ["publish_now", "unpublish", "submit_for_review", "back_to_draft"]
     action_form = ArticleActionForm
-    inlines = [NoticeInline]
+    inlines = [NoticeInline, PreviewLinkInline]
     list_per_page = 50
     save_on_top = True
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
@@ -520,6 +571,13 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if {"featured_image", "lead_image"} & set(form.changed_data) and obj.lead_image_id:
             self.warn_about_small_image(request, obj.lead_image)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is PreviewLink:
+            for link_form in formset.forms:
+                if not link_form.instance.pk:
+                    link_form.instance.created_by = request.user
+        super().save_formset(request, form, formset, change)
 
     def warn_about_small_image(self, request, photo):
         if photo.width and photo.width < images.LEAD_MIN_WIDTH:

@@ -15,6 +15,7 @@ from . import image_files
 from .breaking import BreakingNews
 from .corrections import Notice
 from .curation import Front, Slot
+from .embargo import PreviewLink, PreviewView
 from .embeds import Embed
 from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
@@ -34,6 +35,8 @@ __all__ = [
     "Label",
     "LiveEntry",
     "Notice",
+    "PreviewLink",
+    "PreviewView",
     "Section",
     "Slot",
     "TaggedArticle",

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
-from . import corrections_views, feeds, views
+from . import corrections_views, embargo_views, feeds, views
 from .sitemaps import NewsSitemap, sitemaps
 
 app_name = "articles"
@@ -39,6 +39,11 @@ urlpatterns = [
     path("search/", views.SearchView.as_view(), name="search"),
     path("search/live/", views.search_live, name="search_live"),
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="preview"),
+    path(
+        "embargo/<str:signed>/",
+        embargo_views.EmbargoPreviewView.as_view(),
+        name="embargo_preview",
+    ),
     path("preview/images/<int:pk>/<path:name>", views.private_image, name="private_image"),
     path("preview/kept/<str:token>/", views.kept_image, name="kept_image"),
     path("views/<int:pk>/", views.count_view, name="count_view"),

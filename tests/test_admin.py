@@ -38,6 +38,9 @@ def article_form(section_obj, **overrides):
         # The corrections inline's management form (no notices).
         "notices-TOTAL_FORMS": "0",
         "notices-INITIAL_FORMS": "0",
+        # The preview links inline's (editors only; ignored for others).
+        "preview_links-TOTAL_FORMS": "0",
+        "preview_links-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

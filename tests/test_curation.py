@@ -57,9 +57,7 @@ def test_without_curation_the_home_page_leads_with_the_latest(client, stories):
     assert lead_headline(response) == "Story 0"
 
 
-def test_the_editors_lead_and_top_stories_lead_the_home_page_in_their_order(
-    client, stories, home
-):
+def test_the_editors_lead_and_top_stories_lead_the_home_page_in_their_order(client, stories, home):
     place(home, stories[6], stories[4], stories[5])
     response = client.get("/")
     assert lead_headline(response) == "Story 6"

@@ -4,10 +4,12 @@ preview links."""
 import django.db.models.deletion
 import django.db.models.functions
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 from django.utils.html import strip_tags
 
 import articles.breaking
+import articles.embargo
 
 # As in articles/labels.py and articles/models.py when this migration was written.
 DEFAULT_LABELS = [
@@ -64,7 +66,10 @@ def compute_reading_times(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0015_wordpress_import")]
+    dependencies = [
+        ("articles", "0015_wordpress_import"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
 
     operations = [
         # Type-of-work labels, dateline, reading time.
@@ -423,5 +428,104 @@ class Migration(migrations.Migration):
             constraint=models.UniqueConstraint(
                 django.db.models.functions.Coalesce("section", 0), name="one_front_per_page"
             ),
+        ),
+        # Embargoed previews for named outsiders.
+        migrations.CreateModel(
+            name="PreviewLink",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.CharField(
+                        help_text="Who the link is for, e.g. “Jane Roe, counsel for the Herald”.",
+                        max_length=200,
+                        verbose_name="for",
+                    ),
+                ),
+                (
+                    "token",
+                    models.CharField(
+                        default=articles.embargo.new_token,
+                        editable=False,
+                        max_length=64,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        default=articles.embargo.default_expiry,
+                        help_text="The link stops working at this time.",
+                        verbose_name="valid until",
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="withdrawn"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="preview_links",
+                        to="articles.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "preview link",
+                "verbose_name_plural": "preview links for outsiders",
+                "ordering": ["-created_at", "-id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="PreviewView",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "viewed_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="opened"),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="views",
+                        to="articles.previewlink",
+                        verbose_name="link",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "preview opened",
+                "verbose_name_plural": "previews opened",
+                "ordering": ["-viewed_at", "-id"],
+            },
         ),
     ]

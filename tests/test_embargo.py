@@ -1,0 +1,157 @@
+"""Embargoed previews for named outsiders: signed, expiring, revocable, noindex, never cached,
+every opening logged; the article stays invisible everywhere else until its time."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, PreviewLink, PreviewView
+
+from .conftest import make_article
+
+pytestmark = pytest.mark.django_db
+
+HEADLINE = "Minister to resign on Friday"
+
+
+@pytest.fixture
+def scheduled(section):
+    return make_article(
+        section=section,
+        headline=HEADLINE,
+        slug="minister-to-resign",
+        body="<p>The minister will announce her resignation.</p>",
+        tags=["Embargoed-tag"],
+        publish_at=timezone.now() + timedelta(days=1),
+    )
+
+
+@pytest.fixture
+def link(scheduled, editor):
+    return PreviewLink.objects.create(
+        article=scheduled, recipient="Jane Roe, counsel", created_by=editor
+    )
+
+
+def test_the_link_shows_the_preview_without_login_never_cached_nor_indexed(client, link):
+    for _ in range(2):
+        response = client.get(link.get_absolute_url())
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert HEADLINE in text
+        assert "Embargoed preview for Jane Roe, counsel." in text
+        assert '<meta name="robots" content="noindex' in text
+        assert response["X-Robots-Tag"] == "noindex, nofollow"
+        assert response["Cache-Control"] == "private, no-store"
+        assert response["Referrer-Policy"] == "no-referrer"
+        assert "X-Cache" not in response
+        assert not response.cookies
+
+
+def test_every_opening_is_logged_on_the_article(client, link, editor):
+    client.get(link.get_absolute_url())
+    client.get(link.get_absolute_url())
+    assert PreviewView.objects.filter(link=link).count() == 2
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_article_change", args=[link.article_id]))
+    text = form.content.decode()
+    assert "Jane Roe, counsel" in text
+    assert "2 times:" in text
+
+
+def test_the_article_stays_invisible_everywhere_else(client, link, scheduled):
+    client.get(link.get_absolute_url())
+    public = Article.objects.get(pk=scheduled.pk).get_absolute_url()
+    assert client.get(public).status_code == 404
+    for url in [
+        "/",
+        scheduled.section.get_absolute_url(),
+        "/search/?q=minister",
+        "/feed/",
+        "/sitemap-articles.xml",
+        "/news-sitemap.xml",
+        "/tag/embargoed-tag/",
+    ]:
+        response = client.get(url)
+        assert HEADLINE not in response.content.decode(), url
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/embargo/not-signed/", "/embargo/abc:forged-signature/", "/embargo/%00/"],
+)
+def test_a_forged_or_unknown_link_is_not_found(client, link, address):
+    assert client.get(address).status_code == 404
+
+
+def test_a_tampered_token_is_refused(client, link):
+    url = link.get_absolute_url()
+    signed = url.removeprefix("/embargo/").rstrip("/")
+    token, signature = signed.rsplit(":", 1)
+    tampered = reverse("articles:embargo_preview", kwargs={"signed": f"{token}x:{signature}"})
+    assert client.get(tampered).status_code == 404
+
+
+def test_an_expired_link_is_gone(client, link):
+    with time_machine.travel(link.expires_at + timedelta(seconds=1)):
+        response = client.get(link.get_absolute_url())
+    assert response.status_code == 410
+    assert HEADLINE not in response.content.decode()
+    assert response["Cache-Control"] == "private, no-store"
+    assert not PreviewView.objects.exists()
+
+
+def test_an_editor_withdraws_a_link_and_it_stops_working_at_once(client, link, editor):
+    assert client.get(link.get_absolute_url()).status_code == 200
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[link.article_id])
+    post = _form_data(client.get(url))
+    post["preview_links-0-withdraw"] = "on"
+    saved = client.post(url, post)
+    assert saved.status_code == 302, saved.content.decode()[:3000]
+    client.logout()
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert client.get(link.get_absolute_url()).status_code == 410
+
+
+def test_reporters_cannot_make_preview_links(client, reporter, section):
+    article = make_article(section=section, status=Article.Status.DRAFT, created_by=reporter)
+    client.force_login(reporter)
+    text = client.get(reverse("admin:articles_article_change", args=[article.pk])).content
+    assert b"preview_links-TOTAL_FORMS" not in text
+
+
+def _form_data(response):
+    """Every field of the admin change form as the browser would submit it."""
+    import re
+    from html import unescape
+
+    text = response.content.decode()
+    form = text[text.index('id="article_form"') :]
+    data = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]*)"', tag)
+        if not name:
+            continue
+        kind = re.search(r'type="([^"]*)"', tag)
+        kind = kind.group(1) if kind else "text"
+        value = re.search(r'value="([^"]*)"', tag)
+        value = unescape(value.group(1)) if value else ""
+        if kind in ("checkbox", "radio"):
+            if "checked" in tag:
+                data.setdefault(name.group(1), value or "on")
+            continue
+        if kind in ("submit", "button", "file", "image"):
+            continue
+        data.setdefault(name.group(1), value)
+    for select in re.finditer(r'<select[^>]*name="([^"]*)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.findall(r'<option value="([^"]*)"[^>]*selected', select.group(2))
+        if chosen:
+            data[select.group(1)] = chosen if "multiple" in select.group(0) else chosen[0]
+    for area in re.finditer(r'<textarea[^>]*name="([^"]*)"[^>]*>(.*?)</textarea>', form, re.S):
+        data[area.group(1)] = unescape(area.group(2)).lstrip("\n")
+    return data
