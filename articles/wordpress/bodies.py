@@ -1,0 +1,177 @@
+"""Bodies: the photos they show and their links to the old site (part of the Importer).
+
+An attachment comes into the photo library the first time a post uses it (as its featured
+image or in its body), once per run however often it is used; a picture in a body that is
+not an attachment of the export comes in by its file's path. Links to old posts, pages and
+categories point at their new addresses; a link to a post later in the file is rewritten
+once that post is in (``fix_links``).
+"""
+
+from urllib.parse import parse_qs, unquote
+
+from django.contrib.flatpages.models import FlatPage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ..models import Article, Section
+from ..photos import Image
+from . import body, media
+from .context import Kind
+
+
+class Bodies:
+    def image(self, attachment_id, wp_id="", title=""):
+        """The library Image of an attachment, imported on first use; None (reported) when
+        its file cannot be had."""
+        attachment_id = str(attachment_id).strip()
+        found, row = self.context.target(Kind.ATTACHMENT, attachment_id, Image)
+        if found is not None:
+            return self.reused(found)
+        details = self.index.attachments.get(attachment_id)
+        if details is None:
+            self.missing_media += 1
+            self.report.failed(
+                "images",
+                attachment_id,
+                title,
+                _("attachment %(id)s, used by post %(post)s, is not in the export")
+                % {"id": attachment_id, "post": wp_id},
+            )
+            return None
+        image = self._new_image(details["path"], details, attachment_id)
+        if image is not None:
+            self.context.remember(Kind.ATTACHMENT, attachment_id, image, "", row)
+            self.context.remember(Kind.MEDIA_FILE, details["path"][:200], image)
+        return image
+
+    def image_by_url(self, src, alt=""):
+        path = media.relative_path(src)
+        if self.old.path_of(src) is None and "://" in src:
+            return None  # a picture on another site: left to the sanitiser
+        if not path or not src.split("?")[0].split("/wp-content/uploads/")[-1]:
+            return None
+        for candidate in media.candidates(path):
+            found, _row = self.context.target(Kind.MEDIA_FILE, candidate[:200], Image)
+            if found is not None:
+                return self.reused(found)
+        attachment = next(
+            (
+                key
+                for key, details in self.index.attachments.items()
+                if details["path"] in media.candidates(path)
+            ),
+            None,
+        )
+        if attachment is not None:
+            return self.image(attachment)
+        details = {"title": alt, "alt": alt, "caption": "", "credit": ""}
+        image = self._new_image(path, details, path)
+        if image is not None:
+            self.context.remember(Kind.MEDIA_FILE, path[:200], image)
+        return image
+
+    def reused(self, image):
+        if image.pk not in self.counted_images:  # counted once per run, however often used
+            self.counted_images.add(image.pk)
+            self.report.count("images", "unchanged")
+        return image
+
+    def _new_image(self, path, details, wp_id):
+        title = details.get("title") or path
+        if path in self.failed_media:
+            self.missing_media += 1
+            return None
+        try:
+            data = self.source.read(path)
+            if self.dry_run:
+                media.check(data, path)
+                self.report.count("images", "created")
+                return None
+            with transaction.atomic():
+                image = media.new_image(
+                    data,
+                    path=path,
+                    title=details.get("title", ""),
+                    alt=details.get("alt", ""),
+                    caption=details.get("caption", ""),
+                    credit=details.get("credit", ""),
+                    date=details.get("date", ""),
+                )
+        except media.MediaProblem as exc:
+            self.missing_media += 1
+            self.failed_media[path] = str(exc)
+            self.report.failed("images", wp_id, title, str(exc))
+            return None
+        self.counted_images.add(image.pk)
+        self.report.count("images", "created")
+        return image
+
+    def converter(self, wp_id, title):
+        importer = self
+
+        class Images:
+            def by_id(self, attachment_id):
+                return importer.image(attachment_id, wp_id, title)
+
+            def by_url(self, src, alt=""):
+                return importer.image_by_url(src, alt)
+
+        converter = body.Converter(Images(), self.new_address)
+        converter.unresolved = False
+        self._converter = converter
+        return converter
+
+    def new_address(self, href):
+        """The new address of a link to the old site, or None to leave the link alone."""
+        href, _hash, fragment = href.partition("#")
+        path = self.old.path_of(href)
+        if path is None:
+            return None
+        fragment = f"#{fragment}" if fragment else ""
+        if "/wp-content/" in path:
+            return None
+        target = None
+        plain_path, _q, query = path.partition("?")
+        params = parse_qs(query)
+        known = None
+        for key, kind in (("p", "post"), ("page_id", "page"), ("attachment_id", "attachment")):
+            if params.get(key):
+                known = (kind, params[key][0])
+                break
+        if known is None:
+            known = self.index.old_paths.get(path)
+        if known is not None:
+            target = self.url_of(*known)
+            if target is None and known[0] in ("post", "page"):
+                self._converter.unresolved = True
+        if target is None and plain_path.startswith("/category/"):
+            slug = plain_path.rstrip("/").rsplit("/", 1)[-1]
+            section, _row = self.context.target(Kind.CATEGORY, unquote(slug), Section)
+            target = section.get_absolute_url() if section else None
+        return (target or path) + fragment
+
+    def url_of(self, kind, wp_id):
+        if kind == "post":
+            article, _row = self.context.target(Kind.POST, wp_id, Article)
+            return article.get_absolute_url() if article and article.is_published() else None
+        if kind == "page":
+            page, _row = self.context.target(Kind.PAGE, wp_id, FlatPage)
+            return page.url if page else None
+        if kind == "attachment":
+            parent = self.index.attachments.get(str(wp_id), {}).get("parent")
+            return self.url_of("post", parent) if parent else None
+        return None
+
+    def fix_links(self):
+        """Links to posts that came later in the file than the post linking to them."""
+        for model, pk in sorted(self.pending_links, key=lambda pair: (pair[0].__name__, pair[1])):
+            obj = model._default_manager.filter(pk=pk).first()
+            if obj is None:
+                continue
+            field = "body" if model is Article else "content"
+            converter = self.converter("", str(obj))
+            new = body.HREF.sub(converter._href, getattr(obj, field))
+            if new != getattr(obj, field):
+                setattr(obj, field, new)
+                with self.unit("articles" if model is Article else "pages", pk, str(obj)):
+                    obj.save()

@@ -1,0 +1,76 @@
+"""What every part of an import shares: the WordPress IDs remembered so far, the first
+pass's index, and small helpers."""
+
+import hashlib
+import json
+import re
+from urllib.parse import unquote
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.text import slugify
+
+from .mapping import WordPressObject
+
+ASCII_SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
+Kind = WordPressObject.Kind
+
+
+def digest(*parts):
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def ascii_slug(slug, name, fallback, max_length):
+    """The WordPress slug when our addresses can carry it, else one made from the name."""
+    slug = unquote(slug or "").strip().lower()
+    if ASCII_SLUG.match(slug):
+        return slug[:max_length]
+    return (slugify(name)[:max_length].strip("-")) or fallback
+
+
+class Context:
+    """What an app's part of the import (articles.extensions.register_wordpress_part) gets:
+    the report, and the WordPress IDs remembered so far."""
+
+    def __init__(self, report, dry_run):
+        self.report = report
+        self.dry_run = dry_run
+        self._types = {}
+
+    def remembered(self, kind, wp_id):
+        """The WordPressObject row for ``kind`` and ``wp_id``, or None."""
+        return WordPressObject.objects.filter(kind=kind, wp_id=str(wp_id)).first()
+
+    def target(self, kind, wp_id, model):
+        row = self.remembered(kind, wp_id)
+        if row is None or row.content_type_id != self.content_type(model).pk:
+            return None, row
+        return model._default_manager.filter(pk=row.object_id).first(), row
+
+    def remember(self, kind, wp_id, obj, digest_value="", row=None):
+        if row is None:
+            row = self.remembered(kind, wp_id) or WordPressObject(kind=kind, wp_id=str(wp_id))
+        row.content_type = self.content_type(type(obj))
+        row.object_id = obj.pk
+        row.digest = digest_value
+        row.save()
+        return row
+
+    def content_type(self, model):
+        if model not in self._types:
+            self._types[model] = ContentType.objects.get_for_model(model)
+        return self._types[model]
+
+
+class Index:
+    """The first pass: what items refer to, small enough to keep for a large export."""
+
+    def __init__(self):
+        self.site = {}
+        self.authors = []
+        self.categories = []
+        self.tags = []
+        self.terms = []
+        self.attachments = {}  # id -> details
+        self.attachments_of = {}  # post id -> [attachment ids]
+        self.old_paths = {}  # request path -> (kind, id)
+        self.items = 0
