@@ -1,6 +1,7 @@
 """What the home page and the article page list, each in a fixed number of queries."""
 
 import functools
+import operator
 from collections import Counter
 
 from django.db import connection
@@ -50,6 +51,21 @@ def front_page():
         if section.pk in by_section
     ]
     return {"lead": lead, "section_blocks": sections, "recommended": recommended}
+
+
+# What front_page() returns, each readable on its own without reading the others first.
+FRONT_PAGE_PARTS = ("lead", "recommended", "section_blocks")
+
+
+def front_page_lazily():
+    """front_page()'s parts, read (all at once) only when the page renders one of them:
+    the home page keeps its stories in a fragment (templates/articles/home.html), so a
+    render that takes them from the fragment cache reads no article at all."""
+    parts = SimpleLazyObject(lambda: front_page())  # looked up when read (tests wrap it)
+    return {
+        name: SimpleLazyObject(functools.partial(operator.getitem, parts, name))
+        for name in FRONT_PAGE_PARTS
+    }
 
 
 def article_page(article):

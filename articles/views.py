@@ -83,7 +83,7 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         Fragments.of(self.request).declare(renewal.HOME)
         return super().get_context_data(
-            **page_data.front_page(),
+            **page_data.front_page_lazily(),
             popular=popularity.popular(),
             meta=seo.home_meta(self.request),
             **kwargs,

@@ -137,10 +137,11 @@ def test_profile_counts_queries_of_rendered_and_cached_pages(section, settings):
     make_article(section=section)
     result = pages.profile({"home": "/", "feed": "/no-such-feed/"}, host="testserver")
     assert result["home"]["status"] == 200
-    assert result["home"]["queries"] > 0 and result["home"]["sql_ms"] > 0
+    # Rendered again, the home page takes its stories from the fragment cache: no query.
+    assert result["home"]["queries"] == 0
     assert result["home"]["cached_queries"] == 0
-    # Right after a change nothing of the old generation is reused: more queries, not fewer.
-    assert result["home"]["changed_queries"] >= result["home"]["queries"]
+    # Right after a change nothing of the old generation is reused.
+    assert result["home"]["changed_queries"] > 0
     assert result["home"]["changed_render_ms"] > 0
     assert result["feed"]["status"] == 404
 

@@ -40,9 +40,9 @@ def test_second_anonymous_request_is_served_without_queries(
 def test_page_cache_seconds_zero_renders_every_request_afresh(client, section, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     article = make_article(section=section, headline="Uncached story")
-    client.get("/")
+    client.get(article.get_absolute_url())
     Article.objects.filter(pk=article.pk).update(headline="Quietly changed")  # no signal
-    response = client.get("/")
+    response = client.get(article.get_absolute_url())
     assert "X-Cache" not in response
     assert b"Quietly changed" in response.content
     assert "public" not in response["Cache-Control"]

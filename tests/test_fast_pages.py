@@ -1,0 +1,93 @@
+"""The slow pages made cheap: the home page's stories kept as a fragment (a render that takes
+them from the cache reads no article, and any change to what they show renews them), and a
+search ranking no more candidates than its results can hold."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from articles import search
+from articles.models import Article
+
+from .conftest import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def uncached_pages(settings):
+    """The page cache off, as when a page is rendered for the first time: only the
+    fragments (the home page's stories, header, footer, Popular News) are kept."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def front(section):
+    desks = [section, make_section(name="Sport", slug="sport", menu_order=2)]
+    return [make_article(section=desks[n % 2], headline=f"Story {n}") for n in range(10)]
+
+
+def headlines(client):
+    return re.findall(
+        r'class="(?:lead__title|card__title)"><a href="[^"]+">([^<]+)</a>',
+        (client.get("/").content.decode()),
+    )
+
+
+def test_home_rendered_again_reads_no_article_and_shows_the_same_stories(
+    client, front, uncached_pages, django_assert_num_queries
+):
+    first = client.get("/").content.decode()
+    assert "Story 0" in first and "Story 9" in first
+    with django_assert_num_queries(0):
+        again = client.get("/").content.decode()
+    assert again == first
+
+
+def test_home_stories_show_a_publication_an_edit_and_an_unpublication_at_once(
+    client, front, section, uncached_pages
+):
+    assert headlines(client)[0] == "Story 0"
+    make_article(section=section, headline="Breaking now", publish_at=timezone.now())
+    assert headlines(client)[0] == "Breaking now"
+
+    front[5].headline = "Story 5, corrected"
+    front[5].save()
+    assert "Story 5, corrected" in headlines(client)
+
+    front[3].status = Article.Status.DRAFT
+    front[3].save()
+    assert "Story 3" not in headlines(client)
+
+
+def test_home_stories_follow_a_renamed_section(client, front, section, uncached_pages):
+    assert ">Middle East</a></h2>" in client.get("/").content.decode()
+    section.name = "Near East"
+    section.save()
+    html = client.get("/").content.decode()
+    assert ">Near East</a></h2>" in html and ">Middle East</a></h2>" not in html
+
+
+def test_a_word_in_more_headlines_than_the_results_hold_ranks_the_newest_of_them(
+    client, section, monkeypatch
+):
+    """PostgreSQL ranks the newest MAX_RESULTS headline, summary and tag matches only, so a
+    common word costs what a rarer one does; SQLite's FTS5 ranks every match."""
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    newest = [make_article(section=section, headline=f"Harbour news {n}") for n in range(3)]
+    best = make_article(
+        section=section,
+        headline="Harbour harbour harbour",
+        dek="The harbour, the harbour.",
+        tags=["Harbour"],
+    )  # the oldest: made last
+    html = client.get("/search/", {"q": "harbour"}).content.decode()
+    assert "3+ results" in html
+    shown = re.findall(r'class="card__title"><a href="([^"]+)"', html)
+    assert len(shown) == 3
+    if connection.vendor == "postgresql":
+        assert shown == [article.get_absolute_url() for article in newest]
+    else:
+        assert shown[0] == best.get_absolute_url()
