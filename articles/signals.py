@@ -16,6 +16,8 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from newsroom.cache import CONTENT, renew
+from newsroom.media import is_private
+from newsroom.storage import StorageUnavailable
 
 from . import body_blocks, breaking, curation, embeds, image_files, images, renewal, search
 from .fields import clean_html
@@ -188,10 +190,17 @@ def fetch_embeds(article_pk, urls):
 
 
 def place_image_files(photos):
+    """A photo whose files cannot go public because the storage does not answer stops the
+    save (a story must not go live showing files readers cannot fetch; the admin says so in
+    the form). One that cannot go back under private/ is logged and stays public: pulling a
+    story never waits for the storage (`secure_image_names` moves it once it answers)."""
     for photo in photos:
+        going_public = bool(photo.file) and is_private(photo.file.name)
         try:
             old = image_files.sync(photo)
         except image_files.MoveFailed as exc:
+            if going_public and isinstance(exc.__cause__, StorageUnavailable):
+                raise exc.__cause__ from exc
             logger.error("Files of image %s not moved: %s", photo.pk, exc)
             continue
         if old:

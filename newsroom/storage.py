@@ -5,8 +5,10 @@ import contextvars
 import logging
 from contextlib import contextmanager
 
+from django.contrib import messages
 from django.core.files import storage
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
@@ -129,6 +131,25 @@ class StorageFailureShownInForm:
             return HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response.status_code = 503
         return response
+
+    storage_failure_action_message = _(
+        "The file storage did not answer, so nothing was changed. Try again in a minute; if "
+        "it keeps failing, tell whoever runs the site (%(error)s)."
+    )
+
+    def changelist_view(self, request, extra_context=None):
+        """A bulk action (publish) whose files the storage cannot place changes nothing: the
+        whole POST is one transaction, and the list comes back with the message."""
+        if request.method != "POST":
+            return super().changelist_view(request, extra_context)
+        try:
+            with transaction.atomic(), new_files_undone_on_error():
+                return super().changelist_view(request, extra_context)
+        except StorageUnavailable as error:
+            logger.error("Storage failed during an action on %s: %s", request.path, error)
+            message = self.storage_failure_action_message % {"error": type(error).__name__}
+            messages.error(request, message)
+            return HttpResponseRedirect(request.get_full_path())
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -21,13 +21,20 @@ from articles.models import Article
 from articles.models import Image as LibraryImage
 from newsroom.s3 import S3Storage
 
-from .conftest import make_article, make_image, uploaded_jpeg
+from .conftest import make_article, make_author, make_image, uploaded_jpeg
 from .processes import HOST, free_port
 from .s3 import fetch, s3_storage_options
-from .test_admin import ADD_URL, article_form
+from .test_admin import ADD_URL, LIST_URL, article_form, change_url
 from .test_body_blocks import photo_block
 from .test_image_access import get, picture_urls
-from .test_images import IMAGE_ADD_URL, camera_jpeg, image_change_url, image_form, upload
+from .test_images import (
+    IMAGE_ADD_URL,
+    camera_jpeg,
+    image_change_url,
+    image_form,
+    kept_token,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +268,37 @@ def test_pulling_a_story_moves_its_photo_back_out_of_public_reach(
     assert fetch(url)[0] == 404
 
 
+def test_a_photo_kept_across_a_form_error_waits_in_the_bucket_and_is_saved_with_the_form(
+    client, editor, s3_bucket, section, django_capture_on_commit_callbacks
+):
+    client.force_login(editor)
+    photo = uploaded_jpeg("harbour.jpg", size=(1600, 900))
+    response = client.post(ADD_URL, full_article_form(client, section, featured_image=photo))
+    assert response.status_code == 200  # alt text missing
+    assert "Photo kept: harbour.jpg — it will be saved with the article." in response.text
+    kept = s3_bucket.names("private/kept/")
+    assert len(kept) == 2  # the clean re-encode and its thumbnail
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            ADD_URL,
+            full_article_form(
+                client, section, image_alt="The harbour", featured_image_kept=kept_token(response)
+            ),
+        )
+    assert response.status_code == 302
+    photo = Article.objects.get().lead_image
+    assert (photo.width, photo.height) == (1600, 900)
+    assert set(s3_bucket.names()) == images.stored_names(photo)  # the kept files are gone
+
+
+def test_an_authors_photo_is_cleaned_into_the_bucket_and_public(s3_bucket):
+    author = make_author(photo=upload("me.jpg", camera_jpeg()))
+    assert author.photo.name.startswith("authors/")
+    assert s3_bucket.names() == [author.photo.name]
+    assert b"PhoneMaker" not in s3_bucket.read(author.photo.name)
+    assert fetch(author.photo.url)[0] == 200
+
+
 # regenerate_renditions ---------------------------------------------------------------------------
 
 
@@ -391,6 +429,62 @@ def test_a_bucket_failing_half_way_through_an_upload_leaves_no_orphan_objects(
     assert len(saved) == 4  # some objects were written before the failure
     assert LibraryImage.objects.count() == 0
     assert s3_bucket.names() == []
+
+
+def test_publishing_while_the_bucket_is_down_is_refused_and_the_story_stays_a_draft(
+    client, editor, s3_bucket, settings, section
+):
+    photo = make_image()
+    draft = make_article(section=section, status=Article.Status.DRAFT, lead_image=photo)
+    unreachable(settings, s3_bucket)
+    client.force_login(editor)
+    form = full_article_form(
+        client,
+        section,
+        headline=draft.headline,
+        slug=draft.slug,
+        lead_image=photo.pk,
+        status="published",
+    )
+    response = client.post(change_url(draft), form)
+    assert response.status_code == 503
+    assert "The file storage did not answer, so nothing was saved." in response.text
+    draft.refresh_from_db()
+    # (refresh_from_db() would read the file: Django re-measures an ImageField it replaces)
+    assert LibraryImage.objects.get(pk=photo.pk).file.name.startswith("private/")
+    assert draft.status == Article.Status.DRAFT
+    assert not s3_bucket.names("images/")
+
+    response = client.post(LIST_URL, {"action": "publish_now", "_selected_action": [draft.pk]})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).text
+    assert "The file storage did not answer, so nothing was changed." in page
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_pulling_a_story_while_the_bucket_is_down_still_pulls_it(
+    client, editor, s3_bucket, s3_server, settings, django_capture_on_commit_callbacks
+):
+    article = public_article()
+    unreachable(settings, s3_bucket)
+    client.force_login(editor)
+    response = client.post(
+        LIST_URL, {"action": "unpublish", "_selected_action": [article.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    article.refresh_from_db()
+    assert article.status == Article.Status.DRAFT
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert s3_bucket.names("images/")  # its photo is still at its public name
+    # The bucket is back: the command the README names puts the photo out of public reach.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_storage_options(s3_server.endpoint, s3_bucket.name),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("secure_image_names", stdout=StringIO())
+    assert s3_bucket.names() == s3_bucket.names("private/images/")
 
 
 def test_public_pages_keep_serving_while_the_bucket_is_down(client, s3_bucket, settings):
