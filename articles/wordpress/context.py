@@ -74,3 +74,4 @@ class Index:
         self.attachments_of = {}  # post id -> [attachment ids]
         self.old_paths = {}  # request path -> (kind, id)
         self.items = 0
+        self.old_site = None

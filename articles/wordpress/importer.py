@@ -163,8 +163,9 @@ class Importer(Terms, Bodies):
                 index.attachments_of.setdefault(details["parent"], []).append(wp_id)
             return
         if post_type in ("post", "page"):
-            old = addresses.OldSite(index.site)
-            path = old.path_of(item.get("link", ""))
+            if index.old_site is None:  # the site's fields all come before the first item
+                index.old_site = addresses.OldSite(index.site)
+            path = index.old_site.path_of(item.get("link", ""))
             if path:
                 index.old_paths[path] = (post_type, wp_id)
 
