@@ -234,10 +234,10 @@ def private_image(request, pk, name):
 @require_safe
 def kept_image(request, token):
     """The thumbnail of a photo kept across a form error, for the user who uploaded it."""
-    kept = kept_uploads.find(token, request.user) if request.user.is_staff else None
-    if kept is None:
-        raise Http404
-    try:
+    try:  # OSError: the storage does not answer (newsroom.storage.StorageUnavailable)
+        kept = kept_uploads.find(token, request.user) if request.user.is_staff else None
+        if kept is None:
+            raise Http404
         file = kept_uploads.thumbnail(kept)
     except OSError:
         raise Http404 from None

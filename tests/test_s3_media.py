@@ -499,6 +499,29 @@ def test_public_pages_keep_serving_while_the_bucket_is_down(client, s3_bucket, s
     assert client.get("/").status_code == 200
 
 
+def test_the_admin_pages_open_while_the_bucket_is_down_and_its_files_are_404_not_500(
+    client, editor, s3_bucket, settings, section
+):
+    client.force_login(editor)
+    response = client.post(
+        ADD_URL,
+        full_article_form(client, section, featured_image=upload("harbour.jpg", camera_jpeg())),
+    )
+    assert "Photo kept" in response.text  # the alt text was missing: kept in the bucket
+    thumbnail = re.search(r'class="kept-upload__thumbnail" src="([^"]+)"', response.text)[1]
+    photo = make_image()
+    article = make_article(section=section, status=Article.Status.DRAFT, lead_image=photo)
+    unreachable(settings, s3_bucket)
+    for url in (LIST_URL, change_url(article)):
+        assert client.get(url).status_code == 200, url
+    for url in (image_change_url(photo), reverse("admin:articles_image_changelist")):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert f"/preview/images/{photo.pk}/" in response.text, url  # its picture
+    assert get(client, images.thumbnail_url(photo))[0] == 404
+    assert get(client, thumbnail)[0] == 404
+
+
 def test_regenerate_renditions_reports_a_bucket_that_is_down_and_goes_on(
     s3_bucket, settings, django_capture_on_commit_callbacks
 ):
