@@ -69,6 +69,38 @@ def test_report_says_when_a_target_is_missed():
     assert "cold article ≥ 300 req/s: 40 — MISSED" in load.format_report(fake_report(cold=cold))
 
 
+def test_report_gives_the_slow_pages_targets_with_every_render_after_a_change():
+    report = fake_report()
+    for name, ms in zip(pages.PAGE_TYPES, (12.0, 8.0, 31.5, 9.0, 15.0, 4.0), strict=True):
+        report.profiles["large"][name]["changed_render_ms"] = ms
+    report.cold["home"] = Load(3000, 260.0, 50.0, 90.0, 0)
+    report.cold["search"] = Load(900, 90.0, 50.0, 90.0, 0)
+    table = load.format_report(report)
+    assert "cold home ≥ 250 req/s: 260 — met" in table
+    assert "cold search ≥ 100 req/s: 90 — MISSED" in table
+    assert "every render after a change ≤ 20 ms: slowest article 31.5 ms (home 12.0," in table
+    assert "— MISSED" in table.split("every render after a change")[1].splitlines()[0]
+
+
+def test_report_puts_varnish_beside_nginx_serving_a_file_from_the_same_run():
+    assert "Varnish ≥ 90 % of nginx serving a file: not measured" in load.format_report(
+        fake_report()
+    )
+    rounds = [
+        (Load(rps=41000.0, p99_ms=3.0), Load(rps=50000.0, p99_ms=2.0)),
+        (Load(rps=47000.0, p99_ms=2.5), Load(rps=49000.0, p99_ms=2.2)),
+    ]
+    table = load.format_report(
+        fake_report(front_rounds=rounds, front_purge="MISS HIT, purge of article:7, then MISS HIT")
+    )
+    assert (
+        "Varnish ≥ 90 % of nginx serving a file (article page, best of the rounds): "
+        "47,000 req/s (p99 2.5 ms, 0 errors) vs 50,000 req/s (p99 2.0 ms): 94% — met"
+    ) in table
+    assert "rounds, Varnish vs file: 41,000 vs 50,000; 47,000 vs 49,000." in table
+    assert "purge of article:7, then MISS HIT" in table
+
+
 def test_load_generator_refuses_anything_but_loopback():
     with pytest.raises(ValueError, match=r"127\.0\.0\.1"):
         load.wrk("http://example.com/", Options(duration=1))

@@ -26,8 +26,16 @@ from django.conf import settings
 from django.core.management import call_command
 from psycopg import sql
 
-from newsroom.cache import invalidate_pages
-from tests.processes import GUNICORN_CONFIG, Gunicorn, Nginx, newsroom_site, static_site
+from articles.models import Article
+from newsroom.cache import invalidate_pages, purgers
+from tests.processes import (
+    GUNICORN_CONFIG,
+    Gunicorn,
+    Nginx,
+    Varnish,
+    newsroom_site,
+    static_site,
+)
 
 from . import live, pages, working
 from .guard import CONFIRM, require_bench_database
@@ -58,6 +66,7 @@ class Options:
     threads: int = 2
     port: int = 8201
     nginx_port: int = 8280
+    varnish_port: int = 8290
     workers: int = 0  # 0: newsroom/gunicorn.conf.py decides
     repeat: int = 2  # runs per row; the best one counts
     quiet_wait: int = 10  # seconds a run may wait for other work on the machine to calm down
@@ -89,6 +98,10 @@ class Report:
     memory_mib: dict = field(default_factory=dict)
     static_ceiling: Load | None = None
     micro_cache: Load | None = None
+    # Varnish (newsroom/deploy/varnish.vcl, the app purging it by key) and nginx serving the
+    # same page as a file, measured in turns in one run: (varnish, static) per round.
+    front_rounds: list = field(default_factory=list)
+    front_purge: str = ""  # what a purge of the page's key did, checked before the rounds
     flat: dict = field(default_factory=dict)
     flat_comments: int | None = None  # the shape both flat-cost pages share, when matched
     load_average_end: tuple = ()
@@ -173,11 +186,12 @@ def cpu_reference(rounds=3):
     return 1000 * best
 
 
-def measure(url, options):
-    """The best of `repeat` wrk runs, each started once the machine is quiet (our servers are
-    idle between runs, so what is busy then is someone else) or `quiet_wait` has passed."""
+def measure(url, options, runs=None):
+    """The best of `repeat` (or `runs`) wrk runs, each started once the machine is quiet (our
+    servers are idle between runs, so what is busy then is someone else) or `quiet_wait` has
+    passed."""
     best = None
-    for _ in range(options.repeat):
+    for _ in range(runs or options.repeat):
         deadline = time.monotonic() + options.quiet_wait
         busy = cpu_busy()
         while busy > QUIET and time.monotonic() < deadline:
@@ -362,6 +376,9 @@ def _measure(report, options, urls, flat_urls, small_url, work_dir, out):
             with Nginx(options.nginx_port, site) as proxy:
                 report.micro_cache = measure(proxy.url + urls["article"], options)
 
+    if Nginx.available() and Varnish.available():
+        _front_cache(report, options, urls["article"], page, work_dir, out)
+
     if Nginx.available():
         out.write("nginx serving a saved copy of the article page: the ceiling")
         static = work_dir / "static-site"
@@ -371,6 +388,47 @@ def _measure(report, options, urls, flat_urls, small_url, work_dir, out):
         (static / "article.html").chmod(0o644)
         with Nginx(options.nginx_port, static_site(options.nginx_port, static)) as server:
             report.static_ceiling = measure(server.url + "/article.html", options)
+
+
+def _front_cache(report, options, url, page, work_dir, out):
+    """Varnish with the shipped VCL in front of gunicorn (which purges it by key, as in
+    production), beside nginx serving the same page as a file: the article page through
+    each, in turns, `repeat` rounds. First a purge of the article's key is checked."""
+    out.write("Varnish (newsroom/deploy/varnish.vcl, purged by key) beside nginx serving a file")
+    folder = work_dir / "front-static"
+    folder.mkdir()
+    folder.chmod(0o755)
+    (folder / "article.html").write_bytes(page)
+    (folder / "article.html").chmod(0o644)
+    front_url = f"http://127.0.0.1:{options.varnish_port}/"
+    app_env = {"VARNISH_PURGE_URLS": front_url}
+    workers = options.workers or None
+    slug = url.rstrip("/").rsplit("/", 1)[-1]
+    key = f"article:{Article.objects.values_list('pk', flat=True).get(slug=slug)}"
+    with (
+        Gunicorn(options.port, app_env, workers, work_dir),
+        Varnish(options.varnish_port, options.port) as front,
+        Nginx(options.nginx_port, static_site(options.nginx_port, folder)) as static,
+    ):
+        states = [front_cache_state(front.url + url) for _ in range(2)]
+        purgers.Varnish(URL=front_url).purge([key])
+        states += [front_cache_state(front.url + url) for _ in range(2)]
+        report.front_purge = f"{' '.join(states[:2])}, purge of {key}, then {' '.join(states[2:])}"
+        for _ in range(options.repeat):
+            fetch(front.url + url)  # kept again if its lifetime ran out meanwhile
+            varnish = measure(front.url + url, options, runs=1)
+            static_load = measure(static.url + "/article.html", options, runs=1)
+            report.front_rounds.append((varnish, static_load))
+            out.write(
+                f"  Varnish {varnish.rps:8.0f} req/s, nginx file {static_load.rps:8.0f} req/s"
+            )
+
+
+def front_cache_state(url):
+    """Varnish's X-Front-Cache answer (HIT or MISS) for one GET."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        response.read()
+        return response.headers.get("X-Front-Cache", "none")
 
 
 def _worker_setup(app):
@@ -383,6 +441,7 @@ def _worker_setup(app):
 
 def _all_loads(report):
     loads = [*report.cold.values(), *report.warm.values(), *report.flat.values()]
+    loads += [load for pair in report.front_rounds for load in pair]
     return [load for load in [*loads, report.static_ceiling, report.micro_cache] if load]
 
 
@@ -438,8 +497,8 @@ def format_report(report):
         "renders in one process, page cache off (render includes SQL; wrk figures include HTTP);",
         "cached fragments (header, footer, Popular News, an article's neighbours, recommendations",
         "and comment thread...) stay on. After a change: the same, each render right after a",
-        "change elsewhere on the site made every page and fragment stale (not the comment thread:",
-        "it goes with the article's own comments).",
+        "change elsewhere on the site made every page and fragment stale (the comment thread is",
+        "put together again from each comment's own markup, kept until that comment changes).",
         f"Each row: the best of {o.repeat} runs, each started when other processes used under "
         f"{QUIET:.0%} of the CPU or after {o.quiet_wait} s; the busiest start: "
         f"{max(load.busy for load in _all_loads(report)):.0%}.",
@@ -491,8 +550,52 @@ def format_report(report):
         + _target(f"{render_ratio:.2f}", render_ratio <= 1.2),
         "  page cost flat, ratio ≤ 1.2, by SQL time: "
         + _target(f"{sql_ratio:.2f}", sql_ratio <= 1.2),
+        *slow_page_lines(report),
+        *front_cache_lines(report),
     ]
     return "\n".join(lines)
+
+
+def slow_page_lines(report):
+    """The targets for the slowest pages (issue 16, part 4): cold home and search by
+    throughput, and every page's render after a change."""
+    cold, profile = report.cold, report.profiles["large"]
+    changed = {name: profile[name].get("changed_render_ms", 0) for name in pages.PAGE_TYPES}
+    slowest = max(changed, key=changed.get)
+    return [
+        "  cold home ≥ 250 req/s: " + _target(f"{cold['home'].rps:,.0f}", cold["home"].rps >= 250),
+        "  cold search ≥ 100 req/s: "
+        + _target(f"{cold['search'].rps:,.0f}", cold["search"].rps >= 100),
+        "  every render after a change ≤ 20 ms: "
+        + _target(
+            f"slowest {slowest} {changed[slowest]:.1f} ms ("
+            + ", ".join(f"{name} {ms:.1f}" for name, ms in changed.items())
+            + ")",
+            changed[slowest] <= 20,
+        ),
+    ]
+
+
+def front_cache_lines(report):
+    """Varnish in front (purged by key) next to nginx serving the page as a file, measured
+    in turns in the same run; the target is 90 % of the file's throughput."""
+    if not report.front_rounds:
+        return [
+            "  Varnish ≥ 90 % of nginx serving a file: not measured (varnishd or nginx missing)"
+        ]
+    varnish = max((pair[0] for pair in report.front_rounds), key=lambda load: load.rps)
+    static = max((pair[1] for pair in report.front_rounds), key=lambda load: load.rps)
+    share = varnish.rps / static.rps if static.rps else 0.0
+    rounds = "; ".join(f"{pair[0].rps:,.0f} vs {pair[1].rps:,.0f}" for pair in report.front_rounds)
+    return [
+        "  Varnish ≥ 90 % of nginx serving a file (article page, best of the rounds): "
+        + _target(
+            f"{varnish.rps:,.0f} req/s (p99 {varnish.p99_ms:.1f} ms, {varnish.errors} errors)"
+            f" vs {static.rps:,.0f} req/s (p99 {static.p99_ms:.1f} ms): {share:.0%}",
+            share >= 0.9,
+        ),
+        f"    rounds, Varnish vs file: {rounds}. Before them: {report.front_purge}.",
+    ]
 
 
 class _Output:
