@@ -184,10 +184,16 @@ class KeepsUpload:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kept_upload = None
+        self.kept_lost = False  # a kept photo the storage could not give back: say so
         if not self.is_bound or self.user is None:
             return
         name = self.add_prefix(self.kept_field)
-        kept = find(self.data.get(name + TOKEN_SUFFIX), self.user)
+        try:
+            kept = find(self.data.get(name + TOKEN_SUFFIX), self.user)
+        except OSError:  # the storage does not answer (newsroom.storage.StorageUnavailable)
+            logger.warning("Kept upload could not be looked up", exc_info=True)
+            self.kept_lost = True
+            return
         if kept is None:
             return
         if self.files.get(name) or self.data.get(f"{name}-clear"):
@@ -197,6 +203,7 @@ class KeepsUpload:
             upload = kept.as_upload()
         except OSError:
             logger.warning("Kept upload %s could not be read", kept.name, exc_info=True)
+            self.kept_lost = True
             return
         self.files = self.files.copy()
         self.files[name] = upload
@@ -204,6 +211,15 @@ class KeepsUpload:
 
     def full_clean(self):
         super().full_clean()
+        if self.kept_lost and hasattr(self, "cleaned_data"):
+            # Never saved without the photo the editor was told is kept.
+            self.add_error(
+                self.kept_field,
+                _(
+                    "The photo kept from your last attempt could not be read (the file "
+                    "storage did not answer). Choose it again."
+                ),
+            )
         if not self.is_bound or self.user is None or not self._errors:
             return
         upload = self.cleaned_data.get(self.kept_field)

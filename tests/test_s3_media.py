@@ -522,6 +522,23 @@ def test_the_admin_pages_open_while_the_bucket_is_down_and_its_files_are_404_not
     assert get(client, thumbnail)[0] == 404
 
 
+def test_a_kept_photo_the_bucket_cannot_give_back_is_a_form_error_not_a_save_without_it(
+    client, editor, s3_bucket, settings, section
+):
+    client.force_login(editor)
+    photo = uploaded_jpeg("harbour.jpg", size=(1600, 900))
+    response = client.post(ADD_URL, full_article_form(client, section, featured_image=photo))
+    token = kept_token(response)
+    unreachable(settings, s3_bucket)
+    response = client.post(
+        ADD_URL,
+        full_article_form(client, section, image_alt="The harbour", featured_image_kept=token),
+    )
+    assert response.status_code == 200
+    assert "The photo kept from your last attempt could not be read" in response.text
+    assert not Article.objects.exists()
+
+
 def test_regenerate_renditions_reports_a_bucket_that_is_down_and_goes_on(
     s3_bucket, settings, django_capture_on_commit_callbacks
 ):
