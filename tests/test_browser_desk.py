@@ -4,7 +4,7 @@ the text kept, then saved knowingly."""
 
 import pytest
 
-from articles.desk import presence
+from articles.desk import autosave, presence
 from articles.models import Article
 
 from .browser import DESKTOP, PHONE, open_page, screenshot
@@ -101,4 +101,52 @@ def test_two_sessions_presence_take_over_and_a_refused_overwrite(
     presence.leave(article.pk, rita)
     reporter.context.close()
     editor.context.close()
+    assert page_errors == []
+
+
+def test_autosave_survives_a_crash_and_is_restored_after_reopening(
+    chromium, live_server, django_user_model, page_errors, fast_polls, monkeypatch
+):
+    monkeypatch.setattr(autosave, "SECONDS", 1)
+    rita = named(staff(django_user_model, "rita", "Reporter"), "Rita")
+    article = make_article(
+        section=make_section(name="Africa", slug="africa"),
+        status=Article.Status.DRAFT,
+        headline="Port reopens",
+        dek="Ships return.",
+        body="<p>The port reopened.</p>",
+        created_by=rita,
+    )
+    form_url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
+    page = open_page(chromium, DESKTOP, page_errors)
+    log_in(page, live_server, "rita")
+    page.goto(form_url)
+    page.fill("#id_dek", "Ships return after twenty minutes of writing.")
+    editor = page.locator("[contenteditable=true]").first
+    editor.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" Dockers cheered.")
+    page.get_by_text("Autosaved at").wait_for()
+    page.context.close()  # the browser crashes: nothing was saved
+    article.refresh_from_db()
+    assert article.dek == "Ships return."
+
+    page = open_page(chromium, DESKTOP, page_errors)
+    log_in(page, live_server, "rita")
+    page.goto(form_url)
+    assert "You have unsaved text from" in page.locator(".desk-autosave").inner_text()
+    page.get_by_role("link", name="Restore my unsaved text").click()
+    page.wait_for_load_state()
+    assert page.input_value("#id_dek") == "Ships return after twenty minutes of writing."
+    assert "Dockers cheered." in page.locator("[contenteditable=true]").first.inner_text()
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    article.refresh_from_db()
+    assert article.dek == "Ships return after twenty minutes of writing."
+    assert "Dockers cheered." in article.body
+    assert "You have unsaved text" not in page.content()
+    page.goto(live_server.url + "/admin/")
+    presence.leave(article.pk, rita)
+    page.context.close()
     assert page_errors == []

@@ -1,14 +1,17 @@
 """The article admin's part of the desk: presence (who else has the form open), taking an
-article over, and the form's version token. Mixed into ArticleAdmin."""
+article over, autosave and its restore, comparing and restoring revisions. Mixed into
+ArticleAdmin."""
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
-from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from ..models import PUBLISH_PERMISSION, Article
-from . import presence
+from . import autosave, diff, history, presence
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
 # database only the session and the user, whatever the article.
@@ -16,6 +19,8 @@ ACCESS_SECONDS = 60
 
 
 class DeskAdmin:
+    object_history_template = "admin/articles/article/object_history.html"
+
     def get_urls(self):
         def view(func, name):
             return path(
@@ -28,6 +33,18 @@ class DeskAdmin:
             view(self.desk_presence_view, "presence"),
             view(self.desk_leave_view, "leave"),
             view(self.desk_take_over_view, "take-over"),
+            view(self.desk_autosave_view, "autosave"),
+            view(self.desk_discard_view, "discard"),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.desk_compare_view),
+                name="articles_article_desk_compare",
+            ),
+            path(
+                "<path:object_id>/history/<str:version_id>/restore/",
+                self.admin_site.admin_view(self.desk_restore_view),
+                name="articles_article_desk_restore",
+            ),
             *super().get_urls(),
         ]
 
@@ -67,9 +84,130 @@ class DeskAdmin:
             return JsonResponse({"error": _("Only editors can take over an article.")}, status=403)
         return JsonResponse(presence.take_over(pk, request.user).as_json())
 
+    def _desk_article(self, request, object_id, change=False):
+        """The article, read in full, when this user may open it (or change it), else 404."""
+        try:
+            pk = int(unquote(object_id))
+        except (TypeError, ValueError):
+            raise Http404 from None
+        obj = Article.objects.filter(pk=pk).first()
+        allowed = self.has_change_permission if change else self.has_view_permission
+        if obj is None or not allowed(request, obj):
+            raise Http404
+        return obj
+
+    def desk_autosave_view(self, request, object_id):
+        obj = self._desk_article(request, object_id, change=True)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            data = autosave.clean(request.POST)
+        except autosave.Refused as refused:
+            return JsonResponse({"error": str(refused)}, status=400)
+        autosave.keep(obj, request.user, data, request.POST.get("desk_version", ""))
+        return JsonResponse({"saved": True})
+
+    def desk_discard_view(self, request, object_id):
+        obj = self._desk_article(request, object_id, change=True)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        autosave.discard(obj, request.user)
+        self.message_user(request, _("Your autosaved text was discarded."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None or request.method != "GET" or "desk_restore" not in request.GET:
+            return form
+        kept = autosave.offered(obj, request.user)
+        if kept is None:
+            return form
+
+        class Restored(form):
+            # The autosaved text in the fields, and the version it was written on: saving
+            # it over a newer version is refused like any older form.
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    self.initial.update(kept.data)
+                    self.initial["desk_version"] = kept.based_on
+
+        return Restored
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            autosave.discard(obj, request.user)  # the rolling draft ends with a real save
+
+    def desk_compare_view(self, request, object_id):
+        obj = self._desk_article(request, object_id)
+        records = list(obj.history.select_related("history_user").order_by("-history_date"))
+        by_id = {str(record.history_id): record for record in records}
+        asked = "a" in request.GET or "b" in request.GET
+        older = by_id.get(request.GET.get("a", ""))
+        newer = by_id.get(request.GET.get("b", ""))
+        if asked and (older is None or newer is None):
+            self.message_user(request, _("Choose two revisions of this article."), messages.ERROR)
+            older = newer = None
+        elif not asked and len(records) >= 2:
+            older, newer = records[1], records[0]  # the last change, by default
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Compare revisions: %s") % obj.headline,
+            "opts": self.opts,
+            "original": obj,
+            "choices": [(str(r.history_id), history.label(r)) for r in records],
+            "older": older,
+            "newer": newer,
+            "diffs": history.compare(older, newer) if older and newer else None,
+            "may_restore": self.has_change_permission(request, obj),
+        }
+        return TemplateResponse(request, "admin/desk/compare.html", context)
+
+    def desk_restore_view(self, request, object_id, version_id):
+        obj = self._desk_article(request, object_id)
+        record = obj.history.filter(history_id=version_id).first() if version_id.isdigit() else None
+        if record is None:
+            raise Http404
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request, obj):
+            self.message_user(
+                request,
+                _("You cannot change this article, so you cannot restore one of its revisions."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_desk_compare", args=[obj.pk])
+            )
+        skipped = history.restore(obj, record, request.user)
+        self.message_user(
+            request,
+            _("Restored the revision of %(when)s as a new revision. Status unchanged.")
+            % {"when": history.label(record)},
+            messages.SUCCESS,
+        )
+        if skipped:
+            self.message_user(
+                request,
+                _("Not restored, no longer available: %s.") % ", ".join(skipped),
+                messages.WARNING,
+            )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if change and obj is not None and self.has_change_permission(request, obj):
+            kept = None
+            if request.method == "GET" and "desk_restore" not in request.GET:
+                kept = autosave.offered(obj, request.user)
             context["desk"] = {
+                "autosave": kept,
+                "autosave_diffs": (
+                    diff.compare(diff.values_of(obj), kept.data) if kept is not None else None
+                ),
+                "autosave_seconds": autosave.SECONDS,
+                "autosave_url": reverse("admin:articles_article_desk_autosave", args=[obj.pk]),
+                "discard_url": reverse("admin:articles_article_desk_discard", args=[obj.pk]),
                 "state": presence.beat(obj.pk, request.user),
                 "poll_seconds": presence.POLL_SECONDS,
                 "may_take_over": request.user.has_perm(PUBLISH_PERMISSION),

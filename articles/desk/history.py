@@ -1,0 +1,54 @@
+"""Revisions compared and restored. A restore writes the chosen revision's words and
+placement as a new revision, by the person restoring and within their rights: the state of
+the article (draft, in review, published, its publish time) and its address never change by
+a restore, so a reporter cannot turn a live story into another state through history."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Author, Image, Label, Section
+from . import diff
+
+RESTORED_FIELDS = ["headline", "dek", "body", "dateline", "comments_open"]
+
+
+def label(record):
+    who = record.history_user
+    name = (who.get_full_name() or who.get_username()) if who else _("someone")
+    when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S")
+    return f"{when} — {name} — {record.headline[:80]}"
+
+
+def compare(older, newer):
+    return diff.compare(diff.values_of(older), diff.values_of(newer))
+
+
+def restore(article, record, user):
+    """Write ``record``'s text and placement onto ``article`` as a new revision by ``user``
+    (who has been found allowed to change it). Returns the fields that could not be restored
+    because what they named is gone (a deleted section, or a photo this user may not use)."""
+    skipped = []
+    for name in RESTORED_FIELDS:
+        setattr(article, name, getattr(record, name))
+    if Section.objects.filter(pk=record.section_id).exists():
+        article.section_id = record.section_id
+    else:
+        skipped.append(_("section"))
+    if record.label_id is None or Label.objects.filter(pk=record.label_id).exists():
+        article.label_id = record.label_id
+    else:
+        skipped.append(_("label"))
+    if record.lead_image_id is None or (
+        Image.objects.visible_to(user).filter(pk=record.lead_image_id).exists()
+    ):
+        article.lead_image_id = record.lead_image_id
+    else:
+        skipped.append(_("lead photo"))
+    article._history_user = user
+    article._change_reason = _("Restored from the revision of %(when)s") % {
+        "when": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S")
+    }
+    article.save()
+    authors = list(record.authors.values_list("author_id", flat=True))
+    article.authors.set(Author.objects.filter(pk__in=authors))
+    return skipped

@@ -1,0 +1,35 @@
+"""What the desk keeps beside an article: each writer's rolling autosave."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Autosave(models.Model):
+    """One writer's unsaved text of one article, replaced every few seconds while the form
+    is open and deleted by their next real save: never the article itself, never history."""
+
+    article = models.ForeignKey(
+        "articles.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The version of the article the form was opened on (articles/desk/conflicts.py): a
+    # restored text saved over a newer version is refused like any older form.
+    based_on = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict)
+    saved_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("autosave")
+        verbose_name_plural = _("autosaves")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "user"], name="autosave_once_per_writer")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} / {self.user_id}"

@@ -1,0 +1,46 @@
+// Autosave: every few seconds, when the form changed since the last time, its text goes to
+// the server as this writer's one rolling draft of the article (never over the article).
+// The body editor keeps its textarea in sync, so the form's own fields are all it reads.
+document.addEventListener("DOMContentLoaded", function () {
+  "use strict";
+  var box = document.querySelector("[data-desk-presence]");
+  var form = document.getElementById("article_form");
+  if (!box || !form || !window.fetch || !box.getAttribute("data-autosave-url")) return;
+  var status = box.querySelector("[data-desk-autosave-status]");
+  var seconds = parseInt(box.getAttribute("data-autosave-seconds"), 10) || 5;
+  var dirty = false;
+  var sending = false;
+  var stopped = false;
+
+  function label(name, values) {
+    return box.getAttribute("data-label-" + name).replace(/%\((\w+)\)s/g, function (_, key) {
+      return values[key];
+    });
+  }
+
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("submit", function () { stopped = true; });
+
+  function send() {
+    if (stopped || sending || !dirty) return;
+    var data = new FormData(form);
+    Array.from(data.keys()).forEach(function (name) {
+      if (data.get(name) instanceof File) data.delete(name);  // photos are not autosaved
+    });
+    dirty = false;
+    sending = true;
+    fetch(box.getAttribute("data-autosave-url"), { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        status.textContent = label("autosaved", { time: new Date().toLocaleTimeString() });
+      })
+      .catch(function () {
+        dirty = true;  // try again on the next round
+        status.textContent = box.getAttribute("data-label-autosave-failed");
+      })
+      .then(function () { sending = false; });
+  }
+
+  window.setInterval(send, seconds * 1000);
+});

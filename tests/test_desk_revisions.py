@@ -1,0 +1,209 @@
+"""Autosave into one rolling draft per writer, its restore after reopening; comparing any two
+revisions and restoring one as a new revision, within the rights of the person restoring."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles.desk.models import Autosave
+from articles.models import Article
+
+from .conftest import make_article
+from .test_admin import change_url
+from .test_desk_conflicts import form_for
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, article, *args):
+    return reverse(f"admin:articles_article_desk_{name}", args=[article.pk, *args])
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def own_draft(reporter):
+    return make_article(
+        status=Article.Status.DRAFT,
+        created_by=reporter,
+        headline="Port reopens",
+        dek="Ships return.",
+        body="<p>The port reopened.</p>",
+    )
+
+
+def autosave(client, article, **fields):
+    page = client.get(change_url(article))
+    version = page.context["adminform"].form["desk_version"].value()
+    return client.post(url("autosave", article), form_for(article, desk_version=version, **fields))
+
+
+def test_autosave_keeps_one_rolling_draft_and_never_touches_the_article(reporter, own_draft):
+    client = logged_in(reporter)
+    history_before = own_draft.history.count()
+    assert autosave(client, own_draft, dek="First try.").status_code == 200
+    assert autosave(client, own_draft, dek="Second try.").status_code == 200
+    kept = Autosave.objects.get()
+    assert kept.data["dek"] == "Second try."
+    own_draft.refresh_from_db()
+    assert own_draft.dek == "Ships return."
+    assert own_draft.history.count() == history_before
+
+
+def test_reopening_offers_the_newer_text_and_restores_it_into_the_form(reporter, own_draft):
+    client = logged_in(reporter)
+    autosave(client, own_draft, body="<p>The port reopened at dawn.</p><script>x()</script>")
+    page = client.get(change_url(own_draft)).content.decode()
+    assert "You have unsaved text from" in page
+    assert "Restore my unsaved text" in page
+    restored = client.get(change_url(own_draft) + "?desk_restore=1")
+    form = restored.context["adminform"].form
+    assert form["body"].value() == "<p>The port reopened at dawn.</p>"  # kept clean
+    assert "You have unsaved text" not in restored.content.decode()
+
+
+def test_a_real_save_ends_the_autosave(reporter, own_draft):
+    client = logged_in(reporter)
+    autosave(client, own_draft, dek="Draft words.")
+    page = client.get(change_url(own_draft))
+    version = page.context["adminform"].form["desk_version"].value()
+    saved = client.post(
+        change_url(own_draft), form_for(own_draft, dek="Saved.", desk_version=version)
+    )
+    assert saved.status_code == 302
+    assert not Autosave.objects.exists()
+    assert "You have unsaved text" not in client.get(change_url(own_draft)).content.decode()
+
+
+def test_discarding_the_autosave(reporter, own_draft):
+    client = logged_in(reporter)
+    autosave(client, own_draft, dek="Not wanted.")
+    response = client.post(url("discard", own_draft), follow=True)
+    assert "Your autosaved text was discarded." in response.content.decode()
+    assert not Autosave.objects.exists()
+
+
+def test_restored_text_saved_over_a_newer_version_is_refused(reporter, editor, own_draft):
+    client = logged_in(reporter)
+    autosave(client, own_draft, dek="Mine, autosaved.")
+    editor_client = logged_in(editor)
+    page = editor_client.get(change_url(own_draft))
+    version = page.context["adminform"].form["desk_version"].value()
+    editor_client.post(
+        change_url(own_draft), form_for(own_draft, dek="Edited.", desk_version=version)
+    )
+    restored = client.get(change_url(own_draft) + "?desk_restore=1")
+    old_version = restored.context["adminform"].form["desk_version"].value()
+    response = client.post(
+        change_url(own_draft), form_for(own_draft, dek="Mine, autosaved.", desk_version=old_version)
+    )
+    assert response.status_code == 200
+    assert "Not saved:" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"body": "x\x00y"}, {"headline": "h" * 201}, {"body": "x" * 1_000_001}],
+    ids=["nul", "long-headline", "huge-body"],
+)
+def test_bad_autosaves_are_refused_with_a_message(reporter, own_draft, fields):
+    client = logged_in(reporter)
+    response = autosave(client, own_draft, **fields)
+    assert response.status_code == 400
+    assert response.json()["error"]
+    assert not Autosave.objects.exists()
+
+
+def test_a_reporter_cannot_autosave_into_a_piece_in_review(reporter, own_draft):
+    own_draft.status = Article.Status.REVIEW
+    own_draft.save()
+    client = logged_in(reporter)
+    response = client.post(url("autosave", own_draft), {"dek": "Sneaky."})
+    assert response.status_code == 404
+    assert not Autosave.objects.exists()
+
+
+def edit(article, user, **fields):
+    for name, value in fields.items():
+        setattr(article, name, value)
+    article._history_user = user
+    article.save()
+
+
+def test_compare_shows_two_revisions_word_by_word(client, editor):
+    article = make_article(headline="Port reopens", body="<p>On Monday.</p>")
+    edit(article, editor, headline="Port reopens after storm", body="<p>On Tuesday.</p>")
+    older, newer = article.history.order_by("history_date")
+    client.force_login(editor)
+    page = client.get(url("compare", article), {"a": older.history_id, "b": newer.history_id})
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "added: </span>after storm</ins>" in text
+    assert "removed: </span>Monday.</del>" in text
+    assert "Restore the older revision" in text
+
+
+def test_an_editor_restores_an_old_revision_as_a_new_one_keeping_the_state(client, editor):
+    article = make_article(headline="First words", dek="First summary.")
+    edit(article, editor, headline="Second words", dek="Second summary.")
+    first = article.history.order_by("history_date").first()
+    count = article.history.count()
+    client.force_login(editor)
+    response = client.post(url("restore", article, first.history_id))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.headline, article.dek) == ("First words", "First summary.")
+    assert article.status == Article.Status.PUBLISHED and article.is_published()
+    assert article.history.count() == count + 1
+    assert article.history.first().history_user == editor
+
+
+def test_a_reporter_cannot_restore_a_live_article(client, reporter):
+    article = make_article(headline="Live words", created_by=reporter)
+    edit(article, reporter, headline="Live words, edited")
+    first = article.history.order_by("history_date").first()
+    client.force_login(reporter)
+    assert client.get(url("compare", article)).status_code == 200  # may read its history
+    assert "Restore the" not in client.get(url("compare", article)).content.decode()
+    client.post(url("restore", article, first.history_id))
+    article.refresh_from_db()
+    assert article.headline == "Live words, edited"
+
+
+def test_a_reporter_restores_a_revision_of_their_own_draft(client, reporter, own_draft):
+    edit(own_draft, reporter, headline="Port shut")
+    first = own_draft.history.order_by("history_date").first()
+    client.force_login(reporter)
+    client.post(url("restore", own_draft, first.history_id))
+    own_draft.refresh_from_db()
+    assert own_draft.headline == "Port reopens"
+    assert own_draft.status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize("query", [{"a": "x", "b": "1"}, {"a": "99999", "b": "-1"}, {"a": "\x00"}])
+def test_compare_with_nonsense_revisions_says_so(client, editor, query):
+    article = make_article()
+    edit(article, editor, headline="Changed")
+    client.force_login(editor)
+    response = client.get(url("compare", article), query)
+    assert response.status_code == 200
+    assert "Choose two revisions of this article." in response.content.decode()
+
+
+def test_restoring_a_revision_of_another_article_is_a_404(client, editor):
+    article, other = make_article(), make_article()
+    client.force_login(editor)
+    record = other.history.first()
+    assert client.post(url("restore", article, record.history_id)).status_code == 404
+    assert client.post(url("restore", article, "abc")).status_code == 404
+
+
+def test_the_history_page_links_to_compare(client, editor):
+    article = make_article()
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_history", args=[article.pk]))
+    assert url("compare", article) in page.content.decode()
