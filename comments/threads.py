@@ -74,7 +74,9 @@ class CommentArea:
         return len(approved), self._render(build_thread(approved))
 
     def _render(self, thread):
-        return render_to_string(THREAD_TEMPLATE, {"thread": thread, "can_reply": self.is_open})
+        # The fragments, for each comment's markup kept on its own (comments/comment.html).
+        context = {"thread": thread, "can_reply": self.is_open, "fragments": self.fragments}
+        return render_to_string(THREAD_TEMPLATE, context)
 
     @property
     def count(self):

@@ -91,3 +91,35 @@ def test_a_word_in_more_headlines_than_the_results_hold_ranks_the_newest_of_them
         assert shown == [article.get_absolute_url() for article in newest]
     else:
         assert shown[0] == best.get_absolute_url()
+
+
+def test_a_thread_put_together_again_shows_each_comment_as_it_is_now(client, section):
+    """Each comment's markup is kept on its own, keyed on what it shows: a new comment, an
+    edited one and comments closing all show on the next render of the thread."""
+    from comments.models import Comment
+
+    article = make_article(section=section)
+
+    def comment(body, **kwargs):
+        return Comment.objects.create(
+            article=article, name="Amal", email="a@example.com", body=body,
+            status=Comment.Status.APPROVED, **kwargs,
+        )  # fmt: skip
+
+    first = comment("First thoughts")
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "First thoughts" in page and page.count('class="comment__reply-link"') == 1
+
+    comment("A reply", parent=first)
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "First thoughts" in page and "A reply" in page
+
+    first.body = "Second thoughts"
+    first.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Second thoughts" in page and "First thoughts" not in page
+
+    article.comments_open = False
+    article.save()
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "Second thoughts" in page and 'class="comment__reply-link"' not in page
