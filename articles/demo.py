@@ -20,9 +20,9 @@ from PIL import Image, ImageDraw
 
 from newsroom.roles import sync_roles
 
-from . import extensions, photos
+from . import extensions, labels, photos
 from .live import demo as live_demo
-from .models import Article, Author, Section
+from .models import Article, Author, Front, Label, Notice, Section, Slot
 
 SECTIONS = [
     ("Middle East", "News and analysis from across the Middle East."),
@@ -186,6 +186,41 @@ FLAT_PAGES = [
         '<a href="mailto:corrections@example.com">corrections@example.com</a>.</p>',
     ),
 ]
+
+# The seed page's Next Post: newer than the seed story, in its section.
+NEXT_POST = "Israel’s Total Military Fatalities in Gaza Reach 504"
+
+
+def curation_and_trust(seed_article):
+    """An analysis, an opinion piece with a correction and an update, and a home page whose
+    lead and first top story the editors chose (articles/labels.py, corrections.py,
+    curation.py)."""
+    labels.ensure_default_labels()
+    analysis = Article.objects.get(slug=slugify("Climate Finance Pledges Fall Short, Report Finds"))
+    analysis.label = Label.objects.get(slug="analysis")
+    analysis.save()
+    opinion = Article.objects.get(slug=slugify("Central Banks Signal Pause as Inflation Cools"))
+    opinion.label = Label.objects.get(slug="opinion")
+    opinion.dateline = "Cairo"
+    opinion.save()
+    Notice.objects.create(
+        article=opinion,
+        kind=Notice.Kind.CORRECTION,
+        text="An earlier version of this piece gave the wrong month for the last rate rise. "
+        "It was March, not May.",
+        noted_at=opinion.publish_at + timedelta(hours=2),
+    )
+    Notice.objects.create(
+        article=opinion,
+        kind=Notice.Kind.UPDATE,
+        position=Notice.Position.BOTTOM,
+        text="The central bank confirmed the pause in a statement on Thursday.",
+        noted_at=opinion.publish_at + timedelta(hours=4),
+    )
+    home, _ = Front.objects.get_or_create(section=None)
+    Slot.objects.get_or_create(front=home, article=seed_article, defaults={"position": 0})
+    Slot.objects.get_or_create(front=home, article=opinion, defaults={"position": 1})
+
 
 DEMO_USERS = [
     ("editor", "Editor", "Editors publish, schedule and manage sections and pages."),
@@ -376,8 +411,10 @@ def load(domain="127.0.0.1:8000", stdout=None):
         "to discuss support for a unified Libyan army.",
         body=SEED_BODY,
         section=sections["Middle East"],
+        dateline="Benghazi",
         status=Article.Status.PUBLISHED,
-        publish_at=now - timedelta(hours=3),
+        # Before the live page's start (now - 3 h) by two minutes: its Next Post fits between.
+        publish_at=now - timedelta(hours=3, minutes=2),
         lead_image=library_photo(
             "US and Libyan officials",
             make_image(0),
@@ -392,6 +429,9 @@ def load(domain="127.0.0.1:8000", stdout=None):
 
     for index, (section, headline, tags) in enumerate(stories, start=1):
         age = timedelta(hours=6 * index + rng.randint(0, 5), minutes=rng.randint(0, 59))
+        published = now - age
+        if headline == NEXT_POST:  # newer than the seed story: its Next Post, as on the seed
+            published = seed_article.publish_at + timedelta(minutes=1)
         paragraphs = rng.sample(PARAGRAPHS, k=4)
         article = Article(
             headline=headline,
@@ -400,7 +440,7 @@ def load(domain="127.0.0.1:8000", stdout=None):
             body="".join(f"<p>{p}</p>" for p in paragraphs),
             section=sections[section],
             status=Article.Status.PUBLISHED,
-            publish_at=now - age,
+            publish_at=published,
             lead_image=library_photo(
                 headline,
                 make_image(index),
@@ -420,6 +460,9 @@ def load(domain="127.0.0.1:8000", stdout=None):
 
     # A story that uses every body block, so the site shows each of them out of the box.
     blocks_story(sections["Africa"], authors[1], seed_article, now)
+
+    # Curation and trust: labels, a corrected opinion piece, the editors' front page.
+    curation_and_trust(seed_article)
 
     # A draft and a scheduled piece, so editors see the whole workflow.
     Article.objects.create(

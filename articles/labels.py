@@ -98,6 +98,21 @@ DEFAULT_LABELS = [
 ]
 
 
+def ensure_default_labels():
+    """The default labels, made again where they are missing (a flushed test database)."""
+    for order, (name, slug, kind, prominent, note) in enumerate(DEFAULT_LABELS):
+        Label.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "name": name,
+                "schema_type": kind,
+                "prominent": prominent,
+                "note": note,
+                "order": order,
+            },
+        )
+
+
 def schema_type(article):
     """The schema.org type of an article's JSON-LD."""
     label = article.label if article.label_id else None
