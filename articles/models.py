@@ -14,7 +14,7 @@ from taggit.models import TaggedItemBase
 from . import image_files
 from .breaking import BreakingNews
 from .corrections import Notice
-from .desk.models import Autosave  # noqa: F401  (registers the model)
+from .desk.models import Autosave, ReviewNote, StaffLanguage  # noqa: F401  (registers them)
 from .curation import Front, Slot
 from .embargo import PreviewLink, PreviewView
 from .embeds import Embed

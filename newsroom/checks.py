@@ -64,8 +64,8 @@ def email_is_sent(app_configs, **kwargs):
         return []
     return [
         Warning(
-            f"EMAIL_BACKEND is {backend!r}: comment notifications and password resets are "
-            "printed or dropped, never sent.",
+            f"EMAIL_BACKEND is {backend!r}: comment and review notifications and password "
+            "resets are printed or dropped, never sent.",
             hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST.",
             id="newsroom.W002",
         )

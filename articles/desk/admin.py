@@ -2,20 +2,42 @@
 article over, autosave and its restore, comparing and restoring revisions. Mixed into
 ArticleAdmin."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from ..models import PUBLISH_PERMISSION, Article
-from . import autosave, diff, history, presence
+from . import autosave, diff, history, notifications, presence
+from .models import ReviewNote
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
 # database only the session and the user, whatever the article.
 ACCESS_SECONDS = 60
+
+
+class SendBackForm(forms.Form):
+    note = forms.CharField(
+        label=_lazy("Note to the reporter"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_lazy("What to change before it can run. Emailed to them and shown on the form."),
+    )
+
+    def clean_note(self):
+        note = self.cleaned_data["note"].strip()
+        if "\x00" in note:
+            raise forms.ValidationError(_lazy("The note contains a NUL character."))
+        if not note:
+            raise forms.ValidationError(_lazy("Write a note: say what to change."))
+        return note
 
 
 class DeskAdmin:
@@ -35,6 +57,7 @@ class DeskAdmin:
             view(self.desk_take_over_view, "take-over"),
             view(self.desk_autosave_view, "autosave"),
             view(self.desk_discard_view, "discard"),
+            view(self.desk_send_back_view, "send-back"),
             path(
                 "<path:object_id>/history/compare/",
                 self.admin_site.admin_view(self.desk_compare_view),
@@ -114,6 +137,42 @@ class DeskAdmin:
         autosave.discard(obj, request.user)
         self.message_user(request, _("Your autosaved text was discarded."), messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+
+    def desk_send_back_view(self, request, object_id):
+        obj = self._desk_article(request, object_id)
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            raise PermissionDenied
+        change_url = reverse("admin:articles_article_change", args=[obj.pk])
+        if obj.status != Article.Status.REVIEW:
+            self.message_user(
+                request, _("Only a piece in review can be sent back."), messages.ERROR
+            )
+            return HttpResponseRedirect(change_url)
+        form = SendBackForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                obj.status = Article.Status.DRAFT
+                obj._history_user = request.user
+                obj._change_reason = _("Sent back with a note")
+                obj.save()
+                note = ReviewNote.objects.create(
+                    article=obj, written_by=request.user, text=form.cleaned_data["note"]
+                )
+                notifications.sent_back(obj, note, request.user)
+            self.message_user(
+                request, _("Sent back to the reporter with your note."), messages.SUCCESS
+            )
+            return HttpResponseRedirect(change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Send back with a note: %s") % obj.headline,
+            "opts": self.opts,
+            "original": obj,
+            "form": form,
+        }
+        return TemplateResponse(
+            request, "admin/desk/send_back.html", context, status=400 if form.errors else 200
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -201,6 +260,17 @@ class DeskAdmin:
             if request.method == "GET" and "desk_restore" not in request.GET:
                 kept = autosave.offered(obj, request.user)
             context["desk"] = {
+                "review_notes": (
+                    list(obj.review_notes.filter(is_open=True).select_related("written_by")[:3])
+                    if obj.status == Article.Status.DRAFT
+                    else []
+                ),
+                "send_back_url": (
+                    reverse("admin:articles_article_desk_send_back", args=[obj.pk])
+                    if obj.status == Article.Status.REVIEW
+                    and request.user.has_perm(PUBLISH_PERMISSION)
+                    else None
+                ),
                 "autosave": kept,
                 "autosave_diffs": (
                     diff.compare(diff.values_of(obj), kept.data) if kept is not None else None

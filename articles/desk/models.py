@@ -33,3 +33,53 @@ class Autosave(models.Model):
 
     def __str__(self):
         return f"{self.article_id} / {self.user_id}"
+
+
+class ReviewNote(models.Model):
+    """An editor's note sending a piece back to its reporter: shown on the form while the
+    piece is a draft again, closed when it is submitted anew."""
+
+    article = models.ForeignKey(
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="review_notes",
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    text = models.TextField(_("note"), max_length=2000)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    is_open = models.BooleanField(_("open"), default=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("review note")
+        verbose_name_plural = _("review notes")
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class StaffLanguage(models.Model):
+    """The language a staff member reads the desk's emails in (empty: the site's)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="desk_language",
+    )
+    # A code from settings.LANGUAGES (not choices here: a migration would carry the list).
+    language = models.CharField(_("language"), max_length=10)
+
+    class Meta:
+        verbose_name = _("staff language")
+        verbose_name_plural = _("staff languages")
+
+    def __str__(self):
+        return f"{self.user}: {self.language}"

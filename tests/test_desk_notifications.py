@@ -1,0 +1,201 @@
+"""Review that reaches people: submit tells the editors, send back tells the reporter with a
+note, publishing tells the authors; once, after the commit, in each reader's language,
+never to inactive users, and a mail outage never fails the save."""
+
+import logging
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from articles.desk.models import ReviewNote, StaffLanguage
+from articles.models import Article
+
+from .conftest import _staff, make_article, make_author
+from .test_admin import change_url
+from .test_desk_conflicts import form_for
+
+pytestmark = pytest.mark.django_db
+
+LIST_URL = reverse("admin:articles_article_changelist")
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def with_email(user, name):
+    user.email = f"{user.username}@example.com"
+    user.first_name = name
+    user.save()
+    return user
+
+
+@pytest.fixture
+def desk(django_user_model):
+    return {
+        "rita": with_email(_staff(django_user_model, "rita", "Reporter"), "Rita"),
+        "erin": with_email(_staff(django_user_model, "erin", "Editor"), "Erin"),
+        "ed": with_email(_staff(django_user_model, "ed", "Editor"), "Ed"),
+        "gone": with_email(_staff(django_user_model, "gone", "Editor"), "Gone"),
+        "mo": with_email(_staff(django_user_model, "mo", "Moderator"), "Mo"),
+    }
+
+
+@pytest.fixture
+def draft(desk):
+    desk["gone"].is_active = False
+    desk["gone"].save()
+    return make_article(
+        status=Article.Status.DRAFT, created_by=desk["rita"], headline="Port reopens"
+    )
+
+
+def submit(client, article, capture):
+    with capture(execute=True):
+        return client.post(
+            LIST_URL, {"action": "submit_for_review", ACTION_CHECKBOX_NAME: [article.pk]}
+        )
+
+
+def test_submitting_emails_the_active_editors_once_with_a_link(
+    desk, draft, django_capture_on_commit_callbacks
+):
+    submit(logged_in(desk["rita"]), draft, django_capture_on_commit_callbacks)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ed@example.com", "erin@example.com"]
+    message = mail.outbox[0]
+    assert "In review: Port reopens" in message.subject
+    assert "Rita submitted “Port reopens” for review." in message.body
+    assert f"/admin/articles/article/{draft.pk}/change/" in message.body
+
+
+def test_submitting_through_the_form_emails_the_editors(
+    desk, draft, django_capture_on_commit_callbacks
+):
+    client = logged_in(desk["rita"])
+    version = client.get(change_url(draft)).context["adminform"].form["desk_version"].value()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            change_url(draft), form_for(draft, status="review", desk_version=version)
+        )
+    assert response.status_code == 302
+    assert len(mail.outbox) == 2
+
+
+def test_a_failed_save_sends_nothing(desk, draft, django_capture_on_commit_callbacks):
+    client = logged_in(desk["rita"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(draft), form_for(draft, status="review", headline=""))
+    assert response.status_code == 200
+    assert mail.outbox == []
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+
+
+def test_emails_are_written_in_each_readers_language(
+    desk, draft, django_capture_on_commit_callbacks, monkeypatch
+):
+    from django.utils import translation
+
+    from articles.desk import notifications
+
+    StaffLanguage.objects.create(user=desk["ed"], language="fr")
+    # Each word goes through gettext while the reader's language is active: mark it.
+    monkeypatch.setattr(notifications, "_", lambda text: f"[{translation.get_language()}] {text}")
+    submit(logged_in(desk["rita"]), draft, django_capture_on_commit_callbacks)
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert "[fr] In review" in subjects["ed@example.com"]
+    assert "[en-us] In review" in subjects["erin@example.com"]
+
+
+def test_sending_back_moves_to_draft_emails_the_reporter_and_shows_the_note(
+    desk, draft, django_capture_on_commit_callbacks
+):
+    draft.status = Article.Status.REVIEW
+    draft.save()
+    editor = logged_in(desk["erin"])
+    url = reverse("admin:articles_article_desk_send_back", args=[draft.pk])
+    assert "Send back with a note" in editor.get(change_url(draft)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor.post(url, {"note": "Add the minister's reply.\nAnd a photo."})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.DRAFT
+    assert [m.to for m in mail.outbox] == [["rita@example.com"]]
+    assert "> Add the minister's reply." in mail.outbox[0].body
+    page = logged_in(desk["rita"]).get(change_url(draft)).content.decode()
+    assert "Sent back by Erin" in page
+    assert "Add the minister&#x27;s reply.<br>And a photo." in page
+
+
+def test_submitting_again_closes_the_note(desk, draft, django_capture_on_commit_callbacks):
+    ReviewNote.objects.create(article=draft, written_by=desk["erin"], text="Fix the intro.")
+    submit(logged_in(desk["rita"]), draft, django_capture_on_commit_callbacks)
+    assert not ReviewNote.objects.filter(is_open=True).exists()
+
+
+@pytest.mark.parametrize("note", ["", "   ", "x\x00y", "n" * 2001])
+def test_a_send_back_without_a_usable_note_is_refused(desk, draft, note):
+    draft.status = Article.Status.REVIEW
+    draft.save()
+    response = logged_in(desk["erin"]).post(
+        reverse("admin:articles_article_desk_send_back", args=[draft.pk]), {"note": note}
+    )
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+    assert not ReviewNote.objects.exists()
+
+
+def test_reporters_cannot_send_back(desk, draft):
+    draft.status = Article.Status.REVIEW
+    draft.save()
+    response = logged_in(desk["rita"]).post(
+        reverse("admin:articles_article_desk_send_back", args=[draft.pk]), {"note": "Mine"}
+    )
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+
+
+def test_publishing_emails_the_authors_not_the_publisher(
+    desk, draft, django_capture_on_commit_callbacks
+):
+    byline = make_author(name="Ed Byline", user=desk["ed"])
+    draft.authors.add(byline)
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in(desk["erin"]).post(
+            LIST_URL, {"action": "publish_now", ACTION_CHECKBOX_NAME: [draft.pk]}
+        )
+    assert sorted(m.to[0] for m in mail.outbox) == ["ed@example.com", "rita@example.com"]
+    assert "Published: Port reopens" in mail.outbox[0].subject
+    draft.refresh_from_db()
+    assert f"Read it: https://example.com{draft.get_absolute_url()}" in mail.outbox[0].body
+
+
+def test_mail_down_never_fails_the_save_and_is_logged(
+    desk, draft, django_capture_on_commit_callbacks, settings, caplog
+):
+    settings.EMAIL_BACKEND = "tests.test_desk_notifications.BrokenBackend"
+    with caplog.at_level(logging.WARNING, logger="articles.desk.notifications"):
+        response = submit(logged_in(desk["rita"]), draft, django_capture_on_commit_callbacks)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Article.Status.REVIEW
+    assert BrokenBackend.attempts == 3
+    assert "Desk email not sent to" in caplog.text
+
+
+class BrokenBackend:
+    attempts = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        type(self).attempts += 1
+        raise ConnectionRefusedError("mail server down")
