@@ -493,3 +493,10 @@ def test_an_entry_of_another_day_shows_its_date(client):
     assert old != new
     assert str(timezone.localtime(timezone.now() - timedelta(days=2)).year) in old
     assert str(timezone.now().year) not in new
+
+
+def test_the_live_label_on_the_home_page_lead(client):
+    make_live(publish_at=timezone.now() - timedelta(seconds=1))
+    html = client.get("/").content.decode()
+    lead = html.split('<article class="lead">')[1].split("</article>")[0]
+    assert label_texts(lead) == ["Live"]
