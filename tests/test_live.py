@@ -500,3 +500,31 @@ def test_the_live_label_on_the_home_page_lead(client):
     html = client.get("/").content.decode()
     lead = html.split('<article class="lead">')[1].split("</article>")[0]
     assert label_texts(lead) == ["Live"]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"headline": "Null\x00byte"},
+        {"headline": "x" * 1_000_000},
+        {"headline": "Who?", "author": "999999"},
+        {"headline": "Who?", "author": "x"},
+    ],
+    ids=["nul", "1mb", "no-such-author", "bad-author"],
+)
+def test_bad_desk_input_is_a_400_with_a_message_and_nothing_saved(client, editor, data):
+    client.force_login(editor)
+    response = desk_post(client, make_live(), **data)
+    assert response.status_code == 400
+    assert response.json()["errors"]
+    assert not LiveEntry.objects.exists()
+
+
+def test_hostile_html_posted_from_the_desk_is_stored_clean(client, editor):
+    client.force_login(editor)
+    response = desk_post(
+        client, make_live(), body='<p>Hi<img src=x onerror="alert(1)"><script>x()</script></p>'
+    )
+    assert response.status_code == 201
+    body = LiveEntry.objects.get().body
+    assert "onerror" not in body and "<script" not in body
