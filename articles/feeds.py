@@ -10,6 +10,10 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from newsroom.cache import Fragments
+
+from . import renewal
+from .live import feeds as live_feeds
 from .models import Article, Author, Section
 from .seo import last_modified, social_image
 from .tags import public_tags
@@ -74,6 +78,9 @@ class LatestArticlesFeed(Feed):
                 enclosure.url = add_domain(domain, enclosure.url, secure)
             if item["media"] is not None:
                 item["media"]["url"] = add_domain(domain, item["media"]["url"], secure)
+        # A live article's item shows its latest entries: a new one renews the feed too.
+        live = [renewal.article(item["live"]) for item in feed.items if item.get("live")]
+        Fragments.of(request).add(*live)
         return feed
 
     # RSS readers treat <title> as HTML: a headline is text, so it is escaped once more.
@@ -81,6 +88,8 @@ class LatestArticlesFeed(Feed):
         return escape(article.headline)
 
     def item_description(self, article):
+        if article.live_from is not None:  # live coverage: its latest entries follow
+            return live_feeds.article_feed_description(article)
         return escape(article.dek)
 
     def item_author_name(self, article):
@@ -106,7 +115,7 @@ class LatestArticlesFeed(Feed):
     def item_extra_kwargs(self, article):
         image = social_image(article)
         if image is None:
-            return {"media": None}
+            return {"media": None, "live": article.pk if article.live_from else None}
         media = {
             "url": image.url,
             "type": image.mime_type,
@@ -114,7 +123,7 @@ class LatestArticlesFeed(Feed):
             "height": image.height,
             "alt": image.alt,
         }
-        return {"media": media}
+        return {"media": media, "live": article.pk if article.live_from else None}
 
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):

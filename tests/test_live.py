@@ -242,15 +242,29 @@ def test_an_entry_renews_the_live_article_only(client):
     section = make_section()
     article = make_live(section=section)
     other = make_article(section=section)
-    urls = ["/", section.get_absolute_url(), other.get_absolute_url(), "/feed/"]
-    for url in [article.get_absolute_url(), *urls]:
+    urls = ["/", section.get_absolute_url(), other.get_absolute_url(), "/search/?q=night"]
+    for url in [article.get_absolute_url(), "/feed/", *urls]:
         assert_cached(client, url)
     post(article, headline="Breaking: results in")
-    response = client.get(article.get_absolute_url())
-    assert response["X-Cache"] == "MISS"
-    assert "Breaking: results in" in response.content.decode()
+    for url in (article.get_absolute_url(), "/feed/"):  # its page, and the feed listing it
+        response = client.get(url)
+        assert response["X-Cache"] == "MISS", url
+        assert "Breaking: results in" in response.content.decode(), url
     for url in urls:
         assert client.get(url)["X-Cache"] == "HIT", url
+
+
+def test_the_article_feed_carries_a_live_article_s_latest_entries(client):
+    article = make_live(dek="Results as they come.")
+    post(article, minutes_ago=3, headline="Polls close")
+    post(article, minutes_ago=1, body="<p>Turnout at 48%.</p>")
+    make_article(headline="An ordinary story", dek="Nothing live here.")
+    feed = client.get("/feed/").content.decode()
+    live_item = feed.split("<title>Election night live</title>")[1].split("</item>")[0]
+    assert "Latest updates:" in live_item
+    assert live_item.index("Turnout at 48%.") < live_item.index("Polls close")
+    ordinary = feed.split("<title>An ordinary story</title>")[1].split("</item>")[0]
+    assert "Latest updates" not in ordinary
 
 
 def test_ending_the_coverage_renews_the_article_and_its_listings(client):

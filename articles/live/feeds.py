@@ -2,8 +2,10 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import escape, strip_tags
+from django.utils.formats import time_format
+from django.utils.html import escape, format_html, format_html_join, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -15,6 +17,8 @@ from .views import live_article
 
 FEED_LENGTH = 30
 TITLE_WORDS = 12
+# How many of a live article's latest entries its item in the article feeds carries.
+IN_ARTICLE_FEEDS = 5
 
 
 def entry_title(entry):
@@ -67,3 +71,18 @@ class LiveEntriesFeed(Feed):
 
     def item_updateddate(self, entry):
         return entry.updated_at
+
+
+def article_feed_description(article):
+    """A live article's description in the article feeds (articles/feeds.py): its summary,
+    then its latest entries, newest first."""
+    entries = entries_of(article)[:IN_ARTICLE_FEEDS]
+    latest = format_html_join(
+        "",
+        "<li>{}: {}</li>",
+        (
+            (time_format(timezone.localtime(entry.posted_at)), entry_title(entry))
+            for entry in entries
+        ),
+    )
+    return format_html("<p>{}</p><p>{}</p><ul>{}</ul>", article.dek, _("Latest updates:"), latest)
