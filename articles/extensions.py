@@ -9,6 +9,19 @@ _article_page_parts = []
 _private_article_requests = []
 _demo_content = []
 _card_keys = []
+_overview_parts = []
+
+
+def register_overview_part(function):
+    """``function(request) -> dict | None``: a panel of the desk's overview page (say, the
+    comments waiting for a moderator): ``{"template": ..., **its context}``, or None when
+    this user has nothing to see there."""
+    _overview_parts.append(function)
+    return function
+
+
+def overview_parts(request):
+    return [part for part in (function(request) for function in _overview_parts) if part]
 
 
 def register_listing_annotation(function):

@@ -9,7 +9,7 @@ class CommentsConfig(AppConfig):
     def ready(self):
         from articles import extensions
 
-        from . import demo, receipts, signals, threads, wordpress
+        from . import demo, overview, receipts, signals, threads, wordpress
         from .counts import with_comment_counts
 
         # What comments adds to articles' pages; articles knows nothing of comments.
@@ -19,3 +19,4 @@ class CommentsConfig(AppConfig):
         extensions.register_private_article_request(receipts.is_receipt_request)
         extensions.register_demo_content(demo.add_demo_comments)
         extensions.register_wordpress_part(wordpress.import_comments)
+        extensions.register_overview_part(overview.comments_waiting)

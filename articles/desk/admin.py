@@ -14,8 +14,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from .. import extensions
 from ..models import PUBLISH_PERMISSION, Article
-from . import autosave, diff, history, notifications, presence
+from . import autosave, diff, history, notifications, overview, presence
 from .models import ReviewNote
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
@@ -52,6 +53,11 @@ class DeskAdmin:
             )
 
         return [
+            path(
+                "overview/",
+                self.admin_site.admin_view(self.desk_overview_view),
+                name="articles_desk_overview",
+            ),
             view(self.desk_presence_view, "presence"),
             view(self.desk_leave_view, "leave"),
             view(self.desk_take_over_view, "take-over"),
@@ -106,6 +112,16 @@ class DeskAdmin:
         if not request.user.has_perm(PUBLISH_PERMISSION):
             return JsonResponse({"error": _("Only editors can take over an article.")}, status=403)
         return JsonResponse(presence.take_over(pk, request.user).as_json())
+
+    def desk_overview_view(self, request):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("What needs you now"),
+            "opts": self.opts,
+            "desk": overview.for_user(request.user),
+            "parts": extensions.overview_parts(request),
+        }
+        return TemplateResponse(request, "admin/desk/overview.html", context)
 
     def _desk_article(self, request, object_id, change=False):
         """The article, read in full, when this user may open it (or change it), else 404."""

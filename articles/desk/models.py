@@ -64,6 +64,11 @@ class ReviewNote(models.Model):
     def __str__(self):
         return self.text[:60]
 
+    @property
+    def author_name(self):
+        user = self.written_by
+        return (user.get_full_name() or user.get_username()) if user else _("an editor")
+
 
 class StaffLanguage(models.Model):
     """The language a staff member reads the desk's emails in (empty: the site's)."""

@@ -114,7 +114,7 @@ def _after_commit(messages):
 
 def submitted(article, actor):
     link = _url(reverse("admin:articles_article_change", args=[article.pk]))
-    waiting = _url(reverse("admin:articles_article_changelist") + "?status__exact=review")
+    waiting = _url(reverse("admin:articles_desk_overview"))
 
     def compose():
         return (
