@@ -542,3 +542,15 @@ def test_hostile_html_posted_from_the_desk_is_stored_clean(client, editor):
     assert response.status_code == 201
     body = LiveEntry.objects.get().body
     assert "onerror" not in body and "<script" not in body
+
+
+def test_deleting_a_live_article_counts_no_change_per_entry():
+    article = make_live()
+    for _ in range(30):
+        post(article)
+    with CaptureQueriesContext(connection) as queries:
+        article.delete()
+    assert not LiveEntry.objects.exists()
+    assert LiveEntry.history.filter(history_type="-").count() == 30  # each deletion recorded
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
+    assert not [sql for sql in updates if "live_revision" in sql]

@@ -3,7 +3,9 @@ article's own key only (its page, its poll answer, its entries feed), never the 
 showing it; switching coverage on, off or to another end renews its cards too (LIVE /
 Ended). Connected in ArticlesConfig.ready()."""
 
-from django.db.models.signals import post_delete, post_save, pre_save
+import threading
+
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from newsroom.cache import renew
@@ -13,12 +15,27 @@ from ..models import Article, LiveEntry
 from . import entries_changed
 
 LIVE_FIELDS = ("live_from", "live_until", "live_comments_open")
+# Articles being deleted in this thread: their entries go with them, and the article's own
+# deletion renews what it showed (no query per entry).
+_deleting = threading.local()
+
+
+@receiver(pre_delete, sender=Article)
+def article_deleting(sender, instance, **kwargs):
+    if not hasattr(_deleting, "pks"):
+        _deleting.pks = set()
+    _deleting.pks.add(instance.pk)
+
+
+@receiver(post_delete, sender=Article)
+def article_deleted(sender, instance, **kwargs):
+    getattr(_deleting, "pks", set()).discard(instance.pk)
 
 
 @receiver(post_save, sender=LiveEntry)
 @receiver(post_delete, sender=LiveEntry)
 def entry_changed(sender, instance, raw=False, **kwargs):
-    if raw:
+    if raw or instance.article_id in getattr(_deleting, "pks", ()):
         return
     entries_changed(instance.article_id)
     status = Article.objects.filter(pk=instance.article_id).values_list("status", flat=True)
