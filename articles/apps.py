@@ -11,8 +11,8 @@ class ArticlesConfig(AppConfig):
         from newsroom.security import allow_frames
 
         from . import embeds, extensions, live, schedule, signals  # noqa: F401
-        from .live import admin as live_admin  # noqa: F401  (registers the desk)
         from .desk import notifications  # noqa: F401  (the desk's emails)
+        from .live import admin as live_admin  # noqa: F401  (registers the desk)
         from .live import signals as live_signals  # noqa: F401
 
         # A cached page must not outlive the next scheduled publish time, the start or end

@@ -62,7 +62,8 @@ def test_two_reporters_post_and_a_reader_is_offered_the_new_updates(
     amal_desk.wait_for_selector("[data-live-desk-entries] >> text=Turnout at 48%")
     assert amal_desk.url.endswith(f"/desk/{article.pk}/")  # never left the page
     assert amal_desk.locator("[data-live-desk-status]").inner_text() == "Posted."
-    assert amal_desk.locator("[contenteditable=true]").first.inner_text().strip() == ""  # ready for the next
+    editor = amal_desk.locator("[contenteditable=true]").first
+    assert editor.inner_text().strip() == ""  # ready for the next one
     post_from_desk(badr_desk, "First results", "Misrata reports first.")
     badr_desk.wait_for_selector("[data-live-desk-entries] >> text=First results")
     # Each sees the other's entry arrive, newest first.
