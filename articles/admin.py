@@ -79,6 +79,7 @@ class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelFo
             "lead_image",
             "status",
             "publish_at",
+            "unpublish_at",
             "comments_open",
             "live_from",
             "live_until",
@@ -420,6 +421,7 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
                 "fields": [
                     "status",
                     "publish_at",
+                    "unpublish_at",
                     "comments_open",
                     "preview_link",
                     "created_at",

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -14,8 +15,8 @@ from taggit.models import TaggedItemBase
 from . import image_files
 from .breaking import BreakingNews
 from .corrections import Notice
-from .desk.models import Autosave, ReviewNote, StaffLanguage  # noqa: F401  (registers them)
 from .curation import Front, Slot
+from .desk.models import Autosave, ReviewNote, StaffLanguage  # noqa: F401  (registers them)
 from .embargo import PreviewLink, PreviewView
 from .embeds import Embed
 from .fields import SanitizedHTMLField, clean_html
@@ -179,16 +180,31 @@ class ArticleQuerySet(models.QuerySet):
         return len(objs)
 
     def published(self):
-        """The one publishing rule: every public surface reads through this."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=timezone.now())
+        """The one publishing rule: every public surface reads through this. Live from
+        publish_at, until unpublish_at when one is set."""
+        now = timezone.now()
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
+            status=Article.Status.PUBLISHED,
+            publish_at__lte=now,
+        )
 
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
 
     def next_publish_at(self):
-        """When the next scheduled article goes live (None: nothing is scheduled); cached
-        pages must not outlive it (newsroom.cache asks, see ArticlesConfig.ready())."""
-        return self.scheduled().order_by("publish_at").values_list("publish_at", flat=True).first()
+        """When the next scheduled article goes live or the next live one comes down (None:
+        nothing is scheduled); cached pages must not outlive it (newsroom.cache asks, see
+        ArticlesConfig.ready())."""
+        going_up = self.scheduled().order_by("publish_at").values_list("publish_at", flat=True)
+        coming_down = (
+            self.published()
+            .filter(unpublish_at__isnull=False)
+            .order_by("unpublish_at")
+            .values_list("unpublish_at", flat=True)
+        )
+        moments = [going_up.first(), coming_down.first()]
+        return min((moment for moment in moments if moment is not None), default=None)
 
     def editable_by(self, user):
         """Articles a staff user may open in the admin: all for editors, own for reporters."""
@@ -279,6 +295,15 @@ class Article(models.Model):
             "when it is published."
         ),
     )
+    unpublish_at = models.DateTimeField(
+        _("unpublish at"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: when the article comes off the site (page, lists, search, feeds), by "
+            "itself. Empty: it stays."
+        ),
+    )
     comments_open = models.BooleanField(_("comments open"), default=True)
     # Live coverage (articles/live/): a live blog of timestamped entries while it runs.
     live_from = models.DateTimeField(
@@ -336,6 +361,11 @@ class Article(models.Model):
             # Lets SQLite check the publishing rule for each full-text match from the index,
             # without reading the row (and its long body).
             models.Index(fields=["id", "status", "publish_at"], name="article_id_published"),
+            # The same, with the unpublish time the rule also reads.
+            models.Index(
+                fields=["id", "status", "publish_at", "unpublish_at"],
+                name="article_id_published_until",
+            ),
             # A section's newest articles, and an article's neighbours in its section, read in
             # order from here: the cost does not depend on how far back the article is.
             models.Index(fields=["section", "publish_at", "id"], name="article_section_publish"),
@@ -373,11 +403,20 @@ class Article(models.Model):
             },
         )
 
+    def clean(self):
+        super().clean()
+        if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
+            raise ValidationError(
+                {"unpublish_at": _("The unpublish time must come after the publish time.")}
+            )
+
     def is_published(self):
+        now = timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
-            and self.publish_at <= timezone.now()
+            and self.publish_at <= now
+            and (self.unpublish_at is None or self.unpublish_at > now)
         )
 
     is_published.boolean = True

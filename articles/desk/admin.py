@@ -123,6 +123,12 @@ class DeskAdmin:
         }
         return TemplateResponse(request, "admin/desk/overview.html", context)
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(PUBLISH_PERMISSION):
+            fields.append("unpublish_at")  # taking a story down is an editor's decision
+        return fields
+
     def _desk_article(self, request, object_id, change=False):
         """The article, read in full, when this user may open it (or change it), else 404."""
         try:

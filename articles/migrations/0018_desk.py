@@ -116,4 +116,37 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "staff languages",
             },
         ),
+        migrations.AddField(
+            model_name="article",
+            name="unpublish_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text=(
+                    "Optional: when the article comes off the site (page, lists, search, "
+                    "feeds), by itself. Empty: it stays."
+                ),
+                null=True,
+                verbose_name="unpublish at",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="unpublish_at",
+            field=models.DateTimeField(
+                blank=True,
+                help_text=(
+                    "Optional: when the article comes off the site (page, lists, search, "
+                    "feeds), by itself. Empty: it stays."
+                ),
+                null=True,
+                verbose_name="unpublish at",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                fields=["id", "status", "publish_at", "unpublish_at"],
+                name="article_id_published_until",
+            ),
+        ),
     ]
