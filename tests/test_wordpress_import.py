@@ -605,3 +605,11 @@ def test_the_benchmark_export_generator_writes_an_export_that_imports(tmp_path):
     assert failure is None
     assert table(output)["articles"]["created"] == 40
     assert Comment.objects.count() == sum(n % 4 for n in range(1, 41))
+
+
+def test_a_staff_users_byline_is_never_taken_over(uploads, reporter):
+    own = Author.objects.create(name="Amira (staff)", slug="amira", user=reporter)
+    run("--media-dir", str(uploads))
+    imported = article(10).authors.get(name="Amira Haddad")
+    assert imported != own and imported.user is None
+    assert not Article.objects.editable_by(reporter).exists()

@@ -47,7 +47,9 @@ class Terms:
                 self.report.count("authors", "updated")
             return found
         slug = ascii_slug(key, name, "author", 120)
-        found = Author.objects.filter(slug=slug).first()
+        # An existing byline of the same slug is taken over, unless a staff login writes
+        # under it: bylines give reporters their articles, and an import grants no right.
+        found = Author.objects.filter(slug=slug, user__isnull=True).first()
         if found is None:
             found = Author.objects.create(name=name[:120], slug=self.free_slug(Author, slug))
             self.report.count("authors", "created")
