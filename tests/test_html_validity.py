@@ -101,3 +101,48 @@ def checker_errors(client, urls, tmp_path):
         for m in messages
         if m["type"] == "error"
     ]
+
+
+def test_curation_and_trust_pages_are_valid_html(client, section, tmp_path):
+    """Labels, notices, a dateline, the banner, a curated section front, /corrections/ and
+    the embargoed preview (and its expired answer)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import BreakingNews, Front, Label, Notice, PreviewLink, Slot
+
+    BreakingNews.objects.create(
+        text="Polls close", link="/corrections/", expires_at=timezone.now() + timedelta(hours=1)
+    )
+    opinion = make_article(
+        section=section,
+        label=Label.objects.get(slug="opinion"),
+        dateline="Cairo",
+        featured_image=uploaded_jpeg(),
+        image_alt="A central bank",
+    )
+    Notice.objects.create(article=opinion, text="We gave the wrong month.")
+    Notice.objects.create(article=opinion, kind="update", text="Confirmed.", position="bottom")
+    sponsored = make_article(
+        section=section,
+        label=Label.objects.get(slug="sponsored"),
+        body='<p>See <a href="https://brand.example/">our partner</a>.</p>',
+    )
+    Slot.objects.create(front=Front.objects.create(section=section), article=sponsored)
+    scheduled = make_article(section=section, publish_at=timezone.now() + timedelta(days=1))
+    link = PreviewLink.objects.create(article=scheduled, recipient="Jane Roe")
+    gone = PreviewLink.objects.create(
+        article=scheduled, recipient="Old", expires_at=timezone.now() - timedelta(hours=1)
+    )
+    urls = {
+        "opinion": opinion.get_absolute_url(),
+        "sponsored": sponsored.get_absolute_url(),
+        "curated-section": section.get_absolute_url(),
+        "home-with-banner": "/",
+        "corrections": "/corrections/",
+        "embargo": link.get_absolute_url(),
+        "embargo-gone": gone.get_absolute_url(),
+    }
+    assert client.get(urls["embargo-gone"]).status_code == 410
+    assert checker_errors(client, urls, tmp_path) == []

@@ -11,12 +11,22 @@
     );
   }
 
+  // Rows with an article chosen are numbered in their order; an empty extra row keeps its
+  // value, so that Django sees it unchanged and does not ask for an article.
   function renumber(group) {
-    rows(group).forEach(function (row, index) {
+    var index = 0;
+    rows(group).forEach(function (row) {
       var input = row.querySelector("input[data-slot-position]");
-      if (input) input.value = index;
+      var article = row.querySelector("select[name$='-article']");
       var label = row.querySelector(".slot-order__place");
+      if (!article || !article.value) {
+        if (input) input.value = input.defaultValue;
+        if (label) label.textContent = "";
+        return;
+      }
+      if (input) input.value = index;
       if (label) label.textContent = index === 0 ? group.dataset.leadLabel : String(index + 1);
+      index += 1;
     });
   }
 
@@ -48,7 +58,7 @@
 
   function equip(group, row) {
     if (row.querySelector(".slot-order")) return;
-    var cell = row.querySelector("td.original") || row.cells[0];
+    var cell = row.querySelector("td.field-article") || row.cells[0];
     if (!cell) return;
     var box = document.createElement("span");
     box.className = "slot-order";
@@ -63,7 +73,7 @@
       move(group, row, 1);
       event.currentTarget.focus();
     }));
-    cell.appendChild(box);
+    cell.insertBefore(box, cell.firstChild);
     row.draggable = true;
     row.addEventListener("dragstart", function (event) {
       group.dragged = row;
@@ -100,6 +110,7 @@
     renumber(group);
     var form = group.closest("form");
     if (form) form.addEventListener("submit", function () { renumber(group); });
+    group.addEventListener("change", function () { renumber(group); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
