@@ -110,8 +110,8 @@ class StorageFailureShownInForm:
 
     storage_failure_message = _(
         "The file storage did not answer, so nothing was saved. Your changes are still in "
-        "the form (choose the photo again): try saving in a minute. If it keeps failing, "
-        "tell whoever runs the site (%(error)s)."
+        "the form (a photo file you chose must be chosen again): try saving in a minute. If "
+        "it keeps failing, tell whoever runs the site (%(error)s)."
     )
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
