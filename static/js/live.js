@@ -32,7 +32,8 @@
   function poll() {
     if (document.hidden) { schedule(); return; }
     var url = new URL(data("updates-url"), window.location.href);
-    url.searchParams.set("after", data("latest"));
+    var after = data("latest");
+    url.searchParams.set("after", after);
     fetch(url, { cache: "no-cache", credentials: "omit" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
@@ -40,6 +41,8 @@
       })
       .then(function (answer) {
         failures = 0;
+        // An answer about entries the page was given meanwhile (the reader showed them).
+        if (after !== data("latest")) { schedule(); return; }
         var changed = answer.new > 0 || String(answer.revision) !== data("revision") ||
           answer.state !== data("state");
         if (changed) {
@@ -57,6 +60,7 @@
   // live part put in place of this one; the reader is taken to its top.
   function show() {
     button.disabled = true;
+    clearTimeout(timer);
     var page = new URL(window.location.href);
     page.hash = "";
     page.searchParams.delete("page");
