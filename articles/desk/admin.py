@@ -4,19 +4,21 @@ ArticleAdmin."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .. import extensions
+from .. import extensions, search
 from ..models import PUBLISH_PERMISSION, Article
-from . import autosave, diff, history, notifications, overview, presence
+from . import autosave, diff, duplicate, history, notifications, overview, presence
 from .models import ReviewNote
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
@@ -64,6 +66,7 @@ class DeskAdmin:
             view(self.desk_autosave_view, "autosave"),
             view(self.desk_discard_view, "discard"),
             view(self.desk_send_back_view, "send-back"),
+            view(self.desk_duplicate_view, "duplicate"),
             path(
                 "<path:object_id>/history/compare/",
                 self.admin_site.admin_view(self.desk_compare_view),
@@ -122,6 +125,27 @@ class DeskAdmin:
             "parts": extensions.overview_parts(request),
         }
         return TemplateResponse(request, "admin/desk/overview.html", context)
+
+    # The list as a desk uses it: found through the full-text index (headline, summary,
+    # body, tags, section) and by author, sorted and filtered by last change.
+    def get_search_results(self, request, queryset, search_term):
+        query = search.parse(search_term)
+        if not query:
+            return super().get_search_results(request, queryset, search_term)
+        mine = Article.objects.editable_by(request.user)
+        hits = search.Results(query, mine, snippets=False)[: search.MAX_RESULTS]
+        by_author = mine.filter(authors__name__icontains=search_term.strip()).values("pk")
+        found = Q(pk__in=[hit.article.pk for hit in hits]) | Q(pk__in=by_author)
+        return queryset.filter(found), False
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "updated_at"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), ("updated_at", DateFieldListFilter)]
+
+    def get_autocomplete_fields(self, request):
+        return [*super().get_autocomplete_fields(request), "authors"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -195,6 +219,21 @@ class DeskAdmin:
         return TemplateResponse(
             request, "admin/desk/send_back.html", context, status=400 if form.errors else 200
         )
+
+    def desk_duplicate_view(self, request, object_id):
+        source = self._desk_article(request, object_id)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        copy = duplicate.as_draft(source, request.user)
+        self.message_user(
+            request,
+            _("A new draft copied from “%(headline)s”: change it, then save.")
+            % {"headline": source.headline},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[copy.pk]))
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -286,6 +325,11 @@ class DeskAdmin:
                     list(obj.review_notes.filter(is_open=True).select_related("written_by")[:3])
                     if obj.status == Article.Status.DRAFT
                     else []
+                ),
+                "duplicate_url": (
+                    reverse("admin:articles_article_desk_duplicate", args=[obj.pk])
+                    if self.has_add_permission(request)
+                    else None
                 ),
                 "send_back_url": (
                     reverse("admin:articles_article_desk_send_back", args=[obj.pk])
