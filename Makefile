@@ -54,9 +54,11 @@ test: $(STAMP)  ## install, then ruff and the test suite on SQLite
 fault-test: $(STAMP)  ## kill Redis and restart PostgreSQL under load; restore a backup
 	$(BIN)/python -m pytest -m fault
 
-# Backups of the DATABASE_URL database and MEDIA_ROOT (README "Backups").
-backup: $(STAMP)  ## back up the DATABASE_URL database and MEDIA_ROOT
-	$(BIN)/python manage.py backup
+# Backups of the DATABASE_URL database and the uploads: MEDIA_ROOT, or the S3 bucket when
+# AWS_STORAGE_BUCKET_NAME is set (README "Backups"; resume a cut copy with BACKUP_ARGS=
+# "--resume var/backups/<folder>").
+backup: $(STAMP)  ## back up the DATABASE_URL database and the uploads (MEDIA_ROOT or the S3 bucket)
+	$(BIN)/python manage.py backup $(BACKUP_ARGS)
 
 restore: $(STAMP)  ## restore a backup: make restore FROM=var/backups/<folder> INTO=<new db>
 	@if [ -z "$(FROM)" ] || [ -z "$(INTO)" ]; then \
