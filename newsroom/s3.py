@@ -129,12 +129,14 @@ class S3Storage(RemembersNewFiles, BaseS3Storage):
         return f"{self.location.strip('/')}/" if self.location.strip("/") else ""
 
     def objects(self):
-        """(name, size) of every upload, names relative to the prefix, in key order."""
+        """(name, size) of every upload, names relative to the prefix, in key order. Folder
+        markers (empty keys ending in "/", which some consoles create) are not uploads."""
         try:
             paginator = self.client.get_paginator("list_objects_v2")
             for page in paginator.paginate(Bucket=self.bucket_name, Prefix=self.prefix):
                 for entry in page.get("Contents", ()):
-                    yield entry["Key"][len(self.prefix) :], entry["Size"]
+                    if not entry["Key"].endswith("/"):
+                        yield entry["Key"][len(self.prefix) :], entry["Size"]
         except ERRORS as error:
             raise _unavailable(error) from error
 
