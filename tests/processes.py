@@ -8,6 +8,7 @@ PostgreSQL and Redis are never touched. Every wait is bounded.
 """
 
 import glob
+import json
 import os
 import shutil
 import signal
@@ -292,6 +293,8 @@ class S3Server:
 
     def start(self, timeout=30.0):
         env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+        # Its request recorder (moto-api/recorder) writes here: requests() counts them.
+        env["MOTO_RECORDER_FILEPATH"] = str(Path(self.logfile).with_suffix(".requests"))
         with open(self.logfile, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
@@ -328,6 +331,29 @@ class S3Server:
 
     def read(self, bucket, key):
         return self.client().get_object(Bucket=bucket, Key=key)["Body"].read()
+
+    def _recorder(self, action, method="POST"):
+        request = urllib.request.Request(
+            f"{self.endpoint}/moto-api/recorder/{action}", method=method, data=b""
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.read().decode()
+
+    @contextmanager
+    def recording(self):
+        """Every request the server answers inside the block, from any process: a list of
+        "METHOD url", filled in when the block ends."""
+        seen = []
+        self._recorder("reset-recording")
+        self._recorder("start-recording")
+        try:
+            yield seen
+        finally:
+            self._recorder("stop-recording")
+            for line in self._recorder("download-recording", "GET").splitlines():
+                if line.strip():
+                    entry = json.loads(line)
+                    seen.append(f"{entry['method']} {entry['url']}")
 
     def env(self, bucket, **extra):
         """Environment naming this server and `bucket` for an app process (settings.py)."""

@@ -268,21 +268,23 @@ def test_a_photo_uploaded_through_one_instance_is_served_at_once_through_the_oth
     a, b = instances
     make_editor(django_user_model, "a-long-editor-password")
     cookies = log_in(a, "desk-editor", "a-long-editor-password")
-    response, _ = upload(
-        a,
-        "/admin/articles/image/add/",
-        {
-            "csrfmiddlewaretoken": cookies["csrftoken"],
-            "title": "Harbour at dawn",
-            "alt": "Fishing boats in the harbour",
-        },
-        {"file": ("IMG_0001.jpg", camera_jpeg(size=(2400, 1600)))},
-        cookies,
-    )
+    with a.s3.recording() as stored:
+        response, _ = upload(
+            a,
+            "/admin/articles/image/add/",
+            {
+                "csrfmiddlewaretoken": cookies["csrftoken"],
+                "title": "Harbour at dawn",
+                "alt": "Fishing boats in the harbour",
+            },
+            {"file": ("IMG_0001.jpg", camera_jpeg(size=(2400, 1600)))},
+            cookies,
+        )
     assert response.status == 302, "the upload through instance A failed"
     photo = Image.objects.get()
-    stored = images.stored_names(photo)
-    assert stored == set(a.s3.keys(BUCKET, "private/")) and len(stored) > 10
+    names = images.stored_names(photo)
+    assert names == set(a.s3.keys(BUCKET, "private/")) and len(names) > 10
+    assert len([request for request in stored if request.startswith("PUT ")]) == len(names)
     assert b"PhoneMaker" not in a.s3.read(BUCKET, photo.file.name)
 
     _, library = request(b, "GET", "/admin/articles/image/", cookies=cookies)
@@ -312,7 +314,14 @@ def test_a_photo_uploaded_through_one_instance_is_served_at_once_through_the_oth
     )
     assert response.status == 302
     draft.refresh_from_db()
-    _, page = request(b, "GET", draft.get_absolute_url())
+    # No render asks the bucket, on either instance (the S3 server's own record of requests).
+    with a.s3.recording() as asked:
+        rendered, page = request(b, "GET", draft.get_absolute_url())
+        cached, again = request(b, "GET", draft.get_absolute_url())
+        home, _ = request(a, "GET", "/")
+    assert (rendered.headers["X-Cache"], cached.headers["X-Cache"]) == ("MISS", "HIT")
+    assert again == page and home.status == 200
+    assert asked == []
     urls = re.findall(rb'(http://127\.0\.0\.1:\d+/newsroom-scale-out/images/[^" ,]+)', page)
     assert len(set(urls)) >= 6
     for url in set(urls):
