@@ -67,6 +67,7 @@ class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelFo
     class Meta:
         model = Article
         fields = [
+            "kicker",
             "headline",
             "slug",
             "dek",
@@ -81,6 +82,10 @@ class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelFo
             "publish_at",
             "unpublish_at",
             "comments_open",
+            "seo_title",
+            "seo_description",
+            "social_title",
+            "social_description",
             "live_from",
             "live_until",
             "live_comments_open",
@@ -400,7 +405,7 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
     fieldsets = [
         # The lead photo, its alt text, caption and credit beside the headline and summary,
         # then the story: what readers see first is written together.
-        (None, {"fields": ["headline", "slug", "dek"]}),
+        (None, {"fields": ["kicker", "headline", "slug", "dek"]}),
         (
             _("Lead photo"),
             {
@@ -427,6 +432,13 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
                     "created_at",
                     "updated_at",
                 ]
+            },
+        ),
+        (
+            _("Search and social"),
+            {
+                "classes": ["collapse"],
+                "fields": ["seo_title", "seo_description", "social_title", "social_description"],
             },
         ),
         (

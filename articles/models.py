@@ -234,6 +234,12 @@ class Article(models.Model):
             "address working through a permanent redirect."
         ),
     )
+    kicker = models.CharField(
+        _("kicker"),
+        max_length=60,
+        blank=True,
+        help_text=_("A few words over the headline, e.g. ANALYSIS or Election 2026. Optional."),
+    )
     dek = models.TextField(
         _("summary"),
         blank=True,
@@ -303,6 +309,31 @@ class Article(models.Model):
             "Optional: when the article comes off the site (page, lists, search, feeds), by "
             "itself. Empty: it stays."
         ),
+    )
+    # Search engines and social cards: each empty one falls back to the headline or summary.
+    seo_title = models.CharField(
+        _("search headline"),
+        max_length=70,
+        blank=True,
+        help_text=_("The headline search engines show, if it should differ. Up to 70 letters."),
+    )
+    seo_description = models.CharField(
+        _("search description"),
+        max_length=160,
+        blank=True,
+        help_text=_("The summary search engines show, if it should differ. Up to 160 letters."),
+    )
+    social_title = models.CharField(
+        _("social headline"),
+        max_length=100,
+        blank=True,
+        help_text=_("The headline on social media cards, if it should differ."),
+    )
+    social_description = models.CharField(
+        _("social description"),
+        max_length=200,
+        blank=True,
+        help_text=_("The summary on social media cards, if it should differ."),
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
     # Live coverage (articles/live/): a live blog of timestamped entries while it runs.

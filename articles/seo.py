@@ -93,6 +93,17 @@ class PageMeta:
     structured_data: list[dict] = field(default_factory=list)
     noindex: bool = False
     home: bool = False
+    # Social cards' own headline and summary, when an editor wrote them (else the above).
+    social_title: str = ""
+    social_description: str = ""
+
+    @property
+    def share_title(self):
+        return self.social_title or self.title
+
+    @property
+    def share_description(self):
+        return self.social_description or self.description
 
     @property
     def document_title(self):
@@ -254,12 +265,15 @@ def article_meta(request, article, *, authors, tags):
     section_url = article.section.get_absolute_url()
     modified = last_modified(article)
     meta = PageMeta(
-        title=article.headline,
-        description=(
+        title=article.seo_title or article.headline,
+        description=describe(article.seo_description)
+        or (
             describe(article.dek)
             if article.dek.strip()
             else describe_html(article.body, article.headline)
         ),
+        social_title=article.social_title,
+        social_description=describe(article.social_description),
         canonical=canonical,
         type="article",
         published=article.publish_at,

@@ -149,4 +149,104 @@ class Migration(migrations.Migration):
                 name="article_id_published_until",
             ),
         ),
+        migrations.AddField(
+            model_name="article",
+            name="kicker",
+            field=models.CharField(
+                blank=True,
+                help_text="A few words over the headline, e.g. ANALYSIS or Election 2026. Optional.",
+                max_length=60,
+                verbose_name="kicker",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="seo_description",
+            field=models.CharField(
+                blank=True,
+                help_text="The summary search engines show, if it should differ. Up to 160 letters.",
+                max_length=160,
+                verbose_name="search description",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="seo_title",
+            field=models.CharField(
+                blank=True,
+                help_text="The headline search engines show, if it should differ. Up to 70 letters.",
+                max_length=70,
+                verbose_name="search headline",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="social_description",
+            field=models.CharField(
+                blank=True,
+                help_text="The summary on social media cards, if it should differ.",
+                max_length=200,
+                verbose_name="social description",
+            ),
+        ),
+        migrations.AddField(
+            model_name="article",
+            name="social_title",
+            field=models.CharField(
+                blank=True,
+                help_text="The headline on social media cards, if it should differ.",
+                max_length=100,
+                verbose_name="social headline",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="kicker",
+            field=models.CharField(
+                blank=True,
+                help_text="A few words over the headline, e.g. ANALYSIS or Election 2026. Optional.",
+                max_length=60,
+                verbose_name="kicker",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="seo_description",
+            field=models.CharField(
+                blank=True,
+                help_text="The summary search engines show, if it should differ. Up to 160 letters.",
+                max_length=160,
+                verbose_name="search description",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="seo_title",
+            field=models.CharField(
+                blank=True,
+                help_text="The headline search engines show, if it should differ. Up to 70 letters.",
+                max_length=70,
+                verbose_name="search headline",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="social_description",
+            field=models.CharField(
+                blank=True,
+                help_text="The summary on social media cards, if it should differ.",
+                max_length=200,
+                verbose_name="social description",
+            ),
+        ),
+        migrations.AddField(
+            model_name="historicalarticle",
+            name="social_title",
+            field=models.CharField(
+                blank=True,
+                help_text="The headline on social media cards, if it should differ.",
+                max_length=100,
+                verbose_name="social headline",
+            ),
+        ),
     ]
