@@ -22,7 +22,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, folder, database, media_root=None, **options):
-        self.stdout.write(f"Uploads into: {backups.describe_media()}")
+        where = f"the folder {media_root}" if media_root else backups.describe_media()
+        if backups.bucket_storage() is not None:
+            where = backups.describe_media()  # on S3, --media-root plays no part
+        self.stdout.write(f"Uploads into: {where}")
         try:
             media = backups.restore(
                 folder, database, media_root, progress=progress_bar(self.stdout)
