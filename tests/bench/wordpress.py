@@ -161,9 +161,37 @@ def main(argv=None):
     parser.add_argument("--sizes", default="2000,20000", help="Post counts to try.")
     parser.add_argument("--yes-destroy", action="store_true")
     parser.add_argument("--write-only", nargs=2, metavar=("POSTS", "FILE"))
+    parser.add_argument(
+        "--parse-only",
+        metavar="POSTS",
+        help="Only read a generated export of this many posts the way the importer's first "
+        "pass does (every element, the index kept), and report that process's peak memory.",
+    )
+    parser.add_argument("--scan", metavar="FILE", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.write_only:
         write_export(args.write_only[1], int(args.write_only[0]))
+        return
+    if args.scan:  # the child process of --parse-only
+        from articles.wordpress.importer import Importer
+
+        index = Importer(args.scan).scan()
+        print(f"{index.items} items, {len(index.old_paths)} addresses indexed")
+        return
+    if args.parse_only:
+        folder = Path(tempfile.mkdtemp(prefix="wordpress-bench-"))
+        export = folder / "export.xml"
+        write_export(export, int(args.parse_only))
+        log = folder / "scan.log"
+        command = [sys.executable, "-m", "tests.bench.wordpress", "--scan", str(export)]
+        env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
+        peak, seconds = run_measured(command, env, log)
+        megabytes = export.stat().st_size / 1024 / 1024
+        print(log.read_text().strip())
+        print(f"read {megabytes:.0f} MB in {seconds:.0f} s, peak RSS {peak:.0f} MB")
+        export.unlink()
+        log.unlink()
+        folder.rmdir()
         return
     folder = Path(tempfile.mkdtemp(prefix="wordpress-bench-"))
     env = {**os.environ, "DEBUG": os.environ.get("DEBUG", "1")}
