@@ -251,6 +251,7 @@ def test_internal_links_point_at_the_new_addresses(imported):
     assert f'href="{arabic.get_absolute_url()}"' in harbour.body  # an old permalink
     assert f'href="{harbour.get_absolute_url()}"' in economy.body
     assert 'href="https://elsewhere.example/"' in economy.body
+    assert 'href="/section/category-4/"' in arabic.body  # www. and an encoded category
     assert "oldmonitor.example/20" not in harbour.body + economy.body
 
 

@@ -7,7 +7,7 @@ categories point at their new addresses; a link to a post later in the file is r
 once that post is in (``fix_links``).
 """
 
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, quote, unquote
 
 from django.contrib.flatpages.models import FlatPage
 from django.db import transaction
@@ -145,8 +145,9 @@ class Bodies:
             if target is None and known[0] in ("post", "page"):
                 self._converter.unresolved = True
         if target is None and plain_path.startswith("/category/"):
-            slug = plain_path.rstrip("/").rsplit("/", 1)[-1]
-            section, _row = self.context.target(Kind.CATEGORY, unquote(slug), Section)
+            # WordPress writes a non-Latin slug percent-encoded in lower case.
+            slug = quote(unquote(plain_path.rstrip("/").rsplit("/", 1)[-1])).lower()
+            section, _row = self.context.target(Kind.CATEGORY, slug, Section)
             target = section.get_absolute_url() if section else None
         return (target or path) + fragment
 
