@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "taggit",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "simple_history",
     "django_prose_editor",
     "newsroom",
@@ -85,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -350,6 +355,11 @@ AXES_HANDLER = (
     if REDIS_URL
     else "axes.handlers.database.AxesDatabaseHandler"
 )
+# Two-factor sign-in (newsroom/two_factor.py): when on, superusers and editors (these
+# rights) must set it up before the admin opens; anyone on the staff may turn it on.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED")
+TWO_FACTOR_REQUIRED_PERMISSIONS = ["articles.publish_article"]
+OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

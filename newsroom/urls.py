@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from . import media, views
+from . import media, two_factor, views
 
 admin.site.site_header = _("%(site)s newsroom") % {"site": settings.NEWSROOM_SITE_NAME}
 admin.site.site_title = _("Newsroom admin")
@@ -16,6 +16,16 @@ urlpatterns = [
     path(
         f"{settings.NEWSROOM_ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
         admin.site.admin_view(views.view_on_site),
+    ),
+    path(
+        f"{settings.NEWSROOM_ADMIN_PATH}two-factor/setup/",
+        two_factor.setup,
+        name="two_factor_setup",
+    ),
+    path(
+        f"{settings.NEWSROOM_ADMIN_PATH}two-factor/verify/",
+        two_factor.verify,
+        name="two_factor_verify",
     ),
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
