@@ -94,6 +94,29 @@ class TokenForm(forms.Form):
         return "".join(self.cleaned_data["token"].split())
 
 
+def recovery_codes(user):
+    """Ten new single-use recovery codes for ``user`` (any earlier ones stop working)."""
+    StaticDevice.objects.filter(user=user).delete()
+    codes = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE)
+    tokens = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    codes.token_set.bulk_create([StaticToken(device=codes, token=t) for t in tokens])
+    return tokens
+
+
+def grouped_key(device):
+    secret = base64.b32encode(device.bin_key).decode()
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+
+
+def turn_on(user):
+    """Two-factor sign-in on for ``user`` at once (the demo editor): returns the key to type
+    into an authenticator app and the recovery codes."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name=SETUP_DEVICE, confirmed=True)
+        return grouped_key(device), recovery_codes(user)
+
+
 def _qr_svg(url):
     return mark_safe(segno.make(url, error="m").svg_inline(scale=4, dark="#000", light="#fff"))
 
@@ -115,9 +138,7 @@ def setup(request):
             with transaction.atomic():
                 device.confirmed = True
                 device.save()
-                codes = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE)
-                tokens = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
-                codes.token_set.bulk_create([StaticToken(device=codes, token=t) for t in tokens])
+                tokens = recovery_codes(user)
             otp_login(request, device)
             request.session.pop(NO_DEVICE, None)
             return render(
@@ -126,14 +147,13 @@ def setup(request):
                 {"codes": tokens, "next": _next(request, reverse("admin:index")), **_site(request)},
             )
         form.add_error("token", _("That code is not right. Check the time on your phone."))
-    secret = base64.b32encode(device.bin_key).decode()
     return render(
         request,
         "admin/two_factor/setup.html",
         {
             "form": form,
             "qr": _qr_svg(device.config_url),
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "secret": grouped_key(device),
             "required": required(user),
             "next": _next(request, reverse("admin:index")),
             **_site(request),

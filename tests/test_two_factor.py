@@ -123,3 +123,18 @@ def test_two_factor_pages_need_a_staff_sign_in():
     for url in (SETUP, VERIFY):
         response = Client().get(url)
         assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_the_demo_editor_signs_in_with_two_factors():
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("demo_content", stdout=out)
+    editor = get_user_model().objects.get(username="editor")
+    assert TOTPDevice.objects.filter(user=editor, confirmed=True).exists()
+    assert "Two-factor sign-in is on for editor" in out.getvalue()
+    reporter = get_user_model().objects.get(username="reporter")
+    assert not TOTPDevice.objects.filter(user=reporter).exists()
