@@ -14,7 +14,8 @@ The uploads are wherever the site keeps them:
 A restore never writes over anything: it creates a new database (and fails if the name is
 taken), restores into it in one transaction, and puts the uploads into an empty folder, or an
 empty bucket or prefix (AWS_STORAGE_BUCKET_NAME, AWS_LOCATION), whichever kind of backup it
-is (a disk backup can be restored into a bucket: that is how a site moves to S3).
+is (a disk backup can be restored into a bucket: that is how a site moves to S3). Uploads
+cut short on their way back are finished with ``restore_media(resume=True)``.
 Pointing DATABASE_URL and MEDIA_ROOT (or the bucket) at the restored copies is a deliberate,
 separate step. The cache is namespaced by database name, so the restored copy never serves
 pages cached for the site it was copied from, even from the same Redis.
@@ -233,16 +234,33 @@ def _check_media_target(media_root):
     return None
 
 
-def restore_media(folder, media_root=None, *, progress=None):
+def restore_media(folder, media_root=None, *, progress=None, resume=False):
     """Put a backup's uploads into the empty upload store: MEDIA_ROOT (or `media_root`), or
-    the bucket and prefix when the uploads are on S3. Returns where they went."""
+    the bucket and prefix when the uploads are on S3. Returns where they went.
+
+    `resume`: finish a restore whose uploads were cut short. The store need not be empty;
+    files already there with their full size are kept, the rest are put back."""
     _check_backup(folder)
     media_root = Path(media_root or settings.MEDIA_ROOT)
-    storage = _check_media_target(media_root)
-    return _put_media(folder, storage, media_root, progress)
+    storage = bucket_storage() if resume else _check_media_target(media_root)
+    return _put_media(folder, storage, media_root, progress, resume=resume)
 
 
-def _put_media(folder, storage, media_root, progress):
+def _present(storage, media_root):
+    """name -> size of the uploads already in the store."""
+    if storage is not None:
+        return dict(storage.objects())
+    if not media_root.is_dir():
+        return {}
+    return {
+        path.relative_to(media_root).as_posix(): path.stat().st_size
+        for path in media_root.rglob("*")
+        if path.is_file()
+    }
+
+
+def _put_media(folder, storage, media_root, progress, *, resume=False):
+    present = _present(storage, media_root) if resume else {}
     files = list(_media_files(folder)) if (Path(folder) / MEDIA_LIST).is_file() else None
     if files is None:  # a tar streams once: count its members first
         with tarfile.open(Path(folder) / MEDIA_NAME, "r:gz") as archive:
@@ -257,14 +275,15 @@ def _put_media(folder, storage, media_root, progress):
     if storage is None:
         media_root.mkdir(parents=True, exist_ok=True)
     for name, size, opener in files:
-        with opener() as source:
-            if storage is not None:
-                storage.upload(name, source)
-            else:
-                path = _local_path(media_root, name)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with open(path, "wb") as target:
-                    shutil.copyfileobj(source, target)
+        if present.get(name) != size:
+            with opener() as source:
+                if storage is not None:
+                    storage.upload(name, source)
+                else:
+                    path = _local_path(media_root, name)
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    with open(path, "wb") as target:
+                        shutil.copyfileobj(source, target)
         done, done_bytes = done + 1, done_bytes + size
         if progress:
             progress(done, total, done_bytes, total_bytes)
@@ -297,12 +316,19 @@ def restore(folder, database_name, media_root=None, *, progress=None):
     # Cache keys name the database (newsroom.cache.make_key): a new name shares nothing with
     # the old site, and anything left under a name used before is dropped here.
     forget_database(database_name)
-    if storage is None and (folder / MEDIA_NAME).is_file():
-        media_root.mkdir(parents=True, exist_ok=True)
-        with tarfile.open(folder / MEDIA_NAME, "r:gz") as archive:
-            if hasattr(tarfile, "data_filter"):
-                archive.extractall(media_root, filter="data")
-            else:  # Python before 3.11.4: no filters; the archive is one we wrote.
-                archive.extractall(media_root)
-        return media_root
-    return _put_media(folder, storage, media_root, progress)
+    try:
+        if storage is None and (folder / MEDIA_NAME).is_file():
+            media_root.mkdir(parents=True, exist_ok=True)
+            with tarfile.open(folder / MEDIA_NAME, "r:gz") as archive:
+                if hasattr(tarfile, "data_filter"):
+                    archive.extractall(media_root, filter="data")
+                else:  # Python before 3.11.4: no filters; the archive is one we wrote.
+                    archive.extractall(media_root)
+            return media_root
+        return _put_media(folder, storage, media_root, progress)
+    except (OSError, BackupError) as error:
+        raise BackupError(
+            f"The database {database_name!r} is restored, but putting the uploads back "
+            f"stopped: {error}\nFinish it with: manage.py restore {folder} --database "
+            f"{database_name} --resume-uploads"
+        ) from error

@@ -165,6 +165,40 @@ def test_a_restore_puts_the_objects_into_an_empty_bucket_and_the_site_serves_the
     assert all(fetch(url)[0] == 200 for url in urls)
 
 
+def test_a_restore_cut_short_is_finished_putting_back_only_what_is_missing(
+    s3_bucket, s3_server, s3_requests, settings, tmp_path, monkeypatch
+):
+    make_image()
+    folder = backup_folder(tmp_path)
+    backups.copy_bucket(storage(), folder)
+    original = contents(s3_server, s3_bucket.name)
+    restored = new_bucket(s3_server, settings)
+    upload = S3Storage.upload
+    calls = []
+
+    def cut_after_three(self, name, file, callback=None):
+        calls.append(name)
+        if len(calls) == 4:
+            raise StorageUnavailable("S3 storage: connection reset")
+        return upload(self, name, file, callback)
+
+    monkeypatch.setattr(S3Storage, "upload", cut_after_three)
+    with pytest.raises(StorageUnavailable):
+        backups.restore_media(folder)
+    monkeypatch.setattr(S3Storage, "upload", upload)
+    assert len(s3_server.keys(restored)) == 3
+    with pytest.raises(backups.BackupError, match="is not empty"):
+        backups.restore_media(folder)  # a plain restore never writes over anything
+
+    s3_requests.clear()
+    out = StringIO()
+    call_command("restore", str(folder), database="unused", resume_uploads=True, stdout=out)
+    puts = [request for request in s3_requests.sent if request.startswith("PUT")]
+    assert len(puts) == len(original) - 3
+    assert contents(s3_server, restored) == original
+    assert f"{len(original)}/{len(original)} files" in out.getvalue()
+
+
 def test_a_restore_refuses_a_bucket_that_is_not_empty_and_writes_nothing(
     s3_bucket, s3_server, tmp_path
 ):

@@ -20,16 +20,27 @@ class Command(BaseCommand):
         parser.add_argument(
             "--media-root", help="Empty folder for the uploads (default: MEDIA_ROOT)."
         )
+        parser.add_argument(
+            "--resume-uploads",
+            action="store_true",
+            help="Finish a restore whose uploads were cut short: the database is left alone; "
+            "uploads already there whole are kept, the rest are put back.",
+        )
 
-    def handle(self, *args, folder, database, media_root=None, **options):
+    def handle(self, *args, folder, database, media_root=None, resume_uploads=False, **options):
         where = f"the folder {media_root}" if media_root else backups.describe_media()
         if backups.bucket_storage() is not None:
             where = backups.describe_media()  # on S3, --media-root plays no part
         self.stdout.write(f"Uploads into: {where}")
         try:
-            media = backups.restore(
-                folder, database, media_root, progress=progress_bar(self.stdout)
-            )
+            if resume_uploads:
+                media = backups.restore_media(
+                    folder, media_root, progress=progress_bar(self.stdout), resume=True
+                )
+            else:
+                media = backups.restore(
+                    folder, database, media_root, progress=progress_bar(self.stdout)
+                )
         except (backups.BackupError, OSError) as error:
             raise CommandError(error) from error
         self.stdout.write(
