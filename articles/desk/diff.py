@@ -40,7 +40,9 @@ def render_words(old, new):
     parts = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
-            parts.append(format_html("{}", "".join(new_tokens[b1:b2])))
+            # Either side's spacing, whichever has it ("storm" before a removed word).
+            pairs = zip(old_tokens[a1:a2], new_tokens[b1:b2], strict=True)
+            parts.append(format_html("{}", "".join(max(pair, key=len) for pair in pairs)))
             continue
         if a2 > a1:
             parts.append(
@@ -50,6 +52,8 @@ def render_words(old, new):
                     "".join(old_tokens[a1:a2]),
                 )
             )
+        if a2 > a1 and b2 > b1 and not old_tokens[a2 - 1][-1:].isspace():
+            parts.append(" ")  # removed and added words never run together
         if b2 > b1:
             parts.append(
                 format_html(
