@@ -16,6 +16,7 @@ from newsroom.media import PRIVATE_PREFIX
 from .conftest import make_article, make_image, uploaded_jpeg
 from .processes import HOST, ROOT, free_port
 from .s3 import fetch, readme_json, readme_section, s3_storage_options
+from .test_production import production_setting
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +94,23 @@ def test_the_readme_names_every_s3_setting_the_site_reads():
     assert all(f"`{name}`" in section for name in read), read
     # The walkthrough ends with the check.
     assert "manage.py check_storage" in section
+
+
+def test_the_tests_run_the_storage_settings_production_builds_from_the_readmes_variables():
+    """tests/s3.py configures the storage by hand (credentials given directly): it must be
+    what settings.py builds from the environment the walkthrough sets, short of timeouts."""
+    built = production_setting(
+        's.STORAGES["default"]',
+        AWS_STORAGE_BUCKET_NAME="newsroom-media",
+        AWS_S3_REGION_NAME="us-east-1",
+        AWS_S3_ENDPOINT_URL="http://127.0.0.1:9000",
+    )
+    tested = s3_storage_options("http://127.0.0.1:9000", "newsroom-media")
+    assert built["BACKEND"] == tested["BACKEND"]
+    options = {
+        key: value
+        for key, value in tested["OPTIONS"].items()
+        if key not in {"access_key", "secret_key", "timeout", "max_attempts"}
+    }
+    assert {key: built["OPTIONS"][key] for key in options} == options
+    assert set(built["OPTIONS"]) == set(options) | {"timeout", "max_attempts"}
