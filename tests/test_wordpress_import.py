@@ -357,9 +357,10 @@ def test_a_run_stopped_half_way_completes_on_the_second(monkeypatch, uploads):
             raise KeyboardInterrupt
         return real(self, item, wp_id, title)
 
-    monkeypatch.setattr(importer_module.Importer, "import_post", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        run("--media-dir", str(uploads))
+    monkeypatch.setattr(importer_module.Importer, "import_post", interrupted)  # Ctrl-C
+    output, failure = run("--media-dir", str(uploads))
+    assert "run the same command again to carry on" in failure
+    assert table(output)["articles"]["created"] == 2
     assert Article.objects.count() == 2
     assert not Article.objects.filter(headline__startswith="ميناء").exists()  # not half of it
     monkeypatch.setattr(importer_module.Importer, "import_post", real)

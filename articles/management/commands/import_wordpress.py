@@ -58,6 +58,13 @@ class Command(BaseCommand):
             report = importer.run()
         except ExportError as exc:
             raise CommandError(str(exc)) from None
+        except KeyboardInterrupt:
+            # Every post written so far is whole (one transaction each); the one under way
+            # was rolled back.
+            self.write_report(importer.report, dry_run=options["dry_run"])
+            raise CommandError(
+                "Stopped. What is in stays in; run the same command again to carry on."
+            ) from None
         finally:
             if self.stderr.isatty():
                 self.stderr.write("")
