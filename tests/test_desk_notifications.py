@@ -199,3 +199,14 @@ class BrokenBackend:
     def send_messages(self, messages):
         type(self).attempts += 1
         raise ConnectionRefusedError("mail server down")
+
+
+def test_an_administrator_sets_a_staff_members_language(desk, django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+    client = logged_in(admin_user)
+    url = reverse("admin:articles_stafflanguage_add")
+    refused = client.post(url, {"user": desk["ed"].pk, "language": "xx-nonsense"})
+    assert refused.status_code == 200 and not StaffLanguage.objects.exists()
+    client.post(url, {"user": desk["ed"].pk, "language": "fr"})
+    assert StaffLanguage.objects.get().language == "fr"
+    assert logged_in(desk["erin"]).get(url).status_code == 403  # editors do not manage staff

@@ -3,7 +3,8 @@ article over, autosave and its restore, comparing and restoring revisions. Mixed
 ArticleAdmin."""
 
 from django import forms
-from django.contrib import messages
+from django.conf import settings
+from django.contrib import admin, messages
 from django.contrib.admin import DateFieldListFilter
 from django.contrib.admin.utils import unquote
 from django.core.cache import cache
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from .. import extensions, search
 from ..models import PUBLISH_PERMISSION, Article
 from . import autosave, diff, duplicate, history, notifications, overview, presence
-from .models import ReviewNote
+from .models import ReviewNote, StaffLanguage
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
 # database only the session and the user, whatever the article.
@@ -352,3 +353,21 @@ class DeskAdmin:
                 "take_over_url": reverse("admin:articles_article_desk_take_over", args=[obj.pk]),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+class StaffLanguageForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_lazy("language"), choices=settings.LANGUAGES)
+
+    class Meta:
+        model = StaffLanguage
+        fields = ["user", "language"]
+
+
+@admin.register(StaffLanguage)
+class StaffLanguageAdmin(admin.ModelAdmin):
+    """The language each staff member's desk emails are written in (administrators)."""
+
+    form = StaffLanguageForm
+    list_display = ["user", "language"]
+    autocomplete_fields = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
