@@ -193,6 +193,11 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
             )
         )
 
+    def get_urls(self):
+        # The body editor's thumbnail of a photo block (articles/body_admin.py).
+        card = self.admin_site.admin_view(body_admin.photo_card)
+        return [path("<int:pk>/card/", card, name="articles_image_card"), *super().get_urls()]
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
