@@ -116,10 +116,12 @@
   document.addEventListener("DOMContentLoaded", function () {
     var group = document.getElementById("slots-group");
     if (!group) return;
-    group.dataset.leadLabel = group.dataset.leadLabel || "Lead";
-    group.dataset.upLabel = group.dataset.upLabel || "Move up";
-    group.dataset.downLabel = group.dataset.downLabel || "Move down";
-    group.dataset.movedLabel = group.dataset.movedLabel || "Moved to";
+    // The words, translated, from templates/admin/articles/front/change_form.html.
+    var words = (document.getElementById("slot-order-words") || {}).dataset || {};
+    group.dataset.leadLabel = words.lead || "Lead";
+    group.dataset.upLabel = words.up || "Move up";
+    group.dataset.downLabel = words.down || "Move down";
+    group.dataset.movedLabel = words.moved || "Moved to";
     setUp(group);
     document.addEventListener("formset:added", function (event) {
       var row = event.target;
