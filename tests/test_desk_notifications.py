@@ -210,3 +210,12 @@ def test_an_administrator_sets_a_staff_members_language(desk, django_user_model)
     client.post(url, {"user": desk["ed"].pk, "language": "fr"})
     assert StaffLanguage.objects.get().language == "fr"
     assert logged_in(desk["erin"]).get(url).status_code == 403  # editors do not manage staff
+
+
+def test_saves_nobody_made_in_the_admin_send_nothing(desk, django_capture_on_commit_callbacks):
+    # An import or a script: no person acted, nobody is told.
+    with django_capture_on_commit_callbacks(execute=True):
+        article = make_article(status=Article.Status.DRAFT, created_by=desk["rita"])
+        article.status = Article.Status.PUBLISHED
+        article.save()
+    assert mail.outbox == []

@@ -175,6 +175,8 @@ def published(article, actor):
 def status_changed(sender, instance, history_instance, history_user=None, **kwargs):
     """Each revision that moves an article into review or into print tells the people it
     concerns; a piece submitted again closes the notes that sent it back."""
+    if history_user is None:
+        return  # an import, a script, the shell: no person to tell about, nobody acted
     before = history_instance.prev_record
     old, new = (before.status if before else None), history_instance.status
     if old == new:
