@@ -392,10 +392,15 @@ class Article(models.Model):
             # Lets SQLite check the publishing rule for each full-text match from the index,
             # without reading the row (and its long body).
             models.Index(fields=["id", "status", "publish_at"], name="article_id_published"),
-            # The same, with the unpublish time the rule also reads.
+            # The same, with the unpublish time the rule also reads; and the rule read from
+            # an index whichever way SQLite joins full-text matches to it (never the rows).
             models.Index(
                 fields=["id", "status", "publish_at", "unpublish_at"],
                 name="article_id_published_until",
+            ),
+            models.Index(
+                fields=["status", "publish_at", "unpublish_at"],
+                name="article_published_until",
             ),
             # A section's newest articles, and an article's neighbours in its section, read in
             # order from here: the cost does not depend on how far back the article is.

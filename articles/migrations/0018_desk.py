@@ -249,4 +249,11 @@ class Migration(migrations.Migration):
                 verbose_name="social headline",
             ),
         ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                fields=["status", "publish_at", "unpublish_at"],
+                name="article_published_until",
+            ),
+        ),
     ]
