@@ -34,9 +34,10 @@ class S3Storage(RemembersNewFiles, BaseS3Storage):
         return {
             **super().get_default_settings(),
             # Seconds to connect, and to wait for each answer; attempts per request (the
-            # first included). An editor's save waits at most about timeout x attempts.
-            "timeout": 10,
-            "max_attempts": 3,
+            # first included). An editor's save waits at most about timeout x attempts,
+            # which must stay well under gunicorn's timeout (30 s).
+            "timeout": 5,
+            "max_attempts": 2,
         }
 
     def __init__(self, **settings):

@@ -269,9 +269,10 @@ if AWS_STORAGE_BUCKET_NAME:
             "file_overwrite": True,
             "object_parameters": {"CacheControl": "public, max-age=2592000"},
             # An editor's save waits at most about timeout x attempts for a bucket that
-            # does not answer, then gets a message in the form.
-            "timeout": env_int("AWS_S3_TIMEOUT", 10),
-            "max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 3),
+            # does not answer, then gets a message in the form: keep that well under
+            # GUNICORN_TIMEOUT (30 s), or the worker is killed first and the editor gets a 502.
+            "timeout": env_int("AWS_S3_TIMEOUT", 5),
+            "max_attempts": env_int("AWS_S3_MAX_ATTEMPTS", 2),
         },
     }
 NEWSROOM_SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)

@@ -16,7 +16,7 @@ from newsroom.media import PRIVATE_PREFIX
 from .conftest import make_article, make_image, uploaded_jpeg
 from .processes import HOST, ROOT, free_port
 from .s3 import fetch, readme_json, readme_section, s3_storage_options
-from .test_production import production_setting
+from .test_production import gunicorn_config, production_setting
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,13 @@ def test_the_tests_run_the_storage_settings_production_builds_from_the_readmes_v
     }
     assert {key: built["OPTIONS"][key] for key in options} == options
     assert set(built["OPTIONS"]) == set(options) | {"timeout", "max_attempts"}
+
+
+def test_a_hanging_bucket_gives_up_well_before_gunicorn_kills_the_worker(monkeypatch):
+    """Otherwise the editor would get gunicorn's 502 instead of the message in the form."""
+    options = production_setting(
+        's.STORAGES["default"]["OPTIONS"]', AWS_STORAGE_BUCKET_NAME="newsroom-media"
+    )
+    monkeypatch.delenv("GUNICORN_TIMEOUT", raising=False)
+    worker_timeout = gunicorn_config(monkeypatch)["timeout"]
+    assert options["timeout"] * options["max_attempts"] <= worker_timeout / 2
