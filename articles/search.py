@@ -14,6 +14,7 @@ with ``bulk_create()`` or ``QuerySet.update()`` calls ``reindex()`` itself (or r
 
 import functools
 import html
+import json
 import re
 from dataclasses import dataclass
 from itertools import chain
@@ -66,6 +67,9 @@ SNIPPET_WORDS = 30
 # this many: counting every match of a common word costs time in proportion to the archive,
 # and nobody pages past the first thousand.
 MAX_RESULTS = 1000
+# PostgreSQL: when more articles than this hold a query's words in their headline, summary
+# or tags, only the newest MAX_RESULTS of them are ranked (PostgresSearch.hits).
+RANK_NEWEST_FROM = 5000
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
 # The only entities the sanitiser writes in text (html5ever's serialiser).
@@ -349,6 +353,17 @@ class PostgresSearch:
     def paired(self, term):
         return len(term.text.split()) == 2 and len(self.pairs(term)) == 1
 
+    def estimated(self, matching):
+        """How many articles the planner expects ``matching`` to hold (EXPLAIN: planned,
+        not run)."""
+        matching = matching.order_by().values("pk")
+        sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+        return plan[0]["Plan"]["Plan Rows"]
+
     def count(self, query, articles, limit):
         matching = self.matching(query, articles, "search_vector").order_by().values("pk")
         sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
@@ -373,12 +388,18 @@ class PostgresSearch:
         strong = self.matching(query, articles, "search_rank_vector")
         if query.excluded:
             strong = self.matching(query, strong, "search_vector")
-        # Only the newest MAX_RESULTS of those are ranked: as many as the results can hold,
-        # so a word in fewer headlines, summaries and tags ranks exactly as before, and a
-        # word in 30,000 of them costs what a word in 1,000 does (the newest are read from
-        # the date index; ranking and sorting them all grew with the archive).
-        newest = strong.order_by("-publish_at", "-pk").values("pk")[:MAX_RESULTS]
-        strong = articles.filter(pk__in=newest)
+        # A word in very many headlines, summaries and tags ("libya": 30,000) has only its
+        # newest MAX_RESULTS matches ranked, as many as the results can hold: read from the
+        # date index until that many are found, they cost what a rarer word's do, where
+        # ranking and sorting every match grew with the archive. Fewer matches (as the
+        # planner estimates them from the column's statistics: counting them would cost what
+        # ranking them does) are all ranked, as before: walking the dates to find those would
+        # read much of the archive. So are phrases: checking one row costs its pairs of words
+        # (article_search_pairs()), which only their index spares.
+        phrases = any(term.phrase for term in chain(*query.groups, query.excluded))
+        if not phrases and self.estimated(strong) > RANK_NEWEST_FROM:
+            newest = strong.order_by("-publish_at", "-pk").values("pk")[:MAX_RESULTS]
+            strong = articles.filter(pk__in=newest)
         rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
         hits = self.page(strong.annotate(rank=rank), tsquery, start, stop, snippets=snippets)
         if len(hits) == stop - start:

@@ -73,9 +73,11 @@ def test_home_stories_follow_a_renamed_section(client, front, section, uncached_
 def test_a_word_in_more_headlines_than_the_results_hold_ranks_the_newest_of_them(
     client, section, monkeypatch
 ):
-    """PostgreSQL ranks the newest MAX_RESULTS headline, summary and tag matches only, so a
-    common word costs what a rarer one does; SQLite's FTS5 ranks every match."""
+    """PostgreSQL ranks only the newest MAX_RESULTS headline, summary and tag matches of a
+    word in more than RANK_NEWEST_FROM of them, so a common word costs what a rarer one
+    does; SQLite's FTS5 ranks every match."""
     monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr(search, "RANK_NEWEST_FROM", 0)  # any estimate is more
     newest = [make_article(section=section, headline=f"Harbour news {n}") for n in range(3)]
     best = make_article(
         section=section,
