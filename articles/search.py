@@ -414,7 +414,7 @@ class PostgresSearch:
 
     def page(self, ranked, tsquery, start, stop, *, snippets):
         ranked = (
-            ranked.select_related("section", "lead_image")
+            ranked.select_related("section", "lead_image", "label")
             .defer(*LARGE_FIELDS)
             .order_by("-rank", "-publish_at", "-pk")
         )
@@ -508,7 +508,7 @@ class SQLiteSearch:
             ids = [row[0] for row in cursor.fetchall()]
         # The ids passed the publishing rule in the query above; fetch them by key.
         found = (
-            Article.objects.select_related("section", "lead_image")
+            Article.objects.select_related("section", "lead_image", "label")
             .defer(*LARGE_FIELDS)
             .in_bulk(ids)
         )

@@ -268,7 +268,7 @@ class SearchView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, query=self.form.query, **kwargs)
         if not context["results"]:
-            latest = Article.objects.published().select_related("section", "lead_image")
+            latest = Article.objects.published().select_related("section", "lead_image", "label")
             context["latest"] = latest[:4]
         return context
 

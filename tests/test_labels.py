@@ -194,3 +194,12 @@ def test_reading_time_follows_the_body_whichever_way_it_is_written(section):
     article.body = "<p>short again</p>"
     article.save(update_fields=["body"])
     assert Article.objects.get(pk=article.pk).reading_time == 1
+
+
+def test_labelled_search_results_cost_no_query_each(client, section, django_assert_max_num_queries):
+    for n in range(6):
+        make_article(section=section, headline=f"Envoy story {n}", label=label("analysis"))
+    client.get("/search/?q=envoy")  # the count and fragments, once
+    with django_assert_max_num_queries(6):
+        text = client.get("/search/?q=envoy&page=1").content.decode()
+    assert text.count(">Analysis</span>") >= 6
