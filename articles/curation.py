@@ -34,7 +34,11 @@ class Front(models.Model):
         verbose_name_plural = _("front pages")
         constraints = [
             # One home page: the section is empty on it, and NULLs are never equal.
-            models.UniqueConstraint(Coalesce("section", 0), name="one_front_per_page"),
+            models.UniqueConstraint(
+                Coalesce("section", 0),
+                name="one_front_per_page",
+                violation_error_message=_("This page has its front already: change that one."),
+            ),
         ]
 
     def __str__(self):

@@ -189,3 +189,20 @@ def test_reporters_cannot_curate(client, reporter, home):
     client.force_login(reporter)
     assert client.get(reverse("admin:articles_front_changelist")).status_code == 403
     assert client.get(reverse("admin:articles_front_change", args=[home.pk])).status_code == 403
+
+
+def test_a_second_front_for_the_same_page_is_refused_with_a_message(client, editor, home):
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_front_add"),
+        {
+            "section": "",
+            "slots-TOTAL_FORMS": "0",
+            "slots-INITIAL_FORMS": "0",
+            "slots-MIN_NUM_FORMS": "0",
+            "slots-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 200
+    assert "This page has its front already: change that one." in response.content.decode()
+    assert Front.objects.count() == 1

@@ -426,7 +426,9 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="front",
             constraint=models.UniqueConstraint(
-                django.db.models.functions.Coalesce("section", 0), name="one_front_per_page"
+                django.db.models.functions.Coalesce("section", 0),
+                name="one_front_per_page",
+                violation_error_message="This page has its front already: change that one.",
             ),
         ),
         # Embargoed previews for named outsiders.
