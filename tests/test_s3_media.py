@@ -17,7 +17,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles import images
-from articles.models import Article
+from articles.models import Article, Author
 from articles.models import Image as LibraryImage
 from newsroom.s3 import S3Storage
 
@@ -401,6 +401,20 @@ def test_an_upload_while_the_bucket_hangs_is_refused_with_a_message_and_nothing_
     assert Article.objects.count() == 0
     assert LibraryImage.objects.count() == 0
     assert s3_bucket.names() == []
+
+
+def test_an_authors_photo_while_the_bucket_is_down_is_refused_with_a_message(
+    client, editor, s3_bucket, settings
+):
+    unreachable(settings, s3_bucket)
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "Rita", "slug": "rita", "bio": "", "photo": upload("rita.jpg", camera_jpeg())},
+    )
+    assert response.status_code == 503
+    assert "The file storage did not answer, so nothing was saved." in response.text
+    assert not Author.objects.exists()
 
 
 def test_a_bucket_failing_half_way_through_an_upload_leaves_no_orphan_objects(
