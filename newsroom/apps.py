@@ -7,7 +7,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401
+        from . import checks, signals, two_factor  # noqa: F401
         from .sites import sync_site_domain
 
         # After the sites app's own post_migrate, which creates the Site (this app has no

@@ -14,7 +14,9 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -31,7 +33,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 RECOVERY_CODES = 10
 SETUP_DEVICE = "Authenticator app"
 RECOVERY_DEVICE = "Recovery codes"
-NO_DEVICE = "two_factor_none"  # session flag: this user had no device when last asked
+NO_DEVICE = "two_factor_none"  # session: True when the user had no device at sign-in
 
 
 def required(user):
@@ -47,6 +49,14 @@ def _next(request, fallback):
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
     return fallback
+
+
+@receiver(user_logged_in)
+def note_devices(sender, request, user, **kwargs):
+    """Whether this staff member has a second factor, asked once per sign-in: the admin's
+    pages then cost no query for it."""
+    if request is not None and hasattr(request, "session") and user.is_staff:
+        request.session[NO_DEVICE] = not user_has_device(user)
 
 
 class TwoFactorMiddleware:
@@ -71,13 +81,13 @@ class TwoFactorMiddleware:
         user = request.user
         if not (user.is_authenticated and user.is_staff) or user.is_verified():
             return None
-        if not request.session.get(NO_DEVICE) and user_has_device(user):
+        if NO_DEVICE not in request.session:  # signed in before this was noted
+            request.session[NO_DEVICE] = not user_has_device(user)
+        if not request.session[NO_DEVICE]:
             target = reverse("two_factor_verify")
         elif required(user):
-            request.session.pop(NO_DEVICE, None)
             target = reverse("two_factor_setup")
         else:
-            request.session[NO_DEVICE] = True
             return None
         return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
@@ -140,7 +150,7 @@ def setup(request):
                 device.save()
                 tokens = recovery_codes(user)
             otp_login(request, device)
-            request.session.pop(NO_DEVICE, None)
+            request.session[NO_DEVICE] = False
             return render(
                 request,
                 "admin/two_factor/codes.html",
