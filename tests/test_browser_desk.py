@@ -150,3 +150,38 @@ def test_autosave_survives_a_crash_and_is_restored_after_reopening(
     presence.leave(article.pk, rita)
     page.context.close()
     assert page_errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_overview_and_a_comparison_have_no_serious_accessibility_violations(
+    chromium, live_server, django_user_model, page_errors, viewport
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import DailyViews
+
+    from .browser import axe_violations
+
+    named(staff(django_user_model, "erin", "Editor"), "Erin")
+    section = make_section(name="Africa", slug="africa")
+    story = make_article(section=section, headline="Port reopens", dek="Ships return.")
+    story.dek = "Ships return after the storm."
+    story.save()
+    DailyViews.objects.create(article=story, day=timezone.localdate(), views=120)
+    DailyViews.objects.create(article=story, day=timezone.localdate() - timedelta(days=3), views=40)
+    page = open_page(chromium, viewport, page_errors, bypass_csp=True)
+    log_in(page, live_server, "erin")
+    problems = {}
+    for path in (
+        "/admin/articles/article/overview/",
+        f"/admin/articles/article/{story.pk}/history/compare/",
+    ):
+        page.goto(live_server.url + path)
+        violations = axe_violations(page)
+        if violations:
+            problems[path] = violations
+    page.context.close()
+    assert problems == {}
+    assert page_errors == []
