@@ -1,20 +1,36 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 
 from . import corrections_views, embargo_views, feeds, views
 from .sitemaps import NewsSitemap, sitemaps
 
 app_name = "articles"
 
+
+class UnicodeSlugConverter:
+    """A tag's slug keeps the letters of its name in any script (taggit slugifies with
+    allow_unicode: "سياسة", "économie"), which Django's ``slug`` converter refuses."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(UnicodeSlugConverter, "uslug")
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("section/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tag/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tag/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="atom_feed"),
     path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
-    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<uslug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
     path("author/<slug:slug>/feed/", feeds.AuthorFeed(), name="author_feed"),
     path(
         "sitemap.xml",

@@ -1,9 +1,12 @@
 """Old addresses keep working: editors maintain a redirect table for imported legacy paths."""
 
+from urllib.parse import quote
+
 import pytest
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.urls import reverse
+from taggit.models import Tag
 
 from .conftest import make_article
 
@@ -80,3 +83,20 @@ def test_wordpress_post_removed_on_purpose_is_410(client):
 
 def test_home_page_with_other_parameters_is_still_the_home_page(client):
     assert client.get("/", {"utm_source": "x"}).status_code == 200
+
+
+def test_tags_named_in_any_script_have_working_pages_and_links(client):
+    """Taggit keeps the letters of a tag's name in its slug (Arabic, accents): its page,
+    feed and the links to them work (an imported or typed Arabic tag broke every page
+    linking it)."""
+    article = make_article(tags=["سياسة", "Économie"])
+    page = client.get(article.get_absolute_url())
+    assert page.status_code == 200
+    html = page.content.decode()
+    for name in ("سياسة", "Économie"):
+        tag = Tag.objects.get(name=name)
+        url = reverse("articles:tag", args=[tag.slug])
+        assert url in html or quote(url) in html
+        listing = client.get(url)
+        assert listing.status_code == 200 and article.headline in listing.content.decode()
+        assert client.get(reverse("articles:tag_feed", args=[tag.slug])).status_code == 200
