@@ -13,6 +13,8 @@ import logging
 import re
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -252,3 +254,29 @@ def fetch_missing(urls):
         Embed.objects.filter(url__in=urls, fetched_at__isnull=False).values_list("url", flat=True)
     )
     return [embed for url in urls if url not in known and (embed := fetch(url))]
+
+
+# An import of thousands of stories does not fetch each story's embeds after its save (a
+# provider that is slow would cost seconds per story): they are collected, and fetched once at
+# the end by whoever collected them.
+_collected = ContextVar("embeds_collected", default=None)
+
+
+@contextmanager
+def collected():
+    """Within: embeds to fetch are gathered as (article pk, url) instead of fetched."""
+    pending = []
+    token = _collected.set(pending)
+    try:
+        yield pending
+    finally:
+        _collected.reset(token)
+
+
+def collect(article_pk, urls):
+    """True when a ``collected()`` block gathered these (the caller then fetches nothing)."""
+    pending = _collected.get()
+    if pending is None:
+        return False
+    pending.extend((article_pk, url) for url in urls)
+    return True

@@ -162,7 +162,7 @@ def record_body_blocks(sender, instance, raw=False, update_fields=None, **kwargs
     photos = Image.objects.filter(Q(body_uses__article=instance) | Q(pk__in=changed)).distinct()
     place_image_files(photos)
     urls = body_blocks.embed_urls(instance.body)
-    if urls:
+    if urls and not embeds.collect(instance.pk, urls):
         transaction.on_commit(partial(fetch_embeds, instance.pk, urls))
 
 

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image as PILImage
 from taggit.models import Tag
 
+from articles import body_blocks
 from articles.models import Article, Author, Image, Section, WordPressObject
 from articles.wordpress import importer as importer_module
 from comments.models import Comment
@@ -615,3 +616,32 @@ def test_a_staff_users_byline_is_never_taken_over(uploads, reporter):
     imported = article(10).authors.get(name="Amira Haddad")
     assert imported != own and imported.user is None
     assert not Article.objects.editable_by(reporter).exists()
+
+
+def test_embeds_are_looked_up_once_each_at_the_end_not_after_every_story(
+    uploads, monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles import embeds
+
+    looked_up = []
+
+    def fetch(url):
+        looked_up.append(url)
+        return embeds.Embed.objects.create(url=url, provider=embeds.provider_for(url).key)
+
+    monkeypatch.setattr(embeds, "fetch", fetch)
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        output, _failure = run("--media-dir", str(uploads))
+    in_bodies = {
+        url
+        for body in Article.objects.values_list("body", flat=True)
+        for url in body_blocks.embed_urls(body)
+    }
+    assert in_bodies and sorted(looked_up) == sorted(in_bodies)  # each once
+    assert f"Embeds: {len(in_bodies)} looked up" in output
+    # Nothing was left to fetch after each story's own save.
+    assert not [
+        c
+        for c in after_commit
+        if getattr(c, "func", None) is not None and "fetch_embeds" in c.func.__name__
+    ]

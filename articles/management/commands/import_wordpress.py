@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from articles import embeds, renewal
 from articles.wordpress.importer import Importer
 from articles.wordpress.wxr import ExportError
+from newsroom.cache import renew
 
 
 class Command(BaseCommand):
@@ -55,7 +57,11 @@ class Command(BaseCommand):
             progress=self.progress_bar(),
         )
         try:
-            report = importer.run()
+            # Embeds are fetched once at the end, not after each story's save.
+            with embeds.collected() as pending:
+                report = importer.run()
+            if not options["dry_run"]:
+                self.fetch_embeds(pending)
         except ExportError as exc:
             raise CommandError(str(exc)) from None
         except KeyboardInterrupt:
@@ -74,6 +80,17 @@ class Command(BaseCommand):
                 f"{report.failures} item(s) failed; see above. Fix them and run the command "
                 "again: what is already in is left as it is."
             )
+
+    def fetch_embeds(self, pending):
+        """The imported stories' embeds: title and thumbnail fetched once each, and the
+        stories whose facade changed renewed."""
+        urls = list(dict.fromkeys(url for _pk, url in pending))
+        fetched = {embed.url for embed in embeds.fetch_missing(urls)} if urls else set()
+        stories = {pk for pk, url in pending if url in fetched}
+        if stories:
+            renew(*(renewal.article(pk) for pk in stories))
+        if urls:
+            self.stdout.write(f"Embeds: {len(urls)} looked up at their providers.")
 
     def progress_bar(self):
         """A bar on stderr when it is a terminal; nothing in a log or a pipe."""
