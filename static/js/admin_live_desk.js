@@ -12,12 +12,7 @@
     var list = desk.querySelector("[data-live-desk-entries]");
     var status = desk.querySelector("[data-live-desk-status]");
     var errors = desk.querySelector("[data-live-desk-errors]");
-    var editors = [];
     var posting = false;
-
-    document.addEventListener("prose-editor:ready", function (event) {
-      editors.push(event.detail.editor);
-    });
 
     function latest() { return parseInt(desk.getAttribute("data-latest"), 10) || 0; }
 
@@ -48,7 +43,11 @@
     function clear() {
       form.querySelectorAll("input[type=text], textarea").forEach(function (field) { field.value = ""; });
       form.querySelectorAll("input[type=checkbox]").forEach(function (box) { box.checked = false; });
-      editors.forEach(function (editor) { editor.commands.clearContent(true); });
+      // The body editor is found through its element (Tiptap keeps itself on it): it may have
+      // become ready before this script listened for its ready event.
+      form.querySelectorAll(".ProseMirror").forEach(function (element) {
+        if (element.editor) element.editor.commands.clearContent(true);
+      });
     }
 
     function showErrors(answer) {
