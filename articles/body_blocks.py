@@ -33,13 +33,6 @@ from . import embeds
 
 WIDTHS = ("full", "wide", "inset")
 MAX_GALLERY = 40
-TEXT_LIMITS = {
-    "data-caption": 300,
-    "data-quote": 1000,
-    "data-attribution": 200,
-    "data-title": 120,
-    "data-text": 2000,
-}
 
 
 def _id(value):

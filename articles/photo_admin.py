@@ -9,7 +9,7 @@ already, and never learns the headline of a colleague's unpublished piece.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -188,8 +188,14 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
             Image.objects.visible_to(request.user)
             .select_related("uploaded_by")
             .annotate(
+                # Articles showing it: as their lead, or inside a body whose lead it is not
+                # (one article using it both ways counts once).
                 num_uses=Count("lead_for", distinct=True)
-                + Count("body_uses__article", distinct=True)
+                + Count(
+                    "body_uses__article",
+                    filter=~Q(body_uses__article__lead_image=F("pk")),
+                    distinct=True,
+                )
             )
         )
 

@@ -516,3 +516,12 @@ def test_a_live_entrys_photo_is_used_by_its_story_public_and_protected(client, e
     assert not BodyImage.objects.filter(article=article).exists()
     photo.refresh_from_db()
     assert photo.file.name.startswith("private/")
+
+
+def test_the_library_counts_an_article_using_a_photo_twice_once(client, editor):
+    photo = make_image(title="Twice used")
+    make_article(lead_image=photo, body=photo_block(photo))
+    make_article(body=photo_block(photo))
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_image_changelist")).content.decode()
+    assert "2 articles" in html and "3 articles" not in html
