@@ -18,7 +18,7 @@ from taggit.models import Tag
 from newsroom.storage import StorageFailureShownInForm
 from newsroom.widgets import ZonedSplitDateTime
 
-from . import body_admin, images, kept_uploads, tags
+from . import body_admin, bylines, images, kept_uploads, tags
 from .desk.admin import DeskAdmin
 from .desk.conflicts import RefusesStaleSave
 from .models import (
@@ -91,6 +91,15 @@ class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelFo
             "live_comments_open",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if (
+            self.instance.pk
+            and "authors" in self.fields
+            and "authors" not in kwargs.get("initial", {})
+        ):
+            self.initial["authors"] = [author.pk for author in bylines.ordered(self.instance)]
+
     def clean(self):
         cleaned = super().clean()
         if self.user is not None and not can_publish(self.user):
@@ -119,6 +128,17 @@ class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelFo
             photo.save()
             self.instance.lead_image = photo
         return super().save(commit)
+
+    def _save_m2m(self):
+        # The byline is written in its order (articles.bylines), the other relations as usual.
+        if "authors" not in self.cleaned_data:
+            return super()._save_m2m()
+        authors = self.cleaned_data.pop("authors")
+        try:
+            super()._save_m2m()
+        finally:
+            self.cleaned_data["authors"] = authors
+        bylines.arrange(self.instance, authors)
 
 
 class ArticleActionForm(helpers.ActionForm):
@@ -388,7 +408,6 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
     search_fields = ["headline"]
     date_hierarchy = "publish_at"
     prepopulated_fields = {"slug": ["headline"]}
-    filter_horizontal = ["authors"]
     readonly_fields = ["preview_link", "created_at", "updated_at", "live_desk"]
     raw_id_fields = ["lead_image"]
     actions = ["publish_now", "unpublish", "submit_for_review", "back_to_draft"]
@@ -402,7 +421,10 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
         css = {"all": ["css/admin_images.css", "css/admin_desk.css", "css/admin_blocks.css"]}
         js = ["js/admin_unsaved.js", "js/admin_image_chooser.js"]
 
-    fieldsets = [
+    # The form's layout, given through get_fieldsets(): Django's static check refuses a
+    # ``fieldsets`` naming "authors", a many-to-many through Byline, though the form renders
+    # it with a field of its own (articles.bylines.form_field).
+    layout = [
         # The lead photo, its alt text, caption and credit beside the headline and summary,
         # then the story: what readers see first is written together.
         (None, {"fields": ["kicker", "headline", "slug", "dek"]}),
@@ -452,7 +474,7 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
         return (
             Article.objects.editable_by(request.user)
             .select_related("section", "lead_image")
-            .prefetch_related("authors")
+            .prefetch_related(bylines.prefetch())
             .annotate(num_pending_comments=pending)
         )
 
@@ -511,7 +533,7 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
         return form
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = self.layout
         if obj is None or self.has_change_permission(request, obj):
             return fieldsets
         # Read-only: the body as readers see it, not its HTML source.
@@ -531,6 +553,11 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
         if not can_publish(request.user):
             fields.append("publish_at")
         return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "authors":
+            return bylines.form_field(self.admin_site, **kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "lead_image":
@@ -620,7 +647,7 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
 
     @admin.display(description=_("authors"))
     def byline(self, obj):
-        return ", ".join(author.name for author in obj.authors.all())
+        return ", ".join(author.name for author in bylines.ordered(obj))
 
     @admin.display(description=_("pending comments"), ordering="num_pending_comments")
     def pending_comments(self, obj):

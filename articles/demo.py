@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 from newsroom.roles import sync_roles
 
-from . import extensions, labels, photos
+from . import bylines, extensions, labels, photos
 from .live import demo as live_demo
 from .models import Article, Author, Front, Label, Notice, Section, Slot
 
@@ -451,7 +451,7 @@ def load(domain="127.0.0.1:8000", stdout=None):
         )
         article.save()
         article.tags.add(*tags)
-        article.authors.add(*rng.sample(authors, k=rng.choice([1, 1, 1, 2])))
+        bylines.arrange(article, rng.sample(authors, k=rng.choice([1, 1, 1, 2])))
         if stdout and index % 10 == 0:
             stdout.write(f"  {index} articles…")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from newsroom.cache import Fragments
 
-from . import renewal
+from . import bylines, renewal
 from .live import feeds as live_feeds
 from .models import Article, Author, Section
 from .seo import last_modified, social_image
@@ -67,7 +67,11 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj):
-        return self.articles(obj).for_listing().prefetch_related("tags", "authors")[:FEED_LENGTH]
+        return (
+            self.articles(obj)
+            .for_listing()
+            .prefetch_related("tags", bylines.prefetch())[:FEED_LENGTH]
+        )
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
@@ -93,7 +97,7 @@ class LatestArticlesFeed(Feed):
         return escape(article.dek)
 
     def item_author_name(self, article):
-        names = [author.name for author in article.authors.all()]
+        names = [author.name for author in bylines.ordered(article)]
         return ", ".join(names) or None
 
     def item_categories(self, article):

@@ -210,12 +210,31 @@ class ArticleQuerySet(models.QuerySet):
         """Articles a staff user may open in the admin: all for editors, own for reporters."""
         if user.has_perm(PUBLISH_PERMISSION):
             return self
-        bylines = Article.authors.through.objects.filter(author__user=user)
+        bylines = Byline.objects.filter(author__user=user)
         return self.filter(Q(created_by=user) | Q(pk__in=bylines.values("article_id")))
 
     def for_listing(self):
         """What cards need: the section and the lead photo, never the (large) body."""
         return self.select_related("section", "lead_image", "label").defer("body")
+
+
+class Byline(models.Model):
+    """One author on one article's byline, at the place the desk gave them (articles.bylines
+    writes them in order; the table is the one the plain many-to-many used)."""
+
+    article = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="bylines")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        db_table = "articles_article_authors"
+        ordering = ["position", "author_id"]
+        unique_together = [("article", "author")]
+        verbose_name = _("byline")
+        verbose_name_plural = _("bylines")
+
+    def __str__(self):
+        return f"{self.author} ({self.position + 1})"
 
 
 class Article(models.Model):
@@ -252,7 +271,15 @@ class Article(models.Model):
     )
     tags = TaggableManager(verbose_name=_("tags"), through=TaggedArticle, blank=True)
     authors = models.ManyToManyField(
-        Author, verbose_name=_("authors"), blank=True, related_name="articles"
+        Author,
+        verbose_name=_("authors"),
+        blank=True,
+        related_name="articles",
+        through=Byline,
+        help_text=_(
+            "The byline shows them in this order. To move a name, drag it, or select it and "
+            "press the arrow keys."
+        ),
     )
     label = models.ForeignKey(
         Label,

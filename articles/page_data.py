@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
 from . import body_blocks, curation, renewal
-from .models import Article, Author, Embed, Image, Section, TaggedArticle
+from .models import Article, Author, Byline, Embed, Image, Section, TaggedArticle
 
 PER_SECTION = 4
 # Both bounds keep a page's cost the same with a thousand articles or a million.
@@ -105,8 +105,8 @@ BYLINE_FIELDS = ("id", "name", "slug")
 
 
 def byline_and_tags(article_id):
-    """An article's authors (by name) and tags (in the order they were given), read in one
-    statement.
+    """An article's authors (in byline order) and tags (in the order they were given), read
+    in one statement.
 
     Written out in SQL rather than as the two ORM queries it replaces: building those costs
     the application ten times what the database spends answering them, and the article page
@@ -137,11 +137,12 @@ def _byline_and_tags_statement():
     def column(model, name):
         return quote(model._meta.get_field(name).column)
 
-    byline = Article.authors.through
+    byline = Byline
     author_columns, author_fields = columns(Author, "a")
     tag_columns, tag_fields = columns(Tag, "t")
     statement = (
-        f"SELECT 0, {author_columns}, 0 FROM {quote(Author._meta.db_table)} a"
+        f"SELECT 0, {author_columns}, b.{column(Byline, 'position')}"
+        f" FROM {quote(Author._meta.db_table)} a"
         f" JOIN {quote(byline._meta.db_table)} b"
         f" ON b.{column(byline, 'author')} = a.{column(Author, 'id')}"
         f" WHERE b.{column(byline, 'article')} = %s"
@@ -151,8 +152,9 @@ def _byline_and_tags_statement():
         f" JOIN {quote(TaggedArticle._meta.db_table)} i"
         f" ON i.{column(TaggedArticle, 'tag')} = t.{column(Tag, 'id')}"
         f" WHERE i.{column(TaggedArticle, 'content_object')} = %s"
-        # Authors by name (the model's order), tags in the order they were added.
-        f" ORDER BY 1, 5, {2 + author_fields.index('name')}"
+        # Authors in byline order (as Byline's ordering: position, then author), tags in the
+        # order they were added.
+        f" ORDER BY 1, 5, {2 + author_fields.index('id')}"
     )
     return statement, author_fields, tag_fields
 

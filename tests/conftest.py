@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from articles import bylines
 from articles.models import Article, Author, Section
 from articles.models import Image as LibraryImage
 from newsroom.cache import rendered
@@ -93,7 +94,7 @@ def make_article(*, tags=(), authors=(), **kwargs):
     if tags:
         article.tags.add(*tags)
     if authors:
-        article.authors.add(*authors)
+        bylines.arrange(article, authors)
     return article
 
 

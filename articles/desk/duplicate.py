@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from .. import bylines
 from ..models import Article, Author
 
 
@@ -38,8 +39,8 @@ def as_draft(source, user):
         copy._history_user = user
         copy.save()
         copy.tags.set(list(source.tags.all()))
-        authors = list(source.authors.all())
+        authors = bylines.ordered(source)
         if not authors:
             authors = list(Author.objects.filter(user=user))
-        copy.authors.set(authors)
+        bylines.arrange(copy, authors)
     return copy

@@ -6,6 +6,7 @@ a restore, so a reporter cannot turn a live story into another state through his
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import bylines
 from ..models import Author, Image, Label, Section
 from . import diff
 
@@ -49,6 +50,12 @@ def restore(article, record, user):
         "when": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S")
     }
     article.save()
-    authors = list(record.authors.values_list("author_id", flat=True))
-    article.authors.set(Author.objects.filter(pk__in=authors))
+    # In the revision's order (revisions from before bylines had an order: by name).
+    kept = record.authors.order_by("position", "author__name", "author_id")
+    existing = set(
+        Author.objects.filter(pk__in=kept.values("author_id")).values_list("pk", flat=True)
+    )
+    bylines.arrange(
+        article, [pk for pk in kept.values_list("author_id", flat=True) if pk in existing]
+    )
     return skipped

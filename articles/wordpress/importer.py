@@ -27,7 +27,7 @@ from taggit.models import Tag
 
 from newsroom.cache import CONTENT, renew
 
-from .. import extensions
+from .. import bylines, extensions
 from ..models import Article, Author, Section, sanitized_value
 from . import addresses, body, media, wxr
 from .bodies import Bodies
@@ -257,12 +257,12 @@ class Importer(Terms, Bodies):
         same = (
             not created
             and before == {field: getattr(article, field) for field in COMPARED}
-            and {a.pk for a in authors} == set(article.authors.values_list("pk", flat=True))
+            and [a.pk for a in authors] == [a.pk for a in bylines.ordered(article)]
             and {t.pk for t in tags} == set(article.tags.values_list("pk", flat=True))
         )
         if not same:
             article.save()
-            article.authors.set(authors)
+            bylines.arrange(article, authors)
             article.tags.set(tags)
         # A post with a photo that failed is looked at again next time (its file may be back).
         complete = self.missing_media == missing

@@ -36,7 +36,15 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from articles import demo, search
-from articles.models import Article, Author, DailyViews, Image, Section, TaggedArticle
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    DailyViews,
+    Image,
+    Section,
+    TaggedArticle,
+)
 from comments.models import Comment
 from newsroom.cache import invalidate_pages
 
@@ -313,10 +321,10 @@ def _copy_tags_and_bylines(rng, published, tags, authors, stdout):
                 for tag in {tag.pk: tag for tag in picks}.values():
                     write((tag.pk, pk))
                 progress.advance()
-        with copy_into(cursor, Article.authors.through, "article_id author_id") as write:
+        with copy_into(cursor, Byline, "article_id author_id position") as write:
             for pk, _publish_at in published:
-                for author in rng.sample(authors, k=rng.choice((1, 1, 1, 2))):
-                    write((pk, author.pk))
+                for position, author in enumerate(rng.sample(authors, k=rng.choice((1, 1, 1, 2)))):
+                    write((pk, author.pk, position))
     progress.finish()
 
 
