@@ -3,14 +3,21 @@ note, publishing tells the authors; once, after the commit, in each reader's lan
 never to inactive users, and a mail outage never fails the save."""
 
 import logging
+from datetime import timedelta
+from io import StringIO
 
 import pytest
+import time_machine
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.desk.models import ReviewNote, StaffLanguage
+from articles.desk import outbox
+from articles.desk.models import QueuedEmail, ReviewNote, StaffLanguage
 from articles.models import Article
 
 from .conftest import _staff, make_article, make_author
@@ -92,6 +99,7 @@ def test_a_failed_save_sends_nothing(desk, draft, django_capture_on_commit_callb
         response = client.post(change_url(draft), form_for(draft, status="review", headline=""))
     assert response.status_code == 200
     assert mail.outbox == []
+    assert not QueuedEmail.objects.exists()
     draft.refresh_from_db()
     assert draft.status == Article.Status.DRAFT
 
@@ -181,20 +189,77 @@ def test_mail_down_never_fails_the_save_and_is_logged(
     desk, draft, django_capture_on_commit_callbacks, settings, caplog
 ):
     settings.EMAIL_BACKEND = "tests.test_desk_notifications.BrokenBackend"
+    BrokenBackend.attempts = 0
     with caplog.at_level(logging.WARNING, logger="articles.desk.notifications"):
         response = submit(logged_in(desk["rita"]), draft, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Article.Status.REVIEW
-    assert BrokenBackend.attempts == 3
+    assert BrokenBackend.attempts == 2 * outbox.QUICK_TRIES  # two editors, a few tries each
     assert "Desk email not sent to" in caplog.text
+    assert "kept in the queue" in caplog.text
+    kept = QueuedEmail.objects.order_by("recipient")
+    assert [e.recipient for e in kept] == ["ed@example.com", "erin@example.com"]
+    assert all(e.attempts == 1 and "mail server down" in e.last_error for e in kept)
 
 
-class BrokenBackend:
+def test_queued_email_goes_out_when_the_server_is_back(
+    desk, draft, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "tests.test_desk_notifications.BrokenBackend"
+    submit(logged_in(desk["rita"]), draft, django_capture_on_commit_callbacks)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    out = StringIO()
+    call_command("send_queued_email", stdout=out)  # not due yet: tried again after a pause
+    assert mail.outbox == [] and "Sent 0. Waiting: 2" in out.getvalue()
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        call_command("send_queued_email", stdout=out)
+    assert sorted(m.to[0] for m in mail.outbox) == ["ed@example.com", "erin@example.com"]
+    assert mail.outbox[0].subject == "[The World Monitor] In review: Port reopens"
+    assert "Sent 2. Waiting: 0; given up: 0." in out.getvalue()
+    assert not QueuedEmail.objects.exists()
+
+
+def test_the_next_notice_sends_what_was_waiting(
+    desk, draft, django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "tests.test_desk_notifications.BrokenBackend"
+    submit(logged_in(desk["rita"]), draft, django_capture_on_commit_callbacks)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    other = make_article(status=Article.Status.DRAFT, created_by=desk["rita"], headline="Dam")
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        submit(logged_in(desk["rita"]), other, django_capture_on_commit_callbacks)
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert (
+        subjects
+        == ["[The World Monitor] In review: Dam"] * 2
+        + ["[The World Monitor] In review: Port reopens"] * 2
+    )
+
+
+def test_a_message_is_given_up_after_its_last_attempt(desk, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.test_desk_notifications.BrokenBackend"
+    QueuedEmail.objects.create(
+        recipient="ed@example.com",
+        subject="In review: Dam",
+        body="Read it.",
+        attempts=outbox.MAX_ATTEMPTS - 1,
+        next_attempt_at=timezone.now(),
+    )
+    with caplog.at_level(logging.ERROR, logger="articles.desk.notifications"):
+        assert outbox.send_due() == 0
+    kept = QueuedEmail.objects.get()
+    assert kept.next_attempt_at is None and kept.attempts == outbox.MAX_ATTEMPTS
+    assert "given up after 10 attempts" in caplog.text
+    # An administrator who mended the mail settings sends it anyway.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("send_queued_email", "--all", stdout=StringIO())
+    assert [m.to for m in mail.outbox] == [["ed@example.com"]]
+    assert not QueuedEmail.objects.exists()
+
+
+class BrokenBackend(BaseEmailBackend):
     attempts = 0
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         type(self).attempts += 1
@@ -219,3 +284,14 @@ def test_saves_nobody_made_in_the_admin_send_nothing(desk, django_capture_on_com
         article.status = Article.Status.PUBLISHED
         article.save()
     assert mail.outbox == []
+
+
+def test_editors_see_waiting_email_on_the_overview(desk, draft, settings):
+    QueuedEmail.objects.create(
+        recipient="ed@example.com", subject="In review: Dam", body="Read it.", attempts=2
+    )
+    overview = reverse("admin:articles_desk_overview")
+    page = logged_in(desk["erin"]).get(overview).content.decode()
+    assert "1 desk email is waiting for the mail server" in page
+    page = logged_in(desk["rita"]).get(overview).content.decode()
+    assert "waiting for the mail server" not in page

@@ -88,3 +88,27 @@ class StaffLanguage(models.Model):
 
     def __str__(self):
         return f"{self.user}: {self.language}"
+
+
+class QueuedEmail(models.Model):
+    """A desk email waiting to go out: written in the same transaction as the change it tells
+    of (a save that fails queues nothing), sent after the commit, and kept, with its error,
+    to be tried again later when the mail server does not take it (articles/desk/outbox.py).
+    Deleted once sent."""
+
+    recipient = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # When to try next; empty once given up (after outbox.MAX_ATTEMPTS).
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["queued_at", "id"]
+        verbose_name = _("queued email")
+        verbose_name_plural = _("queued emails")
+
+    def __str__(self):
+        return f"{self.recipient}: {self.subject}"

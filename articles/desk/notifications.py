@@ -5,19 +5,16 @@
 - a piece published or scheduled: its authors (the logins behind its bylines, and whoever
   created it).
 
-Never to inactive users nor to the person who did it. Sent after the transaction commits
-(a save that fails sends nothing), tried a few times, and logged when the mail server does
-not answer: a mail outage never makes a save fail.
+Never to inactive users nor to the person who did it. Queued in the save's transaction and
+sent after it commits (a save that fails sends nothing); a message the mail server does not
+take is logged and kept to be tried again (articles/desk/outbox.py): a mail outage never
+makes a save fail, nor loses the email.
 """
-
-import logging
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
-from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.core.mail import EmailMessage
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,11 +22,8 @@ from django.utils.translation import gettext as _
 from simple_history.signals import post_create_historical_record
 
 from ..models import PUBLISH_PERMISSION, Article
+from . import outbox
 from .models import ReviewNote, StaffLanguage
-
-logger = logging.getLogger(__name__)
-
-ATTEMPTS = 3
 
 
 def _name(user):
@@ -85,33 +79,6 @@ def _messages(recipients, compose):
     return messages
 
 
-def deliver(messages):
-    """Send, a few times if the server fails; log, never raise."""
-    if not messages:
-        return 0
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            return get_connection().send_messages(messages)
-        except Exception:
-            logger.warning(
-                "Desk email attempt %d of %d failed (%s)",
-                attempt,
-                ATTEMPTS,
-                ", ".join(m.subject for m in messages),
-                exc_info=True,
-            )
-    logger.error(
-        "Desk email not sent to %s: %s",
-        ", ".join(address for m in messages for address in m.to),
-        messages[0].subject,
-    )
-    return 0
-
-
-def _after_commit(messages):
-    transaction.on_commit(partial(deliver, messages))
-
-
 def submitted(article, actor):
     link = _url(reverse("admin:articles_article_change", args=[article.pk]))
     waiting = _url(reverse("admin:articles_desk_overview"))
@@ -126,7 +93,7 @@ def submitted(article, actor):
             % {"who": _name(actor), "headline": article.headline, "link": link, "waiting": waiting},
         )
 
-    _after_commit(_messages(editors(actor), compose))
+    outbox.queue(_messages(editors(actor), compose))
 
 
 def sent_back(article, note, actor):
@@ -143,7 +110,7 @@ def sent_back(article, note, actor):
             % {"who": _name(actor), "headline": article.headline, "note": quoted, "link": link},
         )
 
-    _after_commit(_messages(authors(article, actor), compose))
+    outbox.queue(_messages(authors(article, actor), compose))
 
 
 def published(article, actor):
@@ -168,7 +135,7 @@ def published(article, actor):
             % {**values, "zone": settings.TIME_ZONE},
         )
 
-    _after_commit(_messages(authors(article, actor), compose))
+    outbox.queue(_messages(authors(article, actor), compose))
 
 
 @receiver(post_create_historical_record, sender=Article.history.model)

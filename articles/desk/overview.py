@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import PUBLISH_PERMISSION, Article, DailyViews
-from . import chart
+from . import chart, outbox
 from .models import ReviewNote
 
 LIMIT = 25
@@ -134,9 +134,12 @@ def for_user(user, now=None):
     may_write = user.has_perm("articles.change_article")
     if not may_write:
         return {"may_write": False}
+    is_editor = user.has_perm(PUBLISH_PERMISSION)
     return {
         "may_write": True,
-        "is_editor": user.has_perm(PUBLISH_PERMISSION),
+        "is_editor": is_editor,
+        # The desk's email the mail server has not taken yet (editors: it is theirs too).
+        "email_waiting": outbox.waiting() if is_editor else (0, None),
         "in_review": in_review(user),
         "sent_back": sent_back_to(user),
         "drafts": drafts_of(user),
