@@ -9,7 +9,7 @@ from articles.desk.models import Autosave
 from articles.models import Article
 
 from .conftest import make_article
-from .test_admin import change_url
+from .test_admin import article_form, change_url
 from .test_desk_conflicts import form_for
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,77 @@ def test_the_history_page_links_to_compare(client, editor):
     client.force_login(editor)
     page = client.get(reverse("admin:articles_article_history", args=[article.pk]))
     assert url("compare", article) in page.content.decode()
+
+
+ADD_URL = reverse("admin:articles_article_add")
+AUTOSAVE_NEW = reverse("admin:articles_article_desk_autosave_new")
+DISCARD_NEW = reverse("admin:articles_article_desk_discard_new")
+
+
+def test_a_new_articles_text_is_autosaved_before_its_first_save(reporter):
+    client = logged_in(reporter)
+    first = client.post(AUTOSAVE_NEW, {"headline": "Dam breaks", "body": "<p>At dawn.</p>"})
+    assert first.status_code == 200 and first.json() == {"saved": True}
+    client.post(AUTOSAVE_NEW, {"headline": "Dam breaks upstream", "body": "<p>At dawn.</p>"})
+    kept = Autosave.objects.get(user=reporter)
+    assert kept.article is None and kept.data["headline"] == "Dam breaks upstream"
+    assert not Article.objects.exists()  # nothing published or saved as an article
+
+
+def test_the_add_form_offers_the_unsaved_new_article_and_restores_it(reporter):
+    client = logged_in(reporter)
+    client.post(AUTOSAVE_NEW, {"headline": "Dam breaks", "body": "<p>At dawn, the dam.</p>"})
+    page = client.get(ADD_URL)
+    text = page.content.decode()
+    assert "You have a new article you did not save" in text
+    assert "“Dam breaks” was kept while you wrote" in text
+    restored = client.get(ADD_URL, {"desk_restore": "1"})
+    form = restored.context["adminform"].form
+    assert form["headline"].value() == "Dam breaks"
+    assert "At dawn, the dam." in form["body"].value()
+    assert f'data-autosave-url="{AUTOSAVE_NEW}"' in restored.content.decode()
+
+
+def test_saving_the_new_article_ends_its_autosave(reporter, section):
+    client = logged_in(reporter)
+    client.post(AUTOSAVE_NEW, {"headline": "Dam breaks"})
+    response = client.post(ADD_URL, article_form(section, headline="Dam breaks", slug="dam"))
+    assert response.status_code == 302
+    assert Article.objects.get().headline == "Dam breaks"
+    assert not Autosave.objects.exists()
+    assert "did not save" not in client.get(ADD_URL).content.decode()
+
+
+def test_a_failed_first_save_keeps_the_autosave(reporter, section):
+    client = logged_in(reporter)
+    client.post(AUTOSAVE_NEW, {"headline": "Dam breaks"})
+    response = client.post(ADD_URL, article_form(section, headline="", slug="dam"))
+    assert response.status_code == 200
+    assert Autosave.objects.filter(user=reporter, article=None).exists()
+
+
+def test_discarding_the_new_articles_autosave(reporter):
+    client = logged_in(reporter)
+    client.post(AUTOSAVE_NEW, {"headline": "Dam breaks"})
+    response = client.post(DISCARD_NEW)
+    assert response.status_code == 302 and response.url == ADD_URL
+    assert not Autosave.objects.exists()
+
+
+def test_new_article_autosave_refusals(reporter, moderator):
+    client = logged_in(reporter)
+    assert client.get(AUTOSAVE_NEW).status_code == 405
+    nul = client.post(AUTOSAVE_NEW, {"headline": "Dam\x00"})
+    assert nul.status_code == 400 and "NUL" in nul.json()["error"]
+    assert client.post(AUTOSAVE_NEW, {}).status_code == 400
+    # Those who may not write articles keep nothing.
+    assert logged_in(moderator).post(AUTOSAVE_NEW, {"headline": "Dam"}).status_code == 403
+    assert not Autosave.objects.exists()
+
+
+def test_each_writer_has_their_own_new_article_autosave(reporter, editor):
+    logged_in(reporter).post(AUTOSAVE_NEW, {"headline": "Reporter's"})
+    logged_in(editor).post(AUTOSAVE_NEW, {"headline": "Editor's"})
+    page = logged_in(editor).get(ADD_URL).content.decode()
+    assert "“Editor&#x27;s” was kept" in page
+    assert "Reporter&#x27;s" not in page

@@ -61,6 +61,16 @@ class DeskAdmin:
                 self.admin_site.admin_view(self.desk_overview_view),
                 name="articles_desk_overview",
             ),
+            path(
+                "new/desk/autosave/",
+                self.admin_site.admin_view(self.desk_autosave_new_view),
+                name="articles_article_desk_autosave_new",
+            ),
+            path(
+                "new/desk/discard/",
+                self.admin_site.admin_view(self.desk_discard_new_view),
+                name="articles_article_desk_discard_new",
+            ),
             view(self.desk_presence_view, "presence"),
             view(self.desk_leave_view, "leave"),
             view(self.desk_take_over_view, "take-over"),
@@ -177,6 +187,28 @@ class DeskAdmin:
         autosave.keep(obj, request.user, data, request.POST.get("desk_version", ""))
         return JsonResponse({"saved": True})
 
+    def desk_autosave_new_view(self, request):
+        """The unsaved text of a new article: the writer's one rolling draft of it."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            data = autosave.clean(request.POST)
+        except autosave.Refused as refused:
+            return JsonResponse({"error": str(refused)}, status=400)
+        autosave.keep(None, request.user, data, "")
+        return JsonResponse({"saved": True})
+
+    def desk_discard_new_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        autosave.discard(None, request.user)
+        self.message_user(request, _("Your autosaved text was discarded."), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:articles_article_add"))
+
     def desk_discard_view(self, request, object_id):
         obj = self._desk_article(request, object_id, change=True)
         if request.method != "POST":
@@ -238,9 +270,9 @@ class DeskAdmin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is None or request.method != "GET" or "desk_restore" not in request.GET:
+        if request.method != "GET" or "desk_restore" not in request.GET:
             return form
-        kept = autosave.offered(obj, request.user)
+        kept = autosave.offered(obj, request.user)  # obj None: a new article's
         if kept is None:
             return form
 
@@ -257,8 +289,8 @@ class DeskAdmin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change:
-            autosave.discard(obj, request.user)  # the rolling draft ends with a real save
+        # The rolling draft ends with a real save (a new article's, with its first).
+        autosave.discard(obj if change else None, request.user)
 
     def desk_compare_view(self, request, object_id):
         obj = self._desk_article(request, object_id)
@@ -351,6 +383,19 @@ class DeskAdmin:
                 "presence_url": reverse("admin:articles_article_desk_presence", args=[obj.pk]),
                 "leave_url": reverse("admin:articles_article_desk_leave", args=[obj.pk]),
                 "take_over_url": reverse("admin:articles_article_desk_take_over", args=[obj.pk]),
+            }
+        elif add and self.has_add_permission(request):
+            kept = None
+            if request.method == "GET" and "desk_restore" not in request.GET:
+                kept = autosave.offered(None, request.user)
+            context["desk"] = {
+                "autosave": kept,
+                "autosave_diffs": (
+                    diff.compare(dict.fromkeys(kept.data, ""), kept.data) if kept else None
+                ),
+                "autosave_seconds": autosave.SECONDS,
+                "autosave_url": reverse("admin:articles_article_desk_autosave_new"),
+                "discard_url": reverse("admin:articles_article_desk_discard_new"),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 

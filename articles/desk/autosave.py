@@ -1,6 +1,8 @@
 """Autosave: while the form is open its text is sent every few seconds and kept as the
 writer's one rolling draft of the article (``Autosave``), never over the article. Reopening
-the article offers the newer text back; a real save deletes it."""
+the article offers the newer text back; a real save deletes it. A new article's form does
+the same with ``article=None``: one unsaved new article per writer, offered back on the
+next "Add article" form until it is saved or discarded."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -49,10 +51,13 @@ def keep(article, user, data, based_on):
 
 
 def offered(article, user):
-    """The writer's autosave when it holds text the article does not, else None."""
+    """The writer's autosave when it holds text the article does not, else None (for a new
+    article, ``article=None``: when it holds any text)."""
     kept = Autosave.objects.filter(article=article, user=user).first()
     if kept is None:
         return None
+    if article is None:
+        return kept if any((value or "").strip() for value in kept.data.values()) else None
     current = {name: _current(article, name) for name in kept.data}
     if all((kept.data[name] or "") == (current[name] or "") for name in kept.data):
         return None

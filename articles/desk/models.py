@@ -7,10 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 class Autosave(models.Model):
     """One writer's unsaved text of one article, replaced every few seconds while the form
-    is open and deleted by their next real save: never the article itself, never history."""
+    is open and deleted by their next real save: never the article itself, never history.
+    Without an article: the text of a new article not saved yet (one per writer)."""
 
     article = models.ForeignKey(
-        "articles.Article", verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
+        "articles.Article",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -28,7 +34,12 @@ class Autosave(models.Model):
         verbose_name = _("autosave")
         verbose_name_plural = _("autosaves")
         constraints = [
-            models.UniqueConstraint(fields=["article", "user"], name="autosave_once_per_writer")
+            models.UniqueConstraint(fields=["article", "user"], name="autosave_once_per_writer"),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(article__isnull=True),
+                name="autosave_new_article_once_per_writer",
+            ),
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.querySelector("[data-desk-presence]");
   var form = document.getElementById("article_form");
-  if (!box || !form || !window.fetch) return;
+  if (!box || !form || !window.fetch || !box.getAttribute("data-presence-url")) return;  // a new article: nobody else is in it
   var text = box.querySelector("[data-desk-presence-text]");
   var note = box.querySelector("[data-desk-presence-note]");
   var takeOver = box.querySelector("[data-desk-take-over]");
