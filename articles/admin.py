@@ -419,7 +419,7 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin_images.css", "css/admin_desk.css", "css/admin_blocks.css"]}
-        js = ["js/admin_unsaved.js", "js/admin_image_chooser.js"]
+        js = ["js/admin_unsaved.js", "js/admin_image_chooser.js", "js/admin_tag_suggestions.js"]
 
     # The form's layout, given through get_fieldsets(): Django's static check refuses a
     # ``fieldsets`` naming "authors", a many-to-many through Byline, though the form renders

@@ -107,3 +107,36 @@ def test_a_reporter_cannot_duplicate_a_colleagues_draft(reporter, django_user_mo
     )
     assert response.status_code == 404
     assert Article.objects.count() == 1
+
+
+TAG_SUGGESTIONS = reverse("admin:articles_article_desk_tag_suggestions")
+
+
+def test_tag_suggestions_offer_what_a_writer_may_know_of(reporter, editor, django_user_model):
+    colleague = _staff(django_user_model, "cora", "Reporter")
+    make_article(tags=["Libya", "Libyan oil"], headline="Live")
+    make_article(tags=["Libya"], headline="Also live")
+    make_article(tags=["Libya", "Libyan oil"], headline="Live again")
+    make_article(status=Article.Status.DRAFT, created_by=reporter, tags=["Libya ports"])
+    make_article(status=Article.Status.DRAFT, created_by=colleague, tags=["Libya merger"])
+    found = logged_in(reporter).get(TAG_SUGGESTIONS, {"q": "liby"})
+    assert found.status_code == 200
+    # Starting with it, the most used first; a colleague's unpublished tag is not offered.
+    assert found.json() == {"results": ["Libya", "Libyan oil", "Libya ports"]}
+    everything = logged_in(editor).get(TAG_SUGGESTIONS, {"q": "LIBYA"}).json()["results"]
+    assert set(everything) == {"Libya", "Libyan oil", "Libya ports", "Libya merger"}
+    assert logged_in(reporter).get(TAG_SUGGESTIONS, {"q": "oil"}).json() == {
+        "results": ["Libyan oil"]
+    }
+    assert logged_in(reporter).get(TAG_SUGGESTIONS, {"q": "  "}).json() == {"results": []}
+
+
+def test_tag_suggestions_are_for_writers_only(moderator, client):
+    assert logged_in(moderator).get(TAG_SUGGESTIONS, {"q": "a"}).status_code == 403
+    assert client.get(TAG_SUGGESTIONS, {"q": "a"}).status_code == 302  # to the login
+
+
+def test_the_tag_field_asks_for_suggestions(reporter):
+    page = logged_in(reporter).get(reverse("admin:articles_article_add")).content.decode()
+    assert f'data-tag-suggestions="{TAG_SUGGESTIONS}"' in page
+    assert "admin_tag_suggestions.js" in page

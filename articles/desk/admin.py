@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from .. import extensions, search
+from .. import extensions, search, tags
 from ..models import PUBLISH_PERMISSION, Article
 from . import autosave, diff, duplicate, history, notifications, overview, presence
 from .models import ReviewNote, StaffLanguage
@@ -60,6 +60,11 @@ class DeskAdmin:
                 "overview/",
                 self.admin_site.admin_view(self.desk_overview_view),
                 name="articles_desk_overview",
+            ),
+            path(
+                "desk/tag-suggestions/",
+                self.admin_site.admin_view(self.desk_tag_suggestions_view),
+                name="articles_article_desk_tag_suggestions",
             ),
             path(
                 "new/desk/autosave/",
@@ -149,6 +154,19 @@ class DeskAdmin:
         found = Q(pk__in=[hit.article.pk for hit in hits]) | Q(pk__in=by_author)
         return queryset.filter(found), False
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "tags" and field is not None:
+            # Suggestions while typing (static/js/admin_tag_suggestions.js).
+            field.widget.attrs.update(
+                {
+                    "data-tag-suggestions": reverse("admin:articles_article_desk_tag_suggestions"),
+                    "data-label-suggestions": _("Tag suggestions"),
+                    "autocomplete": "off",
+                }
+            )
+        return field
+
     def get_list_display(self, request):
         return [*super().get_list_display(request), "updated_at"]
 
@@ -186,6 +204,13 @@ class DeskAdmin:
             return JsonResponse({"error": str(refused)}, status=400)
         autosave.keep(obj, request.user, data, request.POST.get("desk_version", ""))
         return JsonResponse({"saved": True})
+
+    def desk_tag_suggestions_view(self, request):
+        """Tag names for the article form's tag field, among those the writer may know of."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        names = tags.suggestions(request.user, request.GET.get("q", ""))
+        return JsonResponse({"results": names})
 
     def desk_autosave_new_view(self, request):
         """The unsaved text of a new article: the writer's one rolling draft of it."""
