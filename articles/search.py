@@ -208,6 +208,15 @@ class Results:
         """How many results there are to page through: at most ``MAX_RESULTS``."""
         return min(self.matches(), MAX_RESULTS)
 
+    # For newsroom.cache's CachedCountPaginator: the number worth keeping is the uncapped
+    # one, which says whether to show "1,000+ results".
+    def total(self):
+        return self.matches()
+
+    def from_total(self, matches):
+        self._matches = matches
+        return self.count()
+
     @property
     def capped(self):
         """True when more articles match than the results hold ("1,000+ results")."""

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -229,6 +231,31 @@ def test_more_matches_than_the_results_hold_shows_a_plus_and_pages_stop_there(cl
     assert response.context["paginator"].count == 3
     assert "3+ results" in response.content.decode()
     assert len(response.context["results"]) == 3
+
+
+def test_a_search_pages_total_is_counted_once_until_the_content_changes(
+    client, monkeypatch, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # every request renders; the count is kept
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    for n in range(5):
+        make_article(headline=f"Locust swarm report {n}")
+    client.get(SEARCH, {"q": "swarm"})  # the page's other parts (menu, Popular News) kept
+    with CaptureQueriesContext(connection) as first:
+        client.get(SEARCH, {"q": "locust"})
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(SEARCH, {"q": "locust"})
+    assert "3+ results" in response.content.decode()  # still known to be more than shown
+    assert counts(first) == 1 and counts(again) == 0
+    make_article(headline="Locust swarm report 6")  # a change: counted again
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(SEARCH, {"q": "locust"})
+    assert counts(after) == 1
+    assert "3+ results" in response.content.decode()
+
+
+def counts(captured):
+    return sum("count(" in query["sql"].lower() for query in captured.captured_queries)
 
 
 def test_section_filter_keeps_only_that_section(client):

@@ -17,6 +17,10 @@ class CachedCountPaginator(Paginator):
     page number), the request's ``fragments`` and the keys that renew the count (the
     listing's, e.g. ``listing:section:4``; none: every content change); like a page, the
     count also runs out when a scheduled article goes live.
+
+    A list whose count is a cap of a larger total (search: "1,000+ results") gives that
+    total to keep through ``total()`` and is handed it back with ``from_total()``, which
+    returns the count: the page then asks the database neither.
     """
 
     def __init__(self, *args, count_key=None, fragments=None, keys=(), **kwargs):
@@ -32,6 +36,11 @@ class CachedCountPaginator(Paginator):
         key = f"pages:count:{hashlib.sha256(self.count_key.encode()).hexdigest()}"
         keys = self.keys or (CONTENT,)
         seconds = min(self.fragments.seconds, FRAGMENT_SECONDS)
+        listed = self.object_list
+        if hasattr(listed, "total") and hasattr(listed, "from_total"):
+            key = f"{key}:total"
+            total = rendered.get_or_render(key, listed.total, seconds, self.fragments, keys)
+            return listed.from_total(total)
         return rendered.get_or_render(
             key, lambda: super(CachedCountPaginator, self).count, seconds, self.fragments, keys
         )
