@@ -19,9 +19,19 @@
     window.django.jQuery(select).trigger("change");
   }
 
-  function chipId(chip) {
-    var data = window.django.jQuery(chip).data("data");
-    return data ? String(data.id) : null;
+  function chipId(select, list, chip) {
+    // Select2 keeps a chip's data in a store of its own, not in jQuery's data; its chips
+    // stand in the order of the chosen options, so a chip's place names its option.
+    var chips = Array.from(list.querySelectorAll(".select2-selection__choice"));
+    var option = options(select)[chips.indexOf(chip)];
+    return option ? option.value : null;
+  }
+
+  function focusChip(select, list, id) {
+    decorate(select, list);  // the new chips may not be focusable yet: observers run later
+    var chip = Array.from(list.querySelectorAll(".select2-selection__choice")).find(
+      function (other) { return chipId(select, list, other) === id; });
+    if (chip && chip !== document.activeElement) chip.focus();
   }
 
   function decorate(select, list) {
@@ -32,19 +42,27 @@
       chip.draggable = true;
       chip.tabIndex = 0;
       chip.setAttribute("aria-describedby", select.id + "_helptext");  // how to move it
+      chip.addEventListener("click", function (event) {
+        // A click selects the name, to move it with the arrow keys as the help text says;
+        // Select2 would open its list and take the focus to its search field. Its × still
+        // removes the name.
+        if (event.target.closest(".select2-selection__choice__remove")) return;
+        event.stopPropagation();
+        chip.focus();
+      });
       chip.addEventListener("dragstart", function (event) {
-        event.dataTransfer.setData("text/plain", chipId(chip) || "");
+        event.dataTransfer.setData("text/plain", chipId(select, list, chip) || "");
         event.dataTransfer.effectAllowed = "move";
       });
       chip.addEventListener("dragover", function (event) { event.preventDefault(); });
       chip.addEventListener("drop", function (event) {
         event.preventDefault();
         var id = event.dataTransfer.getData("text/plain");
-        var target = options(select).find(function (option) { return option.value === chipId(chip); });
+        var target = options(select).find(function (option) { return option.value === chipId(select, list, chip); });
         if (id && target) move(select, id, target);
       });
       chip.addEventListener("keydown", function (event) {
-        var id = chipId(chip);
+        var id = chipId(select, list, chip);
         var chosen = options(select);
         var at = chosen.findIndex(function (option) { return option.value === id; });
         if (event.key === "ArrowLeft" || event.key === "ArrowUp") {
@@ -56,10 +74,11 @@
         }
         event.preventDefault();
         event.stopPropagation();
-        // Select2 draws the chips again: keep the focus on the name that moved.
-        var again = Array.from(list.querySelectorAll(".select2-selection__choice")).find(
-          function (other) { return chipId(other) === id; });
-        if (again) again.focus();
+        // Select2 draws the chips again, at once for the change event and once more when
+        // its own observer of the select sees the options move: keep the focus on the
+        // name that moved after each.
+        focusChip(select, list, id);
+        window.setTimeout(function () { focusChip(select, list, id); }, 0);
       });
     });
   }
@@ -74,9 +93,15 @@
     });
   }
 
-  if (document.readyState === "complete") {
-    setUp();
+  // After Select2 is started: the admin's autocomplete.js starts it in a jQuery ready
+  // handler, which jQuery runs from a timer, at times after the window's load event. A ready
+  // handler added from here runs after that one.
+  function whenReady() {
+    if (window.django && window.django.jQuery) window.django.jQuery(setUp);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", whenReady);
   } else {
-    window.addEventListener("load", setUp);
+    whenReady();
   }
 })();
