@@ -433,10 +433,11 @@ class Article(models.Model):
             # order from here: the cost does not depend on how far back the article is.
             models.Index(fields=["section", "publish_at", "id"], name="article_section_publish"),
             # A section's published articles counted from the index alone (its list's page
-            # count: 2 ms instead of 120 at 12,000 articles, whose rows lie all over the table).
+            # count: 2 ms instead of 120 at 12,000 articles, whose rows lie all over the table),
+            # the unpublish time included: without it every row is read again for the rule.
             models.Index(
-                fields=["section", "status", "publish_at", "id"],
-                name="article_section_published",
+                fields=["section", "status", "publish_at", "id", "unpublish_at"],
+                name="article_section_live",
             ),
         ]
 
