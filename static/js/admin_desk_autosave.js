@@ -9,8 +9,9 @@ document.addEventListener("DOMContentLoaded", function () {
   var status = box.querySelector("[data-desk-autosave-status]");
   var seconds = parseInt(box.getAttribute("data-autosave-seconds"), 10) || 5;
   var dirty = false;
-  var sending = false;
+  var sending = null;  // the autosave on its way, until it is answered
   var stopped = false;
+  var waiting = false;
 
   function label(name, values) {
     return box.getAttribute("data-label-" + name).replace(/%\((\w+)\)s/g, function (_, key) {
@@ -20,7 +21,17 @@ document.addEventListener("DOMContentLoaded", function () {
 
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function () { dirty = true; });
-  form.addEventListener("submit", function () { stopped = true; });
+  form.addEventListener("submit", function (event) {
+    stopped = true;
+    // An autosave still on its way could be kept after the save has ended the draft, and be
+    // offered back as unsaved text: the save goes once it is answered.
+    if (!sending || !form.requestSubmit) return;
+    event.preventDefault();
+    if (waiting) return;  // a second click while waiting
+    waiting = true;
+    var submitter = event.submitter || null;
+    sending.then(function () { form.requestSubmit(submitter); });
+  });
 
   function send() {
     if (stopped || sending || !dirty) return;
@@ -29,8 +40,7 @@ document.addEventListener("DOMContentLoaded", function () {
       if (data.get(name) instanceof File) data.delete(name);  // photos are not autosaved
     });
     dirty = false;
-    sending = true;
-    fetch(box.getAttribute("data-autosave-url"), { method: "POST", body: data, credentials: "same-origin" })
+    sending = fetch(box.getAttribute("data-autosave-url"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) throw new Error(response.status);
         status.textContent = label("autosaved", { time: new Date().toLocaleTimeString() });
@@ -39,7 +49,7 @@ document.addEventListener("DOMContentLoaded", function () {
         dirty = true;  // try again on the next round
         status.textContent = box.getAttribute("data-label-autosave-failed");
       })
-      .then(function () { sending = false; });
+      .then(function () { sending = null; });
   }
 
   window.setInterval(send, seconds * 1000);
