@@ -76,6 +76,16 @@ def open_page(chromium, viewport, errors, bypass_csp=False):
     return page
 
 
+def admin_ready(page):
+    """Wait until the admin page's scripts have set up its widgets: Django's admin binds
+    them (the lookup popups among them) in jQuery ready handlers, which may run after the
+    elements are on the page. A person is never that quick; a test is."""
+    page.wait_for_function("() => window.django && django.jQuery && django.jQuery.isReady")
+    # jQuery 3 runs each ready handler in a timer of its own, queued when the page became
+    # ready: one queued now runs after them.
+    page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
+
+
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

@@ -7,7 +7,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from articles.models import Image as LibraryImage
 
-from .browser import DESKTOP, PHONE, open_page, screenshot
+from .browser import DESKTOP, PHONE, admin_ready, open_page, screenshot
 from .conftest import jpeg_bytes, make_article, make_section, uploaded_jpeg
 
 pytestmark = [
@@ -142,6 +142,8 @@ def test_editor_chooses_a_library_photo_from_the_article_form_with_the_keyboard(
     page.fill("#id_username", "editor")
     page.fill("#id_password", "a-long-test-password")
     page.click("input[type=submit]")
+    page.wait_for_url("**/admin/articles/article/add/")
+    admin_ready(page)
     page.focus("#lookup_id_lead_image")
     with page.expect_popup() as opened:
         page.keyboard.press("Enter")
@@ -180,6 +182,8 @@ def test_editor_uploads_a_photo_in_the_chooser_and_it_becomes_the_lead(
     page.fill("#id_username", "editor")
     page.fill("#id_password", "a-long-test-password")
     page.click("input[type=submit]")
+    page.wait_for_url("**/admin/articles/article/add/")
+    admin_ready(page)
     with page.expect_popup() as opened:
         page.click("#lookup_id_lead_image")
     popup = opened.value
