@@ -196,14 +196,41 @@ class DeskAdmin:
 
     def desk_autosave_view(self, request, object_id):
         obj = self._desk_article(request, object_id, change=True)
+        return self._keep_autosave(request, obj, request.POST.get("desk_version", ""))
+
+    def desk_discard_view(self, request, object_id):
+        obj = self._desk_article(request, object_id, change=True)
+        return self._discard_autosave(
+            request, obj, reverse("admin:articles_article_change", args=[obj.pk])
+        )
+
+    # A new article's form keeps its text the same way, with no article yet.
+    def desk_autosave_new_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return self._keep_autosave(request, None, "")
+
+    def desk_discard_new_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return self._discard_autosave(request, None, reverse("admin:articles_article_add"))
+
+    def _keep_autosave(self, request, article, based_on):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         try:
             data = autosave.clean(request.POST)
         except autosave.Refused as refused:
             return JsonResponse({"error": str(refused)}, status=400)
-        autosave.keep(obj, request.user, data, request.POST.get("desk_version", ""))
+        autosave.keep(article, request.user, data, based_on)
         return JsonResponse({"saved": True})
+
+    def _discard_autosave(self, request, article, then):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        autosave.discard(article, request.user)
+        self.message_user(request, _("Your autosaved text was discarded."), messages.SUCCESS)
+        return HttpResponseRedirect(then)
 
     def desk_tag_suggestions_view(self, request):
         """Tag names for the article form's tag field, among those the writer may know of."""
@@ -211,36 +238,6 @@ class DeskAdmin:
             raise PermissionDenied
         names = tags.suggestions(request.user, request.GET.get("q", ""))
         return JsonResponse({"results": names})
-
-    def desk_autosave_new_view(self, request):
-        """The unsaved text of a new article: the writer's one rolling draft of it."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        try:
-            data = autosave.clean(request.POST)
-        except autosave.Refused as refused:
-            return JsonResponse({"error": str(refused)}, status=400)
-        autosave.keep(None, request.user, data, "")
-        return JsonResponse({"saved": True})
-
-    def desk_discard_new_view(self, request):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        autosave.discard(None, request.user)
-        self.message_user(request, _("Your autosaved text was discarded."), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:articles_article_add"))
-
-    def desk_discard_view(self, request, object_id):
-        obj = self._desk_article(request, object_id, change=True)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        autosave.discard(obj, request.user)
-        self.message_user(request, _("Your autosaved text was discarded."), messages.SUCCESS)
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
     def desk_send_back_view(self, request, object_id):
         obj = self._desk_article(request, object_id)

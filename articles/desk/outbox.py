@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Min
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from .models import QueuedEmail
@@ -44,8 +44,8 @@ def queue(messages):
 
 def waiting():
     """(How many are waiting or given up, the oldest one's time) for the overview."""
-    found = QueuedEmail.objects.aggregate(oldest=Min("queued_at"))
-    return QueuedEmail.objects.count(), found["oldest"]
+    found = QueuedEmail.objects.aggregate(count=Count("id"), oldest=Min("queued_at"))
+    return found["count"], found["oldest"]
 
 
 def send_due(now=None, limit=BATCH):
