@@ -73,6 +73,7 @@ def test_editor_reorders_the_byline_with_keys_and_by_dragging(
     assert chip_names(page) == ["Layla Omar", "Yusuf Idris", "Hana Mahmoud"]
     page.keyboard.press("ArrowRight")
     assert chip_names(page) == ["Yusuf Idris", "Layla Omar", "Hana Mahmoud"]
+    wait_for_focus(page, "Layla Omar")
     page.keyboard.press("ArrowUp")
     assert chip_names(page) == ["Layla Omar", "Yusuf Idris", "Hana Mahmoud"]
     screenshot(page, "bylines-desktop")

@@ -27,6 +27,12 @@
     return option ? option.value : null;
   }
 
+  // The name just moved with a key, while Select2 draws the chips again: at once for the
+  // change event, and once more when its own observer of the select sees the options move.
+  // Each drawing replaces the focused chip, so the focus goes back to that name as soon as a
+  // drawing is done (observers run before the next key is handled), until the moment passes.
+  var moved = null;
+
   function focusChip(select, list, id) {
     decorate(select, list);  // the new chips may not be focusable yet: observers run later
     var chip = Array.from(list.querySelectorAll(".select2-selection__choice")).find(
@@ -74,11 +80,12 @@
         }
         event.preventDefault();
         event.stopPropagation();
-        // Select2 draws the chips again, at once for the change event and once more when
-        // its own observer of the select sees the options move: keep the focus on the
-        // name that moved after each.
+        moved = id;
         focusChip(select, list, id);
-        window.setTimeout(function () { focusChip(select, list, id); }, 0);
+        window.setTimeout(function () {
+          if (moved === id) moved = null;
+          focusChip(select, list, id);
+        }, 50);
       });
     });
   }
@@ -89,7 +96,10 @@
       var list = container && container.querySelector(".select2-selection__rendered");
       if (!list || !window.django || !window.django.jQuery) return;
       decorate(select, list);
-      new MutationObserver(function () { decorate(select, list); }).observe(list, { childList: true });
+      new MutationObserver(function () {
+        decorate(select, list);
+        if (moved !== null) focusChip(select, list, moved);
+      }).observe(list, { childList: true });
     });
   }
 
