@@ -287,10 +287,18 @@ def _lists_of(article):
 def article_saved(sender, instance, raw=False, created=False, **kwargs):
     if raw:
         return
-    old = getattr(instance, "_old_card", None)
+    keys = saved_keys(instance, getattr(instance, "_old_card", None))
+    if keys:
+        renew(*keys)
+
+
+def saved_keys(instance, old):
+    """The keys an article's save renews, given what its card showed before (``old``, from
+    remember_card; None for a new article): none for a draft, its page for any edit of a
+    public one, and the lists and neighbours it joins or leaves when it moves."""
     was_public = old is not None and _public(old["status"])
     if not (was_public or _public(instance.status)):
-        return
+        return []
     keys = [renewal.article(instance.pk), CONTENT]
     changed = {f for f in renewal.CARD_FIELDS if old is None or old[f] != getattr(instance, f)}
     if changed:
@@ -301,7 +309,7 @@ def article_saved(sender, instance, raw=False, created=False, **kwargs):
         if instance.notices.exists():  # its notices join or leave the corrections list
             keys.append(renewal.CORRECTIONS)
         keys += _front_keys(curation.fronts_showing(instance.pk))  # placed by editors
-    renew(*keys)
+    return keys
 
 
 @receiver(pre_delete, sender=Article)

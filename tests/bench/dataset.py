@@ -408,7 +408,8 @@ def main(argv=None):
     if options.profile_json:
         call_command("collectstatic", interactive=False, verbosity=0)
         urls = pages.representative_urls()
-        options.profile_json.write_text(json.dumps(pages.profile(urls), indent=2))
+        profile = pages.profile(urls, changes=pages.shown_changes())
+        options.profile_json.write_text(json.dumps(profile, indent=2))
 
 
 if __name__ == "__main__":

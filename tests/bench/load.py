@@ -472,9 +472,9 @@ def format_report(report):
             else []
         ),
         "",
-        f"{'':9}{'SQL':>8}{'SQL':>6}{'render':>8}{'after a change':>16}  "
+        f"{'':9}{'SQL':>8}{'SQL':>6}{'render':>8}{'after all':>16}{'after':>7}  "
         f"{'cold (page cache off)':^35}  {'warm (page cache on)':^35}",
-        f"{'page':<9}{'queries':>8}{'ms':>6}{'ms':>8}{'queries':>9}{'ms':>7}  "
+        f"{'page':<9}{'queries':>8}{'ms':>6}{'ms':>8}{'queries':>9}{'ms':>7}{'its':>7}  "
         + "  ".join(f"{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}{'errors':>9}" for _ in range(2)),
     ]
     for name in pages.PAGE_TYPES:
@@ -488,17 +488,20 @@ def format_report(report):
         lines.append(
             f"{name:<9}{profile['queries']:>5}/{profile['cached_queries']:<2}"
             f"{profile['sql_ms']:6.1f}{profile.get('render_ms', 0):8.1f}"
-            f"{profile.get('changed_queries', 0):9}{profile.get('changed_render_ms', 0):7.1f}  "
-            + "  ".join(cells)
+            f"{profile.get('changed_queries', 0):9}{profile.get('changed_render_ms', 0):7.1f}"
+            f"{_ms(shown_change_ms(profile)):>7}  " + "  ".join(cells)
         )
     lines += [
         "",
         "SQL queries: page cache off / served from the cache. SQL and render ms: the fastest of 15",
         "renders in one process, page cache off (render includes SQL; wrk figures include HTTP);",
         "cached fragments (header, footer, Popular News, an article's neighbours, recommendations",
-        "and comment thread...) stay on. After a change: the same, each render right after a",
-        "change elsewhere on the site made every page and fragment stale (the comment thread is",
-        "put together again from each comment's own markup, kept until that comment changes).",
+        "and comment thread...) stay on. After all: the same, each render right after every page",
+        "and fragment was made stale, as a Site edit does (the comment thread is put together",
+        "again from each comment's own markup, kept until that comment changes). After its: the",
+        "slowest render right after a change the page shows, with the keys the desk's save",
+        "renews: a story published (home, section, tag, search, feed); a comment approved on",
+        "the article, its text edited, or the story before it published (article).",
         f"Each row: the best of {o.repeat} runs, each started when other processes used under "
         f"{QUIET:.0%} of the CPU or after {o.quiet_wait} s; the busiest start: "
         f"{max(load.busy for load in _all_loads(report)):.0%}.",
@@ -556,24 +559,43 @@ def format_report(report):
     return "\n".join(lines)
 
 
+def shown_change_ms(profile):
+    """A page's slowest render right after a change it shows (pages.shown_changes), or None
+    when none was measured."""
+    shown = profile.get("shown_changes") or {}
+    return max((ms for _, ms in shown.values()), default=None)
+
+
+def _ms(value):
+    return "-" if value is None else f"{value:.1f}"
+
+
 def slow_page_lines(report):
     """The targets for the slowest pages (issue 16, part 4): cold home and search by
-    throughput, and every page's render after a change."""
+    throughput, and every page's render after a change it shows; beside it, for what it
+    says of the fragments, the render after everything was renewed."""
     cold, profile = report.cold, report.profiles["large"]
-    changed = {name: profile[name].get("changed_render_ms", 0) for name in pages.PAGE_TYPES}
-    slowest = max(changed, key=changed.get)
-    return [
+    shown = {name: shown_change_ms(profile[name]) for name in pages.PAGE_TYPES}
+    everything = {name: profile[name].get("changed_render_ms", 0) for name in pages.PAGE_TYPES}
+
+    def slowest(renders):
+        name = max(renders, key=renders.get)
+        listed = ", ".join(f"{page} {ms:.1f}" for page, ms in renders.items())
+        return f"slowest {name} {renders[name]:.1f} ms ({listed})", renders[name]
+
+    lines = [
         "  cold home ≥ 250 req/s: " + _target(f"{cold['home'].rps:,.0f}", cold["home"].rps >= 250),
         "  cold search ≥ 100 req/s: "
         + _target(f"{cold['search'].rps:,.0f}", cold["search"].rps >= 100),
-        "  every render after a change ≤ 20 ms: "
-        + _target(
-            f"slowest {slowest} {changed[slowest]:.1f} ms ("
-            + ", ".join(f"{name} {ms:.1f}" for name, ms in changed.items())
-            + ")",
-            changed[slowest] <= 20,
-        ),
     ]
+    if None in shown.values():
+        lines.append("  every render after a change it shows ≤ 20 ms: not measured")
+    else:
+        text, ms = slowest(shown)
+        lines.append("  every render after a change it shows ≤ 20 ms: " + _target(text, ms <= 20))
+    text, _ = slowest(everything)
+    lines.append(f"  (after everything was renewed, as after a Site edit: {text})")
+    return lines
 
 
 def front_cache_lines(report):

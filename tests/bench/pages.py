@@ -10,33 +10,69 @@ from django.db.models.functions import Length
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from articles import page_data, renewal, signals
 from articles.models import Article, TaggedArticle
 from comments.models import Comment
-from newsroom.cache import invalidate_pages
+from comments.signals import comments_key
+from newsroom.cache import invalidate_pages, renew
 
 PAGE_TYPES = ("home", "section", "article", "tag", "search", "feed")
 SEARCH_WORD = "libya"
 
 
-def representative_urls():
-    """The pages a breaking story sends readers to: the newest article, its section, the
-    most used tag, a search for a common word and the main feed."""
-    article = (
-        Article.objects.published().select_related("section").order_by("-publish_at", "-id")
-    ).first()
+def _newest(articles):
+    return articles.select_related("section").order_by("-publish_at", "-id").first()
+
+
+def _representatives():
+    """The newest live article and the slug of the most used tag."""
+    article = _newest(Article.objects.published())
     if article is None:
         raise RuntimeError("There is no published article to benchmark.")
     top_tag = (
         TaggedArticle.objects.values("tag__slug").annotate(uses=Count("id")).order_by("-uses")
     ).first()
+    return article, top_tag["tag__slug"]
+
+
+def representative_urls():
+    """The pages a breaking story sends readers to: the newest article, its section, the
+    most used tag, a search for a common word and the main feed."""
+    article, tag_slug = _representatives()
     return {
         "home": reverse("articles:home"),
         "section": article.section.get_absolute_url(),
         "article": article.get_absolute_url(),
-        "tag": reverse("articles:tag", kwargs={"slug": top_tag["tag__slug"]}),
+        "tag": reverse("articles:tag", kwargs={"slug": tag_slug}),
         "search": f"{reverse('articles:search')}?{urlencode({'q': SEARCH_WORD})}",
         # Feeds come with their own module; until then this row shows errors, not a crash.
         "feed": "/feed/",
+    }
+
+
+def shown_changes():
+    """For each page type of representative_urls(), the changes of a working newsroom that
+    the page shows, each as the keys it renews, computed by the code the desk's saves run
+    (articles.signals.saved_keys, comments.signals.comments_key): {page: {change: keys}}.
+    A page's render right after one of them is what its next reader waits for; a change
+    the page does not show leaves it cached."""
+    article, tag_slug = _representatives()
+    published = functools.partial(signals.saved_keys, old=None)  # as a new story published
+    before = page_data.adjacent(article, later=False)
+    tagged = _newest(Article.objects.published().filter(tags__slug=tag_slug))
+    story = {"a story published": published(article)}
+    edited = Article.objects.filter(pk=article.pk).values(*renewal.CARD_FIELDS).get()
+    return {
+        "home": story,
+        "section": {"a story published in it": published(article)},
+        "article": {
+            "a comment approved on it": [comments_key(article.pk)],
+            "its text edited": signals.saved_keys(article, old=edited),
+            "the story before it published": published(before) if before else [],
+        },
+        "tag": {"a story published with the tag": published(tagged)},
+        "search": story,
+        "feed": story,
     }
 
 
@@ -68,11 +104,14 @@ def twin_article(schema, url):
     return None if twin is None else (twin.get_absolute_url(), shape[0])
 
 
-def profile(urls, host="127.0.0.1", repeats=15):
+def profile(urls, host="127.0.0.1", repeats=15, changes=None):
     """Per page: status, SQL queries and SQL time with the page cache off, and the queries
     of a page served from the page cache. Times are the fastest of `repeats` renders (after
     one that fills the other caches): on a shared machine the minimum is what the page
-    costs, everything above it is waiting for the CPU."""
+    costs, everything above it is waiting for the CPU. Renders after a change: right after
+    each of the page's ``changes`` (shown_changes(); the slowest counts), and right after
+    everything was renewed."""
+    changes = changes or {}
     # As nginx would forward it (X-Forwarded-Proto: https): production settings redirect
     # plain HTTP, and a profile of the redirect would say nothing about the page.
     client = Client(HTTP_HOST=host, raise_request_exception=False)
@@ -102,6 +141,11 @@ def profile(urls, host="127.0.0.1", repeats=15):
             _, changed_queries, _, changed_render = measured(
                 url, before=invalidate_pages, times=max(3, repeats // 3)
             )
+            after = {}
+            for change, keys in changes.get(name, {}).items():
+                after[change] = measured(
+                    url, before=functools.partial(renew, *keys), times=max(3, repeats // 3)
+                )
         get(url)  # fills the page cache
         _, cached_queries, _, _ = measured(url, times=1)
         results[name] = {
@@ -113,6 +157,11 @@ def profile(urls, host="127.0.0.1", repeats=15):
             "cached_queries": cached_queries,
             "changed_queries": changed_queries,
             "changed_render_ms": 1000 * changed_render,
+            # {change: (queries, render ms)} of the changes this page shows
+            "shown_changes": {
+                change: (queries, 1000 * render)
+                for change, (_, queries, _, render) in after.items()
+            },
         }
     return results
 
