@@ -7,12 +7,16 @@ Re-rendering the page after another change to it (an edit, a new neighbour) then
 comment query and no comment template: on a busy story, hundreds of comments.
 """
 
+import functools
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from newsroom.cache import Fragments, rendered
 
@@ -31,7 +35,9 @@ class ThreadNode:
     replies: list = field(default_factory=list)
 
 
-THREAD_TEMPLATE = "comments/thread.html"
+# One comment's own markup, without its replies; kept on its own, keyed on everything it
+# shows, so that after a change to the thread (a new comment) only the new one is rendered.
+COMMENT_TEMPLATE = "comments/comment.html"
 # Nothing in a rendered thread goes stale by itself (dates are absolute, whether replies are
 # open is part of the key); the lifetime only bounds what an unused article keeps in memory.
 THREAD_CACHE_SECONDS = 60 * 60 * 24
@@ -74,9 +80,7 @@ class CommentArea:
         return len(approved), self._render(build_thread(approved))
 
     def _render(self, thread):
-        # The fragments, for each comment's markup kept on its own (comments/comment.html).
-        context = {"thread": thread, "can_reply": self.is_open, "fragments": self.fragments}
-        return render_to_string(THREAD_TEMPLATE, context)
+        return thread_html(thread, self.is_open)
 
     @property
     def count(self):
@@ -121,6 +125,64 @@ def build_thread(comments, max_depth=None):
         return nodes
 
     return grow(None, 1)
+
+
+def _comment_key(node, can_reply):
+    """The key of one comment's markup: everything it shows, and the language."""
+    comment = node.comment
+    digest = hashlib.blake2b(digest_size=16)
+    shown = (
+        get_language(),
+        comment.status,
+        comment.name,
+        comment.website,
+        comment.body,
+        comment.created_at.isoformat(),
+        can_reply,
+        node.can_reply,
+    )
+    for part in shown:
+        digest.update(str(part).encode())
+        digest.update(b"\0")
+    return f"comment:{comment.pk}:{digest.hexdigest()}"
+
+
+def thread_html(thread, can_reply):
+    """The thread's markup: each comment's own from the rendered cache (COMMENT_TEMPLATE,
+    rendered only when it is new or changed), nested in lists here, without a template per
+    comment: a busy story's page after a new comment costs its query and little more."""
+    if not thread:
+        return ""
+    keys = {}
+
+    def collect(nodes):
+        for node in nodes:
+            keys[node.comment.pk] = _comment_key(node, can_reply)
+            renders[keys[node.comment.pk]] = functools.partial(
+                render_to_string,
+                COMMENT_TEMPLATE,
+                {"comment": node.comment, "node": node, "can_reply": can_reply},
+            )
+            collect(node.replies)
+
+    renders = {}
+    collect(thread)
+    markup = rendered.get_or_render_many(renders, THREAD_CACHE_SECONDS)
+    parts = ['<ol class="comment-list">\n']
+
+    def assemble(nodes):
+        for node in nodes:
+            parts.append(f'<li class="comment" id="comment-{node.comment.pk}">\n')
+            parts.append(markup[keys[node.comment.pk]])
+            if node.replies:
+                parts.append('\n<ol class="comment-list comment-list--replies">\n')
+                assemble(node.replies)
+                parts.append("</ol>")
+            parts.append("\n</li>\n")
+
+    assemble(thread)
+    parts.append("</ol>\n")
+    return mark_safe("".join(parts))  # each comment's markup escaped by its template
 
 
 def public_comments(article):

@@ -468,7 +468,8 @@ def test_token_older_than_a_day_is_refused(client, article):
 
 
 def test_comment_sent_too_fast_is_held_with_the_reason(client, article):
-    post(client, article, token=aged_token(1))
+    with time_machine.travel(timezone.now(), tick=False):  # ages count whole seconds
+        post(client, article, token=aged_token(1))
     comment = Comment.objects.get()
     assert comment.status == Comment.Status.PENDING
     assert comment.spam_signals == "sent 1 s after the page was opened"
@@ -735,6 +736,32 @@ def test_a_rendered_thread_is_reused_until_the_articles_comments_change(client, 
     first.delete()
     second.delete()
     assert "Second thoughts" not in comment_queries()[0]
+
+
+def test_after_a_new_comment_only_that_comment_is_rendered(client, article, settings):
+    """A busy story's thread after one more comment: the others' markup is reused, and a
+    comment whose text a moderator edits is rendered afresh, where it was."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    first = make_comment(article, body="First thoughts")
+    make_comment(article, body="Second thoughts")
+    url = article.get_absolute_url()
+
+    def rendered_comments():
+        response = client.get(url)
+        names = [template.name for template in response.templates]
+        return response.content.decode(), names.count("comments/comment.html")
+
+    assert rendered_comments()[1] == 2
+    make_comment(article, body="A reply", parent=first)
+    html, count = rendered_comments()
+    assert count == 1
+    assert html.index("First thoughts") < html.index("A reply") < html.index("Second thoughts")
+    first.body = "First thoughts, corrected"
+    first.save()
+    html, count = rendered_comments()
+    assert count == 1
+    assert "First thoughts, corrected" in html
+    assert html.index("First thoughts, corrected") < html.index("A reply")
 
 
 def test_closing_comments_removes_reply_links_from_a_cached_thread(client, article, settings):

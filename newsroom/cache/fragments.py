@@ -69,6 +69,37 @@ class RenderedCache:
             fragments.add(*item[2])
         return item[1]
 
+    def get_or_render_many(self, renders, seconds):
+        """Lasting values (each key names everything its value depends on) for many keys at
+        once, ``renders`` mapping each key to what makes its value: this process's copies
+        first, then one round trip to the shared cache for the rest, then rendering what
+        neither has (kept with one more round trip). Returns {key: value}."""
+        now = time.time()
+        found, missing = {}, []
+        with self._lock:
+            for key in renders:
+                item = self._local.get(key)
+                if self._usable(item, now, None):
+                    self._local.move_to_end(key)
+                    found[key] = item[1]
+                else:
+                    missing.append(key)
+        if not missing:
+            return found
+        release = templates_release()
+        shared = cache.get_many([f"rendered:{release}:{key}" for key in missing])
+        made = {}
+        for key in missing:
+            item = shared.get(f"rendered:{release}:{key}")
+            if not self._usable(item, now, None):
+                item = (now + seconds, renders[key](), frozenset(), 0, 0)
+                made[f"rendered:{release}:{key}"] = item
+            self._remember(key, item)
+            found[key] = item[1]
+        if made:
+            cache.set_many(made, seconds)
+        return found
+
     @staticmethod
     def _usable(item, now, fragments):
         if not (isinstance(item, tuple) and len(item) == 5 and item[0] > now):
