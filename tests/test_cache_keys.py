@@ -226,6 +226,23 @@ def test_names_and_sections_show_on_the_next_request(client, desk, change):
         assert "Next Post" not in client.get(desk["older"].get_absolute_url()).content.decode()
 
 
+def test_a_section_rename_shows_on_every_card_naming_it(client, desk):
+    """Cards are kept on their own for every list showing them: one naming its section is
+    renewed with the section's name."""
+    lists = ("/tag/libya/", desk["author"].get_absolute_url(), "/search/?q=story")
+    warm(client, *lists)
+    for url in lists:
+        assert '<a class="card__section" href="/section/middle-east/">Middle East</a>' in main(
+            client, url
+        )
+    desk["section"].name = "Mideast"
+    desk["section"].save()
+    for url in lists:
+        html = main(client, url)
+        assert '<a class="card__section" href="/section/middle-east/">Mideast</a>' in html, url
+        assert ">Middle East<" not in html, url
+
+
 def test_hiding_a_section_from_the_menu_renews_every_page(client, desk):
     url = desk["unrelated"].get_absolute_url()
     warm(client, url)
