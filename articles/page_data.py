@@ -28,10 +28,12 @@ def front_page():
     # The editors' lead and top stories (articles/curation.py), then the latest.
     top = curation.top_stories(published)
     lead, recommended = (top[0], top[1:]) if top else (None, [])
-    # One query for "latest N per section": number the rows inside each section.
-    newest = published.values("pk")[:FRONT_PAGE_WINDOW]
+    # "Latest N per section": the rows numbered inside each section, on the narrow rows of
+    # the window (numbering the joined listing rows cost twice as much), then the chosen
+    # articles read for their cards.
+    newest = Article.objects.published().values("pk")[:FRONT_PAGE_WINDOW]
     ranked = (
-        published.filter(pk__in=newest)
+        Article.objects.filter(pk__in=newest)
         .exclude(pk__in=[a.pk for a in top])  # no story twice on the page
         .annotate(
             row=Window(
@@ -41,9 +43,10 @@ def front_page():
             )
         )
         .filter(row__lte=PER_SECTION)
+        .values_list("pk", flat=True)
     )
     by_section = {}
-    for article in ranked:
+    for article in published.filter(pk__in=list(ranked)):
         by_section.setdefault(article.section_id, []).append(article)
     sections = [
         (section, by_section[section.pk])
