@@ -13,6 +13,7 @@ through the one invalidation path, newsroom.cache.renew():
   which articles a list holds and in what order, every page of it; publishing, unpublishing,
   deleting or moving an article renews those it is or was in, and ``nav:<pk>`` of the
   articles beside it in its section (their Next/Previous links);
+- ``related:<pk>``: what the article's Recommended list is drawn from (its tags, its section);
 - ``section:<pk>``, ``tag:<pk>``, ``author:<pk>``: their names and descriptions, wherever shown;
 - ``label:<pk>``: a type-of-work label's name, style and note, on every card and story carrying it;
 - ``menu``: the sections in the header and footer, on every page;
@@ -50,6 +51,13 @@ def card(pk):
 def neighbours(pk):
     """Which articles are beside this one (its Next/Previous links), not what they say."""
     return f"nav:{pk}"
+
+
+def related(pk):
+    """What an article's Recommended list is drawn from: its tags and its section (the
+    stories it shows carry their own card keys; a new story sharing its tags waits for the
+    list's lifetime). An edit of its text leaves the list as it was."""
+    return f"related:{pk}"
 
 
 def section(pk):

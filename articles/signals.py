@@ -303,6 +303,8 @@ def saved_keys(instance, old):
     changed = {f for f in renewal.CARD_FIELDS if old is None or old[f] != getattr(instance, f)}
     if changed:
         keys.append(renewal.card(instance.pk))
+    if "section_id" in changed:
+        keys.append(renewal.related(instance.pk))
     if changed & set(PLACEMENT):
         sections = {instance.section_id, old["section_id"] if old else None}
         keys += renewal.placement_keys(instance, sections, *_lists_of(instance))
@@ -336,7 +338,8 @@ def relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
         instance._cleared = tag_ids if sender is Article.tags.through else author_ids
     elif action in ("post_add", "post_remove", "post_clear"):
         ids = pk_set if action != "post_clear" else getattr(instance, "_cleared", [])
-        renew(renewal.article(instance.pk), CONTENT, *(listing(pk) for pk in ids or ()))
+        related = [renewal.related(instance.pk)] if sender is Article.tags.through else []
+        renew(renewal.article(instance.pk), CONTENT, *related, *(listing(pk) for pk in ids or ()))
 
 
 @receiver(post_save, sender=Section)

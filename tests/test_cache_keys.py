@@ -7,6 +7,8 @@ import pytest
 import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -382,3 +384,38 @@ def test_a_body_edit_renews_the_story_not_the_pages_listing_it(client, desk):
     newer.save()
     for url in others:
         assert "Talks resume" in client.get(url).content.decode(), url
+
+
+def test_recommended_is_kept_through_a_text_edit_and_renewed_by_its_tags_or_section(
+    client, desk, settings
+):
+    """An article's Recommended list is drawn from its tags and section: an edit of its text
+    (a correction, a live update) renders the page again without drawing the list again."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    newer = desk["newer"]
+    url = newer.get_absolute_url()
+
+    def recommended():
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        drawn = any(
+            q["sql"].startswith('SELECT "articles_taggedarticle"."content_object_id"')
+            for q in queries.captured_queries
+        )
+        return html.split('id="recommended-title"', 1)[1], drawn
+
+    assert "Older story" in recommended()[0]
+    assert recommended()[1] is False
+    newer.body = "<p>Corrected text.</p>"
+    newer.save()
+    listing, drawn = recommended()
+    assert "Corrected text." in client.get(url).content.decode()
+    assert "Older story" in listing and drawn is False
+
+    newer.tags.add("Gaza")
+    assert recommended()[1] is True
+    newer.section = desk["elsewhere"]
+    newer.save()
+    listing, drawn = recommended()
+    assert drawn is True
+    assert "Unrelated story" in listing  # the latest of its new section
