@@ -513,6 +513,19 @@ def test_rendered_fragments_are_reused_in_process_until_they_run_out(monkeypatch
         assert store.get_or_render("k", render, 60) == "<p>render 2</p>"
 
 
+def test_a_local_fragment_is_kept_by_its_process_only(monkeypatch):
+    """Cards are cheaper to render than to fetch and store: each process keeps its own,
+    with no round trip to the shared cache, and renders its own the first time."""
+    round_trips = []
+    monkeypatch.setattr(cache, "get", lambda *a, **k: round_trips.append("get"))
+    monkeypatch.setattr(cache, "set", lambda *a, **k: round_trips.append("set"))
+    one, other = page_cache.RenderedCache(), page_cache.RenderedCache()
+    assert one.get_or_render("card", lambda: "<p>1</p>", 60, shared=False) == "<p>1</p>"
+    assert one.get_or_render("card", lambda: "<p>2</p>", 60, shared=False) == "<p>1</p>"
+    assert other.get_or_render("card", lambda: "<p>3</p>", 60, shared=False) == "<p>3</p>"
+    assert round_trips == []
+
+
 def test_the_in_process_copy_of_rendered_fragments_is_bounded(monkeypatch):
     store = page_cache.RenderedCache()
     monkeypatch.setattr(page_cache.RenderedCache, "MAX_BYTES", 8000)

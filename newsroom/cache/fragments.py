@@ -52,7 +52,9 @@ class RenderedCache:
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def get_or_render(self, key, render, seconds, fragments=None, keys=()):
+    def get_or_render(self, key, render, seconds, fragments=None, keys=(), shared=True):
+        """``shared=False``: kept in this process only, for markup cheaper to render than
+        to fetch and store (a card: each process renders it once)."""
         now = time.time()
         with self._lock:
             item = self._local.get(key)
@@ -60,10 +62,11 @@ class RenderedCache:
                 self._local.move_to_end(key)
         if not self._usable(item, now, fragments):
             shared_key = f"rendered:{templates_release()}:{key}"  # one process, one release
-            item = cache.get(shared_key)
+            item = cache.get(shared_key) if shared else None
             if not self._usable(item, now, fragments):
                 item = self._render(render, now + seconds, fragments, keys)
-                cache.set(shared_key, item, seconds)
+                if shared:
+                    cache.set(shared_key, item, seconds)
             self._remember(key, item)
         if fragments is not None:
             fragments.add(*item[2])

@@ -17,39 +17,41 @@ LASTING_SECONDS = 60 * 60 * 24
 
 @register.tag("fragment")
 def do_fragment(parser, token):
-    """``{% fragment "name" [max=SECONDS | lasting] value ... %}…{% endfragment %}``: the
+    """``{% fragment "name" [max=SECONDS | lasting | local] value ... %}…{% endfragment %}``: the
     enclosed markup, rendered once and kept in the cache for every reader until one of the
     keys it shows is renewed (those ``{% depends_on %}`` names inside it; a fingerprint of
     the templates is part of its key), at most as long as a page (newsroom.cache.Fragments),
     or ``max`` seconds. The values it depends on besides (the date, the current menu
     item...) follow the name. ``lasting``: markup that depends on those values and the
     templates only, never on the site's content (the empty comment form), survives changes
-    elsewhere.
+    elsewhere. ``local``: kept by each process in its own memory only, never in the shared
+    cache: for small markup that costs less to render than a round trip to fetch it and
+    another to store it (a card, of which a list renders dozens after a site-wide change).
     Without ``fragments`` in the context (the database-free 500 page) it simply renders."""
     bits = token.split_contents()
     if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError("{% fragment %} takes a quoted name first.")
-    max_seconds, lasting = None, False
+    max_seconds, lasting, local = None, False, False
     values = bits[2:]
     if values and values[0].startswith("max="):
         max_seconds = int(values.pop(0).removeprefix("max="))
-    elif values and values[0] == "lasting":
+    elif values and values[0] in ("lasting", "local"):
+        lasting, local = values[0] == "lasting", values[0] == "local"
         values.pop(0)
-        lasting = True
     nodelist = parser.parse(("endfragment",))
     parser.delete_first_token()
-    return FragmentNode(
-        nodelist, bits[1][1:-1], max_seconds, [parser.compile_filter(v) for v in values], lasting
-    )
+    vary_on = [parser.compile_filter(v) for v in values]
+    return FragmentNode(nodelist, bits[1][1:-1], max_seconds, vary_on, lasting, local)
 
 
 class FragmentNode(template.Node):
-    def __init__(self, nodelist, name, max_seconds, vary_on, lasting=False):
+    def __init__(self, nodelist, name, max_seconds, vary_on, lasting=False, local=False):
         self.nodelist = nodelist
         self.name = name
         self.max_seconds = max_seconds
         self.vary_on = vary_on
         self.lasting = lasting
+        self.local = local
 
     def render(self, context):
         fragments = context.get("fragments")
@@ -66,6 +68,7 @@ class FragmentNode(template.Node):
             lambda: self.nodelist.render(context),
             seconds,
             fragments=None if self.lasting else fragments,
+            shared=not self.local,
         )
 
 
