@@ -17,9 +17,9 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import search
-from articles.models import Article, TaggedArticle
+from articles.models import Article, Section, TaggedArticle
 from comments.models import Comment
-from tests.bench import dataset, guard, load, pages, working
+from tests.bench import dataset, guard, live, load, pages, working
 from tests.bench import search as search_bench
 from tests.bench.load import Load, Options, Report
 
@@ -559,3 +559,16 @@ def test_desk_changes_the_site_through_its_code_checks_each_page_and_puts_everyt
     for draft in drafts:
         draft.refresh_from_db()
         assert (draft.status, draft.dek) == (Article.Status.DRAFT, "")
+
+
+@pytest.mark.django_db
+def test_the_live_articles_of_the_benchmark_leave_its_dataset_as_they_found_it(section):
+    """The page benchmark reuses its dataset only while it holds exactly its own articles:
+    the live coverage measurement removes the live stories it made."""
+    make_article(section=section)
+    made = live.live_article("small", 20)
+    assert made.live_entries.count() == 20
+    assert live.live_article("small", 20) == made  # kept while a run needs it
+    live.remove_live_articles()
+    assert list(Article.objects.values_list("section__slug", flat=True)) == ["middle-east"]
+    assert not Section.objects.filter(slug="bench-live").exists()

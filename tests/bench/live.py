@@ -33,7 +33,9 @@ class LiveReport:
 
 
 def live_article(name, count):
-    """The live article with ``count`` entries, made once and kept (one INSERT per 500)."""
+    """The live article with ``count`` entries (one INSERT per 500), removed again when the
+    measurement ends (remove_live_articles): the page benchmark's dataset is reused only
+    while it holds exactly its own articles."""
     slug = SLUG.format(name)
     article = Article.objects.filter(slug=slug).first()
     if article is not None and article.live_entries.count() == count:
@@ -78,6 +80,18 @@ def measure(options, work_dir, out, measure_url, fetch):
     """Build (or reuse) the live articles, then drive the poll and the page with wrk."""
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        return _measure(options, work_dir, out, measure_url, fetch)
+    finally:
+        remove_live_articles()
+
+
+def remove_live_articles():
+    Article.objects.filter(slug__in=[SLUG.format(name) for name in SIZES]).delete()
+    Section.objects.filter(slug="bench-live", articles__isnull=True).delete()
+
+
+def _measure(options, work_dir, out, measure_url, fetch):
     articles = {name: live_article(name, count) for name, count in SIZES.items()}
     invalidate_pages()
     urls = {
