@@ -153,19 +153,15 @@ def thread_html(thread, can_reply):
     comment: a busy story's page after a new comment costs its query and little more."""
     if not thread:
         return ""
-    keys = {}
+    keys, renders = {}, {}
 
     def collect(nodes):
         for node in nodes:
-            keys[node.comment.pk] = _comment_key(node, can_reply)
-            renders[keys[node.comment.pk]] = functools.partial(
-                render_to_string,
-                COMMENT_TEMPLATE,
-                {"comment": node.comment, "node": node, "can_reply": can_reply},
-            )
+            key = keys[node.comment.pk] = _comment_key(node, can_reply)
+            context = {"comment": node.comment, "node": node, "can_reply": can_reply}
+            renders[key] = functools.partial(render_to_string, COMMENT_TEMPLATE, context)
             collect(node.replies)
 
-    renders = {}
     collect(thread)
     markup = rendered.get_or_render_many(renders, THREAD_CACHE_SECONDS)
     parts = ['<ol class="comment-list">\n']

@@ -61,7 +61,7 @@ class RenderedCache:
             if item is not None:
                 self._local.move_to_end(key)
         if not self._usable(item, now, fragments):
-            shared_key = f"rendered:{templates_release()}:{key}"  # one process, one release
+            shared_key = self._shared_key(key)
             item = cache.get(shared_key) if shared else None
             if not self._usable(item, now, fragments):
                 item = self._render(render, now + seconds, fragments, keys)
@@ -89,19 +89,23 @@ class RenderedCache:
                     missing.append(key)
         if not missing:
             return found
-        release = templates_release()
-        shared = cache.get_many([f"rendered:{release}:{key}" for key in missing])
+        shared_keys = {key: self._shared_key(key) for key in missing}
+        shared = cache.get_many(list(shared_keys.values()))
         made = {}
         for key in missing:
-            item = shared.get(f"rendered:{release}:{key}")
+            item = shared.get(shared_keys[key])
             if not self._usable(item, now, None):
                 item = (now + seconds, renders[key](), frozenset(), 0, 0)
-                made[f"rendered:{release}:{key}"] = item
+                made[shared_keys[key]] = item
             self._remember(key, item)
             found[key] = item[1]
         if made:
             cache.set_many(made, seconds)
         return found
+
+    @staticmethod
+    def _shared_key(key):
+        return f"rendered:{templates_release()}:{key}"  # one process, one release
 
     @staticmethod
     def _usable(item, now, fragments):

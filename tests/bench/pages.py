@@ -64,7 +64,7 @@ def shown_changes():
     edited = Article.objects.filter(pk=article.pk).values(*renewal.CARD_FIELDS).get()
     return {
         "home": story,
-        "section": {"a story published in it": published(article)},
+        "section": {"a story published in it": story["a story published"]},
         "article": {
             "a comment approved on it": [comments_key(article.pk)],
             "its text edited": signals.saved_keys(article, old=edited),
