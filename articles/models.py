@@ -192,6 +192,15 @@ class ArticleQuerySet(models.QuerySet):
             publish_at__lte=now,
         )
 
+    def not_live(self, now=None):
+        """Exactly the articles published() leaves out: drafts, stories still scheduled
+        and stories taken down. On a news site they are few, where the live ones are most
+        of the table (articles.page_data.published_count())."""
+        now = now or timezone.now()
+        return self.filter(
+            ~Q(status=Article.Status.PUBLISHED) | Q(publish_at__gt=now) | Q(unpublish_at__lte=now)
+        )
+
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
 
@@ -441,6 +450,15 @@ class Article(models.Model):
             models.Index(
                 fields=["section", "status", "publish_at", "id", "unpublish_at"],
                 name="article_section_live",
+            ),
+            # The articles that are not plainly live (drafts, any with an unpublish time),
+            # with what the publishing rule reads: not_live() is found here and from the
+            # publish time's index without reading a row (published_count()).
+            models.Index(
+                fields=["id"],
+                include=["status", "publish_at", "unpublish_at"],
+                condition=~Q(status="published") | Q(unpublish_at__isnull=False),
+                name="article_not_plainly_live",
             ),
         ]
 

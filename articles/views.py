@@ -27,7 +27,7 @@ from . import (
 )
 from .forms import SearchForm
 from .live import seo as live_seo
-from .models import Article, Author, Image, Section
+from .models import Article, Author, Byline, Image, Section, TaggedArticle
 
 LIVE_RESULTS = 5
 
@@ -50,8 +50,11 @@ class ArticleListMixin:
             count_key=count_key,
             fragments=Fragments.of(self.request),
             keys=self.cache_keys()[:1],
+            counter=self.count_articles,
             **kwargs,
         )
+
+    count_articles = None  # or a method: the list's count, found a cheaper way
 
     def get_queryset(self):
         return extensions.annotate_listing(Article.objects.published().for_listing())
@@ -125,6 +128,11 @@ class TagView(ArticleListMixin, ListView):
     def cache_keys(self):
         return [renewal.tag_listing(self.tag.pk), renewal.tag(self.tag.pk)]
 
+    def count_articles(self):
+        return page_data.published_count(
+            TaggedArticle.objects.filter(tag=self.tag), "content_object"
+        )
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.tag.name, kicker=_("Tag"), **kwargs)
 
@@ -141,6 +149,9 @@ class AuthorView(ArticleListMixin, ListView):
 
     def cache_keys(self):
         return [renewal.author_listing(self.author.pk), renewal.author(self.author.pk)]
+
+    def count_articles(self):
+        return page_data.published_count(Byline.objects.filter(author=self.author), "article")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)

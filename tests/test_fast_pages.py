@@ -3,15 +3,17 @@ them from the cache reads no article, and any change to what they show renews th
 search ranking no more candidates than its results can hold."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from articles import search
-from articles.models import Article
+from articles import page_data, search
+from articles.models import Article, Byline, TaggedArticle
+from articles.views import ArticleListMixin
 
-from .conftest import make_article, make_section
+from .conftest import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +127,47 @@ def test_a_thread_put_together_again_shows_each_comment_as_it_is_now(client, sec
     article.save()
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Second thoughts" in page and 'class="comment__reply-link"' not in page
+
+
+@pytest.fixture
+def every_state(section):
+    """One article in each state the publishing rule knows, all with the same tag and author."""
+    author = make_author(name="Rana Haddad", slug="rana-haddad")
+    now = timezone.now()
+    states = {
+        "live": {},
+        "live until later": {"unpublish_at": now + timedelta(days=1)},
+        "taken down": {"unpublish_at": now - timedelta(minutes=1)},
+        "scheduled": {"publish_at": now + timedelta(hours=1)},
+        "scheduled with an end": {
+            "publish_at": now + timedelta(hours=1),
+            "unpublish_at": now + timedelta(days=1),
+        },
+        "draft": {"status": Article.Status.DRAFT},
+        "in review": {"status": Article.Status.REVIEW},
+    }
+    return author, {
+        name: make_article(section=section, tags=["Oil"], authors=[author], **fields)
+        for name, fields in states.items()
+    }
+
+
+def test_not_live_is_exactly_what_the_publishing_rule_leaves_out(every_state):
+    _, articles = every_state
+    live = set(Article.objects.published().values_list("headline", flat=True))
+    off = set(Article.objects.not_live().values_list("headline", flat=True))
+    assert {a.headline for a in articles.values()} == live | off
+    assert not live & off
+    assert {articles["live"].headline, articles["live until later"].headline} == live
+
+
+def test_a_tag_and_an_author_count_only_their_live_articles(client, every_state, monkeypatch):
+    author, _ = every_state
+    tagged = TaggedArticle.objects.filter(tag__slug="oil")
+    assert page_data.published_count(tagged, "content_object") == 2
+    assert page_data.published_count(Byline.objects.filter(author=author), "article") == 2
+    # The pages say so: at one story a page, the two live stories make two pages.
+    monkeypatch.setattr(ArticleListMixin, "paginate_by", 1)
+    for url in ("/tag/oil/", "/author/rana-haddad/"):
+        assert "Page 1 of 2" in client.get(url).content.decode(), url
+        assert client.get(url, {"page": 3}).status_code == 404, url

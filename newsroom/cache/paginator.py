@@ -23,8 +23,9 @@ class CachedCountPaginator(Paginator):
     returns the count: the page then asks the database neither.
     """
 
-    def __init__(self, *args, count_key=None, fragments=None, keys=(), **kwargs):
+    def __init__(self, *args, count_key=None, fragments=None, keys=(), counter=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.counter = counter  # a cheaper way to the same count, when the list has one
         self.count_key = count_key
         self.fragments = fragments
         self.keys = tuple(keys)
@@ -32,7 +33,7 @@ class CachedCountPaginator(Paginator):
     @cached_property
     def count(self):
         if self.count_key is None or self.fragments is None:
-            return super().count
+            return self._counted()
         key = f"pages:count:{hashlib.sha256(self.count_key.encode()).hexdigest()}"
         keys = self.keys or (CONTENT,)
         seconds = min(self.fragments.seconds, FRAGMENT_SECONDS)
@@ -41,6 +42,7 @@ class CachedCountPaginator(Paginator):
             key = f"{key}:total"
             total = rendered.get_or_render(key, listed.total, seconds, self.fragments, keys)
             return listed.from_total(total)
-        return rendered.get_or_render(
-            key, lambda: super(CachedCountPaginator, self).count, seconds, self.fragments, keys
-        )
+        return rendered.get_or_render(key, self._counted, seconds, self.fragments, keys)
+
+    def _counted(self):
+        return self.counter() if self.counter else super().count
