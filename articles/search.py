@@ -35,6 +35,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Left, Replace
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -179,6 +180,23 @@ def highlighted(snippet):
 class Hit:
     article: Article
     snippet: str = ""  # safe HTML: escaped text, matches in <mark>
+    matched: str = ""  # what the snippet shows the matches of: it names a kept card's copy
+
+
+def lazy_hits(articles, query, found_snippets=None):
+    """Hits for ``articles`` (in their order) whose snippets are asked of the database, all
+    at once, only when a card showing one is drawn: a card kept from an earlier render
+    (templates/includes/article_card.html) has its snippet already, and a page whose cards
+    are all kept asks for none. ``found_snippets(ids)``: {id: raw snippet}; None: no
+    snippets."""
+    if found_snippets is None:
+        return [Hit(article) for article in articles]
+    texts = functools.cache(lambda: found_snippets([article.pk for article in articles]))
+    matched = to_websearch(query)
+    return [
+        Hit(article, SimpleLazyObject(lambda pk=article.pk: highlighted(texts().get(pk))), matched)
+        for article in articles
+    ]
 
 
 class Results:
@@ -410,7 +428,7 @@ class PostgresSearch:
             newest = strong.order_by("-publish_at", "-pk").values("pk")[:MAX_RESULTS]
             strong = articles.filter(pk__in=newest)
         rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
-        hits = self.page(strong.annotate(rank=rank), tsquery, start, stop, snippets=snippets)
+        hits = self.page(query, strong, rank, tsquery, start, stop, snippets=snippets)
         if len(hits) == stop - start:
             return hits
         rank = Case(
@@ -418,34 +436,41 @@ class PostgresSearch:
             default=Value(0.0),
             output_field=FloatField(),
         )
-        matching = self.matching(query, articles, "search_vector").annotate(rank=rank)
-        return self.page(matching, tsquery, start, stop, snippets=snippets)
+        matching = self.matching(query, articles, "search_vector")
+        return self.page(query, matching, rank, tsquery, start, stop, snippets=snippets)
 
-    def page(self, ranked, tsquery, start, stop, *, snippets):
+    def page(self, query, matching, rank, tsquery, start, stop, *, snippets):
+        # The page is chosen on the narrow rows (rank, date, id) of every match; only its
+        # own articles are then joined with their section, label and photo: joining the
+        # up to 1,000 ranked matches before sorting them cost half the query.
+        order = ("-rank", "-publish_at", "-pk")
+        chosen = matching.annotate(rank=rank).order_by(*order).values("pk")[start:stop]
         ranked = (
-            ranked.select_related("section", "lead_image", "label")
+            Article.objects.filter(pk__in=chosen)
+            .annotate(rank=rank)
+            .select_related("section", "lead_image", "label")
             .defer(*LARGE_FIELDS)
-            .order_by("-rank", "-publish_at", "-pk")
+            .order_by(*order)
         )
-        if snippets:
-            # ts_headline is costly, so PostgreSQL runs it after the sort, on this page only.
-            ranked = ranked.annotate(
-                snippet=SearchHeadline(
-                    self.plain_text("body"),
-                    tsquery,
-                    config=PG_CONFIG,
-                    start_sel=MATCH_START,
-                    stop_sel=MATCH_STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=SNIPPET_WORDS // 2,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-        return [
-            Hit(article, highlighted(article.snippet) if snippets else "")
-            for article in ranked[start:stop]
-        ]
+        found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
+        return lazy_hits(list(ranked), query, found_snippets)
+
+    def snippets(self, tsquery, ids):
+        # ts_headline is costly (most of the search's time when it ran for every page), so
+        # it runs for a page's articles only, and only when one of their cards is drawn.
+        snippet = SearchHeadline(
+            self.plain_text("body"),
+            tsquery,
+            config=PG_CONFIG,
+            start_sel=MATCH_START,
+            stop_sel=MATCH_STOP,
+            max_words=SNIPPET_WORDS,
+            min_words=SNIPPET_WORDS // 2,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+        found = Article.objects.filter(pk__in=ids).annotate(snippet=snippet)
+        return dict(found.values_list("pk", "snippet"))
 
 
 class SQLiteSearch:
@@ -521,8 +546,8 @@ class SQLiteSearch:
             .defer(*LARGE_FIELDS)
             .in_bulk(ids)
         )
-        texts = self.snippets(match, ids) if snippets else {}
-        return [Hit(found[pk], highlighted(texts.get(pk))) for pk in ids if pk in found]
+        found_snippets = functools.partial(self.snippets, match) if snippets else None
+        return lazy_hits([found[pk] for pk in ids if pk in found], query, found_snippets)
 
     def snippets(self, match, ids):
         if not ids:

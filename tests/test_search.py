@@ -180,6 +180,29 @@ def test_snippet_escapes_html_and_marks_only_the_matches(client):
     assert "<script>" not in content.split("<main", 1)[1]
 
 
+def test_snippets_are_asked_for_only_when_a_card_is_drawn(client, settings):
+    """A card kept from an earlier render has its snippet: the same search again (page
+    cache off) asks the database for none, and an edited body shows its new snippet."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(headline="Derna rebuilds", body="<p>The flood defences first.</p>")
+    make_article(headline="Flood maps", body="<p>Maps of the flood plain.</p>")
+
+    def searched():
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(SEARCH, {"q": "flood"}).content.decode()
+        asked = [q["sql"] for q in queries if "ts_headline" in q["sql"] or "snippet(" in q["sql"]]
+        return content, len(asked)
+
+    content, asked = searched()
+    assert "<mark>flood</mark> defences first" in content and asked == 1
+    assert searched() == (content, 0)
+    article.body = "<p>The new flood wall is finished.</p>"
+    article.save()
+    content, asked = searched()
+    assert "<mark>flood</mark> wall is finished" in content and asked == 1
+    assert "defences" not in content
+
+
 def test_hostile_headline_is_escaped_in_results_and_live_results(client):
     make_article(headline='Budget <img src=x onerror="alert(1)"> talks')
     for url in (SEARCH, LIVE):
