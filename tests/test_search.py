@@ -203,6 +203,18 @@ def test_snippets_are_asked_for_only_when_a_card_is_drawn(client, settings):
     assert "defences" not in content
 
 
+def test_the_section_filter_offers_a_section_added_or_renamed_since(client, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # the filters are a kept fragment
+    make_article(headline="Flood maps")
+    assert ">Culture</option>" not in client.get(SEARCH, {"q": "flood"}).content.decode()
+    culture = make_section(name="Culture", slug="culture")
+    assert ">Culture</option>" in client.get(SEARCH, {"q": "flood"}).content.decode()
+    culture.name = "Arts"
+    culture.save()
+    content = client.get(SEARCH, {"q": "flood", "section": "culture"}).content.decode()
+    assert '<option value="culture" selected>Arts</option>' in content
+
+
 def test_hostile_headline_is_escaped_in_results_and_live_results(client):
     make_article(headline='Budget <img src=x onerror="alert(1)"> talks')
     for url in (SEARCH, LIVE):

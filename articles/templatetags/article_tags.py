@@ -117,3 +117,11 @@ def card_keys(context, article):
     if fragments is not None and article:
         fragments.add(*renewal.card_keys(article))
     return ""
+
+
+@register.filter
+def comment_count(article):
+    """``article|comment_count``: the approved comments a list annotated (comments.counts),
+    or None on a list that does not show them (the home page). A plain lookup of a missing
+    attribute makes the template language list the object's attributes: 0.25 ms a card."""
+    return getattr(article, "comment_count", None)
