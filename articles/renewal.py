@@ -5,6 +5,8 @@ adds each article shown in a list); ``articles.signals`` renews the keys a chang
 through the one invalidation path, newsroom.cache.renew():
 
 - ``article:<pk>``: the article's own page (body, byline, tags...): any edit renews it;
+- ``text:<pk>``: the article's words as search shows them (a result's snippet): any save
+  renews it, but not what renews the page only (a live entry, a comment, a notice);
 - ``card:<pk>``: every card, link or block showing the article elsewhere (headline, dek,
   photo, address, date, section), on lists and in other pages' Popular News, Recommended
   and Next/Previous: renewed only by an edit to those (``CARD_FIELDS``), so a story
@@ -46,6 +48,10 @@ def article(pk):
 
 def card(pk):
     return f"card:{pk}"
+
+
+def text(pk):
+    return f"text:{pk}"
 
 
 def neighbours(pk):

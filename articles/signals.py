@@ -299,7 +299,7 @@ def saved_keys(instance, old):
     was_public = old is not None and _public(old["status"])
     if not (was_public or _public(instance.status)):
         return []
-    keys = [renewal.article(instance.pk), CONTENT]
+    keys = [renewal.article(instance.pk), renewal.text(instance.pk), CONTENT]
     changed = {f for f in renewal.CARD_FIELDS if old is None or old[f] != getattr(instance, f)}
     if changed:
         keys.append(renewal.card(instance.pk))

@@ -221,8 +221,12 @@ def test_shown_changes_are_the_keys_the_desk_saves_renew(section):
     assert f"listing:tag:{gaza.pk}" in changes["tag"]["a story published with the tag"]
     article = changes["article"]
     assert article["a comment approved on it"] == [f"comments:{newest.pk}"]
-    # An edit of its text renews its page, not its card nor any list.
-    assert set(article["its text edited"]) == {f"article:{newest.pk}", "content"}
+    # An edit of its text renews its page and its search snippets, not its card nor any list.
+    assert set(article["its text edited"]) == {
+        f"article:{newest.pk}",
+        f"text:{newest.pk}",
+        "content",
+    }
     assert f"nav:{newest.pk}" in article["the story before it published"]
     assert f"card:{older.pk}" in article["the story before it published"]
 
