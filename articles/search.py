@@ -207,6 +207,7 @@ class Results:
         self.articles = articles
         self.snippets = snippets
         self._matches = None
+        self._newest_only = None
 
     @classmethod
     def none(cls):
@@ -226,13 +227,22 @@ class Results:
         """How many results there are to page through: at most ``MAX_RESULTS``."""
         return min(self.matches(), MAX_RESULTS)
 
-    # For newsroom.cache's CachedCountPaginator: the number worth keeping is the uncapped
-    # one, which says whether to show "1,000+ results".
-    def total(self):
-        return self.matches()
+    def newest_only(self):
+        """Whether only the newest of the best matches are ranked (PostgresSearch.hits)."""
+        if self._newest_only is None:
+            self._newest_only = bool(self.query) and engine(self.articles.db).ranks_newest(
+                self.query, self.articles
+            )
+        return self._newest_only
 
-    def from_total(self, matches):
-        self._matches = matches
+    # For newsroom.cache's CachedCountPaginator: kept until the content changes, the uncapped
+    # count, which says whether to show "1,000+ results", and how the results are ranked
+    # (the planner's estimate behind it is asked of the database once, not on every render).
+    def total(self):
+        return [self.matches(), self.newest_only()]
+
+    def from_total(self, total):
+        self._matches, self._newest_only = total
         return self.count()
 
     @property
@@ -253,7 +263,12 @@ class Results:
         if not self.query or stop <= start:
             return []
         return engine(self.articles.db).hits(
-            self.query, self.articles, start, stop, snippets=self.snippets
+            self.query,
+            self.articles,
+            start,
+            stop,
+            snippets=self.snippets,
+            newest_only=self.newest_only(),
         )
 
 
@@ -405,16 +420,26 @@ class PostgresSearch:
             )
             return cursor.fetchone()[0]
 
-    def hits(self, query, articles, start, stop, *, snippets):
-        tsquery = self.tsquery(query)
-        # Ranking reads only the small vector kept in the row: where the words appear in the
-        # headline, summary, tags and section. Matches in the body alone come next, newest first.
-        # A page made only of such ranked matches is found from the small vector's own indexes,
-        # without visiting every article that mentions the words somewhere in its body: all the
-        # words in the small vector means all of them in the full one, unless some are excluded.
+    def strong(self, query, articles):
+        """The matches in the small vector kept in the row, the one ranking reads: where the
+        words appear in the headline, summary, tags and section. All the words in it means
+        all of them in the full one, unless some are excluded."""
         strong = self.matching(query, articles, "search_rank_vector")
         if query.excluded:
             strong = self.matching(query, strong, "search_vector")
+        return strong
+
+    def ranks_newest(self, query, articles):
+        """Whether hits() ranks only the newest MAX_RESULTS of the strong matches."""
+        phrases = any(term.phrase for term in chain(*query.groups, query.excluded))
+        return not phrases and self.estimated(self.strong(query, articles)) > RANK_NEWEST_FROM
+
+    def hits(self, query, articles, start, stop, *, snippets, newest_only):
+        tsquery = self.tsquery(query)
+        # Ranked matches come first, then matches in the body alone, newest first. A page
+        # made only of ranked matches is found from the small vector's own indexes, without
+        # visiting every article that mentions the words somewhere in its body.
+        strong = self.strong(query, articles)
         # A word in very many headlines, summaries and tags ("libya": 30,000) has only its
         # newest MAX_RESULTS matches ranked, as many as the results can hold: read from the
         # date index until that many are found, they cost what a rarer word's do, where
@@ -423,8 +448,7 @@ class PostgresSearch:
         # ranking them does) are all ranked, as before: walking the dates to find those would
         # read much of the archive. So are phrases: checking one row costs its pairs of words
         # (article_search_pairs()), which only their index spares.
-        phrases = any(term.phrase for term in chain(*query.groups, query.excluded))
-        if not phrases and self.estimated(strong) > RANK_NEWEST_FROM:
+        if newest_only:
             newest = strong.order_by("-publish_at", "-pk").values("pk")[:MAX_RESULTS]
             strong = articles.filter(pk__in=newest)
         rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
@@ -533,7 +557,10 @@ class SQLiteSearch:
             )
             return cursor.fetchone()[0]
 
-    def hits(self, query, articles, start, stop, *, snippets):
+    def ranks_newest(self, query, articles):
+        return False  # FTS5 ranks every match
+
+    def hits(self, query, articles, start, stop, *, snippets, newest_only=False):
         match = to_fts5(query)
         sql, params = self.matching(articles, "article.id")
         sql += f" ORDER BY {self.BM25}, article.publish_at DESC, article.id DESC LIMIT %s OFFSET %s"

@@ -203,6 +203,22 @@ def test_snippets_are_asked_for_only_when_a_card_is_drawn(client, settings):
     assert "defences" not in content
 
 
+def test_a_search_rendered_again_asks_only_for_its_page(client, settings):
+    """The count and the planner's estimate are kept with the count until the content
+    changes: a render again (page cache off) reads only the page's articles."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    for n in range(3):
+        make_article(headline=f"Flood maps {n}")
+    client.get(SEARCH, {"q": "flood"})
+    with CaptureQueriesContext(connection) as queries:
+        content = client.get(SEARCH, {"q": "flood"}).content.decode()
+    assert "3 results" in content
+    asked = [q["sql"].lower() for q in queries]
+    assert not [sql for sql in asked if "explain" in sql or "count(" in sql], asked
+    make_article(headline="Flood maps 3")
+    assert "4 results" in client.get(SEARCH, {"q": "flood"}).content.decode()
+
+
 def test_the_section_filter_offers_a_section_added_or_renamed_since(client, settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # the filters are a kept fragment
     make_article(headline="Flood maps")

@@ -39,7 +39,7 @@ class CachedCountPaginator(Paginator):
         seconds = min(self.fragments.seconds, FRAGMENT_SECONDS)
         listed = self.object_list
         if hasattr(listed, "total") and hasattr(listed, "from_total"):
-            key = f"{key}:total"
+            key = f"{key}:found"
             total = rendered.get_or_render(key, listed.total, seconds, self.fragments, keys)
             return listed.from_total(total)
         return rendered.get_or_render(key, self._counted, seconds, self.fragments, keys)
