@@ -217,7 +217,9 @@ class Results:
         """How many articles match, counted up to one past ``MAX_RESULTS``."""
         if self._matches is None:
             self._matches = (
-                engine(self.articles.db).count(self.query, self.articles, MAX_RESULTS + 1)
+                engine(self.articles.db).count(
+                    self.query, self.articles, MAX_RESULTS + 1, newest_only=self.newest_only()
+                )
                 if self.query
                 else 0
             )
@@ -406,7 +408,14 @@ class PostgresSearch:
         plan = json.loads(plan) if isinstance(plan, str) else plan
         return plan[0]["Plan"]["Plan Rows"]
 
-    def count(self, query, articles, limit):
+    def count(self, query, articles, limit, *, newest_only):
+        if newest_only:
+            # Best matches are many, and the newest are found from the date index as
+            # hits() does: when there are ``limit`` of them, there are as many matches,
+            # without reading the index of every article that mentions the words anywhere.
+            newest = self.strong(query, articles).order_by("-publish_at", "-pk")[:limit]
+            if newest.count() == limit:
+                return limit
         matching = self.matching(query, articles, "search_vector").order_by().values("pk")
         sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
         # Planned on its own, without the LIMIT, the match is read from the GIN index and the
@@ -549,7 +558,7 @@ class SQLiteSearch:
             list(params),
         )
 
-    def count(self, query, articles, limit):
+    def count(self, query, articles, limit, *, newest_only=False):
         sql, params = self.matching(articles, "1")
         with self.connection.cursor() as cursor:
             cursor.execute(

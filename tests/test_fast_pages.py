@@ -97,6 +97,20 @@ def test_a_word_in_more_headlines_than_the_results_hold_ranks_the_newest_of_them
         assert shown[0] == best.get_absolute_url()
 
 
+@pytest.mark.parametrize("in_bodies, shown", [(2, "3 results"), (3, "3+ results")])
+def test_a_count_of_many_best_matches_still_counts_the_matches_in_bodies_alone(
+    client, section, monkeypatch, in_bodies, shown
+):
+    """With only the newest best matches ranked, fewer of them than the results hold are
+    counted with every match: those in a body alone too."""
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr(search, "RANK_NEWEST_FROM", 0)
+    make_article(section=section, headline="Harbour news")
+    for n in range(in_bodies):
+        make_article(section=section, headline=f"Port {n}", body="<p>At the harbour.</p>")
+    assert shown in client.get("/search/", {"q": "harbour"}).content.decode()
+
+
 def test_a_thread_put_together_again_shows_each_comment_as_it_is_now(client, section):
     """Each comment's markup is kept on its own, keyed on what it shows: a new comment, an
     edited one and comments closing all show on the next render of the thread."""
