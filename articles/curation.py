@@ -116,14 +116,6 @@ def picks(section=None, limit=TOP_STORIES):
     return [found[pk] for pk in ids if pk in found][:limit]
 
 
-def top_stories(published, section=None, limit=TOP_STORIES):
-    """The curated picks, then the latest of ``published`` to fill the places left."""
-    chosen = picks(section, limit)
-    if len(chosen) < limit:
-        chosen += list(published.exclude(pk__in=[a.pk for a in chosen])[: limit - len(chosen)])
-    return chosen
-
-
 def fronts_showing(article_pk):
     """The section ids (None: the home page) of the fronts this article is placed on."""
     return set(

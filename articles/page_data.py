@@ -3,10 +3,10 @@
 import functools
 import operator
 from collections import Counter
+from itertools import chain
 
 from django.db import connection
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
@@ -41,34 +41,33 @@ def published_count(links, article_field):
 
 
 def front_page():
-    published = Article.objects.published().for_listing()
-    # The editors' lead and top stories (articles/curation.py), then the latest.
-    top = curation.top_stories(published)
+    published = Article.objects.published()
+    # The newest stories' narrow rows, newest first, numbered here rather than by the
+    # database (a window function's query cost more to compile and run than these rows
+    # take to read): the latest fill the top stories after the editors' picks
+    # (articles/curation.py), then the latest PER_SECTION of each section make its block.
+    newest = list(published.values_list("pk", "section_id")[:FRONT_PAGE_WINDOW])
+    picked = curation.picks()
+    taken = {article.pk for article in picked}
+    fill = [pk for pk, _ in newest if pk not in taken][: max(0, curation.TOP_STORIES - len(picked))]
+    taken.update(fill)
+    blocks = {}
+    for pk, section_id in newest:
+        block = blocks.setdefault(section_id, [])
+        if pk not in taken and len(block) < PER_SECTION:
+            block.append(pk)
+    # Then the chosen stories read for their cards, all at once.
+    chosen = [*fill, *chain.from_iterable(blocks.values())]
+    found = published.for_listing().in_bulk(chosen)
+    top = picked + [found[pk] for pk in fill if pk in found]
     lead, recommended = (top[0], top[1:]) if top else (None, [])
-    # "Latest N per section": the rows numbered inside each section, on the narrow rows of
-    # the window (numbering the joined listing rows cost twice as much), then the chosen
-    # articles read for their cards.
-    newest = Article.objects.published().values("pk")[:FRONT_PAGE_WINDOW]
-    ranked = (
-        Article.objects.filter(pk__in=newest)
-        .exclude(pk__in=[a.pk for a in top])  # no story twice on the page
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=F("section_id"),
-                order_by=[F("publish_at").desc(), F("id").desc()],
-            )
-        )
-        .filter(row__lte=PER_SECTION)
-        .values_list("pk", flat=True)
-    )
-    by_section = {}
-    for article in published.filter(pk__in=list(ranked)):
-        by_section.setdefault(article.section_id, []).append(article)
+    by_section = {
+        section_id: [found[pk] for pk in pks if pk in found] for section_id, pks in blocks.items()
+    }
     sections = [
         (section, by_section[section.pk])
         for section in Section.objects.filter(show_in_menu=True)
-        if section.pk in by_section
+        if by_section.get(section.pk)
     ]
     return {"lead": lead, "section_blocks": sections, "recommended": recommended}
 
