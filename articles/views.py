@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
+from taggit.models import Tag
 
 from newsroom.cache import CachedCountPaginator, Fragments
 from newsroom.media import PRIVATE_PREFIX
@@ -22,7 +23,6 @@ from . import (
     renewal,
     search,
     seo,
-    tags,
     wordpress_urls,
 )
 from .forms import SearchForm
@@ -122,7 +122,7 @@ class SectionView(ArticleListMixin, ListView):
 
 class TagView(ArticleListMixin, ListView):
     def get_queryset(self):
-        self.tag = get_object_or_404(tags.public_tags(), slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def cache_keys(self):
@@ -134,7 +134,10 @@ class TagView(ArticleListMixin, ListView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.tag.name, kicker=_("Tag"), **kwargs)
+        context = super().get_context_data(heading=self.tag.name, kicker=_("Tag"), **kwargs)
+        if not context["paginator"].count:  # kept with the list: no query of its own
+            raise Http404  # a tag with no live story has no page (tags.public_tags())
+        return context
 
     def get_meta(self, page_obj):
         return seo.tag_meta(self.request, self.tag, page_obj)
