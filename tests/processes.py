@@ -630,9 +630,13 @@ class Nginx:
         self.stop()
 
 
-def static_site(port, folder):
-    """nginx serving a folder of files: the ceiling for any app on this machine."""
-    return f"    server {{\n        listen {HOST}:{port};\n        root {folder};\n    }}"
+def static_site(port, folder, precompressed=False):
+    """nginx serving a folder of files: the ceiling for any app on this machine.
+    ``precompressed``: a file's .gz beside it is sent to a client accepting gzip."""
+    gzip_static = "        gzip_static on;\n" if precompressed else ""
+    return (
+        f"    server {{\n        listen {HOST}:{port};\n        root {folder};\n{gzip_static}    }}"
+    )
 
 
 def newsroom_site(port, app_port, cache_dir, tls=None, static_root=None, media_root=None):

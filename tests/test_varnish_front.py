@@ -6,6 +6,7 @@ A real varnishd on a free loopback port in front of the test's live server (Debi
 varnish and varnish-modules, for xkey).
 """
 
+import gzip
 import http.client
 from urllib.parse import urlsplit
 
@@ -78,6 +79,25 @@ def test_varnish_keeps_a_page_and_hides_the_keys(varnish, stories):
     status, headers, _body = get(varnish, story.get_absolute_url())
     assert headers["X-Front-Cache"] == "HIT" and len(headers["X-Varnish"].split()) == 2
     assert "Age" in headers
+
+
+def test_varnish_sends_its_copy_compressed_to_a_browser_that_accepts_it(varnish, stories):
+    _section, story, _sport, _unrelated = stories
+    url = story.get_absolute_url()
+    warm(varnish, url)
+    connection = http.client.HTTPConnection(HOST, varnish.port, timeout=10)
+    try:
+        connection.request("GET", url, headers={"Accept-Encoding": "gzip, deflate, br"})
+        response = connection.getresponse()
+        compressed = response.read()
+        assert response.getheader("Content-Encoding") == "gzip"
+        assert response.getheader("X-Front-Cache") == "HIT"
+    finally:
+        connection.close()
+    page = gzip.decompress(compressed).decode()
+    assert "Busy story" in page and len(compressed) < len(page.encode()) / 3
+    status, headers, body = get(varnish, url)  # no Accept-Encoding: the page as it is
+    assert status == 200 and "Content-Encoding" not in headers and body == page
 
 
 def test_an_approved_comment_purges_its_article_and_counts_not_the_rest(varnish, stories):

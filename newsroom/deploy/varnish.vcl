@@ -59,6 +59,12 @@ sub vcl_backend_response {
     set beresp.http.xkey = beresp.http.Surrogate-Key;
     set beresp.grace = 0s;
     set beresp.keep = 0s;
+    # Pages and feeds are compressed once, when they are kept, and sent compressed to every
+    # browser that accepts it (all of them): a tenth of the bytes, and no work per reader.
+    if (beresp.http.Content-Type ~ "^(text/|application/(rss\+xml|atom\+xml|xml|json))"
+        && !beresp.http.Content-Encoding) {
+        set beresp.do_gzip = true;
+    }
 }
 
 sub vcl_deliver {

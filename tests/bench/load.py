@@ -7,6 +7,7 @@ process started here is stopped by its PID before run() returns.
 """
 
 import argparse
+import gzip
 import json
 import os
 import runpy
@@ -18,6 +19,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field, fields
+from itertools import chain
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -53,6 +55,9 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99)))
 end
 """
+
+
+ACCEPT_GZIP = "Accept-Encoding: gzip, deflate, br"  # what every browser sends
 
 
 @dataclass
@@ -110,7 +115,7 @@ class Report:
     live_coverage: live.LiveReport | None = None  # a spike on a live page (tests/bench/live.py)
 
 
-def wrk(url, options, duration=None):
+def wrk(url, options, duration=None, headers=()):
     """Drive one URL for a fixed time; a failed run is reported, not raised."""
     if urlsplit(url).hostname != "127.0.0.1":
         raise ValueError("The benchmark only loads 127.0.0.1.")
@@ -125,6 +130,7 @@ def wrk(url, options, duration=None):
         "5s",
         "-s",
         script.name,
+        *chain.from_iterable(("-H", header) for header in headers),
         url,
     ]
     try:
@@ -186,7 +192,7 @@ def cpu_reference(rounds=3):
     return 1000 * best
 
 
-def measure(url, options, runs=None):
+def measure(url, options, runs=None, headers=()):
     """The best of `repeat` (or `runs`) wrk runs, each started once the machine is quiet (our
     servers are idle between runs, so what is busy then is someone else) or `quiet_wait` has
     passed."""
@@ -196,7 +202,7 @@ def measure(url, options, runs=None):
         busy = cpu_busy()
         while busy > QUIET and time.monotonic() < deadline:
             busy = cpu_busy(2.0)
-        load = wrk(url, options)
+        load = wrk(url, options, headers=headers)
         load.busy = busy
         if best is None or load.rps > best.rps:
             best = load
@@ -398,8 +404,11 @@ def _front_cache(report, options, url, page, work_dir, out):
     folder = work_dir / "front-static"
     folder.mkdir()
     folder.chmod(0o755)
-    (folder / "article.html").write_bytes(page)
-    (folder / "article.html").chmod(0o644)
+    # As browsers ask: compressed. Varnish keeps the page compressed; nginx sends the same
+    # page compressed beforehand (gzip_static), its cheapest way.
+    for name, content in (("article.html", page), ("article.html.gz", gzip.compress(page))):
+        (folder / name).write_bytes(content)
+        (folder / name).chmod(0o644)
     front_url = f"http://127.0.0.1:{options.varnish_port}/"
     app_env = {"VARNISH_PURGE_URLS": front_url}
     workers = options.workers or None
@@ -408,7 +417,7 @@ def _front_cache(report, options, url, page, work_dir, out):
     with (
         Gunicorn(options.port, app_env, workers, work_dir),
         Varnish(options.varnish_port, options.port) as front,
-        Nginx(options.nginx_port, static_site(options.nginx_port, folder)) as static,
+        Nginx(options.nginx_port, static_site(options.nginx_port, folder, True)) as static,
     ):
         states = [front_cache_state(front.url + url) for _ in range(2)]
         purgers.Varnish(URL=front_url).purge([key])
@@ -416,8 +425,10 @@ def _front_cache(report, options, url, page, work_dir, out):
         report.front_purge = f"{' '.join(states[:2])}, purge of {key}, then {' '.join(states[2:])}"
         for _ in range(options.repeat):
             fetch(front.url + url)  # kept again if its lifetime ran out meanwhile
-            varnish = measure(front.url + url, options, runs=1)
-            static_load = measure(static.url + "/article.html", options, runs=1)
+            varnish = measure(front.url + url, options, runs=1, headers=[ACCEPT_GZIP])
+            static_load = measure(
+                static.url + "/article.html", options, runs=1, headers=[ACCEPT_GZIP]
+            )
             report.front_rounds.append((varnish, static_load))
             out.write(
                 f"  Varnish {varnish.rps:8.0f} req/s, nginx file {static_load.rps:8.0f} req/s"
