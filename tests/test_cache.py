@@ -232,6 +232,30 @@ def test_a_cache_hit_is_answered_before_django_runs(client, section):
         assert headers[name] == rendered[name], name
 
 
+def test_each_search_s_hit_is_checked_in_one_round_trip(client, section, monkeypatch):
+    """The keys a page showed last time are remembered per address, query included: two
+    searches alternating (different stories, different keys) are each one round trip."""
+    make_article(section=section, headline="Flood maps")
+    make_article(section=section, headline="Harbour plans")
+    searches = ["/search/?q=flood", "/search/?q=harbour"]
+    for url in searches:
+        client.get(url)
+    calls = []
+    original = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        calls.append(len(keys))
+        return original(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    for url in [*searches, *searches]:
+        calls.clear()
+        django = FakeDjango()
+        status, headers, _body = wsgi_get(page_cache.PageCacheApp(django), url)
+        assert (status, headers["X-Cache"], django.calls) == ("200 OK", "HIT", []), url
+        assert len(calls) == 1, url
+
+
 @pytest.mark.parametrize(
     "headers",
     [{"HTTP_COOKIE": "sessionid=abc"}, {"HTTP_IF_NONE_MATCH": '"x"'}, {"HTTP_HOST": "evil.test"}],

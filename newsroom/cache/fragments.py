@@ -155,7 +155,8 @@ rendered = RenderedCache()
 class RecentKeys:
     """The keys each address's page showed last time, per process (bounded): read with the
     request's first round trip, they spare a lookup for every fragment and for a hit's
-    check. Only a guess: a key missing from it is simply read when needed."""
+    check. Only a guess: a key missing from it is simply read when needed. Per address,
+    query included: two searches, or two pages of a list, show different stories."""
 
     MAX_PAGES = 4096
 
@@ -163,15 +164,16 @@ class RecentKeys:
         self._pages = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, path):
-        return self._pages.get(path, ())
+    def get(self, request):
+        return self._pages.get(request.get_full_path(), ())
 
-    def note(self, path, names):
-        if self._pages.get(path) == names:
+    def note(self, request, names):
+        address = request.get_full_path()
+        if self._pages.get(address) == names:
             return
         with self._lock:
-            self._pages[path] = names
-            self._pages.move_to_end(path)
+            self._pages[address] = names
+            self._pages.move_to_end(address)
             while len(self._pages) > self.MAX_PAGES:
                 self._pages.popitem(last=False)
 
@@ -237,7 +239,7 @@ class Fragments:
     def _found(self):
         found = getattr(self.request, "page_cache_found", None)
         if found is None:
-            names = {SITE, CONTENT, *self.keys, *recent_keys.get(self.request.path)}
+            names = {SITE, CONTENT, *self.keys, *recent_keys.get(self.request)}
             keys = [CLOCK_KEY, SCHEDULE_KEY, *(version_key(name) for name in names)]
             found = cache.get_many(keys)
         return found

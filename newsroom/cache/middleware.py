@@ -167,12 +167,12 @@ class PageCacheMiddleware:
             fragments = Fragments.of(request)
             fragments.clock  # noqa: B018
             response = self._private(self.get_response(request))
-            recent_keys.note(request.path, fragments.page_keys())
+            recent_keys.note(request, fragments.page_keys())
             return response
         key = page_key(request)
         # One round trip: the stored page, the clock, the stamps every page has and those
         # this address's page had last time.
-        names = {SITE, CONTENT, *recent_keys.get(request.path)}
+        names = {SITE, CONTENT, *recent_keys.get(request)}
         found = cache.get_many(
             [key, CLOCK_KEY, SCHEDULE_KEY, *(version_key(name) for name in names)]
         )
@@ -180,7 +180,7 @@ class PageCacheMiddleware:
         request.page_cache_found = found  # the fragments of a miss need no second lookup
         stored = fresh_page(found.get(key), lambda names: stamps(names, known=found))
         if stored is not None:
-            recent_keys.note(request.path, stored[0])
+            recent_keys.note(request, stored[0])
             return self._rebuild(request, stored)
         lock = f"{key}:rendering"
         rendering = cache.add(lock, 1, max(1, int(settings.NEWSROOM_COALESCE_SECONDS * 4)))
@@ -217,7 +217,7 @@ class PageCacheMiddleware:
         _count_render()
         fragments = Fragments.of(request)
         names = fragments.page_keys()
-        recent_keys.note(request.path, names)
+        recent_keys.note(request, names)
         stamps(names, known=found)  # each key has a stamp from now on
         lifetime = page_lifetime(next_publish=next_publish(found))
         self._make_public(response, lifetime)
@@ -319,7 +319,7 @@ class PageCacheApp:
         except DisallowedHost:
             return None
         now = time.time()
-        guess = recent_keys.get(request.path)
+        guess = recent_keys.get(request)
         found = cache.get_many([key, *(version_key(name) for name in guess)])
         stored = found.get(key)
         if not (isinstance(stored, tuple) and len(stored) == 6 and stored[5] > now):
@@ -327,7 +327,7 @@ class PageCacheApp:
         unknown = [version_key(name) for name in stored[0] if version_key(name) not in found]
         if unknown:
             found.update(cache.get_many(unknown))
-            recent_keys.note(request.path, stored[0])
+            recent_keys.note(request, stored[0])
         page_stamps = {name: found.get(version_key(name)) for name in stored[0]}
         stored = fresh_page(stored, page_stamps, now)  # a key without a stamp: Django's turn
         if stored is None:
