@@ -35,9 +35,12 @@
 
   function focusChip(select, list, id) {
     decorate(select, list);  // the new chips may not be focusable yet: observers run later
+    // Only a focus the drawing took away (a removed chip leaves it on the page) comes back:
+    // never one the editor has since moved elsewhere, with Tab or a click.
+    if (document.activeElement && document.activeElement !== document.body) return;
     var chip = Array.from(list.querySelectorAll(".select2-selection__choice")).find(
       function (other) { return chipId(select, list, other) === id; });
-    if (chip && chip !== document.activeElement) chip.focus();
+    if (chip) chip.focus();
   }
 
   function decorate(select, list) {
