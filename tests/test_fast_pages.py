@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from articles import page_data, search
+from articles import page_data, search, tags
 from articles.models import Article, Byline, TaggedArticle
 from articles.views import ArticleListMixin
 
@@ -185,3 +185,27 @@ def test_a_tag_and_an_author_count_only_their_live_articles(client, every_state,
     for url in ("/tag/oil/", "/author/rana-haddad/"):
         assert "Page 1 of 2" in client.get(url).content.decode(), url
         assert client.get(url, {"page": 3}).status_code == 404, url
+
+
+def test_a_tag_has_a_page_a_feed_and_a_sitemap_entry_exactly_when_it_is_public(client, section):
+    """The tag page decides from its kept count, feeds and sitemaps from tags.public_tags():
+    one rule, whatever the state of the tag's only story."""
+    now = timezone.now()
+    states = {
+        "live": {},
+        "live-until-later": {"unpublish_at": now + timedelta(days=1)},
+        "taken-down": {"unpublish_at": now - timedelta(minutes=1)},
+        "scheduled": {"publish_at": now + timedelta(hours=1)},
+        "draft": {"status": Article.Status.DRAFT},
+        "in-review": {"status": Article.Status.REVIEW},
+    }
+    for name, fields in states.items():
+        make_article(section=section, tags=[name], **fields)
+    public = set(tags.public_tags().values_list("slug", flat=True))
+    assert public == {"live", "live-until-later"}
+    sitemap = client.get("/sitemap-tags.xml").content.decode()
+    for name in states:
+        expected = 200 if name in public else 404
+        assert client.get(f"/tag/{name}/").status_code == expected, name
+        assert client.get(f"/tag/{name}/feed/").status_code == expected, name
+        assert (f"/tag/{name}/</loc>" in sitemap) == (name in public), name

@@ -414,10 +414,11 @@ def _front_cache(report, options, url, page, work_dir, out):
     workers = options.workers or None
     slug = url.rstrip("/").rsplit("/", 1)[-1]
     key = f"article:{Article.objects.values_list('pk', flat=True).get(slug=slug)}"
+    file_site = static_site(options.nginx_port, folder, precompressed=True)
     with (
         Gunicorn(options.port, app_env, workers, work_dir),
         Varnish(options.varnish_port, options.port) as front,
-        Nginx(options.nginx_port, static_site(options.nginx_port, folder, True)) as static,
+        Nginx(options.nginx_port, file_site) as static,
     ):
         states = [front_cache_state(front.url + url) for _ in range(2)]
         purgers.Varnish(URL=front_url).purge([key])
