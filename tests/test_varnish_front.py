@@ -79,6 +79,7 @@ def test_varnish_keeps_a_page_and_hides_the_keys(varnish, stories):
     status, headers, _body = get(varnish, story.get_absolute_url())
     assert headers["X-Front-Cache"] == "HIT" and len(headers["X-Varnish"].split()) == 2
     assert "Age" in headers
+    assert "Surrogate-Key" not in headers and "xkey" not in headers
 
 
 def test_varnish_sends_its_copy_compressed_to_a_browser_that_accepts_it(varnish, stories):

@@ -52,11 +52,14 @@ sub vcl_backend_response {
     if (beresp.http.Set-Cookie
         || beresp.http.Cache-Control !~ "public"
         || beresp.http.Cache-Control ~ "(private|no-store|no-cache)") {
+        unset beresp.http.Surrogate-Key;
         set beresp.uncacheable = true;
         set beresp.ttl = 120s;
         return (deliver);
     }
+    # xkey indexes the copy by its keys when it is stored; readers get neither header.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
+    unset beresp.http.Surrogate-Key;
     set beresp.grace = 0s;
     set beresp.keep = 0s;
     # Pages and feeds are compressed once, when they are kept, and sent compressed to every
@@ -69,7 +72,6 @@ sub vcl_backend_response {
 
 sub vcl_deliver {
     unset resp.http.xkey;
-    unset resp.http.Surrogate-Key;
     if (obj.hits > 0) {
         set resp.http.X-Front-Cache = "HIT";
     } else {
