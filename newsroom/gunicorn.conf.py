@@ -41,6 +41,15 @@ graceful_timeout = 20
 preload_app = True
 
 
+def when_ready(server):
+    """Once, in the master, before the first worker is forked: compile the templates and
+    build the URL lookups every worker would otherwise build on its first requests
+    (newsroom/warmup.py)."""
+    from newsroom import warmup
+
+    warmup.warm_up()
+
+
 def pre_fork(server, worker):
     """Before each worker is forked: move what the preloaded application created into the
     collector's permanent generation. Workers never scan those objects again (3 % fewer

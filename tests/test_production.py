@@ -6,10 +6,12 @@ import runpy
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 from django.core.checks import run_checks
 from django.test import override_settings
 
+from .conftest import make_article, make_section
 from .processes import GUNICORN_CONFIG, NGINX_SITE, newsroom_site
 
 
@@ -144,3 +146,31 @@ def test_postgresql_connections_are_planned_for_data_in_memory():
         DATABASE_URL=url + "?options=-c%20search_path%3Dother",
     )
     assert with_schema == "-c random_page_cost=1.1 -c jit=off -c search_path=other"
+
+
+@pytest.mark.django_db
+def test_the_master_compiles_the_templates_before_forking_so_no_worker_does(
+    monkeypatch, client, django_assert_num_queries
+):
+    """Each worker used to compile every template on its first render of it (about 100 ms
+    on a first home page): gunicorn's master now does it once, before forking."""
+    from django.template.base import Template
+
+    from newsroom import warmup
+
+    story = make_article(section=make_section(), tags=["Oil"])
+    for backend in warmup.template_backends():
+        backend.engine.template_loaders[0].reset()  # as a fresh process has them
+    with django_assert_num_queries(0):  # no connection for the workers to share
+        gunicorn_config(monkeypatch)["when_ready"](server=None)
+    compile_nodelist = Template.compile_nodelist
+    compiled = []
+
+    def counted(template):
+        compiled.append(template.name)
+        return compile_nodelist(template)
+
+    monkeypatch.setattr(Template, "compile_nodelist", counted)
+    for url in ("/", story.get_absolute_url(), "/tag/oil/", "/search/?q=oil"):
+        assert client.get(url).status_code == 200, url
+    assert compiled == []
