@@ -5,6 +5,7 @@ Run with DATABASE_URL=postgres://… and REDIS_URL=redis://… (.ci/run does, in
 step). Clients bind their sockets to 127.0.0.2, 127.0.0.3, … so each has its own address.
 """
 
+import gzip
 import http.client
 import os
 import shutil
@@ -131,3 +132,33 @@ def test_a_story_published_shows_through_nginx_two_seconds_later(front):
     response, home = fetch_home(nginx.port)
     assert response.headers["X-Micro-Cache"] != "STALE"
     assert b"Published behind the micro-cache" in home
+
+
+def fetch(port, path, **headers):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
+    try:
+        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
+        response = conn.getresponse()
+        return response, response.read()
+    finally:
+        conn.close()
+
+
+def test_nginx_passes_the_compressed_page_to_browsers_and_the_plain_one_to_others(front):
+    """The app keeps pages compressed; nginx's micro-cache keeps each form apart (Vary), so
+    a client that does not accept gzip is never sent the compressed copy a browser got."""
+    _app, nginx = front
+    article = make_article(section=make_section(), headline="Both forms", body="<p>x</p>" * 300)
+    path = article.get_absolute_url()
+    browser = {"Accept-Encoding": "gzip, deflate, br"}
+    for _ in range(2):  # the second from nginx's micro-cache
+        response, compressed = fetch(nginx.port, path, **browser)
+        assert response.status == 200 and response.headers["Content-Encoding"] == "gzip"
+    page = gzip.decompress(compressed)
+    assert b"Both forms" in page and len(compressed) < len(page) / 3
+    response, plain = fetch(nginx.port, path)
+    assert response.status == 200 and "Content-Encoding" not in response.headers
+    assert plain == page
+    response, compressed_again = fetch(nginx.port, path, **browser)
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(compressed_again) == page

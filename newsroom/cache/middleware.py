@@ -13,6 +13,7 @@ that sets a cookie, or says it is private, is never stored.
 """
 
 import functools
+import gzip
 import hashlib
 import time
 from http import HTTPStatus
@@ -38,6 +39,19 @@ UNSTORED_HEADERS = {"set-cookie", "date", "content-length", "cache-control", "x-
 # benchmarks and monitoring: ``renders()``.
 RENDERS_KEY = "pages:renders"
 COALESCE_POLL_SECONDS = 0.02
+# Pages, feeds and sitemaps are kept compressed, once, when rendered, and sent so to every
+# client that accepts gzip (every browser, Varnish, a CDN): a tenth of the bytes to read from
+# the cache, to send, and for nginx no compressing of every page it passes on. A client
+# that does not accept gzip gets the page as it is, decompressed on the way out.
+COMPRESSED_TYPES = (
+    "text/",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "application/json",
+)
+COMPRESS_FROM_BYTES = 1024  # under this, gzip's own header and footer eat the gain
+GZIP_LEVEL = 1  # nginx's default: 121 KB of article page in 0.8 ms, to 11 KB
 
 # Parameters that campaign and social links add for the reader's analytics (read in the
 # browser, from the address bar) and that change nothing on the page. Each Facebook or
@@ -80,6 +94,45 @@ def without_tracking(query_string):
         if name not in TRACKING_PARAMETERS and not name.startswith(TRACKING_PREFIXES):
             kept.append(part)
     return "&".join(kept)
+
+
+def accepts_gzip(accept_encoding):
+    """Does an Accept-Encoding header accept gzip: named, or as ``*``, and not at q=0?"""
+    anything = False
+    for part in accept_encoding.lower().split(","):
+        coding, *parameters = part.split(";")
+        coding = coding.strip()
+        if coding not in ("gzip", "x-gzip", "*"):
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if coding != "*":
+            return quality > 0  # gzip named: that decides, whatever * says
+        anything = quality > 0
+    return anything
+
+
+def for_client(headers, content, accept_encoding):
+    """A stored page's headers and body as this client may receive them: compressed to one
+    that accepts gzip, decompressed for one that does not."""
+    if headers.get("Content-Encoding") == "gzip" and not accepts_gzip(accept_encoding):
+        headers = {name: value for name, value in headers.items() if name != "Content-Encoding"}
+        content = gzip.decompress(content)
+    return headers, content
+
+
+def _compressible(response):
+    return (
+        len(response.content) >= COMPRESS_FROM_BYTES
+        and response.get("Content-Type", "").startswith(COMPRESSED_TYPES)
+        and not response.has_header("Content-Encoding")
+    )
 
 
 def page_key(request):
@@ -225,6 +278,14 @@ class PageCacheMiddleware:
             response["ETag"] = (
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             )
+        content = response.content
+        compressed = _compressible(response)
+        if compressed:
+            content = gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+            patch_vary_headers(response, ["Accept-Encoding"])
+            # One validator for both forms of the page: weak, as a compressed copy's must be.
+            if not response["ETag"].startswith("W/"):
+                response["ETag"] = "W/" + response["ETag"]
         response["Last-Modified"] = http_date()
         header = settings.NEWSROOM_SURROGATE_KEY_HEADER
         separator = "," if header.lower() == "cache-tag" else " "  # Cloudflare's is a list
@@ -232,9 +293,16 @@ class PageCacheMiddleware:
         headers = {
             name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
         }
+        if compressed:
+            headers["Content-Encoding"] = "gzip"
         expires_at = time.time() + lifetime
-        page = (names, fragments.clock, response.status_code, headers, response.content, expires_at)
+        page = (names, fragments.clock, response.status_code, headers, content, expires_at)
         cache.set(key, page, lifetime)
+        if compressed and accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+            response.content = content
+            response["Content-Encoding"] = "gzip"
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(content))
         response["X-Cache"] = "MISS"
         return response
 
@@ -257,6 +325,9 @@ class PageCacheMiddleware:
 
     def _rebuild(self, request, stored):
         _names, _rendered_at, status, headers, content, expires_at = stored
+        headers, content = for_client(
+            headers, content, request.META.get("HTTP_ACCEPT_ENCODING", "")
+        )
         response = HttpResponse(content, status=status, headers=headers)
         response["Content-Length"] = str(len(content))
         self._make_public(response, max(1, int(expires_at - time.time())))
@@ -333,6 +404,7 @@ class PageCacheApp:
         if stored is None:
             return None
         _names, _rendered_at, status, headers, content, expires_at = stored
+        headers, content = for_client(headers, content, environ.get("HTTP_ACCEPT_ENCODING", ""))
         lifetime = max(1, int(expires_at - now))
         return (
             f"{status} {HTTPStatus(status).phrase}",
