@@ -27,3 +27,6 @@ from django.apps import apps
 if not apps.ready:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     django.setup()
+
+# Every load asks as browsers do: pages come compressed to them (newsroom/cache/middleware.py).
+ACCEPT_GZIP = "Accept-Encoding: gzip, deflate, br"

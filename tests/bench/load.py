@@ -39,7 +39,7 @@ from tests.processes import (
     static_site,
 )
 
-from . import live, pages, working
+from . import ACCEPT_GZIP, live, pages, working
 from .guard import CONFIRM, require_bench_database
 from .working import WorkingReport
 
@@ -55,9 +55,6 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99)))
 end
 """
-
-
-ACCEPT_GZIP = "Accept-Encoding: gzip, deflate, br"  # what every browser sends
 
 
 @dataclass
@@ -192,10 +189,10 @@ def cpu_reference(rounds=3):
     return 1000 * best
 
 
-def measure(url, options, runs=None, headers=()):
+def measure(url, options, runs=None, headers=(ACCEPT_GZIP,)):
     """The best of `repeat` (or `runs`) wrk runs, each started once the machine is quiet (our
     servers are idle between runs, so what is busy then is someone else) or `quiet_wait` has
-    passed."""
+    passed. Asked as browsers ask (``headers``): compressed."""
     best = None
     for _ in range(runs or options.repeat):
         deadline = time.monotonic() + options.quiet_wait
@@ -390,9 +387,12 @@ def _measure(report, options, urls, flat_urls, small_url, work_dir, out):
         static = work_dir / "static-site"
         static.mkdir()
         static.chmod(0o755)
-        (static / "article.html").write_bytes(page)
-        (static / "article.html").chmod(0o644)
-        with Nginx(options.nginx_port, static_site(options.nginx_port, static)) as server:
+        # Sent compressed beforehand (gzip_static), as the app sends its kept pages.
+        for name, content in (("article.html", page), ("article.html.gz", gzip.compress(page))):
+            (static / name).write_bytes(content)
+            (static / name).chmod(0o644)
+        ceiling = static_site(options.nginx_port, static, precompressed=True)
+        with Nginx(options.nginx_port, ceiling) as server:
             report.static_ceiling = measure(server.url + "/article.html", options)
 
 
@@ -426,10 +426,8 @@ def _front_cache(report, options, url, page, work_dir, out):
         report.front_purge = f"{' '.join(states[:2])}, purge of {key}, then {' '.join(states[2:])}"
         for _ in range(options.repeat):
             fetch(front.url + url)  # kept again if its lifetime ran out meanwhile
-            varnish = measure(front.url + url, options, runs=1, headers=[ACCEPT_GZIP])
-            static_load = measure(
-                static.url + "/article.html", options, runs=1, headers=[ACCEPT_GZIP]
-            )
+            varnish = measure(front.url + url, options, runs=1)
+            static_load = measure(static.url + "/article.html", options, runs=1)
             report.front_rounds.append((varnish, static_load))
             out.write(
                 f"  Varnish {varnish.rps:8.0f} req/s, nginx file {static_load.rps:8.0f} req/s"

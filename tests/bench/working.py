@@ -45,6 +45,8 @@ from comments import moderation
 from comments.models import Comment
 from newsroom import cache as page_cache
 
+from . import ACCEPT_GZIP
+
 READERS_SCRIPT = Path(__file__).with_name("readers.lua")
 # Seconds between two changes of each kind, and where in its period each falls, so that
 # no two changes start together and each one's renders can be told apart.
@@ -291,6 +293,8 @@ def readers(base_url, urls_file, options, duration):
         "5s",
         "-s",
         str(READERS_SCRIPT),
+        "-H",
+        ACCEPT_GZIP,  # as browsers ask: the pages come compressed
         base_url,
         "--",
         str(urls_file),
