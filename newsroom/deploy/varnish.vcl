@@ -62,8 +62,8 @@ sub vcl_backend_response {
     unset beresp.http.Surrogate-Key;
     set beresp.grace = 0s;
     set beresp.keep = 0s;
-    # Pages and feeds are compressed once, when they are kept, and sent compressed to every
-    # browser that accepts it (all of them): a tenth of the bytes, and no work per reader.
+    # Pages and feeds come compressed from the app. Any other text answer is compressed once,
+    # when it is kept; Varnish sends it compressed to every browser that accepts it.
     if (beresp.http.Content-Type ~ "^(text/|application/(rss\+xml|atom\+xml|xml|json))"
         && !beresp.http.Content-Encoding) {
         set beresp.do_gzip = true;
