@@ -4,28 +4,16 @@ accepts gzip; a client that does not gets the very same page uncompressed."""
 import gzip
 
 import pytest
-from django.test import RequestFactory
 
 from newsroom import cache as page_cache
 from newsroom.cache.middleware import accepts_gzip
 
 from .conftest import make_article
+from .test_cache import FakeDjango, wsgi_get
 
 pytestmark = pytest.mark.django_db
 
 BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}
-
-
-def wsgi_get(app, path, **headers):
-    environ = RequestFactory().get(path, **headers).environ
-    answer = {}
-    body = b"".join(app(environ, lambda status, h: answer.update(status=status, headers=h)))
-    return answer["status"], dict(answer["headers"]), body
-
-
-class NotDjango:
-    def __call__(self, environ, start_response):
-        raise AssertionError(f"{environ['PATH_INFO']} reached Django: not a hit")
 
 
 @pytest.fixture
@@ -46,8 +34,9 @@ def test_a_browser_gets_the_page_compressed_when_rendered_and_from_the_cache(cli
         assert gzip.decompress(response.content) == page
         assert len(response.content) < len(page) / 3
         assert int(response["Content-Length"]) == len(response.content)
-    status, headers, body = wsgi_get(page_cache.PageCacheApp(NotDjango()), url, **BROWSER)
-    assert status == "200 OK" and headers["Content-Encoding"] == "gzip"
+    django = FakeDjango()
+    status, headers, body = wsgi_get(page_cache.PageCacheApp(django), url, **BROWSER)
+    assert django.calls == [] and status == "200 OK" and headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(body) == page and headers["Content-Length"] == str(len(body))
     assert {"Cookie", "Accept-Encoding"} <= {v.strip() for v in headers["Vary"].split(",")}
 
@@ -73,7 +62,9 @@ def test_a_client_that_does_not_accept_gzip_gets_the_page_as_it_is(client, story
     assert response["X-Cache"] == "HIT" and not response.has_header("Content-Encoding")
     assert b"Compressed story" in response.content
     assert int(response["Content-Length"]) == len(response.content)
-    _status, wsgi_headers, body = wsgi_get(page_cache.PageCacheApp(NotDjango()), url, **headers)
+    django = FakeDjango()
+    _status, wsgi_headers, body = wsgi_get(page_cache.PageCacheApp(django), url, **headers)
+    assert django.calls == []
     assert "Content-Encoding" not in wsgi_headers and body == response.content
 
 

@@ -127,9 +127,9 @@ def for_client(headers, content, accept_encoding):
     return headers, content
 
 
-def _compressible(response):
+def _compressible(response, content):
     return (
-        len(response.content) >= COMPRESS_FROM_BYTES
+        len(content) >= COMPRESS_FROM_BYTES
         and response.get("Content-Type", "").startswith(COMPRESSED_TYPES)
         and not response.has_header("Content-Encoding")
     )
@@ -279,7 +279,7 @@ class PageCacheMiddleware:
                 f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             )
         content = response.content
-        compressed = _compressible(response)
+        compressed = _compressible(response, content)
         if compressed:
             content = gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
             patch_vary_headers(response, ["Accept-Encoding"])
