@@ -153,24 +153,37 @@ def test_the_master_compiles_the_templates_before_forking_so_no_worker_does(
     monkeypatch, client, django_assert_num_queries
 ):
     """Each worker used to compile every template on its first render of it (about 100 ms
-    on a first home page): gunicorn's master now does it once, before forking."""
+    on a first home page) and build the URL lookups on its first link: gunicorn's master
+    now does both once, before forking."""
     from django.template.base import Template
+    from django.urls import clear_url_caches, get_resolver
+    from django.urls.resolvers import URLResolver
 
     from newsroom import warmup
 
     story = make_article(section=make_section(), tags=["Oil"])
     for backend in warmup.template_backends():
         backend.engine.template_loaders[0].reset()  # as a fresh process has them
+    clear_url_caches()
     with django_assert_num_queries(0):  # no connection for the workers to share
         gunicorn_config(monkeypatch)["when_ready"](server=None)
     compile_nodelist = Template.compile_nodelist
-    compiled = []
+    populate = URLResolver._populate
+    compiled, built = [], []
 
     def counted(template):
         compiled.append(template.name)
         return compile_nodelist(template)
 
+    def counted_lookups(resolver):
+        built.append(resolver)
+        return populate(resolver)
+
     monkeypatch.setattr(Template, "compile_nodelist", counted)
+    monkeypatch.setattr(URLResolver, "_populate", counted_lookups)
     for url in ("/", story.get_absolute_url(), "/tag/oil/", "/search/?q=oil"):
         assert client.get(url).status_code == 200, url
     assert compiled == []
+    # The site's lookups were built (a namespace's prefixed copy of its part, such as the
+    # comment form's address, is still made on its first use, from them).
+    assert get_resolver() not in built
