@@ -109,10 +109,10 @@ def test_a_forwarding_header_sent_straight_to_gunicorn_is_ignored(front):
     assert post_comment(app.port, article, "127.0.0.5", "Two.", second) == 429
 
 
-def fetch_home(port):
+def fetch(port, path, **headers):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     try:
-        conn.request("GET", "/", headers={"Host": "127.0.0.1"})
+        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
         response = conn.getresponse()
         return response, response.read()
     finally:
@@ -122,26 +122,16 @@ def fetch_home(port):
 def test_a_story_published_shows_through_nginx_two_seconds_later(front):
     _app, nginx = front
     section = make_section()
-    fetch_home(nginx.port)
-    cached, home = fetch_home(nginx.port)
+    fetch(nginx.port, "/")
+    cached, home = fetch(nginx.port, "/")
     assert cached.headers["X-Micro-Cache"] == "HIT"
     make_article(section=section, headline="Published behind the micro-cache")
     # nginx counts whole seconds: a copy lives until the end of the second after the one it
     # was fetched in, one to two seconds.
     time.sleep(2.1)
-    response, home = fetch_home(nginx.port)
+    response, home = fetch(nginx.port, "/")
     assert response.headers["X-Micro-Cache"] != "STALE"
     assert b"Published behind the micro-cache" in home
-
-
-def fetch(port, path, **headers):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
-    try:
-        conn.request("GET", path, headers={"Host": "127.0.0.1", **headers})
-        response = conn.getresponse()
-        return response, response.read()
-    finally:
-        conn.close()
 
 
 def test_nginx_passes_the_compressed_page_to_browsers_and_the_plain_one_to_others(front):
