@@ -80,6 +80,8 @@ def test_varnish_keeps_a_page_and_hides_the_keys(varnish, stories):
     assert headers["X-Front-Cache"] == "HIT" and len(headers["X-Varnish"].split()) == 2
     assert "Age" in headers
     assert "Surrogate-Key" not in headers and "xkey" not in headers
+    # The app's own cache answer to Varnish's fetch is not passed on as the reader's.
+    assert "X-Cache" not in headers
 
 
 def test_varnish_sends_its_copy_compressed_to_a_browser_that_accepts_it(varnish, stories):

@@ -60,6 +60,9 @@ sub vcl_backend_response {
     # xkey indexes the copy by its keys when it is stored; readers get neither header.
     set beresp.http.xkey = beresp.http.Surrogate-Key;
     unset beresp.http.Surrogate-Key;
+    # The app's page cache answering this fetch (X-Cache): not what the copy's readers get;
+    # X-Front-Cache says that.
+    unset beresp.http.X-Cache;
     set beresp.grace = 0s;
     set beresp.keep = 0s;
     # Pages and feeds come compressed from the app. Any other text answer is compressed once,
