@@ -121,9 +121,10 @@ serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))  ## production: collect
 # a moderator and a reporter change the site).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_bench
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/5
-bench: $(STAMP)  ## pages under load, also while the newsroom works (PostgreSQL, Redis, gunicorn, nginx, wrk)
-	@command -v wrk >/dev/null && command -v nginx >/dev/null || \
-	  { apt-get update -qq && apt-get install -y -qq wrk nginx >/dev/null; }
+bench: $(STAMP)  ## pages under load, also while the newsroom works (PostgreSQL, Redis, gunicorn, nginx, Varnish, wrk)
+	@command -v wrk >/dev/null && command -v nginx >/dev/null && command -v varnishd >/dev/null \
+	  && dpkg -s varnish-modules >/dev/null 2>&1 || \
+	  { apt-get update -qq && apt-get install -y -qq wrk nginx varnish varnish-modules >/dev/null; }
 	DEBUG= SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(40))')" \
 	  ALLOWED_HOSTS=127.0.0.1,localhost CACHE_KEY_PREFIX=bench \
 	  DATABASE_URL="$(BENCH_DATABASE_URL)" REDIS_URL="$(BENCH_REDIS_URL)" \
