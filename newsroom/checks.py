@@ -114,3 +114,36 @@ def site_domain_is_set(app_configs, databases=None, **kwargs):
             id="newsroom.W004",
         )
     ]
+
+
+# The response header each front cache reads a page's keys from (README, "A shared cache in
+# front"): a purge by keys the cache never saw on the page purges nothing.
+PURGER_KEY_HEADERS = {
+    "newsroom.cache.purgers.Varnish": "Surrogate-Key",  # newsroom/deploy/varnish.vcl
+    "newsroom.cache.purgers.Cloudflare": "Cache-Tag",
+    "newsroom.cache.purgers.Fastly": "Surrogate-Key",
+}
+
+
+@register(Tags.caches)
+def front_caches_read_the_keys(app_configs, **kwargs):
+    """Each configured purger's cache must find the keys where the pages put them."""
+    headers = settings.NEWSROOM_SURROGATE_KEY_HEADERS
+    carried = {header.lower() for header in headers}
+    warnings = []
+    for options in settings.NEWSROOM_CACHE_PURGERS:
+        expected = PURGER_KEY_HEADERS.get(options["BACKEND"])
+        if expected is None or expected.lower() in carried:
+            continue
+        name = options["BACKEND"].rsplit(".", 1)[-1]
+        warnings.append(
+            Warning(
+                f"{name} reads a page's keys from {expected}, but pages carry them in "
+                f"{', '.join(headers) or 'no header'} (SURROGATE_KEY_HEADER): its purges match "
+                f"nothing, and a changed page stays in {name} until its max-age runs out.",
+                hint=f"Add {expected} to SURROGATE_KEY_HEADER (comma-separated, e.g. "
+                "Surrogate-Key,Cache-Tag for Cloudflare in front of Varnish).",
+                id="newsroom.W005",
+            )
+        )
+    return warnings

@@ -28,6 +28,13 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_required(name, because):
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} is not set, and {because} needs it.")
+    return value
+
+
 def env_int(name, default):
     value = os.environ.get(name, "")
     try:
@@ -175,10 +182,11 @@ else:
 # or midnight); browsers and CDNs may reuse them for NEWSROOM_HTTP_MAX_AGE seconds.
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
 NEWSROOM_HTTP_MAX_AGE = env_int("HTTP_MAX_AGE", 60)
-# Pages name the keys of what they show in this response header, for a shared cache in front
-# (Varnish xkey, Fastly: Surrogate-Key; Cloudflare: Cache-Tag); a change purges its keys
-# there through each configured purger (newsroom/cache/purgers.py, README).
-NEWSROOM_SURROGATE_KEY_HEADER = os.environ.get("SURROGATE_KEY_HEADER", "Surrogate-Key")
+# Pages name the keys of what they show in these response headers, for the shared caches in
+# front: one header per kind (Varnish's xkey and Fastly read Surrogate-Key, Cloudflare
+# Cache-Tag; "Surrogate-Key,Cache-Tag" for Cloudflare in front of Varnish). A change purges
+# its keys there through each configured purger (newsroom/cache/purgers.py, README).
+NEWSROOM_SURROGATE_KEY_HEADERS = env_list("SURROGATE_KEY_HEADER", "Surrogate-Key")
 NEWSROOM_CACHE_PURGERS = []
 if env_list("VARNISH_PURGE_URLS"):
     NEWSROOM_CACHE_PURGERS.append(
@@ -189,7 +197,7 @@ if os.environ.get("CLOUDFLARE_ZONE_ID"):
         {
             "BACKEND": "newsroom.cache.purgers.Cloudflare",
             "ZONE_ID": os.environ["CLOUDFLARE_ZONE_ID"],
-            "API_TOKEN": os.environ["CLOUDFLARE_API_TOKEN"],
+            "API_TOKEN": env_required("CLOUDFLARE_API_TOKEN", "CLOUDFLARE_ZONE_ID (purging)"),
             "API": os.environ.get("CLOUDFLARE_API", "https://api.cloudflare.com/client/v4"),
         }
     )
@@ -198,7 +206,7 @@ if os.environ.get("FASTLY_SERVICE_ID"):
         {
             "BACKEND": "newsroom.cache.purgers.Fastly",
             "SERVICE_ID": os.environ["FASTLY_SERVICE_ID"],
-            "API_TOKEN": os.environ["FASTLY_API_TOKEN"],
+            "API_TOKEN": env_required("FASTLY_API_TOKEN", "FASTLY_SERVICE_ID (purging)"),
             "API": os.environ.get("FASTLY_API", "https://api.fastly.com"),
         }
     )

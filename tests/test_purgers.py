@@ -24,6 +24,7 @@ class Stub:
     def __init__(self, statuses=()):
         self.requests = []
         self.statuses = list(statuses)
+        self.answers = []  # bodies answered in turn (then a success)
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,7 +36,7 @@ class Stub:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
-                self.wfile.write(b'{"success": true}')
+                self.wfile.write(stub.answers.pop(0) if stub.answers else b'{"success": true}')
 
             do_POST = do_PURGE = _answer
 
@@ -111,6 +112,27 @@ def test_cloudflare_is_sent_thirty_tags_a_call(stub, settings, django_capture_on
         renew(*(f"article:{n}" for n in range(31)))
     purgers.wait()
     assert [len(json.loads(body)["tags"]) for *_, body in stub.requests] == [30, 1]
+
+
+def test_a_cloudflare_answer_that_says_it_did_not_purge_is_tried_again(
+    stub, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {
+            "BACKEND": "newsroom.cache.purgers.Cloudflare",
+            "ZONE_ID": "z",
+            "API_TOKEN": "t",
+            "API": stub.url,
+        }
+    ]
+    stub.answers = [b'{"success": false, "errors": [{"code": 1134, "message": "no"}]}', b"<html>"]
+    with caplog.at_level(logging.WARNING, logger="newsroom.cache.purgers"):
+        with django_capture_on_commit_callbacks(execute=True):
+            renew("article:5")
+        purgers.wait()
+    assert len(stub.requests) == 3  # refused, an answer that is not the API's, then done
+    retried = [r.getMessage() for r in caplog.records if "trying again" in r.getMessage()]
+    assert len(retried) == 2 and "1134" in retried[0]
 
 
 def test_fastly_is_sent_the_surrogate_keys_of_a_change(
@@ -204,8 +226,10 @@ def test_purgers_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("CLOUDFLARE_API_TOKEN", "token")
     monkeypatch.setenv("FASTLY_SERVICE_ID", "service")
     monkeypatch.setenv("FASTLY_API_TOKEN", "key")
+    monkeypatch.setenv("SURROGATE_KEY_HEADER", "Surrogate-Key, Cache-Tag")
     try:
         fresh = importlib.reload(site_settings)
+        assert fresh.NEWSROOM_SURROGATE_KEY_HEADERS == ["Surrogate-Key", "Cache-Tag"]
         backends = [p["BACKEND"].rsplit(".", 1)[1] for p in fresh.NEWSROOM_CACHE_PURGERS]
         assert backends == ["Varnish", "Cloudflare", "Fastly"]
         assert fresh.NEWSROOM_CACHE_PURGERS[0]["URLS"][1] == "http://10.0.0.6:6081/"
@@ -241,3 +265,69 @@ def test_a_transactions_renewals_go_out_as_one_purge(
     assert [h["xkey-purge"] for _m, _p, h, _b in stub.requests] == [
         "article:7 listing:home listing:tag:3"
     ]
+
+
+@pytest.mark.parametrize(
+    ("headers", "cache_tag"),
+    [(["Surrogate-Key"], None), (["Surrogate-Key", "Cache-Tag"], ",")],
+)
+def test_pages_carry_their_keys_in_each_front_cache_s_header(client, settings, headers, cache_tag):
+    """Cloudflare reads Cache-Tag (a comma-separated list), Varnish and Fastly Surrogate-Key:
+    with Cloudflare in front of Varnish a page carries both, with the same keys."""
+    settings.NEWSROOM_SURROGATE_KEY_HEADERS = headers
+    article = make_article(headline="Keyed twice")
+    for expected_cache in ("MISS", "HIT"):
+        response = client.get(article.get_absolute_url())
+        assert response["X-Cache"] == expected_cache
+        keys = response["Surrogate-Key"].split(" ")
+        assert f"article:{article.pk}" in keys
+        if cache_tag is None:
+            assert not response.has_header("Cache-Tag")
+        else:
+            assert response["Cache-Tag"].split(cache_tag) == keys
+
+
+@pytest.mark.parametrize(
+    ("backend", "headers", "warned"),
+    [
+        ("Cloudflare", ["Surrogate-Key"], True),
+        ("Cloudflare", ["Surrogate-Key", "Cache-Tag"], False),
+        ("Varnish", ["Cache-Tag"], True),
+        ("Varnish", ["surrogate-key"], False),
+        ("Fastly", ["Surrogate-Key"], False),
+    ],
+)
+def test_a_front_cache_that_would_not_find_the_keys_on_the_pages_is_warned_about(
+    settings, backend, headers, warned
+):
+    from django.core.checks import run_checks
+
+    settings.NEWSROOM_SURROGATE_KEY_HEADERS = headers
+    settings.NEWSROOM_CACHE_PURGERS = [{"BACKEND": f"newsroom.cache.purgers.{backend}"}]
+    found = [message for message in run_checks() if message.id == "newsroom.W005"]
+    assert bool(found) is warned
+    if warned:
+        assert backend in found[0].msg and "SURROGATE_KEY_HEADER" in found[0].hint
+
+
+@pytest.mark.parametrize(
+    ("named", "missing"),
+    [("CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"), ("FASTLY_SERVICE_ID", "FASTLY_API_TOKEN")],
+)
+def test_a_cdn_named_without_its_token_stops_the_start_with_a_clear_message(
+    monkeypatch, named, missing
+):
+    import importlib
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from newsroom import settings as site_settings
+
+    monkeypatch.setenv(named, "zone-or-service")
+    monkeypatch.delenv(missing, raising=False)
+    try:
+        with pytest.raises(ImproperlyConfigured, match=f"{missing} is not set"):
+            importlib.reload(site_settings)
+    finally:
+        monkeypatch.undo()
+        importlib.reload(site_settings)

@@ -3,7 +3,7 @@ the WSGI shortcut that answers a hit before Django's handler runs. Both decide w
 hit with one function, ``fresh_page()``.
 
 A stored page records the keys of what it shows (newsroom.cache.versions) and carries them
-in a response header (``NEWSROOM_SURROGATE_KEY_HEADER``) for a shared cache in front, which
+in a response header (``NEWSROOM_SURROGATE_KEY_HEADERS``) for a shared cache in front, which
 the same keys purge. On a miss, one request renders a page while the others asking for it
 wait for that render (``NEWSROOM_COALESCE_SECONDS`` at most), so a story everyone opens at
 once is rendered once.
@@ -287,9 +287,9 @@ class PageCacheMiddleware:
             if not response["ETag"].startswith("W/"):
                 response["ETag"] = "W/" + response["ETag"]
         response["Last-Modified"] = http_date()
-        header = settings.NEWSROOM_SURROGATE_KEY_HEADER
-        separator = "," if header.lower() == "cache-tag" else " "  # Cloudflare's is a list
-        response[header] = separator.join(sorted(names))
+        for header in settings.NEWSROOM_SURROGATE_KEY_HEADERS:
+            separator = "," if header.lower() == "cache-tag" else " "  # Cloudflare's is a list
+            response[header] = separator.join(sorted(names))
         headers = {
             name: value for name, value in response.items() if name.lower() not in UNSTORED_HEADERS
         }

@@ -1,6 +1,6 @@
 """Purging the renewed keys from shared caches in front of the site (Varnish, a CDN).
 
-Pages carry their keys in a response header (``NEWSROOM_SURROGATE_KEY_HEADER``); after a
+Pages carry their keys in response headers (``NEWSROOM_SURROGATE_KEY_HEADERS``); after a
 renewal commits, each purger named in ``NEWSROOM_CACHE_PURGERS`` is sent exactly those keys.
 A purge runs in a thread of its own: the editor's save never waits for it or fails with it.
 One that fails is logged and tried again (``RETRY_DELAYS``); every purge is sent once more
@@ -45,9 +45,10 @@ class Purger:
         raise NotImplementedError
 
     def _send(self, request):
+        """The answer's body; PurgeFailed for no answer or an error status."""
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
-                response.read()
+                return response.read()
         except (urllib.error.URLError, OSError) as error:
             raise PurgeFailed(f"{request.get_method()} {request.full_url}: {error}") from error
 
@@ -70,7 +71,8 @@ class Varnish(Purger):
 class Cloudflare(Purger):
     """Cloudflare's purge by Cache-Tag: ``POST <API>/zones/<ZONE_ID>/purge_cache`` with a
     bearer API token (permission: Zone, Cache Purge). Pages carry their keys in the header
-    Cloudflare reads, ``NEWSROOM_SURROGATE_KEY_HEADER = "Cache-Tag"``."""
+    Cloudflare reads: ``SURROGATE_KEY_HEADER=Cache-Tag`` (``Surrogate-Key,Cache-Tag`` with
+    Varnish behind it)."""
 
     batch_size = 30  # tags per call the API accepts
 
@@ -79,7 +81,7 @@ class Cloudflare(Purger):
         self.token = API_TOKEN
 
     def purge(self, keys):
-        self._send(
+        answer = self._send(
             urllib.request.Request(
                 self.url,
                 method="POST",
@@ -90,6 +92,13 @@ class Cloudflare(Purger):
                 },
             )
         )
+        # The API says in its answer whether it did it: {"success": false, "errors": [...]}.
+        try:
+            result = json.loads(answer)
+        except ValueError:
+            result = None
+        if not (isinstance(result, dict) and result.get("success") is True):
+            raise PurgeFailed(f"POST {self.url}: not done: {answer[:300]!r}")
 
 
 class Fastly(Purger):
