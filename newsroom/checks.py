@@ -116,7 +116,7 @@ def site_domain_is_set(app_configs, databases=None, **kwargs):
     ]
 
 
-# The response header each front cache reads a page's keys from (README, "A shared cache in
+# The response header each front cache reads a page's keys from (README, "Varnish or a CDN in
 # front"): a purge by keys the cache never saw on the page purges nothing.
 PURGER_KEY_HEADERS = {
     "newsroom.cache.purgers.Varnish": "Surrogate-Key",  # newsroom/deploy/varnish.vcl

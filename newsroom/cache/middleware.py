@@ -3,7 +3,7 @@ the WSGI shortcut that answers a hit before Django's handler runs. Both decide w
 hit with one function, ``fresh_page()``.
 
 A stored page records the keys of what it shows (newsroom.cache.versions) and carries them
-in a response header (``NEWSROOM_SURROGATE_KEY_HEADERS``) for a shared cache in front, which
+in response headers (``NEWSROOM_SURROGATE_KEY_HEADERS``) for the shared caches in front, which
 the same keys purge. On a miss, one request renders a page while the others asking for it
 wait for that render (``NEWSROOM_COALESCE_SECONDS`` at most), so a story everyone opens at
 once is rendered once.
