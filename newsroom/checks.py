@@ -116,27 +116,32 @@ def site_domain_is_set(app_configs, databases=None, **kwargs):
     ]
 
 
-# The response header each front cache reads a page's keys from (README, "Varnish or a CDN in
-# front"): a purge by keys the cache never saw on the page purges nothing.
-PURGER_KEY_HEADERS = {
-    "newsroom.cache.purgers.Varnish": "Surrogate-Key",  # newsroom/deploy/varnish.vcl
-    "newsroom.cache.purgers.Cloudflare": "Cache-Tag",
-    "newsroom.cache.purgers.Fastly": "Surrogate-Key",
-}
-
-
 @register(Tags.caches)
 def front_caches_read_the_keys(app_configs, **kwargs):
-    """Each configured purger's cache must find the keys where the pages put them."""
+    """Each configured purger's cache must find the keys where the pages put them
+    (README, "Varnish or a CDN in front"): a purge by keys the cache never saw on the page
+    purges nothing. A purger that cannot be imported is an error: every change would fail
+    to purge."""
     headers = settings.NEWSROOM_SURROGATE_KEY_HEADERS
     carried = {header.lower() for header in headers}
-    warnings = []
+    messages = []
     for options in settings.NEWSROOM_CACHE_PURGERS:
-        expected = PURGER_KEY_HEADERS.get(options["BACKEND"])
+        try:
+            purger = import_string(options["BACKEND"])
+        except ImportError as error:
+            messages.append(
+                Error(
+                    f"The purger {options['BACKEND']!r} cannot be imported: {error}",
+                    hint="NEWSROOM_CACHE_PURGERS names classes of newsroom.cache.purgers.",
+                    id="newsroom.E002",
+                )
+            )
+            continue
+        expected = getattr(purger, "key_header", None)
         if expected is None or expected.lower() in carried:
             continue
-        name = options["BACKEND"].rsplit(".", 1)[-1]
-        warnings.append(
+        name = purger.__name__
+        messages.append(
             Warning(
                 f"{name} reads a page's keys from {expected}, but pages carry them in "
                 f"{', '.join(headers) or 'no header'} (SURROGATE_KEY_HEADER): its purges match "
@@ -146,4 +151,4 @@ def front_caches_read_the_keys(app_configs, **kwargs):
                 id="newsroom.W005",
             )
         )
-    return warnings
+    return messages

@@ -310,6 +310,14 @@ def test_a_front_cache_that_would_not_find_the_keys_on_the_pages_is_warned_about
         assert backend in found[0].msg and "SURROGATE_KEY_HEADER" in found[0].hint
 
 
+def test_a_purger_that_cannot_be_imported_is_an_error(settings):
+    from django.core.checks import run_checks
+
+    settings.NEWSROOM_CACHE_PURGERS = [{"BACKEND": "newsroom.cache.purgers.Akamai"}]
+    found = [message for message in run_checks() if message.id == "newsroom.E002"]
+    assert len(found) == 1 and "Akamai" in found[0].msg
+
+
 @pytest.mark.parametrize(
     ("named", "missing"),
     [("CLOUDFLARE_ZONE_ID", "CLOUDFLARE_API_TOKEN"), ("FASTLY_SERVICE_ID", "FASTLY_API_TOKEN")],

@@ -40,6 +40,7 @@ class Purger:
     """Sends one purge of some keys; raises PurgeFailed when the cache did not take it."""
 
     batch_size = 256
+    key_header = "Surrogate-Key"  # where its cache reads a page's keys (SURROGATE_KEY_HEADER)
 
     def purge(self, keys):
         raise NotImplementedError
@@ -75,6 +76,7 @@ class Cloudflare(Purger):
     Varnish behind it)."""
 
     batch_size = 30  # tags per call the API accepts
+    key_header = "Cache-Tag"
 
     def __init__(self, ZONE_ID, API_TOKEN, API="https://api.cloudflare.com/client/v4"):
         self.url = f"{API.rstrip('/')}/zones/{ZONE_ID}/purge_cache"
