@@ -120,14 +120,15 @@ def site_domain_is_set(app_configs, databases=None, **kwargs):
 def front_caches_read_the_keys(app_configs, **kwargs):
     """Each configured purger's cache must find the keys where the pages put them
     (README, "Varnish or a CDN in front"): a purge by keys the cache never saw on the page
-    purges nothing. A purger that cannot be imported is an error: every change would fail
-    to purge."""
+    purges nothing. A purger that cannot be imported is an error: it would never purge."""
+    from newsroom.cache import purgers
+
     headers = settings.NEWSROOM_SURROGATE_KEY_HEADERS
     carried = {header.lower() for header in headers}
     messages = []
     for options in settings.NEWSROOM_CACHE_PURGERS:
         try:
-            purger = import_string(options["BACKEND"])
+            purger = purgers.backend(options)
         except ImportError as error:
             messages.append(
                 Error(

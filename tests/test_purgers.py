@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from articles.models import Article
 from comments import moderation
 from comments.models import Comment
 from newsroom.cache import purgers, renew
@@ -339,3 +340,25 @@ def test_a_cdn_named_without_its_token_stops_the_start_with_a_clear_message(
     finally:
         monkeypatch.undo()
         importlib.reload(site_settings)
+
+
+def test_a_purger_that_cannot_be_set_up_is_logged_and_never_fails_the_save(
+    stub, settings, django_capture_on_commit_callbacks, caplog
+):
+    """A misnamed purger, or one given the wrong arguments, is the check's error at start;
+    at work it is logged, the editor's save goes through and the other purgers purge."""
+    settings.NEWSROOM_CACHE_PURGERS = [
+        {"BACKEND": "newsroom.cache.purgers.Akamai"},
+        {"BACKEND": "newsroom.cache.purgers.Fastly", "SERVICE": "misspelt"},
+        {"BACKEND": "newsroom.cache.purgers.Varnish", "URLS": [stub.url + "/"]},
+    ]
+    with caplog.at_level(logging.ERROR, logger="newsroom.cache.purgers"):
+        with django_capture_on_commit_callbacks(execute=True):
+            article = make_article(headline="Saved all the same")
+        purgers.wait()
+    assert Article.objects.filter(pk=article.pk, headline="Saved all the same").exists()
+    given_up = [r.getMessage() for r in caplog.records if r.name == "newsroom.cache.purgers"]
+    assert len(given_up) == 2 and all(f"article:{article.pk}" in m for m in given_up)
+    assert "Akamai" in given_up[0] and "Fastly" in given_up[1]
+    assert stub.requests, "Varnish, set up well, was not purged"
+    assert f"article:{article.pk}" in stub.requests[0][2]["xkey-purge"].split()

@@ -119,13 +119,14 @@ class Fastly(Purger):
         self._send(urllib.request.Request(self.url, method="POST", headers=headers))
 
 
-def configured():
-    return [
-        import_string(options["BACKEND"])(
-            **{name: value for name, value in options.items() if name != "BACKEND"}
-        )
-        for options in settings.NEWSROOM_CACHE_PURGERS
-    ]
+def backend(options):
+    """The purger class one entry of ``NEWSROOM_CACHE_PURGERS`` names (ImportError if none)."""
+    return import_string(options["BACKEND"])
+
+
+def set_up(options):
+    """One entry of ``NEWSROOM_CACHE_PURGERS`` as a purger, given the rest as arguments."""
+    return backend(options)(**{name: value for name, value in options.items() if name != "BACKEND"})
 
 
 def deliver(purger, keys, delays=None):
@@ -150,11 +151,22 @@ def deliver(purger, keys, delays=None):
     return delivered
 
 
-def _purge_twice(purgers, keys):
+def _purge_twice(keys):
+    # Set up here, in the purge's own thread: a purger named wrongly or given the wrong
+    # arguments (newsroom.E002 at start) is logged, never raised into the editor's save,
+    # and the others still purge.
+    purgers = []
+    for options in settings.NEWSROOM_CACHE_PURGERS:
+        try:
+            purgers.append(set_up(options))
+        except Exception as error:
+            logger.error(
+                "Purge of %s given up for %r: %s", " ".join(keys), options["BACKEND"], error
+            )
     for purger in purgers:
         deliver(purger, keys)
     repeat = settings.NEWSROOM_PURGE_REPEAT_SECONDS
-    if repeat > 0:
+    if repeat > 0 and purgers:
         time.sleep(repeat)
         for purger in purgers:
             deliver(purger, keys)
@@ -163,10 +175,9 @@ def _purge_twice(purgers, keys):
 @after_renewal
 def purge(keys):
     """Purge the keys from every configured front cache, in the background."""
-    purgers = configured()
-    if not purgers:
+    if not settings.NEWSROOM_CACHE_PURGERS:
         return
-    thread = threading.Thread(target=_purge_twice, args=(purgers, keys), daemon=True)
+    thread = threading.Thread(target=_purge_twice, args=(keys,), daemon=True)
     with _threads_lock:
         _threads[:] = [t for t in _threads if t.is_alive()]
         _threads.append(thread)
