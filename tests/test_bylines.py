@@ -90,6 +90,15 @@ def test_the_feed_and_the_article_list_keep_the_order(editor, writers):
     assert "Mo Li, Amal Aziz" in listing.content.decode()
 
 
+def test_a_byline_read_on_its_own_is_one_query(writers, django_assert_num_queries):
+    zainab, amal, mo = writers
+    article = make_article(headline="Port reopens")
+    bylines.arrange(article, [mo, zainab, amal])
+    article = Article.objects.get(pk=article.pk)
+    with django_assert_num_queries(1):
+        assert [a.name for a in bylines.ordered(article)] == ["Mo Li", "Zainab Zahra", "Amal Aziz"]
+
+
 def test_reordering_only_is_a_change_with_its_own_revision(editor, writers):
     zainab, amal, _mo = writers
     article = make_article()
