@@ -94,9 +94,13 @@ screenshots: $(STAMP)  ## the browser suite, leaving PNGs in var/screenshots/
 # Times search at 10,000 and 100,000 generated articles on the database DATABASE_URL names
 # (a SQLite file of its own by default); the first run spends a few minutes writing them.
 # The code is in tests/bench/ (never shipped); it refuses a database without "bench" in its
-# name unless BENCH_SEARCH_ARGS has --yes-destroy. BENCH_SEARCH_ARGS="--sizes 10000" etc.
+# name unless BENCH_SEARCH_ARGS has --yes-destroy. BENCH_SEARCH_ARGS="--sizes 10000" etc.;
+# "--cold-pages 2" then loads each query's search page for 2 s (gunicorn, wrk, and Redis at
+# REDIS_URL, by default the one make bench uses).
 BENCH_SEARCH_DATABASE_URL ?= sqlite:///var/bench-search.sqlite3
 bench-search: $(STAMP)  ## time search at 10,000 and 100,000 articles
+	@case "$(BENCH_SEARCH_ARGS)" in *--cold-pages*) command -v wrk >/dev/null || \
+	  { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } ;; esac
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_SEARCH_DATABASE_URL)} DEBUG=1 \
 	  $(BIN)/python -m tests.bench.search $(BENCH_SEARCH_ARGS)
 

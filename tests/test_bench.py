@@ -299,6 +299,31 @@ def test_search_benchmark_prints_median_and_p95_at_each_size(capsys):
     assert Article.objects.count() == 80
 
 
+def test_cold_search_pages_list_the_slowest_queries_and_say_whether_each_reached_the_target():
+    results = [
+        ("government minister", Load(requests=900, rps=90.0, p50_ms=300.0, p99_ms=420.0)),
+        ('"port talks"', Load(requests=1500, rps=150.0, p50_ms=200.0, p99_ms=260.0)),
+        ("libya", Load(requests=2500, rps=250.0, p50_ms=120.0, p99_ms=160.0)),
+    ]
+    lines = search_bench.cold_pages_lines(results, 2)
+    assert "3 distinct queries, 2 s each" in lines[0]
+    assert "median 150 req/s, slowest 90 req/s (p99 420 ms), 0 errors" in lines[0]
+    assert " ".join(lines[1].split()) == "90 req/s p50 300 ms p99 420 ms government minister"
+    assert lines[-1] == (
+        "  cold search ≥ 100 req/s for every query: 1 of 3 below, slowest 90 "
+        "(government minister) — MISSED"
+    )
+    met = search_bench.cold_pages_lines(results[1:], 2)
+    assert met[-1] == "  cold search ≥ 100 req/s for every query: all 2 — met"
+
+
+def test_search_benchmark_refuses_a_negative_load_time(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        search_bench.main(["--cold-pages", "-1", "--yes-destroy"])
+    assert exit_.value.code == 2
+    assert "--cold-pages must not be negative" in capsys.readouterr().err
+
+
 @pytest.mark.django_db
 def test_search_dataset_writes_exactly_the_articles_asked_for_and_grows_them(capsys):
     assert search_bench.fill(30, stdout=search_bench._Output()) == 30

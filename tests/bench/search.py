@@ -1,10 +1,14 @@
 """Generated articles and a fixed mix of queries for timing search (`make bench-search`).
 
-    python -m tests.bench.search [--sizes 10000,100000] [--queries 200] [--yes-destroy]
+    python -m tests.bench.search [--sizes 10000,100000] [--queries 200] [--cold-pages 2]
+                                 [--yes-destroy]
 
 fills the database DATABASE_URL names up to each size (reusing articles made earlier), once
 the guard (tests/bench/guard.py) has let it, then prints the median and 95th-percentile
-latency of varied queries at each size.
+latency of varied queries at each size. With --cold-pages SECONDS, at the largest size,
+every distinct query of the mix is then sent to the search page for that long with the page
+cache off, through gunicorn as production runs it (wrk on 127.0.0.1): requests per second
+for each, the slowest listed.
 
 The text is made up but shaped like news copy: function words, a Zipf-distributed vocabulary
 of 30,000 words (so a few words are in most articles and most words are rare), entity tags,
@@ -14,16 +18,23 @@ index always produces the same article, so a database filled earlier is reused a
 
 import argparse
 import math
+import os
 import random
+import secrets
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import accumulate
+from pathlib import Path
+from urllib.parse import urlencode
 
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag
@@ -31,8 +42,10 @@ from taggit.models import Tag
 from articles import search
 from articles.demo import SECTIONS
 from articles.models import Article, Section, TaggedArticle
+from tests.processes import Gunicorn
 
 from .guard import CONFIRM, require_bench_database
+from .load import Options, fetch, measure
 
 SLUG_PREFIX = "bench-"
 BATCH = 1000
@@ -245,6 +258,72 @@ def run(text):
     return total
 
 
+# Cold search pages: each query of the mix through gunicorn, page cache off -----------------
+
+COLD_TARGET = 100  # req/s, for every query (issue: fast while the newsroom works)
+COLD_PORT = 8211
+SLOWEST_SHOWN = 10
+
+
+def cold_pages(texts, seconds, out):
+    """[(query, Load)] of each distinct query's search page with the page cache off (every
+    request renders, as the first readers of a query get it), slowest first."""
+    if shutil.which("wrk") is None:
+        raise RuntimeError("wrk is not installed (Debian: apt-get install wrk).")
+    # Production settings: DEBUG off reads the hashed static files; more than one worker
+    # needs the shared cache (whose page cache is off here, its fragments on as in production).
+    call_command("collectstatic", interactive=False, verbosity=0)
+    env = {
+        "PAGE_CACHE_SECONDS": "0",
+        "SECRET_KEY": secrets.token_urlsafe(40),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5",
+        "CACHE_KEY_PREFIX": "bench-search",
+    }
+    options = Options(duration=seconds, quiet_wait=5)
+    distinct = list(dict.fromkeys(texts))
+    page = reverse("articles:search")
+    results = []
+    work_dir = Path(tempfile.mkdtemp(prefix="newsroom-bench-search-"))
+    try:
+        with Gunicorn(COLD_PORT, env, None, work_dir) as app:
+            for number, text in enumerate(distinct, 1):
+                url = f"{app.url}{page}?{urlencode({'q': text})}"
+                fetch(url)  # the other caches (menus, fragments) as a reader finds them
+                results.append((text, measure(url, options, runs=1)))
+                out.write(f"  {number:>3}/{len(distinct)} {results[-1][1].rps:7.0f} req/s  {text}")
+    finally:
+        shutil.rmtree(work_dir, ignore_errors=True)
+    return sorted(results, key=lambda pair: pair[1].rps)
+
+
+def cold_pages_lines(results, seconds):
+    loads = [load for _, load in results]
+    below = [text for text, load in results if load.rps < COLD_TARGET]
+    errors = sum(load.errors for load in loads)
+    rates = sorted(load.rps for load in loads)
+    slowest_text, slowest = results[0]
+    lines = [
+        f"Cold search page, {len(results)} distinct queries, {seconds} s each "
+        f"(wrk {Options.threads} threads, {Options.connections} connections, page cache off): "
+        f"median {statistics.median(rates):,.0f} req/s, slowest {slowest.rps:,.0f} req/s "
+        f"(p99 {slowest.p99_ms:.0f} ms), {errors} errors. Slowest queries:",
+        *(
+            f"  {load.rps:7.0f} req/s  p50 {load.p50_ms:5.0f} ms  p99 {load.p99_ms:5.0f} ms  "
+            f"{text}{'  ' + load.note if load.note else ''}"
+            for text, load in results[:SLOWEST_SHOWN]
+        ),
+        f"  cold search ≥ {COLD_TARGET} req/s for every query: "
+        + (
+            f"all {len(results)} — met"
+            if not below
+            else f"{len(below)} of {len(results)} below, slowest {slowest.rps:,.0f} "
+            f"({slowest_text}) — MISSED"
+        ),
+    ]
+    return lines
+
+
 class _Output:
     def write(self, text, ending="\n"):
         sys.stdout.write(text + ending)
@@ -276,11 +355,21 @@ def main(argv=None):
     )
     parser.add_argument("--queries", type=int, default=200, help="Queries per size.")
     parser.add_argument(
+        "--cold-pages",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="Then load each distinct query's search page for this long (page cache off, "
+        "gunicorn, wrk), at the largest size.",
+    )
+    parser.add_argument(
         CONFIRM, action="store_true", help="Write even if the database's name lacks 'bench'."
     )
     options = parser.parse_args(argv)
     if options.queries < 1:
         parser.error("--queries must be positive")
+    if options.cold_pages < 0:
+        parser.error("--cold-pages must not be negative")
     require_bench_database(options.yes_destroy)
     out = _Output()
     call_command("migrate", interactive=False, verbosity=0)
@@ -292,6 +381,12 @@ def main(argv=None):
             f"p95 {report.p95:.1f} ms, max {report.slowest:.1f} ms over {report.runs} queries "
             f"(median {report.median_hits:,} matches)"
         )
+    if options.cold_pages:
+        texts = queries(options.queries)
+        out.write(f"Cold search pages at {count:,} articles, {options.cold_pages} s each…")
+        results = cold_pages(texts, options.cold_pages, out)
+        for line in cold_pages_lines(results, options.cold_pages):
+            out.write(line)
 
 
 if __name__ == "__main__":
