@@ -150,10 +150,13 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # defaults price a page read as from a spinning disk and compile costly-looking plans
     # just in time: on search, that read every row's out-of-line vector of a 10,000-article
     # archive (34 ms) instead of the GIN index (3 ms), and spent 20-40 ms compiling common
-    # phrases. Behind PgBouncer in transaction mode, set DATABASE_STARTUP_OPTIONS= (empty)
-    # and put these in the database's own settings (ALTER DATABASE ... SET) instead.
+    # phrases. Nor does a query fan out to parallel workers: readers' requests already keep
+    # every core busy, and a phrase of common words served 26 req/s with them, 44 without.
+    # Behind PgBouncer in transaction mode, set DATABASE_STARTUP_OPTIONS= (empty) and put
+    # these in the database's own settings (ALTER DATABASE ... SET) instead.
     startup_options = os.environ.get(
-        "DATABASE_STARTUP_OPTIONS", "-c random_page_cost=1.1 -c jit=off"
+        "DATABASE_STARTUP_OPTIONS",
+        "-c random_page_cost=1.1 -c jit=off -c max_parallel_workers_per_gather=0",
     ).strip()
     if startup_options:
         options = DATABASES["default"].setdefault("OPTIONS", {})

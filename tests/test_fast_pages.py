@@ -77,10 +77,11 @@ def test_a_word_in_more_headlines_than_the_results_hold_ranks_the_newest_of_them
     client, section, monkeypatch
 ):
     """PostgreSQL ranks only the newest MAX_RESULTS headline, summary and tag matches of a
-    word in more than RANK_NEWEST_FROM of them, so a common word costs what a rarer one
-    does; SQLite's FTS5 ranks every match."""
+    word in so many of them that reading the newest costs less than ranking them all
+    (RANK_NEWEST_FACTOR), so a common word costs what a rarer one does; SQLite's FTS5
+    ranks every match."""
     monkeypatch.setattr(search, "MAX_RESULTS", 3)
-    monkeypatch.setattr(search, "RANK_NEWEST_FROM", 0)  # any estimate is more
+    monkeypatch.setattr(search, "RANK_NEWEST_FACTOR", 0)  # any match makes it cheaper
     newest = [make_article(section=section, headline=f"Harbour news {n}") for n in range(3)]
     best = make_article(
         section=section,
@@ -98,6 +99,24 @@ def test_a_word_in_more_headlines_than_the_results_hold_ranks_the_newest_of_them
         assert shown[0] == best.get_absolute_url()
 
 
+@pytest.mark.parametrize(
+    "matches, archive, newest",
+    [
+        (28_700, 97_000, True),  # "libya" in make bench's archive: 14 ms against 41 ranked
+        (17_600, 97_000, True),  # "government": 11 against 75 ms
+        (5_400, 100_000, False),  # "court" in make bench-search's: 62 against 22 ms
+        (7_000, 100_000, False),  # "reform OR teratuku": 48 against 28 ms
+        (5_400, 10_000, True),  # the same word in a tenth of the archive: half of it matches
+        (50_000, 1_000_000, True),
+        (10_000, 1_000_000, False),  # the newest 1,000 would be found 100,000 rows down
+    ],
+)
+def test_the_newest_matches_are_read_only_where_that_costs_less_than_ranking_all(
+    matches, archive, newest
+):
+    assert search.newest_is_cheaper(matches, archive) is newest
+
+
 @pytest.mark.parametrize("in_bodies, shown", [(2, "3 results"), (3, "3+ results")])
 def test_a_count_of_many_best_matches_still_counts_the_matches_in_bodies_alone(
     client, section, monkeypatch, in_bodies, shown
@@ -105,7 +124,7 @@ def test_a_count_of_many_best_matches_still_counts_the_matches_in_bodies_alone(
     """With only the newest best matches ranked, fewer of them than the results hold are
     counted with every match: those in a body alone too."""
     monkeypatch.setattr(search, "MAX_RESULTS", 3)
-    monkeypatch.setattr(search, "RANK_NEWEST_FROM", 0)
+    monkeypatch.setattr(search, "RANK_NEWEST_FACTOR", 0)
     make_article(section=section, headline="Harbour news")
     for n in range(in_bodies):
         make_article(section=section, headline=f"Port {n}", body="<p>At the harbour.</p>")

@@ -133,10 +133,12 @@ def test_nginx_passes_the_host_with_its_port_and_the_forwarding_headers():
 
 def test_postgresql_connections_are_planned_for_data_in_memory():
     """Search depends on these: without them the planner read every article's vector of a
-    small archive instead of the index, and compiled common phrases just in time."""
+    small archive instead of the index, compiled common phrases just in time, and sent
+    phrases to parallel workers that the other readers' requests needed."""
+    planned = "-c random_page_cost=1.1 -c jit=off -c max_parallel_workers_per_gather=0"
     url = "postgres://newsroom@127.0.0.1:5432/newsroom"
     options = production_setting('s.DATABASES["default"]["OPTIONS"]', DATABASE_URL=url)
-    assert options["options"] == "-c random_page_cost=1.1 -c jit=off"
+    assert options["options"] == planned
     behind_pgbouncer = production_setting(
         's.DATABASES["default"].get("OPTIONS", {})', DATABASE_URL=url, DATABASE_STARTUP_OPTIONS=""
     )
@@ -145,7 +147,7 @@ def test_postgresql_connections_are_planned_for_data_in_memory():
         's.DATABASES["default"]["OPTIONS"]["options"]',
         DATABASE_URL=url + "?options=-c%20search_path%3Dother",
     )
-    assert with_schema == "-c random_page_cost=1.1 -c jit=off -c search_path=other"
+    assert with_schema == f"{planned} -c search_path=other"
 
 
 @pytest.mark.django_db

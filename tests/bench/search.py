@@ -278,7 +278,8 @@ def cold_pages(texts, seconds, out):
         "SECRET_KEY": secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1",
         "REDIS_URL": os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/5",
-        "CACHE_KEY_PREFIX": "bench-search",
+        # A prefix of its own: nothing kept by an earlier run (or earlier code) is read.
+        "CACHE_KEY_PREFIX": f"bench-search-{secrets.token_hex(4)}",
     }
     options = Options(duration=seconds, quiet_wait=5)
     distinct = list(dict.fromkeys(texts))
