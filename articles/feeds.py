@@ -113,7 +113,11 @@ class LatestArticlesFeed(Feed):
         return ", ".join(names) or None
 
     def item_categories(self, article):
-        names = [article.section.name, *(tag.name for tag in getattr(article, TAGS))]
+        # A feed whose items() skips the prefetch (a subclass's own list) reads them itself.
+        tags = getattr(article, TAGS, None)
+        if tags is None:
+            tags = article.tags.all()
+        names = [article.section.name, *(tag.name for tag in tags)]
         return list(dict.fromkeys(names))
 
     def item_pubdate(self, article):

@@ -73,6 +73,15 @@ def test_feed_item_categories_are_the_section_then_the_tags(client, full_article
     assert [tag.term for tag in entry.tags] == ["Middle East", "Libya", "US"]
 
 
+def test_a_feed_listing_its_own_articles_still_names_their_tags(full_article):
+    """A feed whose items() does without the site feed's prefetch (a subclass's own list)."""
+    from articles.feeds import LatestArticlesFeed
+
+    article = Article.objects.get(pk=full_article.pk)
+    categories = LatestArticlesFeed().item_categories(article)
+    assert categories == ["Middle East", "Libya", "US"]
+
+
 def test_feed_item_encloses_the_featured_image_with_its_size_and_type(client, full_article):
     entry = fetch(client, reverse("articles:feed")).entries[0]
     [enclosure] = entry.enclosures

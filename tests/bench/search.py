@@ -302,12 +302,12 @@ def cold_pages_lines(results, seconds):
     loads = [load for _, load in results]
     below = [text for text, load in results if load.rps < COLD_TARGET]
     errors = sum(load.errors for load in loads)
-    rates = sorted(load.rps for load in loads)
+    median = statistics.median(load.rps for load in loads)
     slowest_text, slowest = results[0]
-    lines = [
+    return [
         f"Cold search page, {len(results)} distinct queries, {seconds} s each "
         f"(wrk {Options.threads} threads, {Options.connections} connections, page cache off): "
-        f"median {statistics.median(rates):,.0f} req/s, slowest {slowest.rps:,.0f} req/s "
+        f"median {median:,.0f} req/s, slowest {slowest.rps:,.0f} req/s "
         f"(p99 {slowest.p99_ms:.0f} ms), {errors} errors. Slowest queries:",
         *(
             f"  {load.rps:7.0f} req/s  p50 {load.p50_ms:5.0f} ms  p99 {load.p99_ms:5.0f} ms  "
@@ -322,7 +322,6 @@ def cold_pages_lines(results, seconds):
             f"({slowest_text}) — MISSED"
         ),
     ]
-    return lines
 
 
 class _Output:
