@@ -21,7 +21,13 @@ from itertools import chain
 
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connections
 from django.db.models import (
     Case,
@@ -69,13 +75,14 @@ SNIPPET_WORDS = 30
 # and nobody pages past the first thousand.
 MAX_RESULTS = 1000
 # PostgreSQL: a query whose words many headlines, summaries and tags hold has only the newest
-# MAX_RESULTS of those matches ranked (PostgresSearch.hits), found by reading the articles
-# newest first until that many match: about MAX_RESULTS x archive / matches rows, where
-# ranking them all reads `matches` rows at some three times the cost each. Measured at
-# 100,000 articles, the two cost the same near 9,000 matches ("court": 5,400 matches, 62 ms
-# read newest first against 22 ms all ranked; "libya": 28,700, 14 against 41 ms), so the
-# newest are read when matches² > RANK_NEWEST_FACTOR x archive (see newest_is_cheaper()).
-RANK_NEWEST_FACTOR = 1000
+# MAX_RESULTS of those matches ranked (PostgresSearch.hits), read from a date index that holds
+# each article's ranking vector (migration 0026) until that many match: about
+# MAX_RESULTS x archive / matches index entries, where ranking them all reads `matches` table
+# rows at several times the cost each. Measured at 100,000 articles, the two cost the same
+# between 2,000 and 4,000 matches ("market": 4,600 matches, 5 to 7 ms read newest first
+# against 8 to 12 ranked; "bank", 5,900: 3 against 10 ms), so the newest are read when
+# matches² > RANK_NEWEST_FACTOR x archive (see newest_is_cheaper()): from about 3,800.
+RANK_NEWEST_FACTOR = 150
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
 # The only entities the sanitiser writes in text (html5ever's serialiser).
@@ -349,7 +356,12 @@ class PostgresSearch:
         for vector in ranked[1:]:
             rank_vector = rank_vector + vector
         body = SearchVector(self.plain_text("body"), weight=FIELDS["body"][0], config=PG_CONFIG)
-        return rank_vector + body, rank_vector
+        # Bounded to what an entry of the date index holding it can take (migration
+        # 0026_search_newest_index): past that, the headline's words alone.
+        bounded = Func(
+            rank_vector, function="article_rank_vector_bounded", output_field=SearchVectorField()
+        )
+        return rank_vector + body, bounded
 
     @staticmethod
     def plain_text(field):
@@ -424,7 +436,7 @@ class PostgresSearch:
             # Best matches are many, and the newest are found from the date index as
             # hits() does: when there are ``limit`` of them, there are as many matches,
             # without reading the index of every article that mentions the words anywhere.
-            newest = self.strong(query, articles).order_by("-publish_at", "-pk")[:limit]
+            newest = self.newest(query, articles)[:limit]
             if newest.count() == limit:
                 return limit
         matching = self.matching(query, articles, "search_vector").order_by().values("pk")
@@ -449,9 +461,22 @@ class PostgresSearch:
             strong = self.matching(query, strong, "search_vector")
         return strong
 
+    def newest(self, query, articles):
+        """The strong matches, newest first, as hits() and count() read them when
+        ranks_newest(): from the date index that holds the ranking vector (migration
+        0026_search_newest_index), each entry checked against the query itself, phrases
+        too. A word-pair index spares nothing here, and computing an article's pairs to
+        check it would cost more than checking its words' positions."""
+        newest = articles.filter(search_rank_vector=self.tsquery(query))
+        if query.excluded:  # no phrase among the terms (ranks_newest())
+            newest = newest.filter(search_vector=self.tsquery(query))
+        return newest.order_by("-publish_at", "-pk")
+
     def ranks_newest(self, query, articles):
         """Whether hits() ranks only the newest MAX_RESULTS of the strong matches."""
-        if any(term.phrase for term in chain(*query.groups, query.excluded)):
+        terms = [*chain(*query.groups), *query.excluded]
+        if query.excluded and any(term.phrase for term in terms):
+            # Each article read would have the positions of its every word checked.
             return False
         # The archive read newest first is every published article, whatever else the
         # search is limited to (a section, dates): the date index holds them all.
@@ -462,23 +487,22 @@ class PostgresSearch:
 
     def hits(self, query, articles, start, stop, *, snippets, newest_only):
         tsquery = self.tsquery(query)
+        rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
         # Ranked matches come first, then matches in the body alone, newest first. A page
         # made only of ranked matches is found from the small vector's own indexes, without
         # visiting every article that mentions the words somewhere in its body.
-        strong = self.strong(query, articles)
-        # A word in very many headlines, summaries and tags ("libya": 30,000) has only its
-        # newest MAX_RESULTS matches ranked, as many as the results can hold: read from the
-        # date index until that many are found, they cost what a rarer word's do, where
+        # A query in very many headlines, summaries and tags ("libya": 30,000) has only its
+        # newest MAX_RESULTS such matches ranked, as many as the results can hold: read from
+        # the date index until that many are found, they cost what a rarer word's do, where
         # ranking and sorting every match grew with the archive. Fewer matches (as the
         # planner estimates them from the column's statistics: counting them would cost what
-        # ranking them does) are all ranked, as before: walking the dates to find those would
-        # read much of the archive. So are phrases: checking one row costs its pairs of words
-        # (article_search_pairs()), which only their index spares.
+        # ranking them does) are all ranked: walking the dates to find those would read much
+        # of the archive (newest_is_cheaper()).
         if newest_only:
-            newest = strong.order_by("-publish_at", "-pk").values("pk")[:MAX_RESULTS]
-            strong = articles.filter(pk__in=newest)
-        rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
-        hits = self.page(query, strong, rank, tsquery, start, stop, snippets=snippets)
+            hits = self.newest_page(query, articles, rank, tsquery, start, stop, snippets=snippets)
+        else:
+            strong = self.strong(query, articles)
+            hits = self.page(query, strong, rank, tsquery, start, stop, snippets=snippets)
         if len(hits) == stop - start:
             return hits
         rank = Case(
@@ -488,6 +512,32 @@ class PostgresSearch:
         )
         matching = self.matching(query, articles, "search_vector")
         return self.page(query, matching, rank, tsquery, start, stop, snippets=snippets)
+
+    def newest_page(self, query, articles, rank, tsquery, start, stop, *, snippets):
+        """A page of the newest MAX_RESULTS strong matches, best first. Each is ranked as it
+        is read from the date index, which holds its ranking vector: only the page's own
+        articles are then read from the table."""
+        newest = (
+            self.newest(query, articles)
+            .values(found=F("pk"), ranked=rank, newest_at=F("publish_at"))
+            [:MAX_RESULTS]
+        )  # fmt: skip
+        sql, params = newest.query.get_compiler(connection=self.connection).as_sql()
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT found FROM ({sql}) AS newest "
+                "ORDER BY ranked DESC, newest_at DESC, found DESC LIMIT %s OFFSET %s",
+                [*params, stop - start, start],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        # The ids passed the publishing rule in the query above; fetch them by key.
+        found = (
+            Article.objects.select_related("section", "lead_image", "label")
+            .defer(*LARGE_FIELDS)
+            .in_bulk(ids)
+        )
+        found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
+        return lazy_hits([found[pk] for pk in ids if pk in found], query, found_snippets)
 
     def page(self, query, matching, rank, tsquery, start, stop, *, snippets):
         # The page is chosen on the narrow rows (rank, date, id) of every match; only its
