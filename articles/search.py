@@ -211,6 +211,17 @@ def lazy_hits(articles, query, found_snippets=None):
     ]
 
 
+def in_order(ids):
+    """The articles of ``ids``, in that order, as cards show them. The ids come from a query
+    that applied the publishing rule; they are fetched by key."""
+    found = (
+        Article.objects.select_related("section", "lead_image", "label")
+        .defer(*LARGE_FIELDS)
+        .in_bulk(ids)
+    )
+    return [found[pk] for pk in ids if pk in found]
+
+
 def newest_is_cheaper(matches, archive):
     """Whether reading ``archive`` articles newest first until MAX_RESULTS of ``matches``
     are found costs less than ranking every match (RANK_NEWEST_FACTOR)."""
@@ -474,9 +485,8 @@ class PostgresSearch:
 
     def ranks_newest(self, query, articles):
         """Whether hits() ranks only the newest MAX_RESULTS of the strong matches."""
-        terms = [*chain(*query.groups), *query.excluded]
-        if query.excluded and any(term.phrase for term in terms):
-            # Each article read would have the positions of its every word checked.
+        if query.excluded and any(term.phrase for term in chain(*query.groups, query.excluded)):
+            # Each article read would have the positions of all its words checked.
             return False
         # The archive read newest first is every published article, whatever else the
         # search is limited to (a section, dates): the date index holds them all.
@@ -530,14 +540,8 @@ class PostgresSearch:
                 [*params, stop - start, start],
             )
             ids = [row[0] for row in cursor.fetchall()]
-        # The ids passed the publishing rule in the query above; fetch them by key.
-        found = (
-            Article.objects.select_related("section", "lead_image", "label")
-            .defer(*LARGE_FIELDS)
-            .in_bulk(ids)
-        )
         found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
-        return lazy_hits([found[pk] for pk in ids if pk in found], query, found_snippets)
+        return lazy_hits(in_order(ids), query, found_snippets)
 
     def page(self, query, matching, rank, tsquery, start, stop, *, snippets):
         # The page is chosen on the narrow rows (rank, date, id) of every match; only its
@@ -643,14 +647,8 @@ class SQLiteSearch:
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, match, stop - start, start])
             ids = [row[0] for row in cursor.fetchall()]
-        # The ids passed the publishing rule in the query above; fetch them by key.
-        found = (
-            Article.objects.select_related("section", "lead_image", "label")
-            .defer(*LARGE_FIELDS)
-            .in_bulk(ids)
-        )
         found_snippets = functools.partial(self.snippets, match) if snippets else None
-        return lazy_hits([found[pk] for pk in ids if pk in found], query, found_snippets)
+        return lazy_hits(in_order(ids), query, found_snippets)
 
     def snippets(self, match, ids):
         if not ids:
