@@ -12,7 +12,7 @@ from taggit.models import Tag
 
 from articles import page_data, search, tags
 from articles.models import Article, Byline, TaggedArticle
-from articles.views import ArticleListMixin
+from articles.views import ArticleListMixin, SearchView
 
 from .conftest import make_article, make_author, make_section
 
@@ -131,6 +131,30 @@ def test_a_word_left_out_is_left_out_of_the_newest_matches_too(client, section, 
     shown = re.findall(r'class="card__title"><a href="([^"]+)"', html)
     assert len(shown) == 3 and stormy.get_absolute_url() not in shown
     assert set(shown) <= {article.get_absolute_url() for article in calm}
+
+
+@pytest.mark.parametrize("checked", [0, 1_000_000])  # never / always one by one (PostgreSQL)
+def test_words_left_out_in_bodies_are_left_out_of_every_page_in_rank_order(
+    client, section, monkeypatch, checked
+):
+    """The best headline matches with a left-out word in their body are skipped, and the
+    pages after them go on in rank order, however PostgreSQL looks for the word."""
+    monkeypatch.setattr(search, "LEFT_OUT_CHECKED", checked)
+    monkeypatch.setattr(SearchView, "paginate_by", 4)
+    stormy = [
+        make_article(
+            section=section, headline=f"Harbour harbour {n}", body="<p>A storm came in.</p>"
+        )
+        for n in range(3)
+    ]
+    calm = [make_article(section=section, headline=f"Harbour news {n}") for n in range(10)]
+    shown = []
+    for page in (1, 2, 3):
+        html = client.get("/search/", {"q": "harbour -storm", "page": page}).content.decode()
+        assert "10 results" in html
+        shown += re.findall(r'class="card__title"><a href="([^"]+)"', html)
+    assert shown == [article.get_absolute_url() for article in calm]
+    assert not {article.get_absolute_url() for article in stormy} & set(shown)
 
 
 def test_a_story_with_a_very_long_summary_saves_and_is_found(client, section):
