@@ -86,8 +86,11 @@ RANK_NEWEST_FACTOR = 150
 
 # PostgreSQL: a query with words left out ("budget -miti") looks for them in the bodies of
 # its best matches one by one, in rank order, when at least 1 in this many is expected to be
-# kept (PostgresSearch.leaves_out_few()).
+# kept (PostgresSearch.ranking()).
 LEFT_OUT_CHECKED = 10
+# How a search's matches are ranked (PostgresSearch.ranking(), kept with its count): all of
+# them; the newest MAX_RESULTS only; all, the left-out words checked one by one.
+RANK_ALL, RANK_NEWEST, RANK_LEAVING_OUT = "all", "newest", "leaving out"
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
 # The only entities the sanitiser writes in text (html5ever's serialiser).
@@ -241,7 +244,7 @@ class Results:
         self.articles = articles
         self.snippets = snippets
         self._matches = None
-        self._newest_only = None
+        self._ranking = None
 
     @classmethod
     def none(cls):
@@ -252,7 +255,7 @@ class Results:
         if self._matches is None:
             self._matches = (
                 engine(self.articles.db).count(
-                    self.query, self.articles, MAX_RESULTS + 1, newest_only=self.newest_only()
+                    self.query, self.articles, MAX_RESULTS + 1, ranking=self.ranking()
                 )
                 if self.query
                 else 0
@@ -263,22 +266,26 @@ class Results:
         """How many results there are to page through: at most ``MAX_RESULTS``."""
         return min(self.matches(), MAX_RESULTS)
 
-    def newest_only(self):
-        """Whether only the newest of the best matches are ranked (PostgresSearch.hits)."""
-        if self._newest_only is None:
-            self._newest_only = bool(self.query) and engine(self.articles.db).ranks_newest(
-                self.query, self.articles
+    def ranking(self):
+        """How the matches are ranked (RANK_ALL, RANK_NEWEST or RANK_LEAVING_OUT)."""
+        if self._ranking is None:
+            self._ranking = (
+                engine(self.articles.db).ranking(self.query, self.articles)
+                if self.query
+                else RANK_ALL
             )
-        return self._newest_only
+        return self._ranking
 
     # For newsroom.cache's CachedCountPaginator: kept until the content changes, the uncapped
     # count, which says whether to show "1,000+ results", and how the results are ranked
     # (the planner's estimate behind it is asked of the database once, not on every render).
     def total(self):
-        return [self.matches(), self.newest_only()]
+        return [self.matches(), self.ranking()]
 
     def from_total(self, total):
-        self._matches, self._newest_only = total
+        self._matches, self._ranking = total
+        if isinstance(self._ranking, bool):  # kept before there were three: newest or not
+            self._ranking = RANK_NEWEST if self._ranking else RANK_ALL
         return self.count()
 
     @property
@@ -304,7 +311,7 @@ class Results:
             start,
             stop,
             snippets=self.snippets,
-            newest_only=self.newest_only(),
+            ranking=self.ranking(),
         )
 
 
@@ -447,8 +454,8 @@ class PostgresSearch:
         plan = json.loads(plan) if isinstance(plan, str) else plan
         return plan[0]["Plan"]["Plan Rows"]
 
-    def count(self, query, articles, limit, *, newest_only):
-        if newest_only:
+    def count(self, query, articles, limit, *, ranking):
+        if ranking == RANK_NEWEST:
             # Best matches are many, and the newest are found from the date index as
             # hits() does: when there are ``limit`` of them, there are as many matches,
             # without reading the index of every article that mentions the words anywhere.
@@ -479,28 +486,36 @@ class PostgresSearch:
 
     def newest(self, query, articles):
         """The strong matches, newest first, as hits() and count() read them when
-        ranks_newest(): from the date index that holds the ranking vector (migration
+        ranking() says so: from the date index that holds the ranking vector (migration
         0026_search_newest_index), each entry checked against the query itself, phrases
         too. A word-pair index spares nothing here, and computing an article's pairs to
         check it would cost more than checking its words' positions."""
         newest = articles.filter(search_rank_vector=self.tsquery(query))
-        if query.excluded:  # no phrase among the terms (ranks_newest())
+        if query.excluded:  # no phrase among the terms (ranking())
             newest = newest.filter(search_vector=self.tsquery(query))
         return newest.order_by("-publish_at", "-pk")
 
-    def ranks_newest(self, query, articles):
-        """Whether hits() ranks only the newest MAX_RESULTS of the strong matches."""
-        if query.excluded and any(term.phrase for term in chain(*query.groups, query.excluded)):
-            # Each article read would have the positions of all its words checked.
-            return False
-        # The archive read newest first is every published article, whatever else the
-        # search is limited to (a section, dates): the date index holds them all.
-        return newest_is_cheaper(
-            self.estimated(self.strong(query, articles)),
-            self.estimated(Article.objects.using(articles.db).published()),
-        )
+    def ranking(self, query, articles):
+        """How hits() ranks the matches, from the planner's estimates (asked once, then kept
+        with the count): only the newest MAX_RESULTS of the strong matches when they are so
+        many that reading the newest costs less than ranking them all; for a query with
+        words left out, their bodies checked one by one in rank order when at least 1 in
+        LEFT_OUT_CHECKED strong matches is expected to be kept; else every strong match."""
+        strong = self.estimated(self.strong(query, articles))
+        # A phrase with a left-out word, read newest first, would have the positions of
+        # every word of each article read checked. The archive read newest first is every
+        # published article, whatever else the search is limited to (a section, dates).
+        phrases = any(term.phrase for term in chain(*query.groups, query.excluded))
+        archive = self.estimated(Article.objects.using(articles.db).published())
+        if not (query.excluded and phrases) and newest_is_cheaper(strong, archive):
+            return RANK_NEWEST
+        if query.excluded:
+            kept_words = self.estimated(self.matching(query, articles, "search_rank_vector"))
+            if strong * LEFT_OUT_CHECKED >= kept_words:
+                return RANK_LEAVING_OUT
+        return RANK_ALL
 
-    def hits(self, query, articles, start, stop, *, snippets, newest_only):
+    def hits(self, query, articles, start, stop, *, snippets, ranking):
         tsquery = self.tsquery(query)
         rank = SearchRank(F("search_rank_vector"), tsquery, weights=PG_WEIGHTS)
         # Ranked matches come first, then matches in the body alone, newest first. A page
@@ -513,9 +528,9 @@ class PostgresSearch:
         # planner estimates them from the column's statistics: counting them would cost what
         # ranking them does) are all ranked: walking the dates to find those would read much
         # of the archive (newest_is_cheaper()).
-        if newest_only:
+        if ranking == RANK_NEWEST:
             hits = self.newest_page(query, articles, rank, tsquery, start, stop, snippets=snippets)
-        elif query.excluded and self.leaves_out_few(query, articles):
+        elif ranking == RANK_LEAVING_OUT:
             hits = self.page_leaving_out(query, articles, rank, start, stop, snippets=snippets)
         else:
             strong = self.strong(query, articles)
@@ -549,16 +564,6 @@ class PostgresSearch:
             ids = [row[0] for row in cursor.fetchall()]
         found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
         return lazy_hits(in_order(ids), query, found_snippets)
-
-    def leaves_out_few(self, query, articles):
-        """Whether the planner expects at least 1 in LEFT_OUT_CHECKED of the articles with
-        the kept words in their small vector to be without the left-out words, so that a
-        page of them is found by checking LEFT_OUT_CHECKED times its size or fewer
-        (page_leaving_out()). "government -minister": 4 of 78,000 expected."""
-        kept = self.estimated(self.strong(query, articles))
-        return kept * LEFT_OUT_CHECKED >= self.estimated(
-            self.matching(query, articles, "search_rank_vector")
-        )
 
     def page_leaving_out(self, query, articles, rank, start, stop, *, snippets):
         """A page of the strong matches of a query with words left out. The small vector
@@ -673,7 +678,7 @@ class SQLiteSearch:
             list(params),
         )
 
-    def count(self, query, articles, limit, *, newest_only=False):
+    def count(self, query, articles, limit, *, ranking=RANK_ALL):
         sql, params = self.matching(articles, "1")
         with self.connection.cursor() as cursor:
             cursor.execute(
@@ -681,10 +686,10 @@ class SQLiteSearch:
             )
             return cursor.fetchone()[0]
 
-    def ranks_newest(self, query, articles):
-        return False  # FTS5 ranks every match
+    def ranking(self, query, articles):
+        return RANK_ALL  # FTS5 ranks every match
 
-    def hits(self, query, articles, start, stop, *, snippets, newest_only=False):
+    def hits(self, query, articles, start, stop, *, snippets, ranking=RANK_ALL):
         match = to_fts5(query)
         sql, params = self.matching(articles, "article.id")
         sql += f" ORDER BY {self.BM25}, article.publish_at DESC, article.id DESC LIMIT %s OFFSET %s"

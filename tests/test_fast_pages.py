@@ -157,6 +157,15 @@ def test_words_left_out_in_bodies_are_left_out_of_every_page_in_rank_order(
     assert not {article.get_absolute_url() for article in stormy} & set(shown)
 
 
+@pytest.mark.parametrize("kept, ranking", [(True, "newest"), (False, "all")])
+def test_a_count_kept_before_the_three_rankings_is_still_read(client, section, kept, ranking):
+    """Counts kept in the cache by the earlier code say only whether the newest matches were
+    ranked: read after a deploy, they still give the count and a ranking."""
+    results = search.search("harbour")
+    assert results.from_total([7, kept]) == 7
+    assert results.ranking() == ranking
+
+
 def test_a_story_with_a_very_long_summary_saves_and_is_found(client, section):
     """PostgreSQL keeps the ranking vector in a date index, whose entries are bounded: a
     summary of hundreds of distinct words must neither fail the save nor hide the story."""
