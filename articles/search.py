@@ -88,9 +88,14 @@ RANK_NEWEST_FACTOR = 150
 # its best matches one by one, in rank order, when at least 1 in this many is expected to be
 # kept (PostgresSearch.ranking()).
 LEFT_OUT_CHECKED = 10
+# PostgreSQL: a query found in no more articles than this (as counted for the results) has
+# all its matches ranked in one query, bodies included, rather than first those with the
+# words in a headline, summary or tag and then, when those do not fill the page, all again.
+AT_ONCE_UP_TO = 300
 # How a search's matches are ranked (PostgresSearch.ranking(), kept with its count): all of
-# them; the newest MAX_RESULTS only; all, the left-out words checked one by one.
-RANK_ALL, RANK_NEWEST, RANK_LEAVING_OUT = "all", "newest", "leaving out"
+# them, the strong ones first; the newest MAX_RESULTS only; all, the left-out words checked
+# one by one; all at once, bodies included (few matches: AT_ONCE_UP_TO).
+RANK_ALL, RANK_NEWEST, RANK_LEAVING_OUT, RANK_AT_ONCE = "all", "newest", "leaving out", "at once"
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
 # The only entities the sanitiser writes in text (html5ever's serialiser).
@@ -305,13 +310,16 @@ class Results:
         stop = self.count() if key.stop is None else min(key.stop, MAX_RESULTS)
         if not self.query or stop <= start:
             return []
+        ranking = self.ranking()
+        if ranking == RANK_ALL and self._matches is not None and self._matches <= AT_ONCE_UP_TO:
+            ranking = RANK_AT_ONCE  # counted for the page (the live results count none)
         return engine(self.articles.db).hits(
             self.query,
             self.articles,
             start,
             stop,
             snippets=self.snippets,
-            ranking=self.ranking(),
+            ranking=ranking,
         )
 
 
@@ -532,9 +540,11 @@ class PostgresSearch:
             hits = self.newest_page(query, articles, rank, tsquery, start, stop, snippets=snippets)
         elif ranking == RANK_LEAVING_OUT:
             hits = self.page_leaving_out(query, articles, rank, start, stop, snippets=snippets)
-        else:
+        elif ranking == RANK_ALL:
             strong = self.strong(query, articles)
             hits = self.page(query, strong, rank, tsquery, start, stop, snippets=snippets)
+        else:  # RANK_AT_ONCE: every match, strong or not, in the query below
+            hits = []
         if len(hits) == stop - start:
             return hits
         rank = Case(

@@ -166,6 +166,29 @@ def test_a_count_kept_before_the_three_rankings_is_still_read(client, section, k
     assert results.ranking() == ranking
 
 
+@pytest.mark.parametrize("few", [0, 1_000])  # PostgreSQL: strong matches first / at once
+@pytest.mark.parametrize("query", ["harbour", '"harbour works"', "harbour OR port"])
+def test_strong_matches_then_bodies_page_the_same_whether_ranked_first_or_at_once(
+    monkeypatch, few, query
+):
+    """A query found in few articles is ranked in one query, matches in bodies alone
+    included: the pages are those of ranking the headline, summary and tag matches first."""
+    monkeypatch.setattr(search, "AT_ONCE_UP_TO", few)
+    now = timezone.now()
+    in_bodies = [
+        make_article(body="<p>Harbour works go on, port says.</p>", publish_at=now - timedelta(n))
+        for n in range(1, 6)
+    ]
+    strong = [
+        make_article(headline="Harbour works, port", publish_at=now - timedelta(days=30)),
+        make_article(dek="Harbour works at the port", publish_at=now - timedelta(days=20)),
+    ]
+    results = search.search(query)
+    assert results.count() == 7
+    pages = [[hit.article for hit in results[start : start + 3]] for start in (0, 3, 6)]
+    assert pages == [[*strong, in_bodies[0]], in_bodies[1:4], in_bodies[4:]]
+
+
 def test_a_story_with_a_very_long_summary_saves_and_is_found(client, section):
     """PostgreSQL keeps the ranking vector in a date index, whose entries are bounded: a
     summary of hundreds of distinct words must neither fail the save nor hide the story."""
