@@ -272,7 +272,8 @@ class Results:
         return min(self.matches(), MAX_RESULTS)
 
     def ranking(self):
-        """How the matches are ranked (RANK_ALL, RANK_NEWEST or RANK_LEAVING_OUT)."""
+        """How the matches are ranked: RANK_ALL, RANK_NEWEST or RANK_LEAVING_OUT (a page of
+        few matches, once counted, turns RANK_ALL into RANK_AT_ONCE: __getitem__)."""
         if self._ranking is None:
             self._ranking = (
                 engine(self.articles.db).ranking(self.query, self.articles)
@@ -289,7 +290,7 @@ class Results:
 
     def from_total(self, total):
         self._matches, self._ranking = total
-        if isinstance(self._ranking, bool):  # kept before there were three: newest or not
+        if isinstance(self._ranking, bool):  # kept by earlier code: the newest only or not
             self._ranking = RANK_NEWEST if self._ranking else RANK_ALL
         return self.count()
 
