@@ -86,6 +86,17 @@ def admin_ready(page):
     page.evaluate("() => new Promise((resolve) => setTimeout(resolve, 0))")
 
 
+def wait_until(page, expression, seconds=5.0):
+    """Wait, at most ``seconds``, until ``expression`` is true in the page. Unlike
+    wait_for_function, whose polling evaluates a string in the page itself, this never
+    runs into the site's Content-Security-Policy, which forbids eval."""
+    for _ in range(int(seconds / 0.05)):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    assert page.evaluate(expression), f"still false after {seconds} s: {expression}"
+
+
 def screenshot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)

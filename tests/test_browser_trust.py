@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article, BreakingNews, Front, Slot
 
-from .browser import DESKTOP, PHONE, axe_violations, open_page, screenshot
+from .browser import DESKTOP, PHONE, axe_violations, open_page, screenshot, wait_until
 from .test_browser_newsroom import log_in, staff
 
 pytestmark = [
@@ -110,7 +110,7 @@ def test_the_header_stays_in_reach_while_scrolling_and_nothing_shifts(
                }).observe({type: "layout-shift", buffered: false}); }"""
         )
         page.mouse.wheel(0, 2500)
-        page.wait_for_function("window.scrollY > 1000")
+        wait_until(page, "window.scrollY > 1000")
         assert page.evaluate("document.querySelector('.masthead').getBoundingClientRect().top") == 0
         assert page.locator(".logo").first.is_visible()
         assert page.evaluate("window.__shift") == 0
