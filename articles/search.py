@@ -93,8 +93,9 @@ LEFT_OUT_CHECKED = 10
 # words in a headline, summary or tag and then, when those do not fill the page, all again.
 AT_ONCE_UP_TO = 300
 # How a search's matches are ranked (PostgresSearch.ranking(), kept with its count): all of
-# them, the strong ones first; the newest MAX_RESULTS only; all, the left-out words checked
-# one by one; all at once, bodies included (few matches: AT_ONCE_UP_TO).
+# them, the strong ones first; the newest MAX_RESULTS only (less those with a left-out word,
+# checked one by one); all, the left-out words checked one by one; all at once, bodies
+# included (few matches: AT_ONCE_UP_TO).
 RANK_ALL, RANK_NEWEST, RANK_LEAVING_OUT, RANK_AT_ONCE = "all", "newest", "leaving out", "at once"
 
 TAG_PATTERN = r"""<(?:"[^"]*"|'[^']*'|[^'">])*>"""
@@ -250,6 +251,7 @@ class Results:
         self.snippets = snippets
         self._matches = None
         self._ranking = None
+        self._held = None  # how many results the ranking holds, when fewer than counted
 
     @classmethod
     def none(cls):
@@ -258,22 +260,25 @@ class Results:
     def matches(self):
         """How many articles match, counted up to one past ``MAX_RESULTS``."""
         if self._matches is None:
-            self._matches = (
-                engine(self.articles.db).count(
+            if self.query:
+                # Counting may find the ranking chosen from estimates holds too few results.
+                self._matches, self._held, self._ranking = engine(self.articles.db).count(
                     self.query, self.articles, MAX_RESULTS + 1, ranking=self.ranking()
                 )
-                if self.query
-                else 0
-            )
+            else:
+                self._matches = 0
         return self._matches
 
     def count(self):
-        """How many results there are to page through: at most ``MAX_RESULTS``."""
-        return min(self.matches(), MAX_RESULTS)
+        """How many results there are to page through: at most ``MAX_RESULTS``, and no more
+        than the ranking holds (the newest matches, less those with a left-out word)."""
+        held = MAX_RESULTS if self._held is None else self._held
+        return min(self.matches(), held)
 
     def ranking(self):
-        """How the matches are ranked: RANK_ALL, RANK_NEWEST or RANK_LEAVING_OUT (a page of
-        few matches, once counted, turns RANK_ALL into RANK_AT_ONCE: __getitem__)."""
+        """How the matches are ranked: RANK_ALL, RANK_NEWEST or RANK_LEAVING_OUT, as the
+        engine estimates it, then as counting finds it (PostgresSearch.count()); a page of
+        few matches, once counted, turns RANK_ALL into RANK_AT_ONCE (__getitem__)."""
         if self._ranking is None:
             self._ranking = (
                 engine(self.articles.db).ranking(self.query, self.articles)
@@ -283,15 +288,20 @@ class Results:
         return self._ranking
 
     # For newsroom.cache's CachedCountPaginator: kept until the content changes, the uncapped
-    # count, which says whether to show "1,000+ results", and how the results are ranked
-    # (the planner's estimate behind it is asked of the database once, not on every render).
+    # count, which says whether to show "1,000+ results", how the results are ranked (the
+    # planner's estimate behind it is asked of the database once, not on every render) and
+    # how many of them the ranking holds.
     def total(self):
-        return [self.matches(), self.ranking()]
+        return [self.matches(), self.ranking(), self._held]
 
     def from_total(self, total):
-        self._matches, self._ranking = total
+        self._matches, self._ranking, self._held = [*total, None][:3]  # earlier code: two
         if isinstance(self._ranking, bool):  # kept by earlier code: the newest only or not
             self._ranking = RANK_NEWEST if self._ranking else RANK_ALL
+        if len(total) == 2 and self._ranking == RANK_NEWEST and self.query.excluded:
+            # Counted by earlier code among the newest without the left-out words, which
+            # are now looked for in the newest as the page is drawn: all are ranked instead.
+            self._ranking = RANK_LEAVING_OUT
         return self.count()
 
     @property
@@ -464,13 +474,21 @@ class PostgresSearch:
         return plan[0]["Plan"]["Plan Rows"]
 
     def count(self, query, articles, limit, *, ranking):
+        """How many articles match, up to ``limit``; how many of them the ranking holds
+        (None: as many as the results show); and the ranking, which a count of the newest
+        matches with words left out may change (newest_holding())."""
         if ranking == RANK_NEWEST:
             # Best matches are many, and the newest are found from the date index as
             # hits() does: when there are ``limit`` of them, there are as many matches,
             # without reading the index of every article that mentions the words anywhere.
-            newest = self.newest(query, articles)[:limit]
-            if newest.count() == limit:
-                return limit
+            newest = self.newest(query, articles)
+            if not query.excluded and newest[:limit].count() == limit:
+                return limit, None, ranking
+            if query.excluded and newest[:MAX_RESULTS].count() == MAX_RESULTS:
+                held = self.newest_holding(query, articles)
+                if held * 2 >= MAX_RESULTS:
+                    return limit, held, ranking
+                ranking = self.ranked_whole(query, articles)
         matching = self.matching(query, articles, "search_vector").order_by().values("pk")
         sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
         # Planned on its own, without the LIMIT, the match is read from the GIN index and the
@@ -482,6 +500,17 @@ class PostgresSearch:
                 "SELECT count(*) FROM (SELECT 1 FROM matching LIMIT %s) AS counted",
                 [*params, limit],
             )
+            return cursor.fetchone()[0], None, ranking
+
+    def newest_holding(self, query, articles):
+        """How many of the newest MAX_RESULTS strong matches hold none of the query's
+        left-out words: the results, when they are read newest first. Counted once, with
+        the count; when they are under half of MAX_RESULTS (the left-out words go with the
+        kept ones: "government -minister"), count() ranks every match instead."""
+        sql, params = self.newest_ranked(query, articles)
+        kept_sql, kept_params = self.without_left_out(query, sql)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM ({kept_sql}) AS kept", [*params, *kept_params])
             return cursor.fetchone()[0]
 
     def strong(self, query, articles):
@@ -498,31 +527,74 @@ class PostgresSearch:
         ranking() says so: from the date index that holds the ranking vector (migration
         0026_search_newest_index), each entry checked against the query itself, phrases
         too. A word-pair index spares nothing here, and computing an article's pairs to
-        check it would cost more than checking its words' positions."""
+        check it would cost more than checking its words' positions. Words left out are
+        left out of the small vector only: the newest are then checked one by one
+        (without_left_out())."""
         newest = articles.filter(search_rank_vector=self.tsquery(query))
-        if query.excluded:  # no phrase among the terms (ranking())
-            newest = newest.filter(search_vector=self.tsquery(query))
         return newest.order_by("-publish_at", "-pk")
+
+    def newest_ranked(self, query, articles):
+        """SQL for the newest MAX_RESULTS strong matches, each ranked as it is read from the
+        date index (``found``, ``ranked``, ``newest_at``), best first."""
+        rank = SearchRank(F("search_rank_vector"), self.tsquery(query), weights=PG_WEIGHTS)
+        newest = (
+            self.newest(query, articles)
+            .values(found=F("pk"), ranked=rank, newest_at=F("publish_at"))
+            [:MAX_RESULTS]
+        )  # fmt: skip
+        sql, params = newest.query.get_compiler(connection=self.connection).as_sql()
+        # OFFSET 0 keeps what is asked of the ranked rows out of this query (see
+        # without_left_out()).
+        return (
+            f"SELECT * FROM ({sql}) AS newest "
+            "ORDER BY ranked DESC, newest_at DESC, found DESC OFFSET 0",
+            params,
+        )
+
+    def without_left_out(self, query, sql):
+        """SQL for the rows of ``sql`` (a ``found`` id each), in their order, whose article
+        holds none of the query's left-out words anywhere: each looked for in its full
+        vector, one by one, as the rows are read. Looked for in every match at once through
+        the full vector's index, they cost reading that index for every article with the
+        kept words anywhere ("budget -miti": "budget" is in 42,000 of 100,000 bodies)."""
+        if not query.excluded:
+            return sql, []
+        table = self.connection.ops.quote_name(Article._meta.db_table)
+        return (
+            f"SELECT found FROM ({sql}) AS candidate WHERE NOT ("
+            f"SELECT search_vector FROM {table} WHERE id = candidate.found"
+            ") @@ websearch_to_tsquery(%s::regconfig, %s)",
+            [PG_CONFIG, to_websearch(Query((query.excluded,)))],
+        )
 
     def ranking(self, query, articles):
         """How hits() ranks the matches, from the planner's estimates (asked once, then kept
         with the count): only the newest MAX_RESULTS of the strong matches when they are so
-        many that reading the newest costs less than ranking them all; for a query with
-        words left out, their bodies checked one by one in rank order when at least 1 in
-        LEFT_OUT_CHECKED strong matches is expected to be kept; else every strong match."""
-        strong = self.estimated(self.strong(query, articles))
+        many that reading the newest costs less than ranking them all (with words left out,
+        the newest are checked for them one by one, and count() ranks them all after all if
+        fewer than half are kept); else all of them (ranked_whole())."""
+        # The strong matches as the small vector alone finds them: a left-out word in a
+        # body is looked for afterwards, in the newest ones or in rank order.
+        kept_words = self.estimated(self.matching(query, articles, "search_rank_vector"))
         # A phrase with a left-out word, read newest first, would have the positions of
         # every word of each article read checked. The archive read newest first is every
         # published article, whatever else the search is limited to (a section, dates).
         phrases = any(term.phrase for term in chain(*query.groups, query.excluded))
         archive = self.estimated(Article.objects.using(articles.db).published())
-        if not (query.excluded and phrases) and newest_is_cheaper(strong, archive):
+        if not (query.excluded and phrases) and newest_is_cheaper(kept_words, archive):
             return RANK_NEWEST
-        if query.excluded:
+        return self.ranked_whole(query, articles, kept_words)
+
+    def ranked_whole(self, query, articles, kept_words=None):
+        """How every strong match is ranked: for a query with words left out, their bodies
+        checked one by one in rank order when at least 1 in LEFT_OUT_CHECKED strong matches
+        is expected to be kept; else through the full vector's index."""
+        if not query.excluded:
+            return RANK_ALL
+        if kept_words is None:
             kept_words = self.estimated(self.matching(query, articles, "search_rank_vector"))
-            if strong * LEFT_OUT_CHECKED >= kept_words:
-                return RANK_LEAVING_OUT
-        return RANK_ALL
+        strong = self.estimated(self.strong(query, articles))
+        return RANK_LEAVING_OUT if strong * LEFT_OUT_CHECKED >= kept_words else RANK_ALL
 
     def hits(self, query, articles, start, stop, *, snippets, ranking):
         tsquery = self.tsquery(query)
@@ -538,9 +610,11 @@ class PostgresSearch:
         # ranking them does) are all ranked: walking the dates to find those would read much
         # of the archive (newest_is_cheaper()).
         if ranking == RANK_NEWEST:
-            hits = self.newest_page(query, articles, rank, tsquery, start, stop, snippets=snippets)
+            hits = self.newest_page(query, articles, tsquery, start, stop, snippets=snippets)
         elif ranking == RANK_LEAVING_OUT:
-            hits = self.page_leaving_out(query, articles, rank, start, stop, snippets=snippets)
+            hits = self.page_leaving_out(
+                query, articles, rank, tsquery, start, stop, snippets=snippets
+            )
         elif ranking == RANK_ALL:
             strong = self.strong(query, articles)
             hits = self.page(query, strong, rank, tsquery, start, stop, snippets=snippets)
@@ -556,32 +630,20 @@ class PostgresSearch:
         matching = self.matching(query, articles, "search_vector")
         return self.page(query, matching, rank, tsquery, start, stop, snippets=snippets)
 
-    def newest_page(self, query, articles, rank, tsquery, start, stop, *, snippets):
+    def newest_page(self, query, articles, tsquery, start, stop, *, snippets):
         """A page of the newest MAX_RESULTS strong matches, best first. Each is ranked as it
         is read from the date index, which holds its ranking vector: only the page's own
-        articles are then read from the table."""
-        newest = (
-            self.newest(query, articles)
-            .values(found=F("pk"), ranked=rank, newest_at=F("publish_at"))
-            [:MAX_RESULTS]
-        )  # fmt: skip
-        sql, params = newest.query.get_compiler(connection=self.connection).as_sql()
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT found FROM ({sql}) AS newest "
-                "ORDER BY ranked DESC, newest_at DESC, found DESC LIMIT %s OFFSET %s",
-                [*params, stop - start, start],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
-        found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
-        return lazy_hits(in_order(ids), query, found_snippets)
+        articles are then read from the table (and, with words left out, looked for in)."""
+        newest_sql, params = self.newest_ranked(query, articles)
+        sql, kept_params = self.without_left_out(query, newest_sql)
+        return self.page_of(
+            query, sql, [*params, *kept_params], tsquery, start, stop, snippets=snippets
+        )
 
-    def page_leaving_out(self, query, articles, rank, start, stop, *, snippets):
+    def page_leaving_out(self, query, articles, rank, tsquery, start, stop, *, snippets):
         """A page of the strong matches of a query with words left out. The small vector
         decides the words it holds; a left-out word in the body alone is looked for only in
-        the best of them, in rank order, until the page is full. Looked for in every match
-        through the full vector's index, it cost reading that index for every article with
-        the kept words anywhere ("budget -miti": "budget" is in 42,000 of 100,000 bodies)."""
+        the best of them, in rank order, until the page is full (without_left_out())."""
         candidates = (
             self.matching(query, articles, "search_rank_vector")
             .annotate(ranked=rank)
@@ -589,18 +651,22 @@ class PostgresSearch:
             .values(found=F("pk"))
         )
         sql, params = candidates.query.get_compiler(connection=self.connection).as_sql()
-        table = self.connection.ops.quote_name(Article._meta.db_table)
+        # OFFSET 0 keeps the check out of the candidates' query, where PostgreSQL would
+        # make it for every match before sorting them.
+        sql, kept_params = self.without_left_out(query, f"{sql} OFFSET 0")
+        return self.page_of(
+            query, sql, [*params, *kept_params], tsquery, start, stop, snippets=snippets
+        )
+
+    def page_of(self, query, sql, params, tsquery, start, stop, *, snippets):
+        """The hits of ``sql`` (ids as ``found``, in rank order) from ``start`` to ``stop``."""
         with self.connection.cursor() as cursor:
-            # OFFSET 0 keeps the check out of the candidates' query, where PostgreSQL would
-            # make it for every match before sorting them.
             cursor.execute(
-                f"SELECT found FROM ({sql} OFFSET 0) AS candidate WHERE NOT ("
-                f"SELECT search_vector FROM {table} WHERE id = candidate.found"
-                ") @@ websearch_to_tsquery(%s::regconfig, %s) LIMIT %s OFFSET %s",
-                [*params, PG_CONFIG, to_websearch(Query((query.excluded,))), stop - start, start],
+                f"SELECT found FROM ({sql}) AS ranked LIMIT %s OFFSET %s",
+                [*params, stop - start, start],
             )
             ids = [row[0] for row in cursor.fetchall()]
-        found_snippets = functools.partial(self.snippets, self.tsquery(query)) if snippets else None
+        found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
         return lazy_hits(in_order(ids), query, found_snippets)
 
     def page(self, query, matching, rank, tsquery, start, stop, *, snippets):
@@ -695,7 +761,7 @@ class SQLiteSearch:
             cursor.execute(
                 f"SELECT count(*) FROM ({sql} LIMIT %s)", [*params, to_fts5(query), limit]
             )
-            return cursor.fetchone()[0]
+            return cursor.fetchone()[0], None, ranking
 
     def ranking(self, query, articles):
         return RANK_ALL  # FTS5 ranks every match

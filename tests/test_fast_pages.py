@@ -121,16 +121,47 @@ def test_a_phrase_in_more_headlines_than_the_results_hold_ranks_the_newest_of_th
 
 
 def test_a_word_left_out_is_left_out_of_the_newest_matches_too(client, section, monkeypatch):
+    """PostgreSQL reads the newest MAX_RESULTS matches of the kept words and leaves out
+    those with a left-out word in their body: the results hold the others, and say there
+    are more ("2+"). SQLite ranks every match."""
     monkeypatch.setattr(search, "MAX_RESULTS", 3)
     monkeypatch.setattr(search, "RANK_NEWEST_FACTOR", 0)
     stormy = make_article(
         section=section, headline="Harbour news today", body="<p>A storm is coming.</p>"
-    )
+    )  # the newest: made first
     calm = [make_article(section=section, headline=f"Harbour news {n}") for n in range(4)]
     html = client.get("/search/", {"q": "harbour -storm"}).content.decode()
     shown = re.findall(r'class="card__title"><a href="([^"]+)"', html)
-    assert len(shown) == 3 and stormy.get_absolute_url() not in shown
-    assert set(shown) <= {article.get_absolute_url() for article in calm}
+    assert stormy.get_absolute_url() not in shown
+    if connection.vendor == "postgresql":
+        assert "2+ results" in html
+        assert shown == [article.get_absolute_url() for article in calm[:2]]
+    else:
+        assert "3+ results" in html and len(shown) == 3
+        assert set(shown) <= {article.get_absolute_url() for article in calm}
+    assert client.get("/search/", {"q": "harbour -storm", "page": 2}).status_code == 404
+
+
+def test_when_most_of_the_newest_matches_hold_a_left_out_word_every_match_is_ranked(
+    client, section, monkeypatch
+):
+    """Under half of the newest matches without the left-out word ("government -minister"):
+    PostgreSQL ranks every match instead, and the older ones without it are all found."""
+    monkeypatch.setattr(search, "MAX_RESULTS", 4)
+    monkeypatch.setattr(search, "RANK_NEWEST_FACTOR", 0)
+    stormy = [
+        make_article(section=section, headline=f"Harbour {n}", body="<p>Storm.</p>")
+        for n in range(4)
+    ]  # the newest
+    calm = [make_article(section=section, headline=f"Harbour news {n}") for n in range(3)]
+    results = search.search("harbour -storm")
+    assert results.count() == 3 and not results.capped
+    assert [hit.article for hit in results[0:3]] == calm
+    html = client.get("/search/", {"q": "harbour -storm"}).content.decode()
+    shown = re.findall(r'class="card__title"><a href="([^"]+)"', html)
+    assert "3 results" in html
+    assert shown == [article.get_absolute_url() for article in calm]
+    assert not {article.get_absolute_url() for article in stormy} & set(shown)
 
 
 @pytest.mark.parametrize("checked", [0, 1_000_000])  # never / always one by one (PostgreSQL)
@@ -164,6 +195,18 @@ def test_a_count_kept_before_the_three_rankings_is_still_read(client, section, k
     results = search.search("harbour")
     assert results.from_total([7, kept]) == 7
     assert results.ranking() == ranking
+
+
+def test_a_count_kept_with_how_many_the_ranking_holds_is_read_back(section):
+    """The newest matches less those with a left-out word: the count kept says how many the
+    results hold, and the pages stop there."""
+    results = search.search("harbour -storm")
+    assert results.from_total([1001, "newest", 938]) == 938
+    assert results.capped and results.ranking() == "newest"
+    assert search.search("harbour").from_total([12, "all", None]) == 12
+    earlier = search.search("harbour -storm")  # kept before the count said what it holds
+    assert earlier.from_total([1001, "newest"]) == 1000
+    assert earlier.ranking() == "leaving out"
 
 
 @pytest.mark.parametrize("few", [0, 1_000])  # PostgreSQL: strong matches first / at once
