@@ -45,7 +45,7 @@ from articles.models import Article, Section, TaggedArticle
 from tests.processes import Gunicorn
 
 from .guard import CONFIRM, require_bench_database
-from .load import Options, fetch, measure
+from .load import Options, cpu_reference, fetch, measure
 
 SLUG_PREFIX = "bench-"
 BATCH = 1000
@@ -397,9 +397,14 @@ def main(argv=None):
     if options.cold_pages:
         texts = queries(options.queries)
         out.write(f"Cold search pages at {count:,} articles, {options.cold_pages} s each…")
+        started = cpu_reference()
         results = cold_pages(texts, options.cold_pages, out)
         for line in cold_pages_lines(results, options.cold_pages):
             out.write(line)
+        out.write(
+            f"CPU reference (a fixed Python loop): {started:.0f} ms at the start, "
+            f"{cpu_reference():.0f} ms at the end; a slower machine serves fewer requests."
+        )
 
 
 if __name__ == "__main__":
