@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from itertools import chain
 
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
@@ -91,6 +92,8 @@ LEFT_OUT_CHECKED = 10
 # PostgreSQL: a query found in no more articles than this (as counted for the results) has
 # all its matches ranked in one query, bodies included, rather than first those with the
 # words in a headline, summary or tag and then, when those do not fill the page, all again.
+# So has a query found in more, whose headline, summary and tag matches do not fill a page:
+# every page of it would rank them and then all again (PostgresSearch.count()).
 AT_ONCE_UP_TO = 300
 # How a search's matches are ranked (PostgresSearch.ranking(), kept with its count): all of
 # them, the strong ones first; the newest MAX_RESULTS only (less those with a left-out word,
@@ -261,7 +264,7 @@ class Results:
         """How many articles match, counted up to one past ``MAX_RESULTS``."""
         if self._matches is None:
             if self.query:
-                # Counting may find the ranking chosen from estimates holds too few results.
+                # Counting settles the ranking chosen from estimates (PostgresSearch.count()).
                 self._matches, self._held, self._ranking = engine(self.articles.db).count(
                     self.query, self.articles, MAX_RESULTS + 1, ranking=self.ranking()
                 )
@@ -277,8 +280,8 @@ class Results:
 
     def ranking(self):
         """How the matches are ranked: RANK_ALL, RANK_NEWEST or RANK_LEAVING_OUT, as the
-        engine estimates it, then as counting finds it (PostgresSearch.count()); a page of
-        few matches, once counted, turns RANK_ALL into RANK_AT_ONCE (__getitem__)."""
+        engine estimates it, then as counting finds it (PostgresSearch.count(): it may be
+        RANK_AT_ONCE then)."""
         if self._ranking is None:
             self._ranking = (
                 engine(self.articles.db).ranking(self.query, self.articles)
@@ -321,16 +324,13 @@ class Results:
         stop = self.count() if key.stop is None else min(key.stop, MAX_RESULTS)
         if not self.query or stop <= start:
             return []
-        ranking = self.ranking()
-        if ranking == RANK_ALL and self._matches is not None and self._matches <= AT_ONCE_UP_TO:
-            ranking = RANK_AT_ONCE  # counted for the page (the live results count none)
         return engine(self.articles.db).hits(
             self.query,
             self.articles,
             start,
             stop,
             snippets=self.snippets,
-            ranking=ranking,
+            ranking=self.ranking(),
         )
 
 
@@ -500,7 +500,18 @@ class PostgresSearch:
                 "SELECT count(*) FROM (SELECT 1 FROM matching LIMIT %s) AS counted",
                 [*params, limit],
             )
-            return cursor.fetchone()[0], None, ranking
+            matches = cursor.fetchone()[0]
+        if ranking == RANK_ALL and (
+            matches <= AT_ONCE_UP_TO or self.fewer_strong_than_a_page(query, articles)
+        ):
+            ranking = RANK_AT_ONCE
+        return matches, None, ranking
+
+    def fewer_strong_than_a_page(self, query, articles):
+        """Whether the matches in headlines, summaries and tags do not fill a page of
+        results: every page then ranks all matches (hits())."""
+        page = settings.NEWSROOM_PAGE_SIZE
+        return self.strong(query, articles)[:page].count() < page
 
     def newest_holding(self, query, articles):
         """How many of the newest MAX_RESULTS strong matches hold none of the query's

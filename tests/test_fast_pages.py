@@ -209,14 +209,23 @@ def test_a_count_kept_with_how_many_the_ranking_holds_is_read_back(section):
     assert earlier.ranking() == "leaving out"
 
 
-@pytest.mark.parametrize("few", [0, 1_000])  # PostgreSQL: strong matches first / at once
+@pytest.mark.parametrize(
+    "few, page, ranking",  # on PostgreSQL
+    [
+        (0, 2, "all"),  # the headline, summary and tag matches first, then all
+        (1_000, 12, "at once"),  # found in few articles
+        (0, 12, "at once"),  # found in many, but too few strong matches to fill a page
+    ],
+)
 @pytest.mark.parametrize("query", ["harbour", '"harbour works"', "harbour OR port"])
 def test_strong_matches_then_bodies_page_the_same_whether_ranked_first_or_at_once(
-    monkeypatch, few, query
+    monkeypatch, settings, few, page, ranking, query
 ):
-    """A query found in few articles is ranked in one query, matches in bodies alone
-    included: the pages are those of ranking the headline, summary and tag matches first."""
+    """A query found in few articles, or whose headline, summary and tag matches do not
+    fill a page, is ranked in one query, matches in bodies alone included: the pages are
+    those of ranking the headline, summary and tag matches first."""
     monkeypatch.setattr(search, "AT_ONCE_UP_TO", few)
+    settings.NEWSROOM_PAGE_SIZE = page
     now = timezone.now()
     in_bodies = [
         make_article(body="<p>Harbour works go on, port says.</p>", publish_at=now - timedelta(n))
@@ -228,6 +237,7 @@ def test_strong_matches_then_bodies_page_the_same_whether_ranked_first_or_at_onc
     ]
     results = search.search(query)
     assert results.count() == 7
+    assert results.ranking() == (ranking if connection.vendor == "postgresql" else "all")
     pages = [[hit.article for hit in results[start : start + 3]] for start in (0, 3, 6)]
     assert pages == [[*strong, in_bodies[0]], in_bodies[1:4], in_bodies[4:]]
 
