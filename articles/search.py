@@ -475,8 +475,9 @@ class PostgresSearch:
 
     def count(self, query, articles, limit, *, ranking):
         """How many articles match, up to ``limit``; how many of them the ranking holds
-        (None: as many as the results show); and the ranking, which a count of the newest
-        matches with words left out may change (newest_holding())."""
+        (None: as many as the results show); and the ranking, as counting settles it: the
+        newest matches with words left out may hold too few (newest_holding()), and a query
+        of few matches, or of too few strong ones to fill a page, is ranked all at once."""
         if ranking == RANK_NEWEST:
             # Best matches are many, and the newest are found from the date index as
             # hits() does: when there are ``limit`` of them, there are as many matches,
