@@ -483,13 +483,14 @@ class PostgresSearch:
             # hits() does: when there are ``limit`` of them, there are as many matches,
             # without reading the index of every article that mentions the words anywhere.
             newest = self.newest(query, articles)
-            if not query.excluded and newest[:limit].count() == limit:
-                return limit, None, ranking
-            if query.excluded and newest[:MAX_RESULTS].count() == MAX_RESULTS:
+            if not query.excluded:
+                if newest[:limit].count() == limit:
+                    return limit, None, ranking
+            elif newest[:MAX_RESULTS].count() == MAX_RESULTS:
                 held = self.newest_holding(query, articles)
                 if held * 2 >= MAX_RESULTS:
                     return limit, held, ranking
-                ranking = self.ranked_whole(query, articles)
+                ranking = self.ranked_whole(query, articles, self.kept_words(query, articles))
         matching = self.matching(query, articles, "search_vector").order_by().values("pk")
         sql, params = matching.query.get_compiler(connection=self.connection).as_sql()
         # Planned on its own, without the LIMIT, the match is read from the GIN index and the
@@ -585,9 +586,7 @@ class PostgresSearch:
         many that reading the newest costs less than ranking them all (with words left out,
         the newest are checked for them one by one, and count() ranks them all after all if
         fewer than half are kept); else all of them (ranked_whole())."""
-        # The strong matches as the small vector alone finds them: a left-out word in a
-        # body is looked for afterwards, in the newest ones or in rank order.
-        kept_words = self.estimated(self.matching(query, articles, "search_rank_vector"))
+        kept_words = self.kept_words(query, articles)
         # A phrase with a left-out word, read newest first, would have the positions of
         # every word of each article read checked. The archive read newest first is every
         # published article, whatever else the search is limited to (a section, dates).
@@ -597,14 +596,19 @@ class PostgresSearch:
             return RANK_NEWEST
         return self.ranked_whole(query, articles, kept_words)
 
-    def ranked_whole(self, query, articles, kept_words=None):
-        """How every strong match is ranked: for a query with words left out, their bodies
-        checked one by one in rank order when at least 1 in LEFT_OUT_CHECKED strong matches
-        is expected to be kept; else through the full vector's index."""
+    def kept_words(self, query, articles):
+        """The planner's estimate of the strong matches as the small vector alone finds
+        them: a left-out word in a body is looked for afterwards, in the newest ones or in
+        rank order."""
+        return self.estimated(self.matching(query, articles, "search_rank_vector"))
+
+    def ranked_whole(self, query, articles, kept_words):
+        """How every strong match is ranked (``kept_words``: kept_words()): for a query with
+        words left out, their bodies checked one by one in rank order when at least 1 in
+        LEFT_OUT_CHECKED strong matches is expected to be kept; else through the full
+        vector's index."""
         if not query.excluded:
             return RANK_ALL
-        if kept_words is None:
-            kept_words = self.estimated(self.matching(query, articles, "search_rank_vector"))
         strong = self.estimated(self.strong(query, articles))
         return RANK_LEAVING_OUT if strong * LEFT_OUT_CHECKED >= kept_words else RANK_ALL
 
