@@ -234,6 +234,7 @@ def in_order(ids):
     found = (
         Article.objects.select_related("section", "lead_image", "label")
         .defer(*LARGE_FIELDS)
+        .order_by()
         .in_bulk(ids)
     )
     return [found[pk] for pk in ids if pk in found]
@@ -687,19 +688,14 @@ class PostgresSearch:
 
     def page(self, query, matching, rank, tsquery, start, stop, *, snippets):
         # The page is chosen on the narrow rows (rank, date, id) of every match; only its
-        # own articles are then joined with their section, label and photo: joining the
-        # up to 1,000 ranked matches before sorting them cost half the query.
+        # own articles are then read, by key, with their section, label and photo: joining
+        # the up to 1,000 ranked matches before sorting them cost half the query, and
+        # building one query holding the other (the ranking twice) cost more than the
+        # second round trip.
         order = ("-rank", "-publish_at", "-pk")
-        chosen = matching.annotate(rank=rank).order_by(*order).values("pk")[start:stop]
-        ranked = (
-            Article.objects.filter(pk__in=chosen)
-            .annotate(rank=rank)
-            .select_related("section", "lead_image", "label")
-            .defer(*LARGE_FIELDS)
-            .order_by(*order)
-        )
+        chosen = matching.annotate(rank=rank).order_by(*order).values_list("pk", flat=True)
         found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
-        return lazy_hits(list(ranked), query, found_snippets)
+        return lazy_hits(in_order(list(chosen[start:stop])), query, found_snippets)
 
     def snippets(self, tsquery, ids):
         # ts_headline is costly (most of the search's time when it ran for every page), so
