@@ -207,20 +207,22 @@ def highlighted(snippet):
 
 @dataclass(frozen=True)
 class Hit:
-    article: Article
+    article: "PageArticle"  # stands for the Article
     snippet: str = ""  # safe HTML: escaped text, matches in <mark>
     matched: str = ""  # what the snippet shows the matches of: it names a kept card's copy
 
 
-def lazy_hits(articles, query, found_snippets=None):
-    """Hits for ``articles`` (in their order) whose snippets are asked of the database, all
-    at once, only when a card showing one is drawn: a card kept from an earlier render
-    (templates/includes/article_card.html) has its snippet already, and a page whose cards
-    are all kept asks for none. ``found_snippets(ids)``: {id: raw snippet}; None: no
-    snippets."""
+def lazy_hits(ids, query, found_snippets=None):
+    """Hits for the articles of ``ids`` (in that order), whose articles and snippets are
+    read from the database, all at once, only when a card showing one is drawn: a card kept
+    from an earlier render (templates/includes/article_card.html) needs only the article's
+    key, and a page whose cards are all kept reads neither. ``found_snippets(ids)``:
+    {id: raw snippet}; None: no snippets."""
+    found = functools.cache(lambda: by_id(ids))
+    articles = [PageArticle(pk, found) for pk in ids]
     if found_snippets is None:
         return [Hit(article) for article in articles]
-    texts = functools.cache(lambda: found_snippets([article.pk for article in articles]))
+    texts = functools.cache(lambda: found_snippets(ids))
     matched = to_websearch(query)
     return [
         Hit(article, SimpleLazyObject(lambda pk=article.pk: highlighted(texts().get(pk))), matched)
@@ -228,16 +230,48 @@ def lazy_hits(articles, query, found_snippets=None):
     ]
 
 
-def in_order(ids):
-    """The articles of ``ids``, in that order, as cards show them. The ids come from a query
-    that applied the publishing rule; they are fetched by key."""
-    found = (
+class PageArticle:
+    """One article of a page of hits: its key at once, the rest read with the page's other
+    articles when first asked for (lazy_hits()). Equal to the article it stands for."""
+
+    def __init__(self, pk, found):
+        self.pk = self.id = pk
+        self._found = found
+
+    @property
+    def article(self):
+        return self._found().get(self.pk) or gone(self.pk)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):  # copy, pickle and the like ask for these: not the article's
+            raise AttributeError(name)
+        return getattr(self.article, name)
+
+    def __eq__(self, other):
+        return self.article == other
+
+    def __hash__(self):
+        return hash(self.pk)
+
+    def __repr__(self):
+        return f"<PageArticle {self.pk}>"
+
+
+def gone(pk):
+    """What a hit shows of an article deleted between being found and being read (in the
+    same request): a card without a headline, whose links lead to a "not found" page."""
+    return Article(pk=pk, slug="-", section=Section(pk=0, name="", slug="-"))
+
+
+def by_id(ids):
+    """The articles of ``ids`` as cards show them, by id. The ids come from a query that
+    applied the publishing rule; they are fetched by key."""
+    return (
         Article.objects.select_related("section", "lead_image", "label")
         .defer(*LARGE_FIELDS)
         .order_by()
         .in_bulk(ids)
     )
-    return [found[pk] for pk in ids if pk in found]
 
 
 def newest_is_cheaper(matches, archive):
@@ -684,7 +718,7 @@ class PostgresSearch:
             )
             ids = [row[0] for row in cursor.fetchall()]
         found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
-        return lazy_hits(in_order(ids), query, found_snippets)
+        return lazy_hits(ids, query, found_snippets)
 
     def page(self, query, matching, rank, tsquery, start, stop, *, snippets):
         # The page is chosen on the narrow rows (rank, date, id) of every match; only its
@@ -695,7 +729,7 @@ class PostgresSearch:
         order = ("-rank", "-publish_at", "-pk")
         chosen = matching.annotate(rank=rank).order_by(*order).values_list("pk", flat=True)
         found_snippets = functools.partial(self.snippets, tsquery) if snippets else None
-        return lazy_hits(in_order(list(chosen[start:stop])), query, found_snippets)
+        return lazy_hits(list(chosen[start:stop]), query, found_snippets)
 
     def snippets(self, tsquery, ids):
         # ts_headline is costly (most of the search's time when it ran for every page), so
@@ -786,7 +820,7 @@ class SQLiteSearch:
             cursor.execute(sql, [*params, match, stop - start, start])
             ids = [row[0] for row in cursor.fetchall()]
         found_snippets = functools.partial(self.snippets, match) if snippets else None
-        return lazy_hits(in_order(ids), query, found_snippets)
+        return lazy_hits(ids, query, found_snippets)
 
     def snippets(self, match, ids):
         if not ids:

@@ -203,6 +203,48 @@ def test_snippets_are_asked_for_only_when_a_card_is_drawn(client, settings):
     assert "defences" not in content
 
 
+def test_a_search_whose_cards_are_all_kept_reads_no_article(client, settings):
+    """A card kept from an earlier render needs only its article's key: the same search
+    again (page cache off) reads none of the articles, and an edited one is read again."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    article = make_article(headline="Flood maps", body="<p>Maps of the flood plain.</p>")
+    make_article(headline="Flood walls", body="<p>The flood defences first.</p>")
+
+    def searched():
+        with CaptureQueriesContext(connection) as queries:
+            content = client.get(SEARCH, {"q": "flood"}).content.decode()
+        read = [q["sql"] for q in queries if '"articles_article"."headline"' in q["sql"]]
+        return content, read
+
+    content, _read = searched()
+    assert "Flood maps" in content and "Flood walls" in content
+    assert searched() == (content, [])
+    article.headline = "Flood maps redrawn"
+    article.save()
+    content, read = searched()
+    assert "Flood maps redrawn" in content and "Flood walls" in content and read
+
+
+def test_an_article_deleted_while_its_search_page_is_drawn_leaves_an_empty_card(
+    client, settings, monkeypatch
+):
+    """Found, then deleted before the page reads it: the page is still drawn, without it."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    make_article(headline="Flood maps")
+    deleted = make_article(headline="Flood walls")
+    read = search.by_id
+
+    def deleted_meanwhile(ids):
+        Article.objects.filter(pk=deleted.pk).delete()
+        return read(ids)
+
+    monkeypatch.setattr(search, "by_id", deleted_meanwhile)
+    response = client.get(SEARCH, {"q": "flood"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Flood maps" in content and "Flood walls" not in content
+
+
 def test_a_search_rendered_again_asks_only_for_its_page(client, settings):
     """The count and the planner's estimate are kept with the count until the content
     changes: a render again (page cache off) reads only the page's articles."""

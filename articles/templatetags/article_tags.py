@@ -122,6 +122,8 @@ def card_keys(context, article):
 @register.filter
 def comment_count(article):
     """``article|comment_count``: the approved comments a list annotated (comments.counts),
-    or None on a list that does not show them (the home page). A plain lookup of a missing
-    attribute makes the template language list the object's attributes: 0.25 ms a card."""
-    return getattr(article, "comment_count", None)
+    or None on a list that does not show them (the home page). Read from the instance's own
+    attributes, where annotations are: a plain lookup of a missing attribute makes the
+    template language list the object's attributes (0.25 ms a card), and would read a search
+    hit's article, which is read only when its card is drawn (articles.search.PageArticle)."""
+    return getattr(article, "__dict__", {}).get("comment_count")
