@@ -42,7 +42,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Left, Replace
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -238,7 +238,7 @@ class PageArticle:
         self.pk = self.id = pk
         self._found = found
 
-    @property
+    @cached_property
     def article(self):
         return self._found().get(self.pk) or gone(self.pk)
 
