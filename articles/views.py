@@ -282,8 +282,7 @@ class SearchView(ArticleListMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(form=self.form, query=self.form.query, **kwargs)
         if not context["results"]:
-            latest = Article.objects.published().select_related("section", "lead_image", "label")
-            context["latest"] = latest[:4]
+            context["latest"] = Article.objects.published().for_listing()[:4]
         return context
 
     def get_meta(self, page_obj):

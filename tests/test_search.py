@@ -266,8 +266,11 @@ def test_hostile_headline_is_escaped_in_results_and_live_results(client):
 def test_no_result_page_repeats_the_query_and_offers_latest_popular_and_sections(client):
     section = make_section(name="Economy", slug="economy")
     latest = make_article(headline="Oil prices steady", section=section)
-    response = client.get(SEARCH, {"q": "zebra crossing"})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(SEARCH, {"q": "zebra crossing"})
     assert response.status_code == 200
+    # Cards show no body: the page never reads one (a long story's is most of its row).
+    assert not [query for query in queries if '."body"' in query["sql"]]
     content = response.content.decode()
     assert "No Result" in content
     assert "Nothing matched “<strong>zebra crossing</strong>”" in content
