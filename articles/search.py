@@ -402,8 +402,8 @@ def compact(using="default"):
     100,000 articles 61 MB against 42, the newest 1,000 matches of a word in 4,000 headlines
     8.7 against 5.6 ms. The indexes are rebuilt without locking out readers or writers
     (REINDEX ... CONCURRENTLY) and the table vacuumed and analysed. SQLite: the FTS5 table's
-    segments are merged into one ('optimize') and the tables analysed. Either takes minutes
-    at 100,000 articles; the site stays up meanwhile.
+    segments are merged into one ('optimize') and the tables analysed. On PostgreSQL at
+    100,000 articles it took two minutes, the site reading and writing meanwhile.
     """
     engine(using).compact()
 
