@@ -372,6 +372,19 @@ def test_a_run_stopped_half_way_completes_on_the_second(monkeypatch, uploads):
     assert counts["articles"]["created"] == 6 and counts["articles"]["unchanged"] == 2
 
 
+def test_a_large_import_ends_by_saying_to_compact_the_search_indexes(uploads, monkeypatch):
+    from articles.management.commands import import_wordpress
+
+    monkeypatch.setattr(import_wordpress, "COMPACT_AFTER", 8)  # the export's 8 stories
+    dry_output, _failure = run("--media-dir", str(uploads), "--dry-run")
+    assert "rebuild_search_index" not in dry_output  # nothing was written
+    output, _failure = run("--media-dir", str(uploads))
+    assert "8 stories written: compact the search indexes now" in output
+    assert "manage.py rebuild_search_index --compact-only" in output
+    output, _failure = run("--media-dir", str(uploads))  # again: every story unchanged
+    assert "rebuild_search_index" not in output
+
+
 def test_dry_run_reports_and_writes_nothing(uploads):
     output, _failure = run("--media-dir", str(uploads), "--dry-run")
     assert "Dry run: nothing was written" in output

@@ -5,6 +5,11 @@ from articles.wordpress.importer import Importer
 from articles.wordpress.wxr import ExportError
 from newsroom.cache import renew
 
+# A run that writes this many stories or more has left every index of the articles table
+# well over its compact size (articles.search.compact()): its report ends by saying what to
+# run next.
+COMPACT_AFTER = 1000
+
 
 class Command(BaseCommand):
     help = (
@@ -75,6 +80,13 @@ class Command(BaseCommand):
             if self.stderr.isatty():
                 self.stderr.write("")
         self.write_report(report, dry_run=options["dry_run"])
+        written = report.counts["articles"]["created"] + report.counts["articles"]["updated"]
+        if not options["dry_run"] and written >= COMPACT_AFTER:
+            self.stdout.write("")
+            self.stdout.write(
+                f"{written} stories written: compact the search indexes now (minutes; the site "
+                "stays up): manage.py rebuild_search_index --compact-only"
+            )
         if report.failures:
             raise CommandError(
                 f"{report.failures} item(s) failed; see above. Fix them and run the command "
