@@ -280,6 +280,16 @@ def test_no_result_page_repeats_the_query_and_offers_latest_popular_and_sections
     assert f'href="{section.get_absolute_url()}"' in content
 
 
+def test_a_search_without_results_leaves_popular_news_on_the_other_pages(client):
+    # Its own page lists the popular stories in the main column, not in the sidebar; the
+    # sidebar's list, kept for every page, was kept empty by it.
+    story = make_article(headline="Oil prices steady")
+    miss = client.get(SEARCH, {"q": "zebra crossing"}).content.decode()
+    assert miss.count("Oil prices steady") == 2  # the latest and the popular: no sidebar list
+    for page in (reverse("articles:home"), story.get_absolute_url()):
+        assert "Popular News" in client.get(page).content.decode()
+
+
 def test_empty_query_shows_the_no_result_page_with_help(client):
     make_article(headline="Oil prices steady")
     response = client.get(SEARCH)
