@@ -290,6 +290,22 @@ def test_a_search_without_results_leaves_popular_news_on_the_other_pages(client)
         assert "Popular News" in client.get(page).content.decode()
 
 
+def test_searches_without_results_share_their_latest_and_popular_until_a_story_changes(client):
+    story = make_article(headline="Oil prices steady")
+    assert "Oil prices steady" in client.get(SEARCH, {"q": "zebra"}).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(SEARCH, {"q": "giraffe"}).content.decode()
+    assert "Nothing matched “<strong>giraffe</strong>”" in again
+    assert again.count("Oil prices steady") == 2  # kept: the latest and the popular
+    assert not [query for query in queries if '."headline"' in query["sql"]]
+    story.headline = "Oil prices climb"
+    story.save()
+    make_article(headline="Harbour reopens")
+    after = client.get(SEARCH, {"q": "okapi"}).content.decode()
+    assert after.count("Oil prices climb") == 2 and "Oil prices steady" not in after
+    assert "Harbour reopens" in after
+
+
 def test_empty_query_shows_the_no_result_page_with_help(client):
     make_article(headline="Oil prices steady")
     response = client.get(SEARCH)
