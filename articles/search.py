@@ -483,7 +483,8 @@ class PostgresSearch:
     def compact(self):
         table = self.connection.ops.quote_name(Article._meta.db_table)
         # CONCURRENTLY and VACUUM cannot run in a transaction (a test's, say): there the
-        # indexes are rebuilt holding the table's write lock, and analysed only.
+        # indexes are rebuilt locked (no writes, no reads through them meanwhile), and the
+        # table analysed only.
         outside = not self.connection.in_atomic_block
         with self.connection.cursor() as cursor:
             cursor.execute(f"REINDEX TABLE {'CONCURRENTLY ' if outside else ''}{table}")
@@ -493,6 +494,11 @@ class PostgresSearch:
     def tsquery(query, as_words=()):
         text = to_websearch(query, as_words=as_words)
         return SearchQuery(text, search_type="websearch", config=PG_CONFIG)
+
+    @staticmethod
+    def tsquery_sql(query):
+        """tsquery() as SQL and its parameters, for the queries written here by hand."""
+        return "websearch_to_tsquery(%s::regconfig, %s)", [PG_CONFIG, to_websearch(query)]
 
     def pairs(self, term):
         return word_pairs(self.connection.alias, term.text) if term.phrase else ()
@@ -612,15 +618,16 @@ class PostgresSearch:
         date index (``found``, ``ranked``, ``newest_at``), best first."""
         newest = self.newest(query, articles).values_list("id", "publish_at", "search_rank_vector")
         sql, params = newest[:MAX_RESULTS].query.get_compiler(connection=self.connection).as_sql()
+        tsquery, tsquery_params = self.tsquery_sql(query)
         # Ranked as hits() ranks (ts_rank, PG_WEIGHTS), by this SQL rather than a SearchRank
         # compiled into the query above: compiling that, with its weights, was a tenth of a
         # search page's Python. OFFSET 0 keeps what is asked of the ranked rows out of this
         # query (see without_left_out()).
         return (
             "SELECT id AS found, publish_at AS newest_at, ts_rank(%s::float4[], "
-            "search_rank_vector, websearch_to_tsquery(%s::regconfig, %s)) AS ranked "
+            f"search_rank_vector, {tsquery}) AS ranked "
             f"FROM ({sql}) AS newest ORDER BY ranked DESC, newest_at DESC, found DESC OFFSET 0",
-            [PG_WEIGHTS, PG_CONFIG, to_websearch(query), *params],
+            [PG_WEIGHTS, *tsquery_params, *params],
         )
 
     def without_left_out(self, query, sql):
@@ -632,11 +639,11 @@ class PostgresSearch:
         if not query.excluded:
             return sql, []
         table = self.connection.ops.quote_name(Article._meta.db_table)
+        left_out, params = self.tsquery_sql(Query((query.excluded,)))
         return (
             f"SELECT found FROM ({sql}) AS candidate WHERE NOT ("
-            f"SELECT search_vector FROM {table} WHERE id = candidate.found"
-            ") @@ websearch_to_tsquery(%s::regconfig, %s)",
-            [PG_CONFIG, to_websearch(Query((query.excluded,)))],
+            f"SELECT search_vector FROM {table} WHERE id = candidate.found) @@ {left_out}",
+            params,
         )
 
     def ranking(self, query, articles):
