@@ -2,6 +2,7 @@
 
 import logging
 from datetime import timedelta
+from urllib.parse import unquote_to_bytes
 
 import pytest
 import time_machine
@@ -11,7 +12,9 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
+from taggit.models import Tag
 
 from articles.models import Article
 from articles.views import ArticleListMixin
@@ -212,7 +215,10 @@ class FakeDjango:
 
 
 def wsgi_get(app, path, **headers):
-    environ = RequestFactory().get(path, **headers).environ
+    """GET through a WSGI app with the environ a server gives: the address's bytes in
+    PATH_INFO as latin-1 (RequestFactory's request holds it decoded)."""
+    request = RequestFactory().get(path, **headers)
+    environ = {**request.environ, "PATH_INFO": request.path_info.encode().decode("latin-1")}
     answer = {}
     body = b"".join(app(environ, lambda status, h: answer.update(status=status, headers=h)))
     return answer["status"], dict(answer["headers"]), body
@@ -267,6 +273,23 @@ def test_staff_conditional_and_unknown_host_requests_reach_django(client, sectio
     django = FakeDjango()
     assert wsgi_get(page_cache.PageCacheApp(django), "/", **headers)[2] == b"rendered by django"
     assert django.calls == ["/"]
+
+
+@pytest.mark.parametrize("name", ["سياسة", "Économie"])
+def test_addresses_outside_ascii_are_kept_and_reach_django_as_the_server_sent_them(client, name):
+    """A tag named in Arabic or with an accent: the first reader's request reaches Django
+    with the address the server decoded, not decoded twice (that was a 500 for Arabic and
+    a 404 for "économie"); the next is a hit."""
+    article = make_article(tags=[name])
+    url = reverse("articles:tag", args=[Tag.objects.get(name=name).slug])  # percent-encoded
+    as_sent = unquote_to_bytes(url).decode("latin-1")
+    django = FakeDjango()
+    assert wsgi_get(page_cache.PageCacheApp(django), url)[2] == b"rendered by django"
+    assert django.calls == [as_sent]
+    assert client.get(url).status_code == 200  # rendered and kept
+    status, headers, body = wsgi_get(page_cache.PageCacheApp(FakeDjango()), url)
+    assert (status, headers["X-Cache"]) == ("200 OK", "HIT")
+    assert article.headline in body.decode()
 
 
 def test_a_page_whose_keys_were_renewed_reaches_django(client, section):

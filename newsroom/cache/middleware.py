@@ -382,7 +382,9 @@ class PageCacheApp:
             or "HTTP_IF_MODIFIED_SINCE" in environ
         ):
             return None
-        request = WSGIRequest(environ)
+        # A copy: WSGIRequest writes the decoded path back into the environ it is given,
+        # and Django, on a miss, would decode it again (a 500 or a 404 for "/tag/سياسة/").
+        request = WSGIRequest({**environ})
         if request.path.startswith(self.uncached_prefixes):
             return None
         try:
