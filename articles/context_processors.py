@@ -1,5 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
+from . import popularity
 from .models import Section
 
 
@@ -11,6 +12,14 @@ def menu(request):
         # The menu item marked as the current page: the home page or a section's first page.
         "menu_current": request.path if _is_menu_page(request) else "",
     }
+
+
+def sidebar(request):
+    """The "Popular News" list for the sidebar of every page that has one (templates/includes/
+    sidebar.html): lazy, so a page whose list comes from the kept fragment reads nothing,
+    and never missing, so no page (a 404, a footer page, a comment form) keeps the shared
+    fragment empty."""
+    return {"popular": popularity.popular()}
 
 
 def _is_menu_page(request):

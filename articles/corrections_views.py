@@ -9,7 +9,7 @@ from django.views.generic import ListView
 
 from newsroom.cache import Fragments
 
-from . import popularity, renewal, seo
+from . import renewal, seo
 from .corrections import Notice
 from .feeds import LatestArticlesFeed
 
@@ -30,7 +30,7 @@ class CorrectionListView(ListView):
 
     def get_context_data(self, **kwargs):
         Fragments.of(self.request).declare(renewal.CORRECTIONS)
-        context = super().get_context_data(popular=popularity.popular(), **kwargs)
+        context = super().get_context_data(**kwargs)
         title = _("Corrections and updates")
         meta = seo.list_meta(
             self.request,

@@ -67,7 +67,7 @@ class ArticleListMixin:
     def get_context_data(self, **kwargs):
         if keys := self.cache_keys():
             Fragments.of(self.request).declare(*keys)
-        context = super().get_context_data(popular=popularity.popular(), **kwargs)
+        context = super().get_context_data(**kwargs)
         context["meta"] = self.get_meta(context["page_obj"])
         return context
 
@@ -87,7 +87,6 @@ class HomeView(TemplateView):
         Fragments.of(self.request).declare(renewal.HOME)
         return super().get_context_data(
             **page_data.front_page_lazily(),
-            popular=popularity.popular(),
             meta=seo.home_meta(self.request),
             **kwargs,
         )
@@ -188,7 +187,6 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(
             **lists,
             **extensions.article_page_parts(self.request, self.object),
-            popular=popularity.popular(),
             **kwargs,
         )
         context["meta"] = seo.article_meta(

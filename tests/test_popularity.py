@@ -1,6 +1,7 @@
 """'Popular News' counting: one view per reader and article an hour, from our own pages only,
 kept in the cache and folded into the daily totals."""
 
+import re
 import time
 from datetime import timedelta
 from io import StringIO
@@ -8,6 +9,9 @@ from unittest import mock
 
 import pytest
 import time_machine
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.sites.models import Site
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +22,7 @@ from articles import popularity
 from articles.models import Article, DailyViews
 
 from .conftest import make_article
+from .test_comments import post
 
 pytestmark = pytest.mark.django_db
 
@@ -182,3 +187,25 @@ def test_popular_news_follows_the_folded_views(client, section):
         beacon(client, busy, address=f"198.51.100.{n + 10}")
     fold()
     assert popularity.popular(limit=2) == [busy, quiet]
+
+
+def test_pages_without_lists_of_their_own_keep_popular_news_on_every_page(client, section):
+    """The sidebar's "Popular News" is one fragment kept for every page. A 404, a footer
+    page or a comment sent back for a mistake, drawn first, kept it empty for a minute."""
+    story = make_article(section=section, headline="Harbour reopens after the storm")
+    FlatPage.objects.create(url="/about/", title="About us", content="<p>Us</p>").sites.add(
+        Site.objects.get_current()
+    )
+    first_pages = [
+        lambda: client.get("/no-such-page/"),
+        lambda: client.get("/about/"),
+        lambda: post(client, story, email="not an address"),
+    ]
+    for draw_first in first_pages:
+        cache.clear()
+        answer = draw_first()
+        assert answer.status_code in (200, 400, 404)
+        assert "Popular News" in answer.content.decode()
+        for page in (reverse("articles:home"), section.get_absolute_url()):
+            popular = re.search(r'<ol class="popular">(.*?)</ol>', client.get(page).text, re.S)
+            assert popular and story.headline in popular.group(1), page
