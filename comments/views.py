@@ -66,7 +66,7 @@ def reply_view(request, article_pk):
     parent = None
     parent_pk = request.GET.get("parent", "")
     if parent_pk:
-        if not parent_pk.isdigit():
+        if not (parent_pk.isascii() and parent_pk.isdigit()):
             raise Http404
         parent = get_object_or_404(threads.public_comments(article), pk=parent_pk)
         if not moderation.can_take_reply(parent):

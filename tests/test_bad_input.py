@@ -22,6 +22,8 @@ HOSTILE_VALUES = [
     "<script>alert(1)</script>",
     "../../etc/passwd",
     "😀" * 100,
+    "²",  # a digit to str.isdigit(), not to int()
+    "\u0663",  # an Arabic-Indic three: a digit to int() too
 ]
 QUERY_NAMES = ["q", "page", "section", "from", "to", "parent", "comment"]
 

@@ -317,10 +317,13 @@ def test_reply_page_posts_in_one_step(client, article):
     assert Comment.objects.get(name="Marc").spam_signals == ""
 
 
-@pytest.mark.parametrize("parent", ["abc", "999999", "pending"])
+@pytest.mark.parametrize("parent", ["abc", "999999", "pending", "²", "arabic-indic digits"])
 def test_reply_page_for_a_comment_that_cannot_be_answered_is_not_found(client, article, parent):
     if parent == "pending":
         parent = make_comment(article, status=Comment.Status.PENDING).pk
+    elif parent == "arabic-indic digits":  # an approved comment's number, not in ASCII digits
+        pk = make_comment(article, status=Comment.Status.APPROVED).pk
+        parent = "".join(chr(0x660 + int(digit)) for digit in str(pk))
     response = client.get(reverse("comments:reply", args=[article.pk]), {"parent": parent})
     assert response.status_code == 404
 

@@ -281,3 +281,12 @@ def test_each_writer_has_their_own_new_article_autosave(reporter, editor):
     page = logged_in(editor).get(ADD_URL).content.decode()
     assert "“Editor&#x27;s” was kept" in page
     assert "Reporter&#x27;s" not in page
+
+
+@pytest.mark.parametrize("version", ["abc", "999999", "²", "\u0661"])
+def test_restoring_a_revision_that_is_not_there_is_not_found(client, editor, version):
+    article = make_article(headline="Kept words")
+    client.force_login(editor)
+    assert client.post(url("restore", article, version)).status_code == 404
+    article.refresh_from_db()
+    assert article.headline == "Kept words"

@@ -341,7 +341,11 @@ class DeskAdmin:
 
     def desk_restore_view(self, request, object_id, version_id):
         obj = self._desk_article(request, object_id)
-        record = obj.history.filter(history_id=version_id).first() if version_id.isdigit() else None
+        record = (
+            obj.history.filter(history_id=version_id).first()
+            if version_id.isascii() and version_id.isdigit()
+            else None
+        )
         if record is None:
             raise Http404
         if request.method != "POST":

@@ -120,7 +120,7 @@ class LiveEntryAdmin(SimpleHistoryAdmin):
 
     @staticmethod
     def check_history(request, object_id):
-        if not str(object_id).isdigit():
+        if not (str(object_id).isascii() and str(object_id).isdigit()):
             raise Http404
         entry = LiveEntry.history.filter(id=object_id).order_by("-history_id").first()
         article = Article.objects.filter(pk=entry.article_id).first() if entry else None

@@ -277,7 +277,7 @@ class Converter:
     def _gallery(self, match):
         options = shortcode_attributes(match.group("attrs"))
         ids = [i.strip() for i in (options.get("ids") or options.get("include") or "").split(",")]
-        found = [self._image(attachment_id=i) for i in ids if i.isdigit()]
+        found = [self._image(attachment_id=i) for i in ids if i.isascii() and i.isdigit()]
         return "\n\n" + self._gallery_of(found) + "\n\n"
 
     def _img(self, match):

@@ -382,7 +382,7 @@ class Importer(Terms, Bodies):
                 if author is None:
                     continue
                 author_id = record.get("wp:author_id", "")
-                if author_id.isdigit():
+                if author_id.isascii() and author_id.isdigit():
                     old = addresses.request_path("/", f"author={author_id}")
                     self.redirect(old, author.get_absolute_url(), login)
                 for path in {f"/author/{login}/", f"/author/{slugify(login)}/"}:

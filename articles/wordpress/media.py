@@ -92,7 +92,12 @@ class Source:
         try:
             with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:
                 length = response.headers.get("Content-Length")
-                if length and length.isdigit() and int(length) > self.max_bytes:
+                if (
+                    length
+                    and length.isascii()
+                    and length.isdigit()
+                    and int(length) > self.max_bytes
+                ):
                     raise MediaProblem(_("%(url)s is larger than the upload limit") % {"url": url})
                 data = response.read(self.max_bytes + 1)
         except MediaProblem:

@@ -120,7 +120,7 @@ class Terms:
         url = section.get_absolute_url()
         old_paths = {"/category/" + "/".join(self.category_path[slug]) + "/", f"/category/{slug}/"}
         term_id = self.index_category(slug).get("wp:term_id", "")
-        if term_id.isdigit():
+        if term_id.isascii() and term_id.isdigit():
             self.redirect(addresses.request_path("/", f"cat={term_id}"), url, slug)
         pairs = [(addresses.request_path(path), url) for path in sorted(old_paths)]
         pairs += [(addresses.request_path(path + "feed/"), url + "feed/") for path in old_paths]
