@@ -8,7 +8,8 @@ unguessable.
 
 Nothing of an unpublished story at a public address. The rule is about the photo, since one
 photo may be used by many articles: a library image is public when at least one published
-article (scheduled included) uses it, and private otherwise. A private image keeps its files
+article (scheduled included, taken down by its unpublish time not) uses it, and private
+otherwise. A private image keeps its files
 under ``newsroom.media.PRIVATE_PREFIX``, which no public address serves; the people who may
 see it (its uploader, the editors, the reporters of an article that uses it) get them through
 ``articles:private_image`` (the library, the admin, the preview page). A photo shared by a
@@ -18,7 +19,10 @@ When an article is published (scheduling included: it goes live at its time with
 running, so its files must be public already, still under a name nobody can guess before the
 story links to it), its photo moves to a public name; when the last published article using a
 photo is pulled, deleted or given another photo, the photo moves back under the private prefix
-with new tokens, so the addresses readers saw stop working as soon as the change commits.
+with new tokens, so the addresses readers saw stop working as soon as the change commits. A
+story that comes down by itself at its unpublish time has no save at that moment: its photo
+moves at the story's next save, or when ``manage.py secure_image_names`` runs (hourly from
+cron, see the README).
 ``sync()`` makes that decision; ``articles/signals.py`` calls it after every article save and
 delete. Only the storage API is used (open, save, delete), so S3 works the same as a local disk.
 """
@@ -52,14 +56,14 @@ def unguessable_name(folder, stem, filename):
 
 
 def should_be_public(image):
-    """True when a published article (scheduled included) uses the library image."""
+    """True when a published article (scheduled included, taken down not) uses the library
+    image."""
     if image.pk is None:
         return False
-    article = image.lead_for.model
-    published = article.Status.PUBLISHED
+    articles = image.lead_for.model.objects.public_now_or_later()
     return (
-        image.lead_for.filter(status=published).exists()
-        or image.body_uses.filter(article__status=published).exists()
+        articles.filter(lead_image=image).exists()
+        or articles.filter(pk__in=image.body_uses.values("article")).exists()
     )
 
 

@@ -204,6 +204,14 @@ class ArticleQuerySet(models.QuerySet):
     def scheduled(self):
         return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=timezone.now())
 
+    def public_now_or_later(self):
+        """Live, or going live by itself at its time (no save in between): what readers see
+        or will see. Stories taken down, by hand or by their unpublish time, are not."""
+        return self.filter(
+            Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=timezone.now()),
+            status=Article.Status.PUBLISHED,
+        )
+
     def next_publish_at(self):
         """When the next scheduled article goes live or the next live one comes down (None:
         nothing is scheduled); cached pages must not outlive it (newsroom.cache asks, see

@@ -330,6 +330,40 @@ def test_the_command_moves_old_names_and_unpublished_photos_out_of_reach(
         assert get(client, url)[0] == 200, url
 
 
+def test_a_story_taken_down_by_its_unpublish_time_takes_its_photo_off_the_public_addresses(
+    client, editor, draft, django_capture_on_commit_callbacks
+):
+    """Nothing saves the story at its unpublish time: `secure_image_names --taken-down`
+    (cron) moves its photo; a save after that time (an edit) does too."""
+    publish(client, editor, draft, django_capture_on_commit_callbacks)
+    public_urls = picture_urls(client.get(draft.get_absolute_url()).content.decode())
+    assert public_urls and all(get(client, url)[0] == 200 for url in public_urls)
+    Article.objects.filter(pk=draft.pk).update(unpublish_at=timezone.now())  # came down
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("secure_image_names", "--taken-down", stdout=(out := io.StringIO()))
+    assert "Moved the files of 1 of 1 images." in out.getvalue()
+    assert all(get(client, url)[0] == 404 for url in public_urls)
+    draft.refresh_from_db()
+    assert draft.lead_image.file.name.startswith("private/images/")
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("secure_image_names", "--taken-down", stdout=(out := io.StringIO()))
+    assert "Moved the files of 0 of 0 images." in out.getvalue()  # what moved is not looked at
+
+
+def test_saving_a_story_past_its_unpublish_time_moves_its_photo(
+    client, editor, draft, django_capture_on_commit_callbacks
+):
+    publish(client, editor, draft, django_capture_on_commit_callbacks)
+    public_urls = picture_urls(client.get(draft.get_absolute_url()).content.decode())
+    draft.refresh_from_db()
+    draft.unpublish_at = timezone.now() - timezone.timedelta(minutes=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save()
+    assert public_urls and all(get(client, url)[0] == 404 for url in public_urls)
+    draft.refresh_from_db()
+    assert draft.lead_image.file.name.startswith("private/images/")
+
+
 def test_the_command_leaves_what_is_in_place_alone(draft):
     before = draft.lead_image.file.name
     call_command("secure_image_names", stdout=io.StringIO())

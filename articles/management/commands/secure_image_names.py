@@ -2,10 +2,13 @@ from functools import partial
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from articles import image_files, images
 from articles.management.commands.regenerate_renditions import progress_bar
-from articles.models import Author, Image
+from articles.models import Article, Author, Image
+from newsroom.media import PRIVATE_PREFIX
 
 
 class Command(BaseCommand):
@@ -17,9 +20,25 @@ class Command(BaseCommand):
         "Safe to run again: what is already in place is left alone."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--taken-down",
+            action="store_true",
+            help="Only the public photos of stories whose unpublish time has passed (quick: "
+            "for cron, since a story that comes down by itself has no save to move them).",
+        )
+
     def handle(self, *args, **options):
         photos = Image.objects.exclude(file="").order_by("pk")
         authors = Author.objects.exclude(photo="").order_by("pk")
+        if options["taken_down"]:
+            down = Article.objects.filter(unpublish_at__lte=timezone.now()).values("pk")
+            photos = (
+                photos.filter(Q(lead_for__in=down) | Q(body_uses__article__in=down))
+                .exclude(file__startswith=PRIVATE_PREFIX)
+                .distinct()
+            )
+            authors = authors.none()
         jobs = [(image_files.secure, photo, photo.file) for photo in photos]
         jobs += [(image_files.secure_author_photo, author, author.photo) for author in authors]
         moved, failed = 0, []
