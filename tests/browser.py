@@ -26,7 +26,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(live_server):
+    """The browser, closed before the live server stops (it asks for it first): the server
+    threads still holding its open connections would otherwise close them after the
+    server's shared in-memory database was handed back."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
