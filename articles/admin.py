@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
+from newsroom.history_admin import ReadOnlyHistory
 from newsroom.storage import StorageFailureShownInForm
 from newsroom.widgets import ZonedSplitDateTime
 
@@ -391,7 +392,7 @@ class AuthorAdmin(StorageFailureShownInForm, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
+class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, ReadOnlyHistory, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
         "headline",
@@ -407,7 +408,6 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
     list_select_related = ["section", "label"]
     search_fields = ["headline"]
     date_hierarchy = "publish_at"
-    prepopulated_fields = {"slug": ["headline"]}
     readonly_fields = ["preview_link", "created_at", "updated_at", "live_desk"]
     raw_id_fields = ["lead_image"]
     actions = ["publish_now", "unpublish", "submit_for_review", "back_to_draft"]
@@ -534,19 +534,26 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = self.layout
-        if obj is None or self.has_change_permission(request, obj):
+        if not self.read_only(request, obj):
             return fieldsets
         # Read-only: the body as readers see it, not its HTML source.
-        return [
-            (
-                name,
-                {
-                    **options,
-                    "fields": ["body_as_read" if f == "body" else f for f in options["fields"]],
-                },
-            )
-            for name, options in fieldsets
-        ]
+        return self.shown_read_only(
+            [
+                (
+                    name,
+                    {
+                        **options,
+                        "fields": ["body_as_read" if f == "body" else f for f in options["fields"]],
+                    },
+                )
+                for name, options in fieldsets
+            ]
+        )
+
+    def get_prepopulated_fields(self, request, obj=None):
+        # Not the attribute: simple-history's page of a past version reads that one, for a
+        # form whose fields are all read only (newsroom.history_admin).
+        return {"slug": ["headline"]}
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

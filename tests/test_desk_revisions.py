@@ -290,3 +290,74 @@ def test_restoring_a_revision_that_is_not_there_is_not_found(client, editor, ver
     assert client.post(url("restore", article, version)).status_code == 404
     article.refresh_from_db()
     assert article.headline == "Kept words"
+
+
+# simple-history's pages of an article's past (newsroom/history_admin.py) -------------------
+
+
+def history_url(article, version=None):
+    if version is None:
+        return reverse("admin:articles_article_history", args=[article.pk])
+    return reverse("admin:articles_article_simple_history", args=[article.pk, version])
+
+
+@pytest.mark.parametrize("status", [Article.Status.REVIEW, Article.Status.PUBLISHED])
+def test_a_reporter_reads_the_old_versions_of_their_piece_they_may_no_longer_change(
+    reporter, status
+):
+    article = make_article(headline="Port reopens", status=status, created_by=reporter)
+    edit(article, reporter, headline="Port reopens after the storm")
+    first = article.history.order_by("history_date").first()
+    client = logged_in(reporter)
+    assert client.get(history_url(article)).status_code == 200
+    page = client.get(history_url(article, first.history_id))
+    assert page.status_code == 200
+    assert "Port reopens" in page.content.decode()
+    assert 'name="headline"' not in page.content.decode()  # shown, not editable
+
+
+def test_a_past_version_is_never_saved_from_its_page(reporter, editor):
+    article = make_article(headline="Today's words", created_by=reporter)
+    edit(article, editor, headline="Later words")
+    first = article.history.order_by("history_date").first()
+    for user in (reporter, editor):
+        client = logged_in(user)
+        page = client.get(history_url(article, first.history_id))
+        assert page.status_code == 200
+        assert 'name="headline"' not in page.content.decode()
+        answer = client.post(history_url(article, first.history_id), {"headline": "Forced"})
+        assert answer.status_code == 405
+    article.refresh_from_db()
+    assert article.headline == "Later words"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/articles/article/abc/history/",
+        "/admin/articles/article/{pk}/history/abc/",
+        "/admin/articles/article/abc/history/1/",
+        "/admin/articles/article/{pk}/history/²/",
+        "/admin/articles/liveentry/abc/history/",
+        "/admin/articles/liveentry/1/history/abc/",
+    ],
+)
+def test_history_addresses_that_are_not_numbers_are_not_found(editor, moderator, path):
+    article = make_article()
+    for user in (editor, moderator):
+        assert logged_in(user).get(path.format(pk=article.pk)).status_code == 404
+
+
+def test_a_colleagues_draft_has_no_history_for_a_reporter(reporter, django_user_model):
+    from django.contrib.auth.models import Group
+
+    colleague = django_user_model.objects.create_user("colleague", is_staff=True)
+    colleague.groups.add(Group.objects.get(name="Reporter"))
+    draft = make_article(status=Article.Status.DRAFT, created_by=colleague)
+    version = draft.history.first().history_id
+    client = logged_in(reporter)
+    for path in (history_url(draft), history_url(draft, version)):
+        assert client.get(path).status_code == 404  # as for a story that does not exist
+    draft_pk = draft.pk
+    draft.delete()
+    assert client.get(reverse("admin:articles_article_history", args=[draft_pk])).status_code == 404

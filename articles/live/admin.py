@@ -18,6 +18,8 @@ from django.utils.html import format_html, strip_tags
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from newsroom.history_admin import ReadOnlyHistory
+
 from ..models import Article, Author, LiveEntry
 from . import NEW_LIMIT, can_post, postable_articles
 
@@ -46,8 +48,15 @@ class LiveEntryAddForm(LiveEntryForm):
         fields = ["article", *LiveEntryForm.Meta.fields]
 
 
+def _article_of(entry):
+    """The entry's article, None once deleted (an entry's history outlives both)."""
+    return Article.objects.filter(pk=entry.article_id).first()
+
+
 @admin.register(LiveEntry)
-class LiveEntryAdmin(SimpleHistoryAdmin):
+class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
+    # The history of a deleted entry is kept; only those who may post on its article see
+    # it (newsroom.history_admin: has_view_permission below, on its last record).
     form = LiveEntryForm
     list_display = [
         "__str__",
@@ -90,17 +99,17 @@ class LiveEntryAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request, obj=None):
         if not super().has_view_permission(request, obj):
             return False
-        return obj is None or can_post(request.user, obj.article)
+        return obj is None or can_post(request.user, _article_of(obj))
 
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or can_post(request.user, obj.article)
+        return obj is None or can_post(request.user, _article_of(obj))
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
             return False
-        return obj is None or can_post(request.user, obj.article)
+        return obj is None or can_post(request.user, _article_of(obj))
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -108,24 +117,6 @@ class LiveEntryAdmin(SimpleHistoryAdmin):
             if obj.author_id is None:
                 obj.author = getattr(request.user, "author_profile", None)
         super().save_model(request, obj, form, change)
-
-    def history_view(self, request, object_id, extra_context=None):
-        # The history of a deleted entry is kept; only those who may post on its article see it.
-        self.check_history(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self.check_history(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-    @staticmethod
-    def check_history(request, object_id):
-        if not (str(object_id).isascii() and str(object_id).isdigit()):
-            raise Http404
-        entry = LiveEntry.history.filter(id=object_id).order_by("-history_id").first()
-        article = Article.objects.filter(pk=entry.article_id).first() if entry else None
-        if not can_post(request.user, article):
-            raise Http404
 
     @admin.display(description=_("live desk"))
     def desk_link(self, obj):
