@@ -17,7 +17,7 @@ from taggit.models import Tag
 
 from newsroom.history_admin import ReadOnlyHistory
 from newsroom.storage import StorageFailureShownInForm
-from newsroom.widgets import ZonedSplitDateTime
+from newsroom.widgets import ValidAutocomplete, ZonedSplitDateTime
 
 from . import body_admin, bylines, images, kept_uploads, tags
 from .desk.admin import DeskAdmin
@@ -223,7 +223,7 @@ class SlotForm(forms.ModelForm):
         return article
 
 
-class SlotInline(admin.TabularInline):
+class SlotInline(ValidAutocomplete, admin.TabularInline):
     """The lead story first, then the top stories: drag the rows (or use their Up and Down
     buttons) to reorder; static/js/admin_slots.js keeps the positions."""
 
@@ -371,7 +371,7 @@ class AuthorAdminForm(forms.ModelForm):
 
 
 @admin.register(Author)
-class AuthorAdmin(StorageFailureShownInForm, admin.ModelAdmin):
+class AuthorAdmin(StorageFailureShownInForm, ValidAutocomplete, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}

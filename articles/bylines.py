@@ -8,10 +8,11 @@ that left and once for those that joined or moved, so the pages showing it are r
 """
 
 from django import forms
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import router, transaction
 from django.db.models import Prefetch
 from django.db.models.signals import m2m_changed
+
+from newsroom.widgets import AutocompleteSelectMultiple, names_a_row
 
 from .models import Article, Author, Byline
 
@@ -107,6 +108,13 @@ class BylineField(forms.ModelMultipleChoiceField):
     """Authors in the order they were sent: the order is the byline."""
 
     def clean(self, value):
+        for pk in value or []:
+            if not names_a_row(self.queryset.model._meta.pk, pk):  # letters, or past the range
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
         chosen = super().clean(value)
         place = _places(value or [])
         return sorted(chosen, key=lambda author: place.get(str(author.pk), len(place)))

@@ -17,6 +17,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from newsroom.widgets import ValidAutocomplete
+
 from .. import extensions, search, tags
 from ..models import PUBLISH_PERMISSION, Article
 from . import autosave, diff, duplicate, history, notifications, overview, presence
@@ -435,7 +437,7 @@ class StaffLanguageForm(forms.ModelForm):
 
 
 @admin.register(StaffLanguage)
-class StaffLanguageAdmin(admin.ModelAdmin):
+class StaffLanguageAdmin(ValidAutocomplete, admin.ModelAdmin):
     """The language each staff member's desk emails are written in (administrators)."""
 
     form = StaffLanguageForm

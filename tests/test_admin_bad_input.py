@@ -1,0 +1,69 @@
+"""Hostile or mistyped values in the admin's forms and addresses: the form comes back with a
+message and what was typed, never a 500."""
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Author, Front
+
+from .conftest import make_article
+from .test_admin import ADD_URL, article_form, change_url
+from .test_curation import _front_form
+
+pytestmark = pytest.mark.django_db
+
+NOT_A_ROW = ["abc", "99999999999999999999", "²"]
+
+
+@pytest.mark.parametrize("value", NOT_A_ROW)
+def test_a_byline_that_names_no_author_is_refused_with_the_text_kept(
+    client, editor, section, value
+):
+    article = make_article(section=section, headline="Old words")
+    client.force_login(editor)
+    form = article_form(section, headline="New words typed", authors=[value])
+    page = client.post(change_url(article), form)
+    assert page.status_code == 200
+    assert page.context["adminform"].form.errors["authors"]
+    assert "New words typed" in page.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Old words"
+
+
+def test_an_add_form_address_with_values_that_name_nothing_still_opens(client, editor):
+    client.force_login(editor)
+    for query in ("authors=abc,1", "publish_at=notadate", "publish_at=2026-13-45T99:00"):
+        assert client.get(f"{ADD_URL}?{query}").status_code == 200, query
+
+
+def test_an_add_form_address_fills_in_a_publish_time_it_can_read(client, editor):
+    client.force_login(editor)
+    page = client.get(f"{ADD_URL}?publish_at=2027-05-01T10:30:00")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'value="2027-05-01"' in html and 'value="10:30:00"' in html
+
+
+@pytest.mark.parametrize("value", NOT_A_ROW)
+def test_an_author_tied_to_no_login_is_refused(client, editor, value):
+    client.force_login(editor)
+    page = client.post(
+        reverse("admin:articles_author_add"),
+        {"name": "Rita Haddad", "slug": "rita-haddad", "bio": "Typed bio", "user": value},
+    )
+    assert page.status_code == 200
+    assert "Typed bio" in page.content.decode()
+    assert not Author.objects.filter(slug="rita-haddad").exists()
+
+
+@pytest.mark.parametrize("value", NOT_A_ROW)
+def test_a_front_slot_that_names_no_story_is_refused(client, editor, value):
+    story = make_article(headline="Lead story")
+    front = Front.objects.create()
+    client.force_login(editor)
+    data = _front_form(front, [(story, 0), (story, 1)])
+    data["slots-1-article"] = value
+    page = client.post(reverse("admin:articles_front_change", args=[front.pk]), data)
+    assert page.status_code == 200
+    assert front.slots.count() == 0
+    assert Article.objects.count() == 1
