@@ -415,7 +415,10 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, ReadOnlyHistory, Simple
     inlines = [NoticeInline, PreviewLinkInline]
     list_per_page = 50
     save_on_top = True
-    formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+    formfield_overrides = {
+        models.DateTimeField: {"widget": ZonedSplitDateTime},
+        **tags.BOUNDED_TAGS,
+    }
 
     class Media:
         css = {"all": ["css/admin_images.css", "css/admin_desk.css", "css/admin_blocks.css"]}

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 
 from newsroom.storage import StorageFailureShownInForm
 
-from . import body_admin, images, kept_uploads
+from . import body_admin, images, kept_uploads, tags
 from .models import PUBLISH_PERMISSION, Article, Image
 
 
@@ -156,6 +156,7 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
         RightsFilter,
     ]
     search_fields = ["title", "caption", "credit", "alt", "tags__name"]
+    formfield_overrides = tags.BOUNDED_TAGS
     list_per_page = 60
     readonly_fields = ["preview", "size", "uploaded_by", "uploaded_at"]
     fieldsets = [

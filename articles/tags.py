@@ -1,12 +1,50 @@
 """Tags as readers and editors meet them: which are public, and merging two into one."""
 
+from django import forms
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+from taggit.forms import TagField
+from taggit.managers import TaggableManager
 from taggit.models import Tag
 
 from .models import PUBLISH_PERMISSION, Article, TaggedArticle
 
 SUGGESTIONS = 10
+MOST_TAGS = 50  # on one story or photo
+
+
+class BoundedTagField(TagField):
+    """The tags typed in a form (comma-separated): each no longer than a tag may be, and at
+    most MOST_TAGS of them. Refused with a message, the text kept; without it, a long name
+    was saved whole on SQLite and was a 500 on PostgreSQL."""
+
+    def clean(self, value):
+        longest = Tag._meta.get_field("name").max_length
+        if value and len(value) > MOST_TAGS * (longest + 2):  # not worth splitting
+            raise forms.ValidationError(_("That is more text than tags can hold."))
+        names = super().clean(value)
+        too_long = [name for name in names if len(name) > longest]
+        if too_long:
+            raise forms.ValidationError(
+                _("A tag has at most %(most)d characters: “%(start)s…” has %(length)d.")
+                % {"most": longest, "start": too_long[0][:30], "length": len(too_long[0])}
+            )
+        if len(names) > MOST_TAGS:
+            raise forms.ValidationError(
+                ngettext_lazy(
+                    "At most %(most)d tag, please (%(count)d typed).",
+                    "At most %(most)d tags, please (%(count)d typed).",
+                    MOST_TAGS,
+                )
+                % {"most": MOST_TAGS, "count": len(names)}
+            )
+        return names
+
+
+# For an admin's formfield_overrides.
+BOUNDED_TAGS = {TaggableManager: {"form_class": BoundedTagField}}
 
 
 def public_tags():

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author, Front
 
-from .conftest import make_article
+from .conftest import make_article, make_image
 from .test_admin import ADD_URL, article_form, change_url
 from .test_curation import _front_form
 
@@ -67,3 +67,54 @@ def test_a_front_slot_that_names_no_story_is_refused(client, editor, value):
     assert page.status_code == 200
     assert front.slots.count() == 0
     assert Article.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("Libya, " + "x" * 101, "A tag has at most 100 characters"),
+        (", ".join(f"tag {n}" for n in range(51)), "At most 50 tags"),
+        ("y" * 100_000, "more text than tags can hold"),
+    ],
+    ids=["one too long", "too many", "a flood"],
+)
+def test_tags_longer_or_more_than_a_story_may_have_are_refused(
+    client, editor, section, typed, message
+):
+    article = make_article(section=section, headline="Old words")
+    client.force_login(editor)
+    page = client.post(change_url(article), article_form(section, headline="New", tags=typed))
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Old words" and not article.tags.exists()
+
+
+def test_the_longest_tag_and_the_most_tags_are_kept(client, editor, section):
+    article = make_article(section=section)
+    client.force_login(editor)
+    typed = ", ".join(["z" * 100, *(f"tag {n}" for n in range(49))])
+    page = client.post(change_url(article), article_form(section, tags=typed))
+    assert page.status_code == 302
+    assert article.tags.count() == 50
+
+
+def test_a_library_photo_refuses_a_tag_too_long(client, editor):
+    photo = make_image(title="Harbour")
+    client.force_login(editor)
+    url = reverse("admin:articles_image_change", args=[photo.pk])
+    form = {
+        "title": "Harbour at dawn",
+        "alt": "Boats",
+        "caption": "",
+        "credit": "",
+        "copyright": "",
+        "focal_x": "0.5",
+        "focal_y": "0.5",
+        "tags": "x" * 101,
+    }
+    page = client.post(url, form)
+    assert page.status_code == 200
+    assert "A tag has at most 100 characters" in page.content.decode()
+    photo.refresh_from_db()
+    assert photo.title == "Harbour" and not photo.tags.exists()
