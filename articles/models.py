@@ -498,10 +498,15 @@ class Article(models.Model):
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.unpublish_at and self.publish_at and self.unpublish_at <= self.publish_at:
-            raise ValidationError(
-                {"unpublish_at": _("The unpublish time must come after the publish time.")}
-            )
+            errors["unpublish_at"] = _("The unpublish time must come after the publish time.")
+        if self.live_until and not self.live_from:
+            errors["live_until"] = _("Say when the live coverage starts, or leave its end empty.")
+        elif self.live_until and self.live_until <= self.live_from:
+            errors["live_until"] = _("The live coverage must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
 
     def is_published(self):
         now = timezone.now()

@@ -118,3 +118,33 @@ def test_a_library_photo_refuses_a_tag_too_long(client, editor):
     assert "A tag has at most 100 characters" in page.content.decode()
     photo.refresh_from_db()
     assert photo.title == "Harbour" and not photo.tags.exists()
+
+
+@pytest.mark.parametrize(
+    "live, message",
+    [
+        (("2027-03-01", "10:00", "2027-02-01", "10:00"), "must end after it starts"),
+        (("2027-03-01", "10:00", "2027-03-01", "10:00"), "must end after it starts"),
+        (("", "", "2027-02-01", "10:00"), "Say when the live coverage starts"),
+    ],
+    ids=["ends before it starts", "ends as it starts", "ends without a start"],
+)
+def test_live_coverage_that_ends_before_it_starts_is_refused(
+    client, editor, section, live, message
+):
+    article = make_article(section=section, headline="Old words")
+    client.force_login(editor)
+    start_day, start_time, end_day, end_time = live
+    form = article_form(
+        section,
+        headline="Storm live",
+        live_from_0=start_day,
+        live_from_1=start_time,
+        live_until_0=end_day,
+        live_until_1=end_time,
+    )
+    page = client.post(change_url(article), form)
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    article.refresh_from_db()
+    assert (article.headline, article.live_until) == ("Old words", None)
