@@ -117,6 +117,19 @@ class CommentForm(forms.ModelForm):
             widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
         )
 
+    def without_parent(self):
+        """This form sent back without the comment it replied to, which is gone (or the thread
+        too deep): sent again, the comment stands on its own. Kept, the hidden parent made
+        every resend fail the same way."""
+        data = self.data.copy()
+        data[self.add_prefix("parent")] = ""
+        form = type(self)(self.article, data)
+        form.is_valid()
+        again = _("Send yours again to post it as a comment of its own: it is kept below.")
+        for error in self.errors.get("parent", []):
+            form.add_error(None, f"{error} {again}")
+        return form
+
     def is_bot(self):
         """True when the field hidden from people was filled in."""
         return self.is_bound and bool(self.data.get(HONEYPOT))

@@ -99,6 +99,8 @@ def post_view(request, article_pk):
     if form.is_bot():
         return HttpResponseSeeOther(article.get_absolute_url())
     if not form.is_valid():
+        if "parent" in form.errors:
+            form = form.without_parent()
         parent = form.cleaned_data.get("parent")
         return _form_page(request, article, form, status=400, parent=parent)
     earlier = form.hidden_duplicate()

@@ -784,3 +784,27 @@ def test_comment_dates_are_written_out(client, article):
     local = timezone.localtime(comment.created_at)
     assert f'<time datetime="{comment.created_at.isoformat(timespec="seconds")}">' in html
     assert local.strftime("%B %-d, %Y at ") in html
+
+
+@pytest.mark.parametrize("parent", ["elsewhere", "pending", "missing"])
+def test_a_reply_to_a_comment_that_is_gone_can_be_sent_again_as_a_comment(
+    client, article, section, parent
+):
+    """Kept with its hidden parent, the reply failed the same way at every resend."""
+    if parent == "elsewhere":
+        parent = make_comment(make_article(section=section, headline="Other story")).pk
+    elif parent == "pending":
+        parent = make_comment(article, status=Comment.Status.PENDING).pk
+    else:
+        parent = 999999
+    refused = post(client, article, parent=parent, body="My typed reply stays.")
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert "not available any more" in html and "comment of its own" in html
+    assert "My typed reply stays." in html
+    kept = refused.context["form"]
+    assert kept["parent"].value() in ("", None)
+    again = post(client, article, parent=kept["parent"].value() or "", body="My typed reply stays.")
+    assert again.status_code == 303
+    saved = Comment.objects.get(body="My typed reply stays.")
+    assert saved.parent is None and saved.article == article
