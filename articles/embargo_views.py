@@ -24,7 +24,8 @@ class EmbargoPreviewView(ArticlePreviewView):
         if not self.link.is_valid():
             response = render(request, "articles/embargo_gone.html", status=410)
         else:
-            PreviewView.objects.create(link=self.link)
+            if request.method == "GET":  # a HEAD (a link checker) shows nobody the story
+                PreviewView.objects.create(link=self.link)
             response = super().get(request, *args, **kwargs)
         for name, value in PRIVATE.items():
             response[name] = value

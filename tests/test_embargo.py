@@ -155,3 +155,19 @@ def _form_data(response):
     for area in re.finditer(r'<textarea[^>]*name="([^"]*)"[^>]*>(.*?)</textarea>', form, re.S):
         data[area.group(1)] = unescape(area.group(2)).lstrip("\n")
     return data
+
+
+def test_the_preview_offers_no_comment_form_and_a_head_is_no_opening(client, link):
+    """Comments go to live stories only: a form on the preview would answer 404."""
+    text = client.get(link.get_absolute_url()).content.decode()
+    assert 'name="body"' not in text and "Post Comment" not in text
+    assert "Readers can comment once the story is live." in text
+    assert client.head(link.get_absolute_url()).status_code == 200
+    assert PreviewView.objects.filter(link=link).count() == 1
+
+
+def test_the_editors_preview_offers_no_comment_form(client, editor, scheduled):
+    client.force_login(editor)
+    text = client.get(reverse("articles:preview", args=[scheduled.pk])).content.decode()
+    assert 'name="body"' not in text
+    assert "Readers can comment once the story is live." in text
