@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 
@@ -51,13 +51,13 @@ def _published_article(pk):
     return get_object_or_404(Article.objects.published().select_related("section"), pk=pk)
 
 
-@require_GET
+@require_safe
 def token_view(request):
     """A fresh signed form timestamp, fetched by comments.js as the article page loads."""
     return _private(JsonResponse({"token": moderation.new_form_token()}))
 
 
-@require_GET
+@require_safe
 def reply_view(request, article_pk):
     """The form on its own page, replying to ?parent=<id>: what "Reply" does without JavaScript."""
     article = _published_article(article_pk)

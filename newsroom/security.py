@@ -1,5 +1,5 @@
 """Security headers Django 5.2 does not set by itself: Content-Security-Policy and
-Permissions-Policy.
+Permissions-Policy; and the methods readers' pages answer.
 
 Public pages allow scripts and styles from our own origin only (no inline code, no
 third-party scripts). The admin keeps ``script-src 'self'`` too but allows inline
@@ -14,6 +14,7 @@ import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.http import HttpResponseNotAllowed
 
 
 def _origin(url):
@@ -80,6 +81,30 @@ class HttpsRedirectNotStoredMiddleware:
         ):
             response["Cache-Control"] = "no-store"
         return response
+
+
+class ReadOnlyPublicSiteMiddleware:
+    """Outside the admin, pages answer GET, HEAD and OPTIONS. The few addresses that take a
+    POST (a comment, a view count) are csrf_exempt: their own checks stand in for the token
+    a cached page cannot carry. Any other method, or a POST elsewhere, is a 405 naming what
+    is allowed, not the CSRF refusal (a 403 about a session readers do not have) nor, for
+    TRACE, the page itself. Before CsrfViewMiddleware."""
+
+    SAFE = ("GET", "HEAD", "OPTIONS")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.NEWSROOM_ADMIN_PATH
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method in self.SAFE or request.path_info.startswith(self.admin_prefix):
+            return None
+        if request.method == "POST" and getattr(view_func, "csrf_exempt", False):
+            return None
+        return HttpResponseNotAllowed(["GET", "HEAD"])
 
 
 class SecurityHeadersMiddleware:

@@ -112,3 +112,23 @@ def test_hostile_posts_to_the_view_beacon_get_its_one_answer(client, article):
 def test_invalid_utf8_in_the_raw_query_string_is_handled(client, article):
     response = client.get("/search/", QUERY_STRING="q=%ff%fe%00&page=%c3%28")
     assert response.status_code in (200, 400, 404)  # a bad query, or no such page
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND"])
+def test_readers_pages_answer_other_methods_with_405(client, article, method):
+    """Not the CSRF refusal (a 403 about a session) nor, for TRACE, the page itself."""
+    paths = ["/", article.get_absolute_url(), "/feed/", "/sitemap.xml", "/healthz", "/search/"]
+    for path in paths:
+        response = client.generic(method, path)
+        assert response.status_code == 405, (method, path, response.status_code)
+        assert response["Allow"] == "GET, HEAD"
+
+
+def test_the_comment_form_and_reply_pages_answer_head(client, article):
+    from django.urls import reverse
+
+    for url in (
+        reverse("comments:token"),
+        reverse("comments:reply", args=[article.pk]),
+    ):
+        assert client.head(url).status_code == 200, url
