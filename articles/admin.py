@@ -2,6 +2,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.redirects import admin as redirects_admin
+from django.contrib.redirects.models import Redirect
 from django.db import models, router
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
@@ -232,6 +234,34 @@ class SlotInline(ValidAutocomplete, admin.TabularInline):
     extra = 3
     autocomplete_fields = ["article"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+
+class RedirectForm(forms.ModelForm):
+    """A redirect typed by hand (slug changes write their own, articles/signals.py): the old
+    address a path on this site, the new one elsewhere than itself."""
+
+    class Meta:
+        model = Redirect
+        fields = ["site", "old_path", "new_path"]
+
+    def clean(self):
+        cleaned = super().clean()
+        old, new = cleaned.get("old_path", ""), cleaned.get("new_path", "")
+        if old and (not old.startswith("/") or old.startswith("//") or "\\" in old):
+            self.add_error("old_path", _("Start the old address with a slash: /old-story/."))
+        elif old and new and new.split("#")[0] == old:
+            self.add_error("new_path", _("This would send readers back to the same address."))
+        if new.startswith("/\\") or (new.startswith("/") and "\\" in new):
+            self.add_error("new_path", _("A path on this site has no backslash."))
+        return cleaned
+
+
+admin.site.unregister(Redirect)
+
+
+@admin.register(Redirect)
+class RedirectAdmin(redirects_admin.RedirectAdmin):
+    form = RedirectForm
 
 
 @admin.register(Front)

@@ -18,8 +18,13 @@ KEY = "breaking"  # the cache key every public page shows (articles/renewal.py)
 
 
 def validate_link(value):
-    """An address on this site (/2025/01/02/story/) or a whole http(s) one."""
+    """An address on this site (/2025/01/02/story/) or a whole http(s) one. Browsers read a
+    backslash as a slash, so "/\\evil.example" would lead to another site: none is taken."""
     if value.startswith("/") and not value.startswith("//"):
+        if "\\" in value or any(ch.isspace() or ord(ch) < 32 for ch in value):
+            raise ValidationError(
+                _("A path on this site has no backslash and no spaces: /2025/01/02/story/.")
+            )
         return
     URLValidator(
         schemes=["http", "https"],

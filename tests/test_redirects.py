@@ -100,3 +100,28 @@ def test_tags_named_in_any_script_have_working_pages_and_links(client):
         listing = client.get(url)
         assert listing.status_code == 200 and article.headline in listing.content.decode()
         assert client.get(reverse("articles:tag_feed", args=[tag.slug])).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "old_path, new_path, message",
+    [
+        ("/loop/", "/loop/", "back to the same address"),
+        ("no-slash", "/somewhere/", "Start the old address with a slash"),
+        ("/old/", "/\\evil.example/", "no backslash"),
+    ],
+    ids=["a loop", "no leading slash", "a backslash"],
+)
+def test_a_redirect_typed_by_hand_that_cannot_work_is_refused(
+    client, editor, old_path, new_path, message
+):
+    from django.contrib.auth.models import Permission
+
+    editor.user_permissions.add(*Permission.objects.filter(content_type__app_label="redirects"))
+    client.force_login(editor)
+    page = client.post(
+        reverse("admin:redirects_redirect_add"),
+        {"site": Site.objects.get_current().pk, "old_path": old_path, "new_path": new_path},
+    )
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert not Redirect.objects.filter(old_path=old_path).exists()
