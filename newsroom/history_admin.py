@@ -10,6 +10,7 @@ that has them.
 """
 
 from django.contrib.admin.utils import flatten_fieldsets, label_for_field
+from django.contrib.auth import get_permission_codename, get_user_model
 from django.http import Http404, HttpResponseNotAllowed
 
 READING_HISTORY = "newsroom_reading_history"
@@ -30,6 +31,10 @@ class ReadOnlyHistory:
 
     def history_view(self, request, object_id, extra_context=None):
         self._check_history(request, object_id)
+        opts = get_user_model()._meta
+        if not request.user.has_perm(f"{opts.app_label}.{get_permission_codename('view', opts)}"):
+            # Who made each change, as a name: not a link to a login page they may not open.
+            extra_context = {**(extra_context or {}), "admin_user_view": ""}
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

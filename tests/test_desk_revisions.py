@@ -361,3 +361,13 @@ def test_a_colleagues_draft_has_no_history_for_a_reporter(reporter, django_user_
     draft_pk = draft.pk
     draft.delete()
     assert client.get(reverse("admin:articles_article_history", args=[draft_pk])).status_code == 404
+
+
+def test_who_changed_a_story_is_a_link_only_for_those_who_may_open_logins(
+    editor, reporter, admin_user
+):
+    article = make_article(headline="Port reopens", created_by=reporter)
+    edit(article, reporter, headline="Port reopens after the storm")
+    user_page = reverse("admin:auth_user_change", args=[reporter.pk])
+    assert user_page not in logged_in(editor).get(history_url(article)).content.decode()
+    assert user_page in logged_in(admin_user).get(history_url(article)).content.decode()
