@@ -158,7 +158,7 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
     search_fields = ["title", "caption", "credit", "alt", "tags__name"]
     formfield_overrides = tags.BOUNDED_TAGS
     list_per_page = 60
-    readonly_fields = ["preview", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["preview", "size", "uploader", "uploaded_at"]
     fieldsets = [
         (
             None,
@@ -176,7 +176,7 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
             },
         ),
         (_("Rights"), {"fields": ["copyright", "usable_until"]}),
-        (_("Upload"), {"fields": ["size", "uploaded_by", "uploaded_at"]}),
+        (_("Upload"), {"fields": ["size", "uploader", "uploaded_at"]}),
     ]
     change_form_template = "admin/articles/image/change_form.html"
 
@@ -214,6 +214,11 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
         if not super().has_delete_permission(request, obj):
             return False
         return obj is None or manages_library(request.user) or obj.uploaded_by_id == request.user.pk
+
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, obj):
+        # A name, not Django's link to the login's page, which editors may not open.
+        return obj.uploaded_by or "-"
 
     def save_model(self, request, obj, form, change):
         if not change:

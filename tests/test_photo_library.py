@@ -573,3 +573,13 @@ def test_a_changed_caption_renews_the_cached_pages_that_show_the_photo(client, s
     photo.save()
     response = client.get(article.get_absolute_url())
     assert "Corrected caption" in response.content.decode()
+
+
+def test_the_photo_form_names_its_uploader_without_a_link_to_their_login(client, editor, reporter):
+    from django.urls import reverse
+
+    photo = make_image(title="Harbour", uploaded_by=reporter)
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_image_change", args=[photo.pk])).content.decode()
+    assert str(reporter) in html
+    assert reverse("admin:auth_user_change", args=[reporter.pk]) not in html
