@@ -163,3 +163,51 @@ def test_a_nonsense_version_is_a_refusal_not_a_500(client, editor, token):
     assert response.status_code == 200
     article.refresh_from_db()
     assert article.headline == "Unchanged"
+
+
+def test_two_editors_on_one_live_entry_do_not_overwrite_each_other(editor, second_editor):
+    """The live entry's change form: the second save from an older form is refused, its
+    text kept; ticking "replace" then saves it knowingly."""
+    from django.urls import reverse
+
+    from articles.models import LiveEntry
+
+    from .test_live import make_live
+
+    entry = LiveEntry.objects.create(
+        article=make_live(), headline="Polls close", body="<p>Counting starts.</p>"
+    )
+    url = reverse("admin:articles_liveentry_change", args=[entry.pk])
+    mine, theirs = Client(), Client()
+    mine.force_login(editor)
+    theirs.force_login(second_editor)
+    versions = [
+        client.get(url).context["adminform"].form["desk_version"].value()
+        for client in (mine, theirs)
+    ]
+
+    def form(version, **fields):
+        data = {"headline": "Polls close", "body": "<p>Counting starts.</p>"}
+        return {**data, **fields, "desk_version": version}
+
+    assert theirs.post(url, form(versions[1], headline="Polls closed at 10")).status_code == 302
+    refused = mine.post(url, form(versions[0], body="<p>Counting starts in 40 halls.</p>"))
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "Not saved: Erin Okafor saved this live entry at" in page
+    assert "40 halls" in page
+    entry.refresh_from_db()
+    assert (entry.headline, entry.body) == ("Polls closed at 10", "<p>Counting starts.</p>")
+    seen = refused.context["adminform"].form.desk_conflict.token
+    replaced = mine.post(
+        url,
+        form(
+            versions[0],
+            body="<p>Counting starts in 40 halls.</p>",
+            desk_replace="on",
+            desk_seen=seen,
+        ),
+    )
+    assert replaced.status_code == 302
+    entry.refresh_from_db()
+    assert entry.body == "<p>Counting starts in 40 halls.</p>"

@@ -1,8 +1,8 @@
-"""No silent overwrite: the article form carries the version it was opened on (the article's
-``updated_at``), and a save made from an older form is refused. The refused form keeps the
-writer's text, says who saved and when, shows their version against the writer's, and
-offers to replace theirs knowingly (a tick box tied to the version just shown: if a third
-save comes in meanwhile, the form is refused again)."""
+"""No silent overwrite: the article form (and a live entry's) carries the version it was
+opened on (the object's ``updated_at``), and a save made from an older form is refused. The
+refused form keeps the writer's text, says who saved and when, shows their version against
+the writer's, and offers to replace theirs knowingly (a tick box tied to the version just
+shown: if a third save comes in meanwhile, the form is refused again)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +30,7 @@ def _parse(token):
 class Conflict:
     who: str
     when: datetime
+    thing: str  # what was saved: "article", "live entry"
     token: str  # the version now saved: ticking "replace" applies to this one only
     theirs_vs_yours: list
     what_they_changed: list | None
@@ -76,13 +77,14 @@ class RefusesStaleSave(forms.Form):
         self.add_error(
             None,
             gettext(
-                "Not saved: %(who)s saved this article at %(when)s, after you opened it. "
+                "Not saved: %(who)s saved this %(thing)s at %(when)s, after you opened it. "
                 "Your text is still in the form, nothing is lost. Compare the two versions "
                 "below, then copy what you need, or tick “Replace their version with mine” "
                 "and save again."
             )
             % {
                 "who": self.desk_conflict.who,
+                "thing": self.desk_conflict.thing,
                 "when": timezone.localtime(self.desk_conflict.when).strftime("%Y-%m-%d %H:%M:%S"),
             },
         )
@@ -105,6 +107,7 @@ class RefusesStaleSave(forms.Form):
         return Conflict(
             who=who,
             when=when,
+            thing=self.instance._meta.verbose_name,
             token=token,
             theirs_vs_yours=diff.compare(theirs, yours),
             what_they_changed=diff.compare(diff.values_of(base), theirs) if base else None,

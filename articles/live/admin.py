@@ -20,13 +20,17 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from newsroom.history_admin import ReadOnlyHistory
 
+from ..desk.conflicts import RefusesStaleSave
 from ..models import Article, Author, LiveEntry
 from . import NEW_LIMIT, can_post, postable_articles
 
 DESK_ENTRIES = 30
 
 
-class LiveEntryForm(forms.ModelForm):
+class LiveEntryForm(RefusesStaleSave, forms.ModelForm):
+    """Saved over a colleague's later save of the same entry only knowingly (the desk's
+    conflict check, articles/desk/conflicts.py)."""
+
     class Meta:
         model = LiveEntry
         fields = ["headline", "body", "author", "pinned", "key_event", "correction"]
