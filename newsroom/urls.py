@@ -43,4 +43,5 @@ if settings.NEWSROOM_SERVE_MEDIA:
         re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", media.serve_public)
     )
 
+handler400 = "newsroom.views.bad_request"
 handler500 = "newsroom.views.server_error"

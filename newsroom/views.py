@@ -8,6 +8,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection
 from django.http import (
     Http404,
+    HttpResponseBadRequest,
     HttpResponsePermanentRedirect,
     HttpResponseServerError,
     JsonResponse,
@@ -49,6 +50,13 @@ def healthz(request):
     else:
         status, code = "ok", 200
     return JsonResponse({"status": status, **checks}, status=code)
+
+
+def bad_request(request, exception=None):
+    """The 400 page (a body past the upload limits, a Host not served here): in the site's
+    design, rendered from settings alone like the 500 page, not Django's bare line."""
+    template = loader.get_template("400.html")
+    return HttpResponseBadRequest(template.render(site_identity()))
 
 
 def server_error(request):

@@ -132,3 +132,24 @@ def test_the_comment_form_and_reply_pages_answer_head(client, article):
         reverse("comments:reply", args=[article.pk]),
     ):
         assert client.head(url).status_code == 200, url
+
+
+def test_a_comment_past_the_upload_limit_gets_the_sites_400_page(client, article, settings):
+    from django.urls import reverse
+
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    response = client.post(
+        reverse("comments:post", args=[article.pk]),
+        {"body": "x" * 20_000, "name": "Marc", "email": "marc@example.com"},
+        headers={"Origin": "http://testserver"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Request not understood" in html and "shorten it" in html
+    assert "<nav" in html  # the site's design, not Django's bare line
+
+
+def test_a_host_not_served_here_gets_the_sites_400_page(client, db):
+    response = client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert "Request not understood" in response.content.decode()
