@@ -57,20 +57,25 @@ def token_view(request):
     return _private(JsonResponse({"token": moderation.new_form_token()}))
 
 
+def _answerable(article, parent_pk):
+    """The public comment of this article numbered ``parent_pk`` that can take a reply, or
+    None."""
+    if not (parent_pk.isascii() and parent_pk.isdigit()) or len(parent_pk) > 18:
+        return None
+    parent = threads.public_comments(article).filter(pk=parent_pk).first()
+    return parent if parent is not None and moderation.can_take_reply(parent) else None
+
+
 @require_safe
 def reply_view(request, article_pk):
     """The form on its own page, replying to ?parent=<id>: what "Reply" does without JavaScript."""
     article = _published_article(article_pk)
     if not moderation.comments_are_open(article):
         return _closed(request, article)
-    parent = None
     parent_pk = request.GET.get("parent", "")
-    if parent_pk:
-        if not (parent_pk.isascii() and parent_pk.isdigit()):
-            raise Http404
-        parent = get_object_or_404(threads.public_comments(article), pk=parent_pk)
-        if not moderation.can_take_reply(parent):
-            raise Http404
+    parent = _answerable(article, parent_pk)
+    if parent_pk and parent is None:
+        raise Http404
     form = CommentForm(article, initial={"parent": parent.pk if parent else None})
     return _form_page(request, article, form, parent=parent)
 
@@ -92,7 +97,8 @@ def post_view(request, article_pk):
             "You have sent a lot of comments in a short time. Please wait a few minutes, "
             "then send your comment again: it is kept below."
         )
-        response = _form_page(request, article, kept, status=429, notice=notice)
+        parent = _answerable(article, request.POST.get("parent", ""))
+        response = _form_page(request, article, kept, status=429, notice=notice, parent=parent)
         response["Retry-After"] = str(settings.NEWSROOM_COMMENT_RATE_PERIOD)
         return response
     form = CommentForm(article, request.POST)

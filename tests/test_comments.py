@@ -417,6 +417,17 @@ def test_too_many_posts_from_one_client_get_a_429_with_the_comment_kept(client, 
     assert Comment.objects.count() == 2
 
 
+def test_a_reply_held_by_the_rate_limit_still_says_whom_it_answers(client, article, settings):
+    settings.NEWSROOM_COMMENT_RATE_LIMIT = 1
+    parent = make_comment(article, name="Amina")
+    post(client, article, body="First.")
+    response = post(client, article, body="My reply, kept.", parent=parent.pk)
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Reply to Amina" in html and "My reply, kept.</textarea>" in html
+    assert f'name="parent" value="{parent.pk}"' in html
+
+
 def test_rate_limit_is_counted_per_client(client, article, settings):
     settings.NEWSROOM_COMMENT_RATE_LIMIT = 1
     url = reverse("comments:post", args=[article.pk])
