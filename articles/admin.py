@@ -251,7 +251,7 @@ class RedirectForm(forms.ModelForm):
             self.add_error("old_path", _("Start the old address with a slash: /old-story/."))
         elif old and new and new.split("#")[0] == old:
             self.add_error("new_path", _("This would send readers back to the same address."))
-        if new.startswith("/\\") or (new.startswith("/") and "\\" in new):
+        if new.startswith("/") and "\\" in new:
             self.add_error("new_path", _("A path on this site has no backslash."))
         return cleaned
 

@@ -21,8 +21,8 @@ story links to it), its photo moves to a public name; when the last published ar
 photo is pulled, deleted or given another photo, the photo moves back under the private prefix
 with new tokens, so the addresses readers saw stop working as soon as the change commits. A
 story that comes down by itself at its unpublish time has no save at that moment: its photo
-moves at the story's next save, or when ``manage.py secure_image_names`` runs (hourly from
-cron, see the README).
+moves at the story's next save, or when ``manage.py secure_image_names --taken-down``
+runs (from cron every few minutes, see the README).
 ``sync()`` makes that decision; ``articles/signals.py`` calls it after every article save and
 delete. Only the storage API is used (open, save, delete), so S3 works the same as a local disk.
 """

@@ -53,8 +53,12 @@ class LiveEntryAddForm(LiveEntryForm):
 
 
 def _article_of(entry):
-    """The entry's article, None once deleted (an entry's history outlives both)."""
-    return Article.objects.filter(pk=entry.article_id).first()
+    """The entry's article (read once, then kept on the entry), None once deleted: an
+    entry's history outlives both."""
+    try:
+        return entry.article
+    except Article.DoesNotExist:
+        return None
 
 
 @admin.register(LiveEntry)
