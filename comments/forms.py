@@ -40,6 +40,15 @@ def validate_plain_text(value):
         )
 
 
+def validate_readable(value):
+    # Bytes that were not UTF-8 reach the form as U+FFFD, which no keyboard types.
+    if "\ufffd" in value:
+        raise ValidationError(
+            _("Some characters could not be read (shown as �); please type them again."),
+            code="unreadable",
+        )
+
+
 class PlainTextField(forms.CharField):
     """Plain text, stripped; line breaks normalised to \\n so they count once towards the limit."""
 
@@ -47,6 +56,7 @@ class PlainTextField(forms.CharField):
         self.multiline = multiline
         super().__init__(**kwargs)
         self.validators.append(validate_plain_text if multiline else validate_single_line)
+        self.validators.append(validate_readable)
 
     def to_python(self, value):
         value = super().to_python(value)

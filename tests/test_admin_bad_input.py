@@ -148,3 +148,14 @@ def test_live_coverage_that_ends_before_it_starts_is_refused(
     assert message in page.content.decode()
     article.refresh_from_db()
     assert (article.headline, article.live_until) == ("Old words", None)
+
+
+def test_a_form_claiming_a_hundred_thousand_corrections_is_refused_at_once(client, editor, section):
+    article = make_article(section=section, headline="Old words")
+    client.force_login(editor)
+    form = article_form(section, headline="New words", **{"notices-TOTAL_FORMS": "100000"})
+    page = client.post(change_url(article), form)
+    assert page.status_code == 200
+    assert "Please submit at most 50 forms" in page.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Old words"

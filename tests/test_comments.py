@@ -819,3 +819,15 @@ def test_a_reply_to_a_comment_that_is_gone_can_be_sent_again_as_a_comment(
     assert again.status_code == 303
     saved = Comment.objects.get(body="My typed reply stays.")
     assert saved.parent is None and saved.article == article
+
+
+def test_a_comment_whose_bytes_were_not_utf8_is_sent_back_not_saved(client, article):
+    url = reverse("comments:post", args=[article.pk])
+    fields = comment_data()
+    raw = "&".join(f"{name}={value}" for name, value in fields.items() if name != "body")
+    response = client.post(
+        url, raw + "&body=Caf%E9+au+lait", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "could not be read" in response.content.decode()
+    assert not Comment.objects.exists()
