@@ -27,9 +27,8 @@ from . import NEW_LIMIT, can_post, postable_articles
 DESK_ENTRIES = 30
 
 
-class LiveEntryForm(RefusesStaleSave, forms.ModelForm):
-    """Saved over a colleague's later save of the same entry only knowingly (the desk's
-    conflict check, articles/desk/conflicts.py)."""
+class LiveEntryForm(forms.ModelForm):
+    """A new entry, as the live desk posts it."""
 
     class Meta:
         model = LiveEntry
@@ -42,6 +41,11 @@ class LiveEntryForm(RefusesStaleSave, forms.ModelForm):
         if not text and "<figure" not in body:  # a photo or an embed may stand alone
             raise forms.ValidationError(_("Write the update: a headline or some text."))
         return cleaned
+
+
+class LiveEntryChangeForm(RefusesStaleSave, LiveEntryForm):
+    """An entry's own change form: saved over a colleague's later save of the same entry only
+    knowingly (the article form's conflict check, articles/desk/conflicts.py)."""
 
 
 class LiveEntryAddForm(LiveEntryForm):
@@ -65,7 +69,7 @@ def _article_of(entry):
 class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
     # The history of a deleted entry is kept; only those who may post on its article see
     # it (newsroom.history_admin: has_view_permission below, on its last record).
-    form = LiveEntryForm
+    form = LiveEntryChangeForm
     list_display = [
         "__str__",
         "article",
