@@ -371,3 +371,33 @@ def test_who_changed_a_story_is_a_link_only_for_those_who_may_open_logins(
     user_page = reverse("admin:auth_user_change", args=[reporter.pk])
     assert user_page not in logged_in(editor).get(history_url(article)).content.decode()
     assert user_page in logged_in(admin_user).get(history_url(article)).content.decode()
+
+
+def test_compare_shows_blocks_and_the_placement_a_restore_brings_back(client, editor, section):
+    from articles.models import Section
+
+    article = make_article(headline="Port reopens", body="<p>On Monday.</p>", section=section)
+    other = Section.objects.create(name="Economy", slug="economy")
+    embed = '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ"></figure>'
+    edit(article, editor, body="<p>On Monday.</p>" + embed, dateline="TRIPOLI", section=other)
+    older, newer = article.history.order_by("history_date")
+    client.force_login(editor)
+    page = client.get(url("compare", article), {"a": older.history_id, "b": newer.history_id})
+    diffs = {d.name: d for d in page.context["diffs"]}
+    assert diffs["body"].changed and "[Embed: https://www.youtube.com/watch?v=dQw4w9WgXcQ]" in str(
+        diffs["body"].html
+    )
+    assert diffs["dateline"].changed and "TRIPOLI" in str(diffs["dateline"].html)
+    assert diffs["section"].changed and "Economy" in str(diffs["section"].html)
+    assert not diffs["headline"].changed and not diffs["authors"].changed
+
+
+def test_restoring_a_revision_leaves_the_tags_as_they_are(client, editor):
+    article = make_article(headline="First words", tags=["Harbour", "Gaza"])
+    edit(article, editor, headline="Second words")
+    first = article.history.order_by("history_date").first()
+    client.force_login(editor)
+    assert client.post(url("restore", article, first.history_id)).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "First words"
+    assert sorted(article.tags.names()) == ["Gaza", "Harbour"]

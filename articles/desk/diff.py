@@ -1,8 +1,10 @@
 """Two versions of an article side by side, in words an editor reads: the headline, summary
-and body text (tags stripped), word by word, with what was removed struck through and what
-was added underlined, each also marked in words so colour is never the only sign."""
+and body text (tags stripped, each photo, gallery, embed, quote or fact box as a line of its
+own), word by word, with what was removed struck through and what was added underlined, each
+also marked in words so colour is never the only sign."""
 
 import difflib
+import html as html_lib
 import re
 from dataclasses import dataclass
 
@@ -10,16 +12,42 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from ..body_blocks import ATTRIBUTE, PLACEHOLDER
+
 FIELDS = [("headline", _("Headline")), ("dek", _("Summary")), ("body", _("Body"))]
 # Paragraph-like breaks kept in the body's text, so a diff reads as paragraphs.
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|pre)>|<br\s*/?>", re.IGNORECASE)
 WORDS = re.compile(r"\n|[^\S\n]+|\S+[^\S\n]*")  # a word with the spaces after it
 
 
+BLOCK_NAMES = {
+    "photo": _("Photo"),
+    "gallery": _("Gallery"),
+    "embed": _("Embed"),
+    "pullquote": _("Pull quote"),
+    "factbox": _("Fact box"),
+}
+# What names a block in the diff, in this order: its images, then its words or address.
+BLOCK_IDS = ("data-image", "data-images")
+BLOCK_DETAILS = ("data-url", "data-caption", "data-quote", "data-title", "data-text")
+
+
+def _block_line(match):
+    """A body block as a line of text: "[Photo 12: The harbour at dawn]"."""
+    attrs = {name: html_lib.unescape(value) for name, value in ATTRIBUTE.findall(match.group(3))}
+    line = str(BLOCK_NAMES.get(match.group(2), match.group(2)))
+    ids = next((attrs[name] for name in BLOCK_IDS if attrs.get(name)), "")
+    detail = next((attrs[name] for name in BLOCK_DETAILS if attrs.get(name)), "")
+    line += f" {ids}" if ids else ""
+    line += f": {detail}" if detail else ""
+    return html_lib.escape(f"\n[{line}]\n")
+
+
 def as_text(name, value):
     value = value or ""
     if name == "body":
-        value = strip_tags(BLOCK_END.sub("\n", value))
+        value = PLACEHOLDER.sub(_block_line, value)
+        value = html_lib.unescape(strip_tags(BLOCK_END.sub("\n", value)))
         value = "\n".join(line.strip() for line in value.splitlines() if line.strip())
     return value
 
@@ -74,11 +102,11 @@ class FieldDiff:
     html: str
 
 
-def compare(old, new):
+def compare(old, new, fields=FIELDS):
     """``old`` and ``new`` map field names to values (an article, a historical record or a
     form's data through ``values_of``); one FieldDiff per compared field."""
     diffs = []
-    for name, label in FIELDS:
+    for name, label in fields:
         before, after = as_text(name, old.get(name)), as_text(name, new.get(name))
         if before == after:
             html = format_html("{}", after) if after else format_html("<em>{}</em>", _("empty"))

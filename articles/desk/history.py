@@ -5,6 +5,7 @@ a restore, so a reporter cannot turn a live story into another state through his
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from .. import bylines
 from ..models import Author, Image, Label, Section
@@ -20,8 +21,45 @@ def label(record):
     return f"{when} — {name} — {record.headline[:80]}"
 
 
+# What a restore brings back besides the words (restore() below), compared as text.
+PLACEMENT = [
+    ("dateline", _lazy("Dateline")),
+    ("section", _lazy("Section")),
+    ("label", _lazy("Label")),
+    ("lead_image", _lazy("Lead photo")),
+    ("authors", _lazy("Byline")),
+    ("comments_open", _lazy("Comments open")),
+]
+
+
+def placement_of(record):
+    """A revision's placement as the words an editor reads (a deleted section: its number)."""
+
+    def name_of(model, pk, field="name"):
+        if pk is None:
+            return ""
+        return model.objects.filter(pk=pk).values_list(field, flat=True).first() or f"#{pk}"
+
+    authors = record.authors.order_by("position", "author__name", "author_id")
+    names = Author.objects.in_bulk(list(authors.values_list("author_id", flat=True)))
+    return {
+        "dateline": record.dateline,
+        "section": name_of(Section, record.section_id),
+        "label": name_of(Label, record.label_id),
+        "lead_image": name_of(Image, record.lead_image_id, "title"),
+        "authors": ", ".join(
+            names[pk].name if pk in names else f"#{pk}"
+            for pk in authors.values_list("author_id", flat=True)
+        ),
+        "comments_open": _("yes") if record.comments_open else _("no"),
+    }
+
+
 def compare(older, newer):
-    return diff.compare(diff.values_of(older), diff.values_of(newer))
+    """Everything a restore of ``older`` over ``newer`` would change: words, then placement."""
+    return diff.compare(diff.values_of(older), diff.values_of(newer)) + diff.compare(
+        placement_of(older), placement_of(newer), fields=PLACEMENT
+    )
 
 
 def restore(article, record, user):
