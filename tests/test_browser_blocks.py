@@ -111,12 +111,15 @@ def test_a_journalist_sees_the_blocks_in_the_editor_and_adds_a_pull_quote(
     dialog.locator("input[name=attribution]").fill("The site engineer")
     dialog.locator("button[type=submit]").click()
     page.wait_for_selector(".prose-block--pullquote >> text=Every stone has a number.")
+    # Typing on goes after the new block: it used to stay selected, and the first key
+    # pressed replaced it.
+    page.keyboard.type("Typed after the quote.")
     page.locator("input[name=_continue]").first.click()
     page.wait_for_selector(".messagelist .success")
     body = Article.objects.get(pk=article.pk).body
     assert (
         '<aside data-block="pullquote" data-quote="Every stone has a number." '
-        'data-attribution="The site engineer"></aside>'
+        'data-attribution="The site engineer"></aside><p>Typed after the quote.</p>'
     ) in body
     # Nothing else changed in the blocks that were there.
     assert body.count('data-block="embed"') == 2 and body.count('data-block="gallery"') == 1

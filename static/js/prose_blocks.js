@@ -11,6 +11,7 @@ import {
   mergeAttributes,
   Node,
   Plugin,
+  pm,
   updateAttrsDialog,
 } from "django-prose-editor/editor"
 
@@ -108,6 +109,24 @@ function selectedAttrs(editor, name) {
   return node && node.type.name === name ? node.attrs : null
 }
 
+// The caret goes after a new block, never stays on it: a selected block is replaced by the
+// next key pressed, and a journalist typing on would lose it without noticing.
+function insertBlock(editor, type, attrs) {
+  editor
+    .chain()
+    .focus()
+    .insertContent({ type, attrs })
+    .command(({ tr }) => {
+      if (!(tr.selection instanceof pm.state.NodeSelection)) return true
+      const after = tr.selection.to
+      const next = tr.doc.resolve(after).nodeAfter
+      if (!next || !next.isTextblock) tr.insert(after, editor.schema.nodes.paragraph.create())
+      tr.setSelection(pm.state.TextSelection.create(tr.doc, after + 1))
+      return true
+    })
+    .run()
+}
+
 function blockNode({ name, tag, label, attrs, describe, dialog, icon, insert }) {
   const command = `${name[0].toUpperCase()}${name.slice(1)}`
   return Node.create({
@@ -134,7 +153,7 @@ function blockNode({ name, tag, label, attrs, describe, dialog, icon, insert }) 
           () =>
           ({ editor }) => {
             ;(insert ? insert(editor) : dialog(editor, {})).then((values) => {
-              if (values) editor.chain().focus().insertContent({ type: name, attrs: values }).run()
+              if (values) insertBlock(editor, name, values)
             })
             return true
           },
