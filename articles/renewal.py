@@ -34,6 +34,7 @@ CARD_FIELDS = (
     "lead_image_id",
     "status",
     "publish_at",
+    "unpublish_at",
     "section_id",
     "label_id",
     "reading_time",

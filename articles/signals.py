@@ -258,7 +258,7 @@ def index_renamed_tag(sender, instance, raw=False, using="default", **kwargs):
 # Cached pages: every change to what readers see renews the keys of what it touched
 # (articles.renewal), through the one invalidation path, newsroom.cache.renew. A change no
 # reader can see (a draft's save) renews nothing.
-PLACEMENT = ("status", "publish_at", "section_id")
+PLACEMENT = ("status", "publish_at", "unpublish_at", "section_id")
 
 
 @receiver(pre_save, sender=Article)

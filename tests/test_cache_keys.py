@@ -174,6 +174,38 @@ def test_an_unpublished_article_vanishes_everywhere_at_once(client, desk):
         assert "Newer story" not in client.get(url).content.decode(), url
 
 
+@pytest.mark.parametrize("when", ["passed", "a minute ahead"])
+def test_a_story_given_an_unpublish_time_leaves_every_page_by_then(client, desk, when):
+    """Setting the time a story comes down renews what shows it: the pages kept before
+    the save did not know the new moment and listed it for up to their whole lifetime."""
+    newer = desk["newer"]
+    urls = ["/", desk["section"].get_absolute_url(), "/tag/libya/"]
+    urls += [desk["author"].get_absolute_url(), desk["older"].get_absolute_url()]
+    warm(client, newer.get_absolute_url(), *urls)
+    now = timezone.now()
+    newer.unpublish_at = (
+        now - timedelta(seconds=1) if when == "passed" else now + timedelta(minutes=1)
+    )
+    newer.save()
+    with time_machine.travel(now + timedelta(minutes=1, seconds=1 if when != "passed" else 0)):
+        assert client.get(newer.get_absolute_url()).status_code == 404
+        for url in urls:  # lists, its neighbour's Next Post, everyone's Popular News
+            assert "Newer story" not in client.get(url).content.decode(), url
+
+
+def test_clearing_the_unpublish_time_of_a_story_that_came_down_brings_it_back(client, desk):
+    newer = desk["newer"]
+    newer.unpublish_at = timezone.now() - timedelta(seconds=1)
+    newer.save()
+    urls = ["/", desk["section"].get_absolute_url(), "/tag/libya/"]
+    warm(client, *urls)
+    assert all("Newer story" not in client.get(url).content.decode() for url in urls)
+    newer.unpublish_at = None
+    newer.save()
+    for url in urls:
+        assert "Newer story" in client.get(url).content.decode(), url
+
+
 def test_a_deleted_article_leaves_its_lists_and_its_address(client, desk):
     newer = desk["newer"]
     url = newer.get_absolute_url()
