@@ -292,6 +292,19 @@ def test_addresses_outside_ascii_are_kept_and_reach_django_as_the_server_sent_th
     assert article.headline in body.decode()
 
 
+def test_a_head_request_gets_the_headers_and_no_body_hit_or_miss(client, section):
+    make_article(section=section, headline="Fast story")
+    django = FakeDjango()
+    status, headers, body = wsgi_get(page_cache.PageCacheApp(django), "/", REQUEST_METHOD="HEAD")
+    assert (status, body, django.calls) == ("200 OK", b"", ["/"])  # a miss: Django's answer
+    client.get("/")  # kept
+    status, headers, body = wsgi_get(
+        page_cache.PageCacheApp(FakeDjango()), "/", REQUEST_METHOD="HEAD"
+    )
+    assert (status, headers["X-Cache"], body) == ("200 OK", "HIT", b"")
+    assert int(headers["Content-Length"]) == len(client.get("/").content)
+
+
 def test_a_page_whose_keys_were_renewed_reaches_django(client, section):
     make_article(section=section)
     client.get("/")

@@ -320,7 +320,11 @@ class PageCacheMiddleware:
     @staticmethod
     def _make_public(response, lifetime):
         max_age = min(settings.NEWSROOM_HTTP_MAX_AGE, lifetime)
-        patch_cache_control(response, public=True, max_age=max_age, stale_while_revalidate=max_age)
+        # A stale copy may be shown while it is fetched again only within the page's own
+        # life: never past a scheduled story's time or a banner's end (the lifetime).
+        grace = min(max_age, lifetime - max_age)
+        extra = {"stale_while_revalidate": grace} if grace > 0 else {}
+        patch_cache_control(response, public=True, max_age=max_age, **extra)
         patch_vary_headers(response, ["Cookie"])
 
     def _rebuild(self, request, stored):
@@ -365,12 +369,20 @@ class PageCacheApp:
         )
 
     def __call__(self, environ, start_response):
+        # A HEAD is answered with the GET's headers and no body (RFC 9110): Django leaves
+        # that to the server, and gunicorn warned on every one.
+        head = environ.get("REQUEST_METHOD") == "HEAD"
         hit = self._hit(environ)
         if hit is None:
-            return self.application(environ, start_response)
+            body = self.application(environ, start_response)
+            if head:
+                if hasattr(body, "close"):
+                    body.close()  # what the server does once it has sent a body
+                return []
+            return body
         status, headers, content = hit
         start_response(status, headers)
-        return [content]
+        return [] if head else [content]
 
     def _hit(self, environ):
         environ["QUERY_STRING"] = without_tracking(environ.get("QUERY_STRING", ""))
