@@ -128,3 +128,18 @@ def test_nonsense_ids_are_a_404(erin, bad):
 
 def test_the_poll_only_answers_posts(draft, rita):
     assert logged_in(rita).get(url("presence", draft)).status_code == 405
+
+
+def test_sending_a_piece_for_review_leaves_it_at_once(draft, rita, erin):
+    """The reporter may no longer change it: colleagues saw them "editing" it for minutes."""
+    from .test_desk_conflicts import form_for
+
+    reporter = logged_in(rita)
+    version = reporter.get(change_url(draft)).context["adminform"].form["desk_version"].value()
+    editor = logged_in(erin)
+    editor.get(change_url(draft))
+    sent = reporter.post(change_url(draft), form_for(draft, status="review", desk_version=version))
+    assert sent.status_code == 302
+    state = editor.post(url("presence", draft)).json()
+    assert state["others"] == [] and state["you_hold"] is True
+    assert reporter.post(url("presence", draft)).status_code == 404  # no longer theirs

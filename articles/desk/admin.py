@@ -315,6 +315,11 @@ class DeskAdmin:
         super().save_model(request, obj, form, change)
         # The rolling draft ends with a real save (a new article's, with its first).
         autosave.discard(obj if change else None, request.user)
+        if change and not self.has_change_permission(request, obj):
+            # Sent for review: the writer may no longer change it, so they no longer hold it
+            # (their tab's own "leave" is refused now, and colleagues saw them for minutes).
+            cache.delete(f"desk:may:{obj.pk}:{request.user.pk}")
+            presence.leave(obj.pk, request.user)
 
     def desk_compare_view(self, request, object_id):
         obj = self._desk_article(request, object_id)
