@@ -18,7 +18,7 @@ KEY = "breaking"  # the cache key every public page shows (articles/renewal.py)
 
 
 def validate_link(value):
-    """An address on this site (/2025/01/02/story/) or a whole http(s) one. Browsers read a
+    """An address on this site (/2025/01/02/story/) or a whole https one. Browsers read a
     backslash as a slash, so "/\\evil.example" would lead to another site: none is taken."""
     if value.startswith("/") and not value.startswith("//"):
         if "\\" in value or any(ch.isspace() or ord(ch) < 32 for ch in value):
@@ -27,7 +27,7 @@ def validate_link(value):
             )
         return
     URLValidator(
-        schemes=["http", "https"],
+        schemes=["https"],
         message=_("Enter a web address (https://…) or a path on this site (/…)."),
     )(value)
 

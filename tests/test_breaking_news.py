@@ -135,6 +135,7 @@ def test_editors_put_up_a_banner_in_the_admin(client, editor):
         ("javascript:alert(1)", 60, "Enter a web address"),
         ("//evil.example/", 60, "Enter a web address"),
         ("ftp://example.com/", 60, "Enter a web address"),
+        ("http://example.com/", 60, "Enter a web address"),  # https, as the form says
         ("/\\evil.example/", 60, "no backslash"),  # browsers read it as //evil.example/
         ("/a b/", 60, "no backslash and no spaces"),
         ("/fine/", -60, "Choose a time in the future."),

@@ -79,8 +79,8 @@ class RefusesStaleSave(forms.Form):
             gettext(
                 "Not saved: %(who)s saved this %(thing)s at %(when)s, after you opened it. "
                 "Your text is still in the form, nothing is lost. Compare the two versions "
-                "below, then copy what you need, or tick “Replace their version with mine” "
-                "and save again."
+                "on this page, then copy what you need, or tick “Replace their version with "
+                "mine” and save again."
             )
             % {
                 "who": self.desk_conflict.who,
