@@ -161,7 +161,7 @@ class BoundedInline:
     max_num = 50
 
     def get_formset(self, request, obj=None, **kwargs):
-        kwargs.setdefault("absolute_max", self.get_max_num(request, obj) or self.max_num)
+        kwargs.setdefault("absolute_max", self.get_max_num(request, obj))
         return super().get_formset(request, obj, **kwargs)
 
 

@@ -40,17 +40,18 @@ def placement_of(record):
             return ""
         return model.objects.filter(pk=pk).values_list(field, flat=True).first() or f"#{pk}"
 
-    authors = record.authors.order_by("position", "author__name", "author_id")
-    names = Author.objects.in_bulk(list(authors.values_list("author_id", flat=True)))
+    ids = list(
+        record.authors.order_by("position", "author__name", "author_id").values_list(
+            "author_id", flat=True
+        )
+    )
+    names = Author.objects.in_bulk(ids)
     return {
         "dateline": record.dateline,
         "section": name_of(Section, record.section_id),
         "label": name_of(Label, record.label_id),
         "lead_image": name_of(Image, record.lead_image_id, "title"),
-        "authors": ", ".join(
-            names[pk].name if pk in names else f"#{pk}"
-            for pk in authors.values_list("author_id", flat=True)
-        ),
+        "authors": ", ".join(names[pk].name if pk in names else f"#{pk}" for pk in ids),
         "comments_open": _("yes") if record.comments_open else _("no"),
     }
 
