@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from newsroom import paging
 from newsroom.cache import CachedCountPaginator, Fragments
 from newsroom.media import PRIVATE_PREFIX
 
@@ -55,6 +56,10 @@ class ArticleListMixin:
         )
 
     count_articles = None  # or a method: the list's count, found a cheaper way
+
+    def paginate_queryset(self, queryset, page_size):
+        self.kwargs[self.page_kwarg] = paging.page_number(self.request.GET.get(self.page_kwarg))
+        return super().paginate_queryset(queryset, page_size)
 
     def get_queryset(self):
         return extensions.annotate_listing(Article.objects.published().for_listing())

@@ -91,7 +91,7 @@ def test_the_page_without_javascript_is_paginated_newest_first(client):
     assert page_ids(second) == newest_first[live.PER_PAGE :]
 
 
-@pytest.mark.parametrize("page", ["3", "0", "abc", "-1", "9" * 30])
+@pytest.mark.parametrize("page", ["3", "0", "abc", "-1", "9" * 30, "+1", "01", "\u0661", "last"])
 def test_a_page_of_updates_that_does_not_exist_is_a_404(client, page):
     article = make_live()
     post(article)

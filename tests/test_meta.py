@@ -269,6 +269,17 @@ def test_page_one_is_canonical_without_a_page_number(client, paginated):
         assert page.link("canonical") == [f"http://testserver{url}"]
 
 
+@pytest.mark.parametrize("number", ["+2", "02", " 2", "2 ", "\u0662", "2.0", "last", "0", "9" * 30])
+def test_a_page_number_written_another_way_is_not_a_second_address(client, paginated, number):
+    """int() reads all of these as a page; each would be a duplicate of a real page."""
+    for name, slug in [("section", "middle-east"), ("tag", "libya"), ("author", "amina-haddad")]:
+        url = reverse(f"articles:{name}", args=[slug])
+        assert client.get(url, {"page": "2"}).status_code == 200
+        assert client.get(url, {"page": number}).status_code == 404, (url, number)
+    search = reverse("articles:search")
+    assert client.get(search, {"q": "Headline", "page": number}).status_code == 404
+
+
 def test_search_pages_keep_the_query_in_their_canonical(client, paginated):
     url = reverse("articles:search")
     page = head(client, url + "?q=Headline&page=2")

@@ -9,11 +9,13 @@ an entry changes (articles/live/signals.py), and its cost does not grow with the
 entries. Reporters post from the live desk in the admin (articles/live/admin.py).
 """
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Paginator
 from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from newsroom import paging
 
 PER_PAGE = 20
 # A reader more than this many entries behind is told "50+ new updates".
@@ -105,8 +107,8 @@ def coverage(article, page=None, now=None):
     entries = entries_of(article)
     stream = Paginator(entries.filter(pinned=False), PER_PAGE)
     try:
-        page_obj = stream.page(page or 1)
-    except (EmptyPage, PageNotAnInteger):
+        page_obj = stream.page(paging.page_number(page))
+    except EmptyPage:
         raise Http404(_("There is no such page of updates.")) from None
     first = page_obj.number == 1
     pinned = list(entries.filter(pinned=True)) if first else []
