@@ -1,6 +1,7 @@
 """Whole-page caching: fast for anonymous readers, exact on change, never leaking."""
 
 import logging
+import time
 from datetime import timedelta
 from urllib.parse import unquote_to_bytes
 
@@ -14,6 +15,7 @@ from django.test import RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import http_date
 from taggit.models import Tag
 
 from articles.models import Article
@@ -337,6 +339,16 @@ def test_etag_gives_304_on_a_repeat_visit(client, section):
     assert first.has_header("ETag") and first.has_header("Last-Modified")
     again = client.get("/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304
+
+
+def test_if_modified_since_answers_by_the_date_and_ignores_one_in_the_future(client, section):
+    make_article(section=section)
+    first = client.get("/")
+    since = first["Last-Modified"]
+    assert client.get("/", HTTP_IF_MODIFIED_SINCE=since).status_code == 304
+    future = http_date(time.time() + 86400)  # a client's clock a day ahead
+    again = client.get("/", HTTP_IF_MODIFIED_SINCE=future)
+    assert again.status_code == 200 and again.content == first.content
 
 
 @pytest.mark.parametrize(

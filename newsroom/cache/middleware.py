@@ -210,6 +210,11 @@ class PageCacheMiddleware:
         if cleaned != query_string:  # the page, its links and its cache key ignore them
             request.META["QUERY_STRING"] = cleaned
             request.GET = QueryDict(cleaned)
+        # A date later than our clock is invalid (RFC 9110, 13.1.3): ignored, as if absent,
+        # not taken as "not modified since" for a page the client cannot have.
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        if since is not None and since > time.time():
+            del request.META["HTTP_IF_MODIFIED_SINCE"]
         if (
             settings.NEWSROOM_PAGE_CACHE_SECONDS <= 0
             or request.method not in ("GET", "HEAD")
