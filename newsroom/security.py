@@ -84,13 +84,14 @@ class HttpsRedirectNotStoredMiddleware:
 
 
 class ReadOnlyPublicSiteMiddleware:
-    """Outside the admin, pages answer GET, HEAD and OPTIONS. The few addresses that take a
-    POST (a comment, a view count) are csrf_exempt: their own checks stand in for the token
-    a cached page cannot carry. Any other method, or a POST elsewhere, is a 405 naming what
-    is allowed, not the CSRF refusal (a 403 about a session readers do not have) nor, for
-    TRACE, the page itself. Before CsrfViewMiddleware."""
+    """Outside the admin, pages answer GET and HEAD. The few addresses that take a POST (a
+    comment, a view count) are csrf_exempt: their own checks stand in for the token a cached
+    page cannot carry, and they answer OPTIONS themselves. Any other method, or a POST
+    elsewhere, is a 405 naming what is allowed: not the CSRF refusal (a 403 about a session
+    readers do not have), nor, for TRACE, the page itself, nor for OPTIONS a 200 on an
+    address whose GET is a 404 (a class-based view's default). Before CsrfViewMiddleware."""
 
-    SAFE = ("GET", "HEAD", "OPTIONS")
+    SAFE = ("GET", "HEAD")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -102,7 +103,7 @@ class ReadOnlyPublicSiteMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method in self.SAFE or request.path_info.startswith(self.admin_prefix):
             return None
-        if request.method == "POST" and getattr(view_func, "csrf_exempt", False):
+        if request.method in ("POST", "OPTIONS") and getattr(view_func, "csrf_exempt", False):
             return None
         return HttpResponseNotAllowed(["GET", "HEAD"])
 

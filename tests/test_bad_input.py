@@ -1,7 +1,7 @@
 """Walk every public URL and form with hostile values: a 4xx or a page, never a 500."""
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from .conftest import make_article
 
@@ -114,10 +114,14 @@ def test_invalid_utf8_in_the_raw_query_string_is_handled(client, article):
     assert response.status_code in (200, 400, 404)  # a bad query, or no such page
 
 
-@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND"])
+@pytest.mark.parametrize(
+    "method", ["POST", "PUT", "DELETE", "PATCH", "TRACE", "PROPFIND", "OPTIONS"]
+)
 def test_readers_pages_answer_other_methods_with_405(client, article, method):
-    """Not the CSRF refusal (a 403 about a session) nor, for TRACE, the page itself."""
+    """Not the CSRF refusal (a 403 about a session), nor for TRACE the page itself, nor for
+    OPTIONS a 200 on an address whose GET is a 404 (a preview that does not exist)."""
     paths = ["/", article.get_absolute_url(), "/feed/", "/sitemap.xml", "/healthz", "/search/"]
+    paths += [reverse("articles:preview", args=[99999])]
     for path in paths:
         response = client.generic(method, path)
         assert response.status_code == 405, (method, path, response.status_code)
