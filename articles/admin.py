@@ -112,6 +112,17 @@ class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelFo
                 self.add_error(None, _("Only editors can set the publish time."))
         if cleaned.get("featured_image") and not cleaned.get("image_alt", "").strip():
             self.add_error("image_alt", _("Describe the image: alt text is required."))
+        # The time inputs show whole seconds: a time nobody touched keeps the microseconds
+        # it was stored with (by a script, an import), or the save would look like a new
+        # publish time to the history, the desk and the cache renewal.
+        for name, field in self.fields.items():
+            if (
+                self.instance.pk
+                and isinstance(field, forms.DateTimeField | forms.SplitDateTimeField)
+                and name in cleaned
+                and name not in self.changed_data
+            ):
+                cleaned[name] = getattr(self.instance, name)
         return cleaned
 
     def save(self, commit=True):

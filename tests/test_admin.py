@@ -262,3 +262,30 @@ def test_editor_sees_which_staff_login_is_behind_a_byline(client, editor, django
     assert (
         "desk-login-7" in client.get(reverse("admin:articles_author_changelist")).content.decode()
     )
+
+
+def test_saving_a_story_unchanged_keeps_its_stored_times_to_the_microsecond(client, editor):
+    """The time inputs show whole seconds. A time written by a script or an import keeps
+    its microseconds through a save that did not touch it; a changed one is saved."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .test_embargo import _form_data
+
+    published = timezone.now().replace(microsecond=123456) - timedelta(hours=2)
+    article = make_article(publish_at=published, status=Article.Status.PUBLISHED)
+    client.force_login(editor)
+    data = _form_data(client.get(change_url(article)))
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.publish_at == published
+    new, old = article.history.all()[:2]
+    assert [change.field for change in new.diff_against(old).changes] == []
+
+    data = _form_data(client.get(change_url(article)))
+    earlier = timezone.localtime(published - timedelta(hours=1))
+    data["publish_at_0"], data["publish_at_1"] = f"{earlier:%Y-%m-%d}", f"{earlier:%H:%M:%S}"
+    assert client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.publish_at == (published - timedelta(hours=1)).replace(microsecond=0)
