@@ -455,7 +455,6 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, ReadOnlyHistory, Simple
         "publish_at",
         "byline",
         "pending_comments",
-        "is_published",
     ]
     list_filter = ["status", "section", "label", "authors"]
     list_select_related = ["section", "label"]
@@ -704,7 +703,11 @@ class ArticleAdmin(StorageFailureShownInForm, DeskAdmin, ReadOnlyHistory, Simple
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
+        """What readers get: a published piece before its time is scheduled, after its
+        unpublish time taken down."""
         if obj.status == Article.Status.PUBLISHED and not obj.is_published():
+            if obj.unpublish_at is not None and obj.unpublish_at <= timezone.now():
+                return _("Taken down")
             return _("Scheduled")
         return obj.get_status_display()
 

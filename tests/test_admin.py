@@ -149,6 +149,27 @@ def test_editor_schedules_an_article(client, editor, section):
     assert client.get(LIST_URL).content.count(b"Scheduled") >= 1
 
 
+def test_the_list_says_which_stories_are_scheduled_live_and_taken_down(client, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    make_article(headline="Runs tomorrow", publish_at=now + timedelta(days=1))
+    make_article(headline="Runs now", publish_at=now - timedelta(days=1))
+    make_article(
+        headline="Came down",
+        publish_at=now - timedelta(days=2),
+        unpublish_at=now - timedelta(hours=1),
+    )
+    client.force_login(editor)
+    html = client.get(LIST_URL).content.decode()
+    rows = {row.split("</a>")[0].rsplit(">", 1)[1]: row for row in html.split("<tr")[2:]}
+    assert '<td class="field-status_label">Scheduled</td>' in rows["Runs tomorrow"]
+    assert '<td class="field-status_label">Published</td>' in rows["Runs now"]
+    assert '<td class="field-status_label">Taken down</td>' in rows["Came down"]
+
+
 def test_editor_uploads_image_and_alt_is_required(client, editor, section):
     client.force_login(editor)
     response = client.post(ADD_URL, article_form(section, featured_image=uploaded_jpeg()))

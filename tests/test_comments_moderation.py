@@ -612,3 +612,15 @@ def test_moderator_opens_a_comment_with_its_full_text_and_article(client, modera
     assert response.status_code == 200
     assert "First line.<br>Second &lt;b&gt;line&lt;/b&gt;." in html
     assert article.headline in html
+
+
+def test_the_queue_takes_the_whole_width_for_a_moderator_and_editors_keep_the_sidebar(
+    client, moderator, editor
+):
+    """A moderator has one page to go to: no sidebar of one link beside the queue."""
+    queue = reverse("admin:comments_comment_changelist")
+    client.force_login(moderator)
+    assert 'id="nav-sidebar"' not in client.get(queue).content.decode()
+    client.force_login(editor)
+    sidebar = client.get(queue).content.decode()
+    assert 'id="nav-sidebar"' in sidebar and "/admin/articles/article/" in sidebar
