@@ -553,17 +553,22 @@ def test_a_rolled_back_change_keeps_the_files_the_old_row_uses(
     assert all(default_storage.exists(name) for name in old)
 
 
-def test_regenerate_command_rebuilds_lost_files_and_shows_progress():
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_regenerate_command_rebuilds_lost_files_and_shows_progress_on_a_terminal():
     first = make_image(uploaded_jpeg())
     make_image(uploaded_jpeg())
     make_article()  # no photo: nothing to do
     lost = rendition_files(first, "16:9")[0]["name"]
     default_storage.delete(lost)
-    stdout = io.StringIO()
-    call_command("regenerate_renditions", stdout=stdout)
-    output = stdout.getvalue()
-    assert f"[{'#' * 30}] 2/2" in output
-    assert "Renditions made for 2 of 2 images." in output
+    terminal, log = Terminal(), io.StringIO()
+    call_command("regenerate_renditions", stdout=terminal)
+    assert f"\r[{'#' * 30}] 2/2\n" in terminal.getvalue()
+    call_command("regenerate_renditions", stdout=log)  # a pipe, a log, cron's mail: no bar
+    assert log.getvalue() == "Renditions made for 2 of 2 images.\n"
     first.refresh_from_db()
     assert all(default_storage.exists(name) for name in every_file(first))
 

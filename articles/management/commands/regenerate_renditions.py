@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from articles import images
 from articles.models import Image
+from newsroom.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -14,20 +15,15 @@ class Command(BaseCommand):
         photos = Image.objects.exclude(file="").order_by("pk")
         total = photos.count()
         failed = []
+        progress = ProgressBar(self.stdout)
         for done, photo in enumerate(photos.iterator(chunk_size=100), start=1):
             try:
                 images.regenerate(photo)
             except (images.UnreadableImage, OSError) as exc:  # OSError: storage down
                 failed.append(f"image {photo.pk}: {exc}")
-            self.stdout.write(f"\r{progress_bar(done, total)}", ending="")
-        self.stdout.write("")
+            progress(done, total)
         for failure in failed:
             self.stderr.write(f"No renditions for {failure}")
         self.stdout.write(
             self.style.SUCCESS(f"Renditions made for {total - len(failed)} of {total} images.")
         )
-
-
-def progress_bar(done, total, width=30):
-    filled = width * done // total if total else width
-    return f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total}"

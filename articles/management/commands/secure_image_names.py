@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles import image_files, images
-from articles.management.commands.regenerate_renditions import progress_bar
 from articles.models import Article, Author, Image
 from newsroom.media import PRIVATE_PREFIX
+from newsroom.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -42,6 +42,7 @@ class Command(BaseCommand):
         jobs = [(image_files.secure, photo, photo.file) for photo in photos]
         jobs += [(image_files.secure_author_photo, author, author.photo) for author in authors]
         moved, failed = 0, []
+        progress = ProgressBar(self.stdout)
         for done, (secure, item, field) in enumerate(jobs, start=1):
             try:
                 with transaction.atomic():
@@ -51,8 +52,7 @@ class Command(BaseCommand):
                 failed.append(f"{item._meta.verbose_name} {item.pk}: {exc}")
             else:
                 moved += bool(old)
-            self.stdout.write(f"\r{progress_bar(done, len(jobs))}", ending="")
-        self.stdout.write("")
+            progress(done, len(jobs))
         for failure in failed:
             self.stderr.write(f"Not moved: {failure}")
         self.stdout.write(self.style.SUCCESS(f"Moved the files of {moved} of {len(jobs)} images."))

@@ -1,19 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from newsroom import backups
+from newsroom.progress import ProgressBar
 
 
-def progress_bar(stream, width=30):
-    """A callback for backups: objects and megabytes done, on one line rewritten in place."""
+def progress_bar(stream):
+    """A callback for backups and restores: files and megabytes done (on a terminal)."""
+    bar = ProgressBar(stream)
 
     def show(done, total, done_bytes, total_bytes):
-        filled = width * done // total if total else width
-        stream.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} files, "
-            f"{done_bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB",
-            ending="\n" if done == total else "",
-        )
-        stream.flush()
+        bar(done, total, f" files, {done_bytes / 1e6:.1f}/{total_bytes / 1e6:.1f} MB")
 
     return show
 
