@@ -32,6 +32,13 @@ def _clear_cache():
     rendered.clear()
 
 
+class Terminal(io.StringIO):
+    """A command's output stream that says it is a terminal (progress bars are drawn)."""
+
+    def isatty(self):
+        return True
+
+
 def jpeg_bytes(size=(1200, 675), color=(120, 30, 40)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "JPEG")

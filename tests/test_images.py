@@ -25,7 +25,7 @@ from articles import demo, images, kept_uploads
 from articles.models import Article, Author
 from articles.models import Image as LibraryImage
 
-from .conftest import make_article, make_image, uploaded_jpeg
+from .conftest import Terminal, make_article, make_image, uploaded_jpeg
 from .test_admin import ADD_URL, article_form, change_url
 
 IMAGE_ADD_URL = reverse("admin:articles_image_add")
@@ -551,11 +551,6 @@ def test_a_rolled_back_change_keeps_the_files_the_old_row_uses(
         article.save()
         raise RuntimeError("the request failed after saving")
     assert all(default_storage.exists(name) for name in old)
-
-
-class Terminal(io.StringIO):
-    def isatty(self):
-        return True
 
 
 def test_regenerate_command_rebuilds_lost_files_and_shows_progress_on_a_terminal():

@@ -21,7 +21,7 @@ from newsroom import backups
 from newsroom.s3 import S3Storage
 from newsroom.storage import StorageUnavailable
 
-from .conftest import make_article, make_image, uploaded_jpeg
+from .conftest import Terminal, make_article, make_image, uploaded_jpeg
 from .s3 import fetch, public_read_policy, s3_storage_options
 from .test_image_access import picture_urls
 
@@ -191,7 +191,7 @@ def test_a_restore_cut_short_is_finished_putting_back_only_what_is_missing(
         backups.restore_media(folder)  # a plain restore never writes over anything
 
     s3_requests.clear()
-    out = StringIO()
+    out = Terminal()
     call_command("restore", str(folder), database="unused", resume_uploads=True, stdout=out)
     puts = [request for request in s3_requests.sent if request.startswith("PUT")]
     assert len(puts) == len(original) - 3
@@ -270,7 +270,7 @@ def test_backup_and_restore_commands_with_the_uploads_on_s3(
         pytest.fail("Backups need PostgreSQL: run with DATABASE_URL=postgres://… (.ci/run does).")
     article = make_article(featured_image=uploaded_jpeg(size=(1600, 900)))
     original = contents(s3_server, s3_bucket.name)
-    out = StringIO()
+    out = Terminal()
     call_command("backup", output_dir=str(tmp_path), stdout=out)
     assert f"Uploads: the objects under s3://{s3_bucket.name}/" in out.getvalue()
     assert f"{len(original)}/{len(original)} files" in out.getvalue()
