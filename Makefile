@@ -10,7 +10,7 @@ PORT ?= 8000
 .PHONY: help install install-prod run test test-browser fault-test backup restore lint format superuser screenshots serve bench clean bench-search bench-wordpress
 
 help:  ## this list
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -83,7 +83,9 @@ format: $(STAMP)  ## ruff fix and format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-superuser: $(STAMP)  ## create an admin login of your own
+superuser: $(STAMP)  ## create an admin login of your own (asks for its name and password)
+	@test -t 0 || { echo "make superuser asks for a name and a password: run it in a terminal. Without one:"; \
+		echo "  DJANGO_SUPERUSER_PASSWORD=... .venv/bin/python manage.py createsuperuser --noinput --username NAME --email ADDRESS"; exit 2; }
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py createsuperuser
 
@@ -113,8 +115,10 @@ bench-wordpress: $(STAMP)  ## peak memory of the WordPress import, 2,000 and 20,
 # Production: gunicorn (newsroom/gunicorn.conf.py) with DEBUG off. Needs SECRET_KEY,
 # ALLOWED_HOSTS, DATABASE_URL and REDIS_URL in the environment (README, Running in production);
 # without REDIS_URL, gunicorn refuses more than one worker. A development install will do.
-serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))  ## production: collectstatic, then gunicorn with DEBUG off
+serve: $(if $(wildcard $(STAMP)),$(STAMP),$(PROD_STAMP))  ## production: translations, collectstatic, then gunicorn with DEBUG off
 	@test -n "$$SECRET_KEY" || { echo "SECRET_KEY is not set; see the README, Production."; exit 1; }
+	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then \
+		DEBUG= $(BIN)/python manage.py compilemessages --ignore .venv --verbosity 0; fi
 	DEBUG= $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	DEBUG= BIND="$${BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c newsroom/gunicorn.conf.py
 

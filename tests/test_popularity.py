@@ -209,3 +209,14 @@ def test_pages_without_lists_of_their_own_keep_popular_news_on_every_page(client
         for page in (reverse("articles:home"), section.get_absolute_url()):
             popular = re.search(r'<ol class="popular">(.*?)</ol>', client.get(page).text, re.S)
             assert popular and story.headline in popular.group(1), page
+
+
+def test_folding_by_hand_says_when_the_counts_are_out_of_its_reach(settings):
+    """Without REDIS_URL the counts are in each server process's memory: the command says so
+    rather than reporting "Folded 0 views" as if there were none."""
+    local = "django.core.cache.backends.locmem.LocMemCache"
+    for backend, told in [(local, True), ("django.core.cache.backends.redis.RedisCache", False)]:
+        settings.CACHES = {"default": {**settings.CACHES["default"], "BACKEND": backend}}
+        err = StringIO()
+        call_command("fold_view_counts", stdout=StringIO(), stderr=err)
+        assert ("local to each process" in err.getvalue()) is told

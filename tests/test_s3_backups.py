@@ -197,6 +197,7 @@ def test_a_restore_cut_short_is_finished_putting_back_only_what_is_missing(
     assert len(puts) == len(original) - 3
     assert contents(s3_server, restored) == original
     assert f"{len(original)}/{len(original)} files" in out.getvalue()
+    assert "the database was left alone" in out.getvalue()
 
 
 def test_a_restore_refuses_a_bucket_that_is_not_empty_and_writes_nothing(

@@ -43,9 +43,10 @@ class Command(BaseCommand):
                 )
         except (backups.BackupError, OSError) as error:
             raise CommandError(error) from error
-        self.stdout.write(
-            self.style.SUCCESS(f"Restored into database {database!r}, uploads into {media}")
-        )
+        done = f"Uploads put back into {media}; the database was left alone."
+        if not resume_uploads:
+            done = f"Restored into database {database!r}, uploads into {media}"
+        self.stdout.write(self.style.SUCCESS(done))
         self.stdout.write(
             "Point DATABASE_URL at the new database (and MEDIA_ROOT or AWS_STORAGE_BUCKET_NAME / "
             "AWS_LOCATION at the uploads) to use it."
