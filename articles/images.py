@@ -38,6 +38,7 @@ import logging
 import os
 import posixpath
 import warnings
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
 
@@ -479,15 +480,30 @@ class Picture:
     sources: tuple
 
 
+# The view that serves a private file, and what its address carries besides the photo:
+# the staff's view by default; an embargoed preview's own while that page renders.
+_private_view = ContextVar("private_view", default=("articles:private_image", {}))
+
+
+@contextlib.contextmanager
+def private_files_through(view, **kwargs):
+    """Private files' addresses go to ``view`` (with ``kwargs``) while this block runs: an
+    embargoed preview's outsider has no login, and gets the photos through their link."""
+    token = _private_view.set((view, kwargs))
+    try:
+        yield
+    finally:
+        _private_view.reset(token)
+
+
 def file_url(image, name):
     """The address of one of a library image's stored files, from its name alone (no query,
     no storage call): the storage's own for a public name; for a private one (an image no
-    published article uses, see articles/image_files.py) the library's private view, which
-    checks who asks."""
+    published article uses, see articles/image_files.py) a view that checks who asks."""
     if name.startswith(PRIVATE_PREFIX):
+        view, kwargs = _private_view.get()
         return reverse(
-            "articles:private_image",
-            kwargs={"pk": image.pk, "name": name.removeprefix(PRIVATE_PREFIX)},
+            view, kwargs={**kwargs, "pk": image.pk, "name": name.removeprefix(PRIVATE_PREFIX)}
         )
     return image.file.storage.url(name)
 

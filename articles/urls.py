@@ -60,6 +60,11 @@ urlpatterns = [
         embargo_views.EmbargoPreviewView.as_view(),
         name="embargo_preview",
     ),
+    path(
+        "embargo/<str:signed>/images/<int:pk>/<path:name>",
+        embargo_views.embargo_image,
+        name="embargo_image",
+    ),
     path("preview/images/<int:pk>/<path:name>", views.private_image, name="private_image"),
     path("preview/kept/<str:token>/", views.kept_image, name="kept_image"),
     path("views/<int:pk>/", views.count_view, name="count_view"),

@@ -235,7 +235,12 @@ def private_image(request, pk, name):
     user = request.user
     if not (user.is_active and user.is_staff):
         raise Http404
-    image = get_object_or_404(Image.objects.visible_to(user), pk=pk)
+    return private_file(get_object_or_404(Image.objects.visible_to(user), pk=pk), name)
+
+
+def private_file(image, name):
+    """One of the image's private files (``name`` under the private prefix), not kept by
+    any cache; a 404 for a name that is not one of its files."""
     stored = PRIVATE_PREFIX + name
     if stored not in images.stored_names(image):
         raise Http404

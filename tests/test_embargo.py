@@ -171,3 +171,33 @@ def test_the_editors_preview_offers_no_comment_form(client, editor, scheduled):
     text = client.get(reverse("articles:preview", args=[scheduled.pk])).content.decode()
     assert 'name="body"' not in text
     assert "Readers can comment once the story is live." in text
+
+
+def test_the_outsider_sees_the_draft_s_private_photos_through_the_link_and_nothing_else(
+    client, editor, section
+):
+    """A draft's photos are private: the named outsider, who has no login, gets them at
+    addresses under their link while it is valid; the staff's address stays closed."""
+    from .conftest import make_image, uploaded_jpeg
+    from .test_image_access import get, picture_urls
+
+    draft = make_article(
+        section=section,
+        status=Article.Status.DRAFT,
+        featured_image=uploaded_jpeg(),
+        image_alt="The minister at her desk",
+    )
+    link = PreviewLink.objects.create(article=draft, recipient="Jane Roe", created_by=editor)
+    urls = picture_urls(client.get(link.get_absolute_url()).content.decode())
+    assert urls and all(url.startswith(f"{link.get_absolute_url()}images/") for url in urls)
+    for url in urls:
+        status, body = get(client, url)
+        assert status == 200 and body
+    other = make_image(uploaded_jpeg())  # a photo the story does not show
+    name = urls[0].split("/images/", 1)[1].split("/", 1)[1]
+    assert client.get(f"{link.get_absolute_url()}images/{other.pk}/{name}").status_code == 404
+    staff_url = reverse("articles:private_image", args=[draft.lead_image_id, name])
+    assert client.get(staff_url).status_code == 404
+    link.revoked_at = timezone.now()
+    link.save()
+    assert all(client.get(url).status_code == 404 for url in urls)
