@@ -45,13 +45,13 @@ def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
 
 
-class ArticleAdminForm(RefusesStaleSave, kept_uploads.KeepsUpload, forms.ModelForm):
+class ArticleAdminForm(
+    RefusesStaleSave, kept_uploads.KeepsUpload, body_admin.BodyPhotosInReach, forms.ModelForm
+):
     """Server-side guard: whatever the browser sends, only editors publish or schedule.
     The lead photo is chosen from the library, or uploaded here: the upload becomes a library
     image with the alt text, caption and credit typed beside it. A chosen photo survives the
     form's errors (articles/kept_uploads.py)."""
-
-    user = None  # set per request by ArticleAdmin.get_form
 
     featured_image = images.ImageUploadField(
         label=_("Or upload a new photo"),

@@ -3,12 +3,14 @@ photo's card for the editor's thumbnail, the check of an address to embed, and t
 of published stories for a fact box's link. Each answers JSON to staff with the right to
 edit articles, and shows nothing the user could not see in the admin already."""
 
+from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
-from . import embeds, images
+from . import body_blocks, embeds, images
 from .models import Article, Image
 
 RESULTS = 10
@@ -62,3 +64,41 @@ def related_search(request):
         found = found.filter(headline__icontains=word)
     results = [{"id": a.pk, "headline": a.headline} for a in found[:RESULTS]] if query else []
     return JsonResponse({"results": results})
+
+
+class BodyPhotosInReach(forms.Form):
+    """A body's photo and gallery blocks name only photos the user may use (the library's
+    rule, Image.visible_to), whatever the browser sends: a number typed into a block's
+    dialog would otherwise put a colleague's private photo in a story, its preview and its
+    library page. Numbers the stored text had already pass (a photo deleted since shows
+    nothing); any other number outside the user's reach is refused alike, whether or not
+    a photo has it, so the refusal says nothing about what exists."""
+
+    user = None  # set per request by the admin
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        before = set(body_blocks.image_ids(self.instance.body))  # as stored (none if new)
+        # The blocks as they will be stored (the model field sanitises on save).
+        wanted = [
+            pk for pk in body_blocks.image_ids(body_blocks.sanitise(body)) if pk not in before
+        ]
+        if wanted and self.user is not None:
+            allowed = set(
+                Image.objects.visible_to(self.user)
+                .filter(pk__in=wanted)
+                .values_list("pk", flat=True)
+            )
+            refused = [str(pk) for pk in wanted if pk not in allowed]
+            if refused:
+                raise ValidationError(
+                    ngettext(
+                        "Photo %(numbers)s is not in your library: choose the photo from "
+                        "the library, or upload it.",
+                        "Photos %(numbers)s are not in your library: choose the photos "
+                        "from the library, or upload them.",
+                        len(refused),
+                    )
+                    % {"numbers": ", ".join(refused)}
+                )
+        return body

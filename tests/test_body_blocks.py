@@ -525,3 +525,62 @@ def test_the_library_counts_an_article_using_a_photo_twice_once(client, editor):
     client.force_login(editor)
     html = client.get(reverse("admin:articles_image_changelist")).content.decode()
     assert "2 articles" in html and "3 articles" not in html
+
+
+def test_a_reporter_cannot_put_a_colleagues_private_photo_in_a_body_by_its_number(
+    client, reporter, editor
+):
+    """The block dialog takes a number; the form checks it like the lead photo's field, and a
+    number no photo has gets the same answer (no way to count the library)."""
+    from .test_embargo import _form_data
+
+    theirs = make_image(uploaded_by=editor, title="Scoop photo", caption="Secret caption")
+    mine = make_image(uploaded_by=reporter, title="My photo")
+    draft = make_article(status=Article.Status.DRAFT, created_by=reporter, body="<p>Text.</p>")
+    change = reverse("admin:articles_article_change", args=[draft.pk])
+    client.force_login(reporter)
+    for number in (theirs.pk, 987654):
+        data = {**_form_data(client.get(change)), "body": f"<p>Text.</p>{photo_block_id(number)}"}
+        response = client.post(change, data)
+        assert response.status_code == 200
+        assert f"Photo {number} is not in your library" in response.content.decode()
+        draft.refresh_from_db()
+        assert "data-image" not in draft.body
+    assert not BodyImage.objects.filter(image=theirs).exists()
+    assert client.get(reverse("admin:articles_image_change", args=[theirs.pk])).status_code in (
+        302,
+        403,
+        404,
+    )
+    gallery = f'<figure data-block="gallery" data-images="{mine.pk},{theirs.pk}"></figure>'
+    response = client.post(change, {**_form_data(client.get(change)), "body": gallery})
+    assert f"Photo {theirs.pk} is not in your library" in response.content.decode()
+    data = {**_form_data(client.get(change)), "body": photo_block(mine)}
+    assert client.post(change, data).status_code == 302  # their own photo
+    client.force_login(editor)  # an editor may use every photo
+    data = {**_form_data(client.get(change)), "body": photo_block(mine) + photo_block(theirs)}
+    assert client.post(change, data).status_code == 302
+    client.force_login(reporter)  # what the story already shows stays when they edit
+    data = _form_data(client.get(change))
+    assert client.post(change, {**data, "dek": "Updated."}).status_code == 302
+
+
+def test_the_live_desk_refuses_a_photo_the_reporter_may_not_use(client, reporter, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from articles.models import LiveEntry
+
+    theirs = make_image(uploaded_by=editor, title="Scoop photo")
+    article = make_article(live_from=timezone.now() - timedelta(hours=1), created_by=reporter)
+    client.force_login(reporter)
+    desk = reverse("admin:articles_liveentry_desk", args=[article.pk])
+    response = client.post(desk, {"body": photo_block(theirs)}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 400
+    assert "not in your library" in json.dumps(response.json())
+    assert not LiveEntry.objects.filter(article=article).exists()
+
+
+def photo_block_id(number):
+    return f'<figure data-block="photo" data-image="{number}"></figure>'

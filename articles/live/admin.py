@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from newsroom.history_admin import ReadOnlyHistory
 
+from ..body_admin import BodyPhotosInReach
 from ..desk.conflicts import RefusesStaleSave
 from ..models import Article, Author, LiveEntry
 from . import NEW_LIMIT, can_post, postable_articles
@@ -27,7 +28,7 @@ from . import NEW_LIMIT, can_post, postable_articles
 DESK_ENTRIES = 30
 
 
-class LiveEntryForm(forms.ModelForm):
+class LiveEntryForm(BodyPhotosInReach, forms.ModelForm):
     """A new entry, as the live desk posts it."""
 
     class Meta:
@@ -91,7 +92,9 @@ class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
             kwargs["form"] = LiveEntryAddForm
-        return super().get_form(request, obj, change=change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
 
     def get_fields(self, request, obj=None):
         fields = list(LiveEntryForm.Meta.fields)
@@ -174,6 +177,7 @@ class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
             initial={"author": getattr(request.user, "author_profile", None)},
         )
         form.fields["author"].queryset = Author.objects.all()
+        form.user = request.user
         if request.method == "POST":
             if not form.is_valid():
                 if wants_json:
