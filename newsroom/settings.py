@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "newsroom.security.ReadOnlyPublicSiteMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "newsroom.signed_out.SignedOutFormKept",
     "django_otp.middleware.OTPMiddleware",
     "newsroom.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

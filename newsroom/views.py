@@ -131,8 +131,20 @@ def _from_this_site(request):
 def csrf_failure(request, reason=""):
     """A form sent with a token that no longer matches: typically the editor signed in again
     in another tab while this form was open. Instead of Django's bare 403, the text they sent
-    is kept on the page, with a button that sends it again with a fresh token. Only for
-    forms of our own site: what another site posts is never shown back or re-sent."""
+    is kept on the page, with a button that sends it again with a fresh token."""
+    return kept_form(request)
+
+
+# Fields a form sends that the writer never typed: the formsets' bookkeeping, the conflict
+# check's version, an empty row's template.
+NOT_TYPED = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
+
+
+def kept_form(request, *, signed_out=False):
+    """A refused admin form's page that keeps everything sent, with a button that sends it
+    again (the CSRF refusal; newsroom.security.SignedOutFormKept for a writer signed out
+    meanwhile). Only for forms of our own site: what another site posts is never shown back
+    or re-sent."""
     kept = []
     if request.method == "POST" and _from_this_site(request):
         kept = [
@@ -141,17 +153,23 @@ def csrf_failure(request, reason=""):
             if name != "csrfmiddlewaretoken" and "password" not in name
             for value in values
         ]
+    shown = [
+        (name.replace("_", " ").strip().capitalize(), value)
+        for name, value in kept
+        if not name.startswith("_")
+        and "__prefix__" not in name
+        and not name.endswith(NOT_TYPED)
+        and name != "desk_version"
+        and len(value.strip()) > 1
+    ]
     response = render(
         request,
         "403_csrf.html",
         {
             **admin.site.each_context(request),
             "kept": kept,
-            "shown": [
-                (name, value)
-                for name, value in kept
-                if not name.startswith("_") and len(value.strip()) > 1
-            ],
+            "shown": shown,
+            "signed_out": signed_out,
             "action": request.get_full_path(),
             "had_files": bool(kept) and bool(request.FILES),
             "login_url": reverse("admin:login"),

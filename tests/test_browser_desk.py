@@ -152,6 +152,41 @@ def test_autosave_survives_a_crash_and_is_restored_after_reopening(
     assert page_errors == []
 
 
+def test_signed_out_in_another_tab_the_autosave_says_so_and_the_save_keeps_the_text(
+    chromium, live_server, django_user_model, page_errors, fast_polls, monkeypatch
+):
+    monkeypatch.setattr(autosave, "SECONDS", 1)
+    rita = named(staff(django_user_model, "rita", "Reporter"), "Rita")
+    article = make_article(
+        section=make_section(name="Africa", slug="africa"),
+        status=Article.Status.DRAFT,
+        headline="Port reopens",
+        body="<p>The port reopened.</p>",
+        created_by=rita,
+    )
+    page = open_page(chromium, DESKTOP, page_errors)
+    log_in(page, live_server, "rita")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    other_tab = page.context.new_page()
+    other_tab.goto(live_server.url + "/admin/")
+    with other_tab.expect_navigation():
+        other_tab.locator("#logout-form button, #logout-form input[type=submit]").click()
+    other_tab.close()
+    page.fill("#id_dek", "Twenty minutes of careful writing.")
+    page.get_by_text("you are signed out").wait_for()
+    assert "Autosaved at" not in page.locator("[data-desk-presence]").inner_text()
+    with page.expect_navigation():
+        page.click("input[name=_continue]")
+    assert "You were signed out" in page.content()
+    assert "Twenty minutes of careful writing." in page.content()
+    article.refresh_from_db()
+    assert article.dek == ""
+    presence.leave(article.pk, rita)
+    page.context.close()
+    # The autosave and presence requests after signing out were answered 401, nothing else.
+    assert page_errors and all(error.startswith("401: ") for error in page_errors)
+
+
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_the_overview_and_a_comparison_have_no_serious_accessibility_violations(
     chromium, live_server, django_user_model, page_errors, viewport

@@ -1,7 +1,10 @@
 """Autosave into one rolling draft per writer, its restore after reopening; comparing any two
 revisions and restoring one as a new revision, within the rights of the person restoring."""
 
+from datetime import UTC, datetime
+
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
@@ -214,10 +217,13 @@ AUTOSAVE_NEW = reverse("admin:articles_article_desk_autosave_new")
 DISCARD_NEW = reverse("admin:articles_article_desk_discard_new")
 
 
-def test_a_new_articles_text_is_autosaved_before_its_first_save(reporter):
+def test_a_new_articles_text_is_autosaved_before_its_first_save(reporter, settings):
+    settings.TIME_ZONE = "Europe/Berlin"  # the newsroom's clock: UTC+1 in December
     client = logged_in(reporter)
-    first = client.post(AUTOSAVE_NEW, {"headline": "Dam breaks", "body": "<p>At dawn.</p>"})
-    assert first.status_code == 200 and first.json() == {"saved": True}
+    with time_machine.travel(datetime(2026, 12, 7, 8, 5, 3, tzinfo=UTC), tick=False):
+        first = client.post(AUTOSAVE_NEW, {"headline": "Dam breaks", "body": "<p>At dawn.</p>"})
+    # The time the writer is shown is the newsroom's, not their computer's.
+    assert first.status_code == 200 and first.json() == {"saved": True, "time": "09:05:03"}
     client.post(AUTOSAVE_NEW, {"headline": "Dam breaks upstream", "body": "<p>At dawn.</p>"})
     kept = Autosave.objects.get(user=reporter)
     assert kept.article is None and kept.data["headline"] == "Dam breaks upstream"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
+from .conftest import make_article
 from .test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +75,40 @@ def test_the_article_form_warns_before_unsaved_changes_are_left(client, editor):
     client.force_login(editor)
     page = client.get(ADD_URL).content.decode()
     assert "js/admin_unsaved" in page
+
+
+def test_a_form_sent_after_signing_out_in_another_tab_keeps_the_text(editor, section):
+    """The admin would answer with its login page, and the text typed would be gone."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    token = _token(client.get(ADD_URL).content.decode())
+    csrf_cookie = client.cookies["csrftoken"].value
+    client.logout()  # another tab, or the session ran out: the session goes, the CSRF
+    client.cookies["csrftoken"] = csrf_cookie  # cookie stays (the test client drops both)
+    data = {**article_form(section, body=BODY), "csrfmiddlewaretoken": token}
+    refused = client.post(ADD_URL, data, HTTP_REFERER=f"http://testserver{ADD_URL}")
+    page = refused.content.decode()
+    assert refused.status_code == 403 and refused["Cache-Control"] == "private, no-store"
+    assert "You were signed out" in page and "Twenty minutes of careful writing" in page
+    assert "TOTAL_FORMS" not in page.split("What you sent")[1]  # only what was typed is shown
+    assert not Article.objects.exists()
+
+    client.force_login(editor)  # signed in again in a new tab, then "Send again"
+    again = {**data, "csrfmiddlewaretoken": _token(page)}
+    saved = client.post(ADD_URL, again, HTTP_REFERER=f"http://testserver{ADD_URL}")
+    assert saved.status_code == 302
+    assert Article.objects.get().body == BODY
+
+
+def test_an_autosave_after_signing_out_is_a_401_not_the_login_page(editor, section):
+    article = make_article(section=section, status=Article.Status.DRAFT)
+    autosave = reverse("admin:articles_article_desk_autosave", args=[article.pk])
+    client = Client()
+    for headers in ({"HTTP_ACCEPT": "application/json"}, {"HTTP_SEC_FETCH_MODE": "cors"}):
+        response = client.post(autosave, {"headline": "Typed"}, **headers)
+        assert response.status_code == 401 and "signed out" in response.json()["error"]
+
+
+def test_the_login_form_itself_is_not_taken_for_a_signed_out_save(editor):
+    response = Client().post(reverse("admin:login"), {"username": "nobody", "password": "wrong"})
+    assert response.status_code == 200 and "Please enter the correct" in response.content.decode()

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -225,7 +226,8 @@ class DeskAdmin:
         except autosave.Refused as refused:
             return JsonResponse({"error": str(refused)}, status=400)
         autosave.keep(article, request.user, data, based_on)
-        return JsonResponse({"saved": True})
+        # The newsroom's clock, as everywhere in the admin, not the writer's computer's.
+        return JsonResponse({"saved": True, "time": f"{timezone.localtime():%H:%M:%S}"})
 
     def _discard_autosave(self, request, article, then):
         if request.method != "POST":

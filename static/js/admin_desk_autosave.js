@@ -40,14 +40,25 @@ document.addEventListener("DOMContentLoaded", function () {
       if (data.get(name) instanceof File) data.delete(name);  // photos are not autosaved
     });
     dirty = false;
-    sending = fetch(box.getAttribute("data-autosave-url"), { method: "POST", body: data, credentials: "same-origin" })
+    // Kept only when the server says so: a login page (signed out in another tab) is no save.
+    sending = fetch(box.getAttribute("data-autosave-url"), {
+      method: "POST", body: data, credentials: "same-origin", redirect: "manual",
+      headers: { "Accept": "application/json" }
+    })
       .then(function (response) {
+        if (response.status === 401 || response.type === "opaqueredirect") throw new Error("signed-out");
         if (!response.ok) throw new Error(response.status);
-        status.textContent = label("autosaved", { time: new Date().toLocaleTimeString() });
+        return response.json();
       })
-      .catch(function () {
+      .then(function (answer) {
+        if (!answer.saved) throw new Error("not saved");
+        status.textContent = label("autosaved", { time: answer.time });
+      })
+      .catch(function (error) {
         dirty = true;  // try again on the next round
-        status.textContent = box.getAttribute("data-label-autosave-failed");
+        status.textContent = box.getAttribute(
+          error.message === "signed-out" ? "data-label-autosave-signed-out" : "data-label-autosave-failed"
+        );
       })
       .then(function () { sending = null; });
   }
