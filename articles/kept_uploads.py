@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from newsroom.media import PRIVATE_PREFIX
 
@@ -147,7 +148,8 @@ class _StoredImage:
 class KeptImageInput(AdminFileWidget):
     """The file input, followed by the photo kept from the last attempt when there is one."""
 
-    kept = None  # set per form by KeepsUpload
+    kept = None  # set per form by KeepsUpload, with the notice under it
+    notice = ""
 
     def format_value(self, value):
         # "Currently: <link>": an unpublished article's file is under the private prefix,
@@ -161,9 +163,7 @@ class KeptImageInput(AdminFileWidget):
         html = super().render(name, value, attrs, renderer)
         if self.kept is None:
             return html
-        notice = _("Photo kept: %(name)s — it will be saved with the article.") % {
-            "name": self.kept.filename or _("your upload")
-        }
+        notice = self.notice % {"name": self.kept.filename or _("your upload")}
         return html + format_html(
             '<div class="kept-upload"><img class="kept-upload__thumbnail" src="{}" alt="">'
             '<input type="hidden" name="{}" value="{}"><p>{} {}</p></div>',
@@ -180,6 +180,7 @@ class KeepsUpload:
     error in any field, through a kept copy (above) and a token in the re-rendered form."""
 
     kept_field = "featured_image"
+    kept_notice = gettext_lazy("Photo kept: %(name)s — it will be saved with the article.")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,7 +230,8 @@ class KeepsUpload:
             except OSError:
                 logger.warning("Could not keep an upload across a form error", exc_info=True)
         if self.kept_upload is not None:
-            self.fields[self.kept_field].widget.kept = self.kept_upload
+            widget = self.fields[self.kept_field].widget
+            widget.kept, widget.notice = self.kept_upload, self.kept_notice
 
     def save(self, commit=True):
         if self.kept_upload is not None:

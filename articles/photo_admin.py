@@ -117,7 +117,14 @@ class RightsFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ImageAdminForm(forms.ModelForm):
+class ImageAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
+    """A chosen file outlives the form's errors (a bad date, alt text missing): it is kept
+    and saved with the corrected form (articles/kept_uploads.py)."""
+
+    kept_field = "file"
+    kept_notice = _("Photo kept: %(name)s — it will be saved with the form.")
+    user = None  # set per request by ImageAdmin.get_form
+
     class Meta:
         model = Image
         fields = [
@@ -183,6 +190,11 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
     class Media:
         css = {"all": ["css/admin_images.css"]}
         js = ["js/admin_focal_point.js"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
 
     def get_queryset(self, request):
         return (

@@ -96,6 +96,27 @@ def test_alt_text_is_required_in_the_library(client, editor):
     assert not LibraryImage.objects.exists()
 
 
+def test_a_file_chosen_in_the_library_form_survives_its_errors(client, reporter):
+    """A date typed the wrong way, alt text missing: the file is kept, not chosen again."""
+    from .test_images import kept_token
+
+    client.force_login(reporter)
+    first = client.post(
+        IMAGE_ADD_URL, image_form(alt="", file=upload("harbour.jpg", jpeg_bytes((1600, 900))))
+    )
+    assert first.status_code == 200
+    assert "Photo kept: harbour.jpg — it will be saved with the form." in first.content.decode()
+    second = client.post(
+        IMAGE_ADD_URL, image_form(file="", usable_until="31/12/2027", file_kept=kept_token(first))
+    )
+    assert second.status_code == 200 and "usable_until" in second.context["adminform"].form.errors
+    assert not LibraryImage.objects.exists()
+    saved = client.post(IMAGE_ADD_URL, image_form(file="", file_kept=kept_token(second)))
+    assert saved.status_code == 302
+    photo = LibraryImage.objects.get()
+    assert (photo.width, photo.height, photo.uploaded_by) == (1600, 900, reporter)
+
+
 def test_one_photo_serves_many_articles_with_one_set_of_files(client, section):
     photo = make_image(uploaded_jpeg(size=(1600, 900)), alt="Harbour", caption="Dawn")
     first = make_article(section=section, lead_image=photo)

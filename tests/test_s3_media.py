@@ -21,7 +21,7 @@ from articles.models import Article, Author
 from articles.models import Image as LibraryImage
 from newsroom.s3 import S3Storage
 
-from .conftest import make_article, make_author, make_image, uploaded_jpeg
+from .conftest import Terminal, make_article, make_author, make_image, uploaded_jpeg
 from .processes import HOST, free_port
 from .s3 import fetch, s3_storage_options
 from .test_admin import ADD_URL, LIST_URL, article_form, change_url
@@ -314,7 +314,7 @@ def test_regenerate_renditions_remakes_lost_objects_in_the_bucket(
     client = s3_server.client()
     for key in lost:
         client.delete_object(Bucket=s3_bucket.name, Key=key)
-    out = StringIO()
+    out = Terminal()
     with django_capture_on_commit_callbacks(execute=True):
         call_command("regenerate_renditions", stdout=out)
     assert "Renditions made for 2 of 2 images." in out.getvalue()
