@@ -64,7 +64,12 @@ class ArticleAdminForm(
         required=False,
         help_text=_("Describes the new photo for readers who cannot see it. Required with it."),
     )
-    image_caption = forms.CharField(label=_("Caption"), max_length=300, required=False)
+    image_caption = forms.CharField(
+        label=_("Caption"),
+        max_length=300,
+        required=False,
+        help_text=_("For the new photo. A library photo's caption is changed in the library."),
+    )
     image_credit = forms.CharField(label=_("Credit"), max_length=200, required=False)
 
     class Meta:
@@ -112,6 +117,19 @@ class ArticleAdminForm(
                 self.add_error(None, _("Only editors can set the publish time."))
         if cleaned.get("featured_image") and not cleaned.get("image_alt", "").strip():
             self.add_error("image_alt", _("Describe the image: alt text is required."))
+        if not cleaned.get("featured_image"):
+            # These describe a new upload; typed for a photo chosen from the library they
+            # would be thrown away without a word.
+            for name in ("image_alt", "image_caption", "image_credit"):
+                if cleaned.get(name, "").strip():
+                    self.add_error(
+                        name,
+                        _(
+                            "This goes with a new upload, and no file was chosen. A library "
+                            "photo's alt text, caption and credit are changed on its page "
+                            "in the library."
+                        ),
+                    )
         # The time inputs show whole seconds: a time nobody touched keeps the microseconds
         # it was stored with (by a script, an import), or the save would look like a new
         # publish time to the history, the desk and the cache renewal.

@@ -98,6 +98,7 @@ class LibraryImageChooser(ForeignKeyRawIdWidget):
             context["thumbnail"] = images.thumbnail_url(image)
             context["rights_expired"] = image.rights_expired()
         context["choose_label"] = _("Choose or upload a photo")
+        context["card_url"] = reverse("admin:articles_image_card", args=[0])
         return context
 
 

@@ -161,11 +161,19 @@ def test_editor_chooses_a_library_photo_from_the_article_form_with_the_keyboard(
     page.wait_for_function("() => document.getElementById('id_lead_image').value !== ''")
     assert popup.is_closed()
     assert page.input_value("#id_lead_image") == str(photo.pk)
-    assert (
-        page.locator(".image-chooser__picked")
-        .inner_text()
-        .startswith(f"Photo number {photo.pk} chosen")
+    # The picked photo shows at once, with its title (and caption, credit): the library's card.
+    picked = page.locator(".image-chooser__picked")
+    page.wait_for_function(
+        "title => document.querySelector('.image-chooser__picked').textContent.startsWith(title)",
+        arg=photo.title,
     )
+    thumbnail = page.locator(".image-chooser__thumbnail")
+    thumbnail.wait_for(state="visible")
+    assert thumbnail.is_visible() and thumbnail.get_attribute("alt") == photo.alt
+    assert (
+        page.evaluate("() => document.querySelector('.image-chooser__thumbnail').naturalWidth") > 0
+    )
+    assert photo.title in picked.inner_text()
     screenshot(page, "library-chooser-picked")
     page.context.close()
     assert page_errors == []

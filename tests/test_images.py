@@ -775,8 +775,10 @@ def test_another_users_kept_photo_cannot_be_claimed(
     response = client.post(
         ADD_URL, article_form(section, image_alt="Mine", featured_image_kept=token)
     )
-    assert response.status_code == 302
-    assert not Article.objects.get().lead_image
+    # Nothing is claimed: the form has no photo, so the alt text typed for one is refused.
+    assert response.status_code == 200
+    assert "no file was chosen" in str(response.context["adminform"].form.errors["image_alt"])
+    assert not Article.objects.exists()
     client.logout()
     assert client.get(thumbnail).status_code == 404
 
@@ -805,3 +807,24 @@ def test_a_kept_photo_is_stored_without_its_metadata(editor):
     _, image = stored(kept.name)
     assert not images.has_private_data(image)
     assert kept.name.startswith("private/")
+
+
+def test_a_caption_typed_for_a_photo_chosen_from_the_library_is_not_thrown_away(
+    client, reporter, section
+):
+    """The caption and credit fields go with a new upload: typed beside a library photo they
+    were dropped without a word; the form now says where they are changed, text kept."""
+    photo = make_image(uploaded_by=reporter, caption="Library caption")
+    client.force_login(reporter)
+    data = article_form(section, lead_image=photo.pk, image_caption="Mine", image_credit="Me")
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "changed on its page in the library" in str(errors["image_caption"])
+    assert 'value="Mine"' in response.content.decode()
+    assert not Article.objects.exists()
+    photo.refresh_from_db()
+    assert photo.caption == "Library caption"
+    data.update(image_caption="", image_credit="")
+    assert client.post(ADD_URL, data).status_code == 302
+    assert Article.objects.get().lead_image == photo
