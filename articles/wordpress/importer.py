@@ -100,6 +100,11 @@ class Importer(Terms, Bodies):
     def run(self):
         """Import the file; returns the Report. Raises wxr.ExportError before writing
         anything when the file cannot be imported at all."""
+        if self.source.media_dir is not None and not self.source.media_dir.is_dir():
+            raise wxr.ExportError(
+                _("There is no folder %(path)s (--media-dir). Nothing was imported.")
+                % {"path": self.source.media_dir}
+            )
         self.index = self.scan()
         self.old = addresses.OldSite(self.index.site, self.permalink_structure)
         self.site = Site.objects.get_current()

@@ -1,0 +1,173 @@
+"""`manage.py import_wordpress` on exports as they come from the wild: nothing meant to stay
+private goes public, no old address leaks an embargoed story or sends readers elsewhere,
+and what the import had to change is in its report. Exports are built here item by item
+(``export()``, ``post()``); the full fixture and its helpers are test_wordpress_import's.
+"""
+
+import pytest
+
+from articles.models import Article, WordPressObject
+
+from .test_wordpress_import import article, run, table
+
+pytestmark = pytest.mark.django_db
+
+HOST = "https://bugle.example.com"
+HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="{ns}excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:wfw="http://wellformedweb.org/CommentAPI/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="{ns}">
+<channel>
+<title>Daily Bugle</title>
+<link>{host}</link>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>{host}</wp:base_site_url>
+<wp:base_blog_url>{host}</wp:base_blog_url>
+<wp:author><wp:author_id>2</wp:author_id><wp:author_login>jjameson</wp:author_login>
+<wp:author_display_name>J. Jonah Jameson</wp:author_display_name></wp:author>
+<wp:category><wp:term_id>5</wp:term_id><wp:category_nicename>city</wp:category_nicename>
+<wp:category_parent></wp:category_parent><wp:cat_name>City</wp:cat_name></wp:category>
+{terms}
+"""
+
+
+def meta(key, value):
+    return (
+        f"<wp:postmeta><wp:meta_key>{key}</wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+    )
+
+
+def post(
+    wp_id,
+    title,
+    content="A story.",
+    *,
+    slug=None,
+    status="publish",
+    date="2021-03-04 10:20:30",
+    gmt=None,
+    categories=("city",),
+    post_type="post",
+    link=None,
+    extra="",
+):
+    """One <item> as WordPress writes it; ``extra`` is inserted as it is (postmeta, comments)."""
+    slug = f"post-{wp_id}" if slug is None else slug
+    gmt = date if gmt is None else gmt
+    link = link or f"{HOST}/{date[:4]}/{date[5:7]}/{date[8:10]}/{slug}/"
+    cats = "".join(
+        f'<category domain="category" nicename="{c}"><![CDATA[{c}]]></category>' for c in categories
+    )
+    return f"""<item>
+<title><![CDATA[{title}]]></title>
+<link>{link}</link>
+<dc:creator>jjameson</dc:creator>
+<content:encoded><![CDATA[{content}]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>{wp_id}</wp:post_id>
+<wp:post_date>{date}</wp:post_date>
+<wp:post_date_gmt>{gmt}</wp:post_date_gmt>
+<wp:comment_status>open</wp:comment_status>
+<wp:post_name><![CDATA[{slug}]]></wp:post_name>
+<wp:status>{status}</wp:status>
+<wp:post_parent>0</wp:post_parent>
+<wp:post_type>{post_type}</wp:post_type>
+{cats}
+{extra}
+</item>
+"""
+
+
+def comment(wp_id, content, *, parent=0, date="2021-03-05 08:00:00", gmt=None):
+    gmt = date if gmt is None else gmt
+    return f"""<wp:comment><wp:comment_id>{wp_id}</wp:comment_id>
+<wp:comment_author>Reader</wp:comment_author><wp:comment_date>{date}</wp:comment_date>
+<wp:comment_date_gmt>{gmt}</wp:comment_date_gmt>
+<wp:comment_content><![CDATA[{content}]]></wp:comment_content>
+<wp:comment_approved>1</wp:comment_approved><wp:comment_type></wp:comment_type>
+<wp:comment_parent>{parent}</wp:comment_parent></wp:comment>"""
+
+
+@pytest.fixture
+def export(tmp_path):
+    """export(*items, terms="", ns=...) -> the path of a WordPress export holding them."""
+    made = []
+
+    def write(*items, terms="", ns="http://wordpress.org/export/1.2/", name=None):
+        path = tmp_path / (name or f"export-{len(made)}.xml")
+        head = HEAD.format(ns=ns, host=HOST, terms=terms)
+        path.write_text(head + "".join(items) + "</channel>\n</rss>\n")
+        made.append(path)
+        return path
+
+    return write
+
+
+def problems(output):
+    """The report's listed lines (skipped, failed and to check), without their marks."""
+    return [" ".join(line.split()[1:]) for line in output.splitlines() if line.startswith("  ")]
+
+
+# What the file is ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "namespace",
+    [
+        "http://wordpress.org/export/1.0/",
+        "http://wordpress.org/export/1.1/",
+        "https://wordpress.org/export/1.2/",  # the theme unit test data binds wp: so
+    ],
+)
+def test_an_export_is_read_whatever_version_and_scheme_its_wp_prefix_is_bound_to(export, namespace):
+    output, failure = run(export=export(post(10, "City budget passes"), ns=namespace))
+    assert failure is None
+    assert table(output)["articles"]["created"] == 1
+    assert article(10).headline == "City budget passes"
+
+
+def test_a_file_naming_an_external_dtd_is_refused(tmp_path):
+    hostile = tmp_path / "xxe-param.xml"
+    hostile.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rss SYSTEM "http://127.0.0.1:9/evil.dtd">\n'
+        '<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>'
+        "<wp:wxr_version>1.2</wp:wxr_version></channel></rss>"
+    )
+    _output, failure = run(export=hostile)
+    assert "Refused: the file declares a DTD" in failure
+    assert not WordPressObject.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "damage, says",
+    [
+        (
+            lambda text: text.replace("City budget", "City\x01budget"),
+            "a character or mark XML does not allow there, such as a control character",
+        ),
+        (
+            lambda text: text.replace("<wp:status>", "<wpx:status>").replace(
+                "</wp:status>", "</wpx:status>"
+            ),
+            "uses a prefix (such as “wp:”) that the file never declares",
+        ),
+        (lambda text: text[: text.index("A story.")], "cut off while downloading"),
+    ],
+)
+def test_a_file_that_is_not_xml_says_what_is_wrong_with_it(export, damage, says):
+    path = export(post(10, "City budget passes"))
+    path.write_text(damage(path.read_text()))
+    _output, failure = run(export=path)
+    assert "The file is not well-formed XML at line" in failure and says in failure
+    if "cut off" not in says:
+        assert "cut off" not in failure
+    assert not Article.objects.exists()
+
+
+def test_a_media_folder_that_does_not_exist_is_an_error_before_anything_is_written(
+    export, tmp_path
+):
+    _output, failure = run("--media-dir", str(tmp_path / "nowhere"), export=export(post(10, "A")))
+    assert "There is no folder" in failure and "nowhere" in failure
+    assert not Article.objects.exists() and not WordPressObject.objects.exists()
