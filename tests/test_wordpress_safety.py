@@ -105,8 +105,10 @@ def export(tmp_path):
 
 
 def problems(output):
-    """The report's listed lines (skipped, failed and to check), without their marks."""
-    return [" ".join(line.split()[1:]) for line in output.splitlines() if line.startswith("  ")]
+    """The report's listed lines (skipped, failed, to check), one string: "kind #id title: …"."""
+    marks = ("skipped", "FAILED", "check")
+    lines = [line.split(None, 1) for line in output.splitlines() if line.startswith("  ")]
+    return "\n".join(" ".join(rest.split()) for mark, rest in lines if mark in marks)
 
 
 # What the file is ------------------------------------------------------------------------------
@@ -171,3 +173,53 @@ def test_a_media_folder_that_does_not_exist_is_an_error_before_anything_is_writt
     _output, failure = run("--media-dir", str(tmp_path / "nowhere"), export=export(post(10, "A")))
     assert "There is no folder" in failure and "nowhere" in failure
     assert not Article.objects.exists() and not WordPressObject.objects.exists()
+
+
+# Nothing private goes public ----------------------------------------------------------------
+
+
+PROTECTED = meta("_edit_lock", "1") + "<wp:post_password><![CDATA[hunter2]]></wp:post_password>"
+
+
+def test_a_password_protected_post_comes_in_as_a_draft_and_is_listed_for_a_decision(client, export):
+    path = export(
+        post(
+            210,
+            "Members only: secret memo",
+            "The SECRET protected text.",
+            slug="secret-memo",
+            extra=PROTECTED + comment(601, "A comment on the memo"),
+        )
+    )
+    output, failure = run(export=path)
+    memo = article(210)
+    assert memo.status == Article.Status.DRAFT and not memo.is_published()
+    assert (
+        "#210 Members only: secret memo: password-protected in WordPress: imported as a draft"
+        in (problems(output))
+    )
+    assert failure is None  # nothing failed: it waits for a decision
+    for address in ("/2021/03/04/secret-memo/", "/?p=210", "/feed/", "/search/?q=SECRET"):
+        assert "SECRET protected" not in client.get(address).content.decode(), address
+    assert client.get("/?p=210").status_code == 404
+    assert not Article.objects.published().exists()
+    output, _failure = run(export=path)  # again: unchanged, nothing more to decide
+    assert table(output)["articles"]["unchanged"] == 1
+    assert "#210" not in problems(output)
+
+
+def test_a_password_protected_page_is_not_imported(client, export):
+    page = post(
+        300,
+        "Staff handbook",
+        "SECRET handbook",
+        post_type="page",
+        categories=(),
+        link=f"{HOST}/handbook/",
+        extra=PROTECTED,
+    )
+    output, _failure = run(export=export(page))
+    assert client.get("/handbook/").status_code == 404
+    assert "#300 Staff handbook: password-protected in WordPress, which a flat page cannot be" in (
+        problems(output)
+    )

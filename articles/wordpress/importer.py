@@ -9,7 +9,9 @@ ID is remembered (``WordPressObject``), so a second run creates nothing new, upd
 changed in the export, and a run stopped half-way simply carries on.
 
 Statuses: publish → published, future → scheduled at its date, draft → draft, pending →
-in review, private → draft (never public); trash and auto-drafts are skipped. Authors,
+in review, private → draft (never public); trash and auto-drafts are skipped. A post with a
+password is held back as a draft, whatever its status (we have no password-protected
+stories), and listed in the report for someone to decide. Authors,
 sections and tags: ``terms``; photos and links inside bodies: ``bodies``.
 """
 
@@ -243,6 +245,10 @@ class Importer(Terms, Bodies):
         article.publish_at = self.post_date(item) if status in ("publish", "future") else None
         if status == "publish" and article.publish_at is None:
             article.publish_at = timezone.now()
+        held_back = []
+        if item.get("wp:post_password", "").strip() and article.status != Article.Status.DRAFT:
+            article.status = Article.Status.DRAFT
+            held_back.append(_("password-protected in WordPress: imported as a draft"))
         article.headline = title[:200]
         article.dek = body.plain(item.get("excerpt:encoded", ""))[:400]
         article.section = section
@@ -275,6 +281,9 @@ class Importer(Terms, Bodies):
         if converter.unresolved:
             self.pending_links.add((Article, article.pk))
         self.report.count("articles", "unchanged" if same else "created" if created else "updated")
+        if not same:
+            for reason in held_back:
+                self.report.noted("articles", wp_id, title, reason)
         self.post_redirects(item, wp_id, article)
         extensions.import_wordpress_parts(article, item, self.context)
 
@@ -294,10 +303,11 @@ class Importer(Terms, Bodies):
     # Pages ---------------------------------------------------------------------------------
 
     def import_page(self, item, wp_id, title, status):
-        if status != "publish":
-            self.report.skipped(
-                "pages", wp_id, title, _("not published (status “%(s)s”)") % {"s": status}
-            )
+        if status != "publish" or item.get("wp:post_password", "").strip():
+            reason = _("not published (status “%(s)s”)") % {"s": status}
+            if status == "publish":
+                reason = _("password-protected in WordPress, which a flat page cannot be")
+            self.report.skipped("pages", wp_id, title, reason)
             self.skip_parts(item, _("its page was not imported (flat pages take no comments)"))
             return
         path = self.old.path_of(item.get("link", "")) or ""
