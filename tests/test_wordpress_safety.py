@@ -4,7 +4,10 @@ and what the import had to change is in its report. Exports are built here item 
 (``export()``, ``post()``); the full fixture and its helpers are test_wordpress_import's.
 """
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 
 from articles.models import Article, WordPressObject
 
@@ -223,3 +226,32 @@ def test_a_password_protected_page_is_not_imported(client, export):
     assert "#300 Staff handbook: password-protected in WordPress, which a flat page cannot be" in (
         problems(output)
     )
+
+
+# A scheduled story's old addresses ------------------------------------------------------------
+
+
+def test_a_scheduled_storys_old_addresses_give_nothing_away_until_it_is_live(client, export):
+    scheduled = post(
+        225,
+        "Minister resigns",
+        "Embargoed until 2031.",
+        slug="minister-resigns",
+        status="future",
+        date="2031-06-01 09:00:00",
+        link=f"{HOST}/2031/06/minister-resigns/",
+    )
+    run(export=export(scheduled, post(10, "City budget passes", slug="city-budget")))
+    story = article(225)
+    assert story.status == Article.Status.PUBLISHED and not story.is_published()
+    old = ["/?p=225", "/2031/06/minister-resigns/", "/2031/06/minister-resigns/feed/"]
+    for address in [*old, "/2031/", "/2031/06/", "/2031/06/01/"]:
+        response = client.get(address)
+        assert response.status_code == 404, address
+        assert "minister" not in response.get("Location", ""), address
+    assert client.get("/2021/03/").status_code == 301  # a live story's archive: as before
+    with time_machine.travel(story.publish_at + timedelta(minutes=1)):
+        for address in old:
+            response = client.get(address)
+            assert response.status_code == 301, address
+            assert response["Location"] == story.get_absolute_url()

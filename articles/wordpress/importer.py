@@ -225,7 +225,7 @@ class Importer(Terms, Bodies):
         if article is not None and row.digest == wanted:
             self.report.count("articles", "unchanged")
             extensions.import_wordpress_parts(article, item, self.context)
-            if article.status == Article.Status.PUBLISHED and article.publish_at:
+            if article.is_published():
                 self.archives.add(timezone.localtime(article.publish_at).date())
             return
         categories = [c for c in item["categories"] if c["domain"] == "category"]
@@ -364,12 +364,14 @@ class Importer(Terms, Bodies):
 
     def post_redirects(self, item, wp_id, article):
         """The post's old addresses, to the article: only once it is published (drafts had
-        no public address; a scheduled one answers from its time)."""
+        no public address). A scheduled one's answer 404 until it is live, as the article
+        does (articles/redirects.py); its day gets no date archive before then (a redirect
+        there would say a story is due that day): the first run after it is live adds them."""
         if article.status != Article.Status.PUBLISHED or article.publish_at is None:
             return
         url = article.get_absolute_url()
-        local = timezone.localtime(article.publish_at)
-        self.archives.add(local.date())
+        if article.is_published():
+            self.archives.add(timezone.localtime(article.publish_at).date())
         wp_local = media.parse_wp_date(item.get("wp:post_date", ""))
         old = [addresses.request_path("/", f"p={wp_id}")]
         for path in self.old.post_paths(item, wp_local):
