@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.flatpages.models import FlatPage
+from django.contrib.redirects.models import Redirect
 
 from articles.models import Article, WordPressObject
 
@@ -255,3 +257,41 @@ def test_a_scheduled_storys_old_addresses_give_nothing_away_until_it_is_live(cli
             response = client.get(address)
             assert response.status_code == 301, address
             assert response["Location"] == story.get_absolute_url()
+
+
+# No old address sends readers elsewhere --------------------------------------------------------
+
+
+def page(wp_id, title, link, content="A page."):
+    return post(wp_id, title, content, post_type="page", categories=(), link=link)
+
+
+def test_double_slashes_in_old_addresses_make_no_protocol_relative_redirect(client, export):
+    path = export(
+        page(40, "Greek", f"{HOST}//greek/history/", "Ελληνικά."),
+        page(41, "Evil double slash", f"{HOST}//evil.example.net/x/"),
+    )
+    run(export=path)
+    assert client.get("/greek/history/").status_code == 200
+    response = client.get("/?page_id=40")
+    assert response.status_code == 301 and response["Location"] == "/greek/history/"
+    response = client.get("/?page_id=41")
+    assert response.status_code == 301 and response["Location"] == "/evil.example.net/x/"
+    assert client.get("/evil.example.net/x/").status_code == 200  # a page here, not a host
+    assert not FlatPage.objects.filter(url__startswith="//").exists()
+    assert not Redirect.objects.exclude(new_path__startswith="/").exists()
+    assert not Redirect.objects.filter(new_path__startswith="//").exists()
+
+
+@pytest.mark.parametrize(
+    "target", ["//evil.example.net/x/", "https://evil.example.net/", "/\\evil.example.net"]
+)
+def test_a_redirect_off_the_site_is_never_written(target):
+    from django.contrib.sites.models import Site
+
+    from articles.wordpress import addresses
+
+    outcomes = list(addresses.save_redirects(Site.objects.get_current(), [("/old/", target)]))
+    assert [outcome for _path, outcome, _reason in outcomes] == ["skipped"]
+    assert "off this site" in outcomes[0][2]
+    assert not Redirect.objects.exists()
