@@ -10,9 +10,11 @@ import pytest
 import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
+from django.urls import reverse
 
 from articles.models import Article, WordPressObject
 
+from .test_embargo import _form_data as admin_form_data
 from .test_wordpress_import import article, run, table
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +297,34 @@ def test_a_redirect_off_the_site_is_never_written(target):
     assert [outcome for _path, outcome, _reason in outcomes] == ["skipped"]
     assert "off this site" in outcomes[0][2]
     assert not Redirect.objects.exists()
+
+
+# Every imported story saves unchanged in the admin --------------------------------------------
+
+
+def saves_unchanged(client, story):
+    """The story's admin change form, submitted as the browser shows it: the response."""
+    url = reverse("admin:articles_article_change", args=[story.pk])
+    data = admin_form_data(client.get(url))
+    data["_continue"] = "Save and continue editing"
+    return client.post(url, data)
+
+
+def test_a_non_latin_slug_becomes_one_the_admin_accepts_and_the_old_link_redirects(
+    client, editor, export
+):
+    arabic = "%d8%ae%d8%a8%d8%b1-%d8%b9%d8%a7%d8%ac%d9%84"
+    path = export(
+        post(216, "خبر عاجل", "نص عربي", slug=arabic),
+        post(222, "🔥 Fire at the docks 🚒", slug="%f0%9f%94%a5-fire"),
+    )
+    run(export=path)
+    assert article(216).slug == "story-216"  # nothing Latin in the title either
+    assert article(222).slug == "fire-at-the-docks"
+    response = client.get(f"/2021/03/04/{arabic}/")
+    assert response.status_code == 301
+    assert response["Location"] == article(216).get_absolute_url()
+    client.force_login(editor)
+    for wp_id in (216, 222):
+        saved = saves_unchanged(client, article(wp_id))
+        assert saved.status_code == 302, saved.content.decode()[:2000]

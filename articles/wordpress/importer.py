@@ -33,7 +33,7 @@ from .. import bylines, extensions
 from ..models import Article, Author, Section, sanitized_value
 from . import addresses, body, media, wxr
 from .bodies import Bodies
-from .context import Context, Index, Kind, digest
+from .context import Context, Index, Kind, ascii_slug, digest
 from .report import Report
 from .terms import Terms
 
@@ -296,9 +296,11 @@ class Importer(Terms, Bodies):
         return date
 
     def post_slug(self, item, title, wp_id):
-        slug = unquote(item.get("wp:post_name", "").strip())
-        slug = slugify(slug, allow_unicode=True) or slugify(title, allow_unicode=True)
-        return slug[:200].strip("-") or f"post-{wp_id}"
+        """The WordPress slug when our article addresses can carry it (Latin letters, digits,
+        hyphens: what the admin's slug field accepts, so the story saves unchanged), else one
+        made from the headline, else ``story-<id>``, as for sections and tags. The old,
+        percent-encoded permalink redirects to it."""
+        return ascii_slug(item.get("wp:post_name", ""), title, f"story-{wp_id}", 200)
 
     # Pages ---------------------------------------------------------------------------------
 
