@@ -55,7 +55,10 @@ def post(
     date="2021-03-04 10:20:30",
     gmt=None,
     categories=("city",),
+    tags=(),
     post_type="post",
+    parent=0,
+    excerpt="",
     link=None,
     extra="",
 ):
@@ -65,20 +68,22 @@ def post(
     link = link or f"{HOST}/{date[:4]}/{date[5:7]}/{date[8:10]}/{slug}/"
     cats = "".join(
         f'<category domain="category" nicename="{c}"><![CDATA[{c}]]></category>' for c in categories
+    ) + "".join(
+        f'<category domain="post_tag" nicename="{t}"><![CDATA[{t}]]></category>' for t in tags
     )
     return f"""<item>
 <title><![CDATA[{title}]]></title>
 <link>{link}</link>
 <dc:creator>jjameson</dc:creator>
 <content:encoded><![CDATA[{content}]]></content:encoded>
-<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<excerpt:encoded><![CDATA[{excerpt}]]></excerpt:encoded>
 <wp:post_id>{wp_id}</wp:post_id>
 <wp:post_date>{date}</wp:post_date>
 <wp:post_date_gmt>{gmt}</wp:post_date_gmt>
 <wp:comment_status>open</wp:comment_status>
 <wp:post_name><![CDATA[{slug}]]></wp:post_name>
 <wp:status>{status}</wp:status>
-<wp:post_parent>0</wp:post_parent>
+<wp:post_parent>{parent}</wp:post_parent>
 <wp:post_type>{post_type}</wp:post_type>
 {cats}
 {extra}
@@ -328,3 +333,98 @@ def test_a_non_latin_slug_becomes_one_the_admin_accepts_and_the_old_link_redirec
     for wp_id in (216, 222):
         saved = saves_unchanged(client, article(wp_id))
         assert saved.status_code == 302, saved.content.decode()[:2000]
+
+
+def test_a_story_beyond_the_admin_forms_limits_is_cut_to_fit_and_the_report_says_so(
+    client, editor, export
+):
+    tags = [f"tag-{n:02d}" for n in range(1, 56)]  # as unit test post 1152: too many
+    long = post(204, "T" * 10000, excerpt="E" * 500, tags=tags, slug="long-title")
+    output, failure = run(export=export(long))
+    assert failure is None
+    story = article(204)
+    assert story.headline == "T" * 200 and story.dek == "E" * 400
+    assert sorted(story.tags.values_list("name", flat=True)) == tags[:50]
+    listed = problems(output)
+    assert "headline cut to 200 characters (it had 10000)" in listed
+    assert "summary (the excerpt) cut to 400 characters (it had 500)" in listed
+    assert (
+        "5 tags and categories left out, a story having at most 50: "
+        "tag-51, tag-52, tag-53, tag-54, tag-55"
+    ) in listed
+    client.force_login(editor)
+    saved = saves_unchanged(client, story)
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+
+
+def test_an_untitled_post_is_headlined_with_its_first_words_never_its_number(client, export):
+    output, _failure = run(
+        export=export(
+            post(
+                201,
+                "",
+                "<p>Council <b>approves</b> the budget for the new harbour wall at last.</p>",
+            ),
+            post(230, "", '[gallery ids="1,2"]', slug=""),
+        )
+    )
+    assert article(201).headline == "Council approves the budget for the new harbour wall at…"
+    assert article(230).headline == "Untitled (WordPress post 230)"
+    assert article(230).slug == "untitled-wordpress-post-230"
+    listed = problems(output)
+    assert (
+        "#201 Council approves the budget for the new harbour wall at…: "
+        "no title in WordPress: headlined with its first words"
+    ) in listed
+    assert "#230 Untitled (WordPress post 230): no title in WordPress, nor any text" in listed
+    home = client.get("/").content.decode()
+    assert "Council approves the budget" in home and "#201" not in home
+
+
+# Pages ------------------------------------------------------------------------------------------
+
+
+def test_a_flat_page_the_import_did_not_make_is_left_alone_and_the_clash_reported(client, export):
+    from django.contrib.sites.models import Site
+
+    ours = FlatPage.objects.create(url="/about/", title="Our story", content="<p>Ours.</p>")
+    ours.sites.add(Site.objects.get_current())
+    output, _failure = run(export=export(page(300, "About us", f"{HOST}/about/", "Theirs.")))
+    ours.refresh_from_db()
+    assert (ours.title, ours.content) == ("Our story", "<p>Ours.</p>")
+    assert "Ours." in client.get("/about/").content.decode()
+    assert "#300 About us: its address /about/ is already the flat page “Our story”" in (
+        problems(output)
+    )
+    assert table(output)["pages"]["skipped"] == 1
+    assert client.get("/?page_id=300").status_code == 404
+
+
+def test_a_flat_page_whose_photo_failed_is_not_rewritten_on_every_run(export):
+    missing = f'<img src="{HOST}/wp-content/uploads/2021/03/missing.jpg" alt="Mayor">'
+    path = export(page(300, "About us", f"{HOST}/about/", f"<p>Hello.</p>{missing}"))
+    run(export=path)
+    output, _failure = run(export=path)
+    assert table(output)["pages"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+        "skipped": 0,
+        "errors": 0,
+    }
+
+
+def test_the_attachment_pages_of_a_page_redirect_to_the_page(client, export):
+    photo = post(
+        310,
+        "Clearing floats",
+        post_type="attachment",
+        categories=(),
+        parent=300,
+        link=f"{HOST}/about/clearing-floats/photo-slug/",
+    )
+    run(export=export(page(300, "Clearing floats", f"{HOST}/about/clearing-floats/"), photo))
+    for old in ("/about/clearing-floats/photo-slug/", "/?attachment_id=310"):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == "/about/clearing-floats/"

@@ -15,6 +15,7 @@ stories), and listed in the report for someone to decide. Authors,
 sections and tags: ``terms``; photos and links inside bodies: ``bodies``.
 """
 
+import re
 from contextlib import contextmanager, nullcontext
 from urllib.parse import unquote
 
@@ -30,7 +31,9 @@ from taggit.models import Tag
 from newsroom.cache import CONTENT, renew
 
 from .. import bylines, extensions
+from ..fields import clean_html
 from ..models import Article, Author, Section, sanitized_value
+from ..tags import MOST_TAGS
 from . import addresses, body, media, wxr
 from .bodies import Bodies
 from .context import Context, Index, Kind, ascii_slug, digest
@@ -62,6 +65,38 @@ COMPARED = (
     "slug",
 )
 IGNORED_TYPES = {"attachment", "nav_menu_item", "revision", "customize_changeset", "oembed_cache"}
+# What the admin's article form accepts: an imported story must save there unchanged.
+HEADLINE_LIMIT = Article._meta.get_field("headline").max_length
+DEK_LIMIT = Article._meta.get_field("dek").max_length
+TITLE_LIMIT = FlatPage._meta.get_field("title").max_length
+SHORTCODE = re.compile(r"\[/?[A-Za-z][^\]]*\]")
+HEADLINE_WORDS = 10
+
+
+def headline_of(item, wp_id):
+    """(headline, note): the title; for an untitled post the first words of its text, else
+    "Untitled (WordPress post N)", with a note for the report saying so."""
+    title = body.plain(item.get("title", ""))
+    if title:
+        return title, None
+    words = body.plain(SHORTCODE.sub(" ", item.get("content:encoded", ""))).split()
+    if words:
+        first = " ".join(words[:HEADLINE_WORDS])
+        title = first + ("…" if len(words) > HEADLINE_WORDS else "")
+        return title, _("no title in WordPress: headlined with its first words")
+    title = _("Untitled (WordPress post %(id)s)") % {"id": wp_id}
+    return title, _("no title in WordPress, nor any text: headlined “%(title)s”") % {"title": title}
+
+
+def cut(value, limit, what, notes):
+    """``value`` within ``limit`` characters; a note for the report when it had to be cut."""
+    if len(value) <= limit:
+        return value
+    notes.append(
+        _("%(what)s cut to %(limit)d characters (it had %(length)d)")
+        % {"what": what, "limit": limit, "length": len(value)}
+    )
+    return value[:limit].rstrip()
 
 
 class Rollback(Exception):
@@ -193,7 +228,7 @@ class Importer(Terms, Bodies):
     def import_item(self, item):
         wp_id = item.get("wp:post_id", "").strip()
         post_type = item.get("wp:post_type", "").strip()
-        title = body.plain(item.get("title", "")) or f"#{wp_id}"
+        title, _note = headline_of(item, wp_id)
         if post_type in IGNORED_TYPES or post_type.startswith("wp_"):
             return  # attachments come in with the posts that use them
         kind = {"post": "articles", "page": "pages"}.get(post_type)
@@ -245,12 +280,16 @@ class Importer(Terms, Bodies):
         article.publish_at = self.post_date(item) if status in ("publish", "future") else None
         if status == "publish" and article.publish_at is None:
             article.publish_at = timezone.now()
-        held_back = []
+        notes = []
         if item.get("wp:post_password", "").strip() and article.status != Article.Status.DRAFT:
             article.status = Article.Status.DRAFT
-            held_back.append(_("password-protected in WordPress: imported as a draft"))
-        article.headline = title[:200]
-        article.dek = body.plain(item.get("excerpt:encoded", ""))[:400]
+            notes.append(_("password-protected in WordPress: imported as a draft"))
+        _title, untitled = headline_of(item, wp_id)
+        if untitled:
+            notes.append(untitled)
+        article.headline = cut(title, HEADLINE_LIMIT, _("headline"), notes)
+        dek = body.plain(item.get("excerpt:encoded", ""))
+        article.dek = cut(dek, DEK_LIMIT, _("summary (the excerpt)"), notes)
         article.section = section
         article.comments_open = item.get("wp:comment_status", "open").strip() != "closed"
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
@@ -262,7 +301,20 @@ class Importer(Terms, Bodies):
         article.slug = self.free_slug(Article, slug, exclude_pk=article.pk)
         authors = self.bylines(item)
         tags = [self.item_tag(c) for c in item["categories"] if c["domain"] == "post_tag"]
-        tags = [tag for tag in tags + extra_tags if tag is not None]
+        tags = list({tag.pk: tag for tag in tags + extra_tags if tag is not None}.values())
+        if len(tags) > MOST_TAGS:  # the admin's form takes no more
+            notes.append(
+                _(
+                    "%(count)d tags and categories left out, a story having at most %(most)d: "
+                    "%(names)s"
+                )
+                % {
+                    "count": len(tags) - MOST_TAGS,
+                    "most": MOST_TAGS,
+                    "names": ", ".join(tag.name for tag in tags[MOST_TAGS:]),
+                }
+            )
+            tags = tags[:MOST_TAGS]
         # Looked at again (a photo had failed, or the export changed) with the same result:
         # nothing is written, so the article's history and caches are left alone.
         same = (
@@ -282,8 +334,8 @@ class Importer(Terms, Bodies):
             self.pending_links.add((Article, article.pk))
         self.report.count("articles", "unchanged" if same else "created" if created else "updated")
         if not same:
-            for reason in held_back:
-                self.report.noted("articles", wp_id, title, reason)
+            for note in notes:
+                self.report.noted("articles", wp_id, article.headline, note)
         self.post_redirects(item, wp_id, article)
         extensions.import_wordpress_parts(article, item, self.context)
 
@@ -329,24 +381,57 @@ class Importer(Terms, Bodies):
         if page is not None and row.digest == wanted:
             self.report.count("pages", "unchanged")
         else:
-            if page is None:
-                page = FlatPage.objects.filter(url=url, sites=self.site).first()
+            # A flat page the import did not make is the desk's: never overwritten.
+            taken = FlatPage.objects.filter(url=url, sites=self.site)
+            holder = taken.exclude(pk=page.pk).first() if page else taken.first()
+            if holder is not None:
+                self.report.skipped(
+                    "pages",
+                    wp_id,
+                    title,
+                    _("its address %(url)s is already the flat page “%(title)s”: left as it is")
+                    % {"url": url, "title": holder.title},
+                )
+                self.skip_parts(item, _("its page was not imported (flat pages take no comments)"))
+                return
             created = page is None
             page = page or FlatPage(url=url)
+            before = (page.url, page.title, page.content)
+            notes = []
+            _title, untitled = headline_of(item, wp_id)
+            if untitled:
+                notes.append(untitled)
             page.url = url
-            page.title = title[:200]
+            page.title = cut(title, TITLE_LIMIT, _("title"), notes)
             converter = self.converter(wp_id, title)
-            page.content = converter.convert(item.get("content:encoded", ""))
+            page.content = clean_html(converter.convert(item.get("content:encoded", "")))
             self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
-            page.save()
-            page.sites.add(self.site)
+            # Looked at again (a photo had failed) with the same result: nothing is written.
+            same = not created and before == (page.url, page.title, page.content)
+            if not same:
+                page.save()
+                page.sites.add(self.site)
+                for note in notes:
+                    self.report.noted("pages", wp_id, page.title, note)
             if converter.unresolved:
                 self.pending_links.add((FlatPage, page.pk))
             complete = self.missing_media == missing
             self.context.remember(Kind.PAGE, wp_id, page, wanted if complete else "", row)
-            self.report.count("pages", "created" if created else "updated")
-        self.redirect(addresses.request_path("/", f"page_id={wp_id}"), page.url, wp_id)
+            self.report.count("pages", "unchanged" if same else "created" if created else "updated")
+        self.page_redirects(wp_id, page)
         self.skip_parts(item, _("flat pages take no comments"))
+
+    def page_redirects(self, wp_id, page):
+        """``/?page_id=``, and the pages of the page's attachments (``/about/<photo>/``,
+        ``/?attachment_id=``), to the page."""
+        old = [addresses.request_path("/", f"page_id={wp_id}")]
+        for attachment in self.index.attachments_of.get(wp_id, []):
+            old.append(addresses.request_path("/", f"attachment_id={attachment}"))
+            link = self.old.path_of(self.index.attachments[attachment].get("link", ""))
+            if link and "?" not in link:
+                old.append(link)
+        target = addresses.request_path(page.url)
+        self.redirects([(path, page.url) for path in dict.fromkeys(old) if path != target], wp_id)
 
     # Redirects -----------------------------------------------------------------------------
 
