@@ -11,6 +11,7 @@ import time_machine
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.models import Redirect
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, WordPressObject
 
@@ -428,3 +429,92 @@ def test_the_attachment_pages_of_a_page_redirect_to_the_page(client, export):
         response = client.get(old)
         assert response.status_code == 301, old
         assert response["Location"] == "/about/clearing-floats/"
+
+
+# The same ID twice, dates WordPress left empty ----------------------------------------------------
+
+
+def test_a_second_item_with_the_same_id_is_skipped_and_a_rerun_changes_nothing(export):
+    path = export(
+        post(202, "Duplicate ID first", "First body", slug="dup-first"),
+        post(202, "Duplicate ID second", "Second body", slug="dup-second"),
+    )
+    output, _failure = run(export=path)
+    assert article(202).headline == "Duplicate ID first"
+    assert Article.objects.count() == 1
+    assert "#202 Duplicate ID second: a second item with WordPress ID 202 in the file" in (
+        problems(output)
+    )
+    history = article(202).history.count()
+    output, _failure = run(export=path)
+    assert table(output)["articles"] == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 1,
+        "skipped": 1,
+        "errors": 0,
+    }
+    assert article(202).history.count() == history
+
+
+def test_a_published_post_without_a_usable_date_comes_in_as_a_draft_never_dated_now(client, export):
+    zero = "0000-00-00 00:00:00"
+    output, failure = run(
+        export=export(
+            post(205, "Zero date published", date=zero, gmt=zero, link=f"{HOST}/?p=205"),
+            post(
+                227, "Bad date", date="2021-13-45 99:99:99", gmt="not a date", link=f"{HOST}/?p=227"
+            ),
+            post(228, "Local date only", date="2019-02-03 10:00:00", gmt=zero, slug="local"),
+        )
+    )
+    assert failure is None
+    for wp_id in (205, 227):
+        story = article(wp_id)
+        assert story.status == Article.Status.DRAFT and story.publish_at is None
+    assert "#205 Zero date published: no usable date in WordPress" in problems(output)
+    assert "#227 Bad date: no usable date in WordPress (“not a date”, “2021-13-45 99:99:99”)" in (
+        problems(output)
+    )
+    local = article(228)  # post_date_gmt zero: post_date, in the site's time zone
+    assert local.is_published()
+    assert timezone.localtime(local.publish_at).strftime("%Y-%m-%d %H:%M") == "2019-02-03 10:00"
+    home = client.get("/").content.decode()
+    assert "Zero date published" not in home and "Bad date" not in home
+
+
+def test_comments_without_a_date_are_dated_as_their_story_and_listed(export):
+    from comments.models import Comment
+
+    zero = "0000-00-00 00:00:00"
+    comments = comment(508, "Zero-date comment", date=zero, gmt=zero) + comment(
+        509, "Local date", date="2021-03-06 12:00:00", gmt=zero
+    )
+    output, _failure = run(export=export(post(206, "Story", extra=comments)))
+    story = article(206)
+    dated = Comment.objects.get(body="Zero-date comment")
+    assert dated.created_at == story.publish_at
+    assert "#508 comment by Reader: no usable date in WordPress: dated as its story" in (
+        problems(output)
+    )
+    local = Comment.objects.get(body="Local date")
+    assert timezone.localtime(local.created_at).strftime("%Y-%m-%d %H:%M") == "2021-03-06 12:00"
+
+
+def test_a_comment_answering_itself_comes_in_top_level_and_stays_so(export):
+    from comments.models import Comment
+
+    path = export(post(206, "Story", extra=comment(511, "Self-parent loop", parent=511)))
+    run(export=path)
+    assert Comment.objects.get(body="Self-parent loop").parent is None
+    output, _failure = run(export=path)
+    assert Comment.objects.get(body="Self-parent loop").parent is None
+    assert table(output)["comments"]["unchanged"] == 1
+
+
+def test_a_comment_too_long_to_keep_whole_is_cut_and_listed(export):
+    from comments.models import Comment
+
+    output, _failure = run(export=export(post(206, "Story", extra=comment(509, "L" * 10000))))
+    assert len(Comment.objects.get().body) == 5000
+    assert "#509 comment by Reader: cut to 5000 characters (it had 10000)" in problems(output)

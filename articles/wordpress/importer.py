@@ -131,6 +131,7 @@ class Importer(Terms, Bodies):
         self.missing_media = 0  # photos a post wanted and did not get, this run
         self.tag_slugs = set()
         self.counted_images = set()
+        self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
 
     # The run -------------------------------------------------------------------------------
 
@@ -199,6 +200,8 @@ class Importer(Terms, Bodies):
         wp_id = item.get("wp:post_id", "").strip()
         post_type = item.get("wp:post_type", "").strip()
         if post_type == "attachment":
+            if wp_id in index.attachments:  # the same ID twice: the first one counts
+                return
             details = media.attachment_details(item)
             index.attachments[wp_id] = details
             if details["parent"] not in ("", "0"):
@@ -209,7 +212,7 @@ class Importer(Terms, Bodies):
                 index.old_site = addresses.OldSite(index.site)
             path = index.old_site.path_of(item.get("link", ""))
             if path:
-                index.old_paths[path] = (post_type, wp_id)
+                index.old_paths.setdefault(path, (post_type, wp_id))
 
     @contextmanager
     def unit(self, kind, wp_id, title):
@@ -238,6 +241,17 @@ class Importer(Terms, Bodies):
             )
             self.skip_parts(item, _("its post was not imported"))
             return
+        if wp_id in self.seen_ids:
+            self.report.skipped(
+                kind,
+                wp_id,
+                title,
+                _("a second item with WordPress ID %(id)s in the file: the first one came in")
+                % {"id": wp_id},
+            )
+            self.skip_parts(item, _("its post was not imported"))
+            return
+        self.seen_ids.add(wp_id)
         status = item.get("wp:status", "").strip()
         if status in SKIPPED_STATUSES or (kind == "articles" and status not in STATUSES):
             reason = SKIPPED_STATUSES.get(status, _("unknown status “%(s)s”") % {"s": status})
@@ -278,9 +292,17 @@ class Importer(Terms, Bodies):
         status = item.get("wp:status", "").strip()
         article.status = STATUSES[status]
         article.publish_at = self.post_date(item) if status in ("publish", "future") else None
-        if status == "publish" and article.publish_at is None:
-            article.publish_at = timezone.now()
         notes = []
+        if article.status == Article.Status.PUBLISHED and article.publish_at is None:
+            # Never "now": an old story would top the home page. The desk decides.
+            article.status = Article.Status.DRAFT
+            notes.append(
+                _("no usable date in WordPress (“%(gmt)s”, “%(local)s”): imported as a draft")
+                % {
+                    "gmt": item.get("wp:post_date_gmt", "").strip(),
+                    "local": item.get("wp:post_date", "").strip(),
+                }
+            )
         if item.get("wp:post_password", "").strip() and article.status != Article.Status.DRAFT:
             article.status = Article.Status.DRAFT
             notes.append(_("password-protected in WordPress: imported as a draft"))
@@ -340,8 +362,11 @@ class Importer(Terms, Bodies):
         extensions.import_wordpress_parts(article, item, self.context)
 
     def post_date(self, item):
+        """When the post went (or goes) live: ``post_date_gmt``, else ``post_date`` in the
+        site's time zone (WordPress leaves the first zero on drafts and in older exports of
+        scheduled posts), else None."""
         date = media.parse_wp_date(item.get("wp:post_date_gmt", ""))
-        if date is None:  # older exports of drafts and scheduled posts: the site's local time
+        if date is None:
             local = media.parse_wp_date(item.get("wp:post_date", ""))
             if local is not None:
                 date = timezone.make_aware(local.replace(tzinfo=None))
