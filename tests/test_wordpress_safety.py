@@ -518,3 +518,66 @@ def test_a_comment_too_long_to_keep_whole_is_cut_and_listed(export):
     output, _failure = run(export=export(post(206, "Story", extra=comment(509, "L" * 10000))))
     assert len(Comment.objects.get().body) == 5000
     assert "#509 comment by Reader: cut to 5000 characters (it had 10000)" in problems(output)
+
+
+# Names and addresses already taken ---------------------------------------------------------------
+
+
+def test_two_long_category_names_alike_in_their_first_characters_make_two_sections(export):
+
+    long = "Very long category name " * 13
+    terms = "".join(
+        f"<wp:category><wp:term_id>{n}</wp:term_id><wp:category_nicename>long-{x}"
+        f"</wp:category_nicename><wp:category_parent></wp:category_parent>"
+        f"<wp:cat_name>{long}{x.upper()}</wp:cat_name></wp:category>"
+        for n, x in ((6, "a"), (7, "b"))
+    )
+    output, failure = run(
+        export=export(
+            post(1, "In A", categories=("long-a",)),
+            post(2, "In B", categories=("long-b",)),
+            terms=terms,
+        )
+    )
+    assert failure is None
+    a, b = article(1).section, article(2).section
+    assert a != b and a.slug == "long-a" and b.slug == "long-b"
+    assert len(a.name) <= 80 and len(b.name) <= 80
+    assert b.name.endswith("(long-b)")
+    assert "name cut to 80 characters" in problems(output)
+    assert table(output)["sections"]["errors"] == 0
+
+
+def test_old_slugs_redirect_to_the_story(client, export):
+    renamed = post(
+        211,
+        "Renamed story",
+        slug="new-name",
+        extra=meta("_wp_old_slug", "old-name") + meta("_wp_old_slug", "older-name"),
+    )
+    run(export=export(renamed))
+    story = article(211)
+    for old in ("/2021/03/04/old-name/", "/2021/03/04/older-name/", "/2021/03/04/old-name/feed/"):
+        response = client.get(old)
+        assert response.status_code == 301, old
+        assert response["Location"] == story.get_absolute_url()
+
+
+def test_an_old_permalink_that_is_an_existing_storys_address_is_reported(client, export):
+    from .conftest import make_article
+
+    ours = make_article(
+        headline="Our budget story",
+        slug="city-budget",
+        publish_at=timezone.make_aware(timezone.datetime(2021, 3, 4, 12, 0)),
+    )
+    assert ours.get_absolute_url() == "/2021/03/04/city-budget/"
+    output, _failure = run(export=export(post(203, "City budget passes", slug="city-budget")))
+    imported = article(203)
+    assert imported.slug == "city-budget-2"
+    assert (
+        "#203 City budget passes: its old address /2021/03/04/city-budget/ is the address of "
+        "“Our budget story” here, which readers following an old link will see: it came in at "
+        "/2021/03/04/city-budget-2/"
+    ) in problems(output)
+    assert "Our budget story" in client.get("/2021/03/04/city-budget/").content.decode()

@@ -17,6 +17,8 @@ from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 
+from ..models import Article
+
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
 TOKENS = re.compile(r"%(\w+)%")
 SLASHES = re.compile(r"/{2,}")
@@ -82,25 +84,59 @@ class OldSite:
         if link:
             paths.append(link)
         if self.permalink_structure and local_date is not None:
-            values = {
-                "year": f"{local_date.year:04d}",
-                "monthnum": f"{local_date.month:02d}",
-                "day": f"{local_date.day:02d}",
-                "hour": f"{local_date.hour:02d}",
-                "minute": f"{local_date.minute:02d}",
-                "second": f"{local_date.second:02d}",
-                "postname": item.get("wp:post_name", ""),
-                "post_id": item.get("wp:post_id", "").strip(),
-                "category": next(
-                    (c["nicename"] for c in item["categories"] if c["domain"] == "category"), ""
-                ),
-                "author": item.get("dc:creator", "").strip(),
-            }
-            path = TOKENS.sub(
-                lambda m: values.get(m.group(1), m.group(0)), self.permalink_structure
-            )
-            paths.append(request_path(path))
+            paths.append(self.structure_path(item, local_date, item.get("wp:post_name", "")))
         return list(dict.fromkeys(paths))
+
+    def old_slug_paths(self, item, local_date):
+        """The addresses the post had under its earlier slugs (``_wp_old_slug``, which
+        WordPress redirects): its link with the slug replaced, and the permalink structure's."""
+        slug = unquote(item.get("wp:post_name", "").strip())
+        link = self.path_of(item.get("link", ""))
+        paths = []
+        for old in item.get("old_slugs", []):
+            old = unquote(old)
+            if not old or not slug or old == slug or "/" in old:
+                continue
+            if link and "?" not in link:
+                segments = link.split("/")
+                renamed = [old if unquote(segment) == slug else segment for segment in segments]
+                if renamed != segments:
+                    paths.append(request_path("/".join(renamed)))
+            if self.permalink_structure and local_date is not None:
+                paths.append(self.structure_path(item, local_date, old))
+        return list(dict.fromkeys(paths))
+
+    def structure_path(self, item, local_date, postname):
+        values = {
+            "year": f"{local_date.year:04d}",
+            "monthnum": f"{local_date.month:02d}",
+            "day": f"{local_date.day:02d}",
+            "hour": f"{local_date.hour:02d}",
+            "minute": f"{local_date.minute:02d}",
+            "second": f"{local_date.second:02d}",
+            "postname": postname,
+            "post_id": item.get("wp:post_id", "").strip(),
+            "category": next(
+                (c["nicename"] for c in item["categories"] if c["domain"] == "category"), ""
+            ),
+            "author": item.get("dc:creator", "").strip(),
+        }
+        path = TOKENS.sub(lambda m: values.get(m.group(1), m.group(0)), self.permalink_structure)
+        return request_path(path)
+
+
+def story_at(path):
+    """The story whose address ``path`` is (our own address, not a redirect), or None."""
+    try:
+        match = resolve(unquote(path.split("?", 1)[0]))
+    except Resolver404:
+        return None
+    if match.namespace != "articles" or match.url_name != "article":
+        return None
+    story = Article.objects.filter(slug=match.kwargs["slug"]).first()
+    if story is None or request_path(story.get_absolute_url()) != request_path(path):
+        return None
+    return story
 
 
 def answers_here(path):

@@ -486,10 +486,24 @@ class Importer(Terms, Bodies):
             self.archives.add(timezone.localtime(article.publish_at).date())
         wp_local = media.parse_wp_date(item.get("wp:post_date", ""))
         old = [addresses.request_path("/", f"p={wp_id}")]
-        for path in self.old.post_paths(item, wp_local):
+        permalinks = self.old.post_paths(item, wp_local)
+        for path in permalinks + self.old.old_slug_paths(item, wp_local):
             old.append(path)
             if "?" not in path:
                 old.append(path.rstrip("/") + "/feed/")
+        for path in permalinks:
+            holder = addresses.story_at(path)
+            if holder is not None and holder.pk != article.pk:
+                self.report.noted(
+                    "articles",
+                    wp_id,
+                    article.headline,
+                    _(
+                        "its old address %(old)s is the address of “%(holder)s” here, which "
+                        "readers following an old link will see: it came in at %(url)s"
+                    )
+                    % {"old": unquote(path), "holder": holder.headline, "url": url},
+                )
         for attachment in self.index.attachments_of.get(wp_id, []):
             old.append(addresses.request_path("/", f"attachment_id={attachment}"))
             link = self.old.path_of(self.index.attachments[attachment].get("link", ""))

@@ -88,7 +88,10 @@ def read_item(element):
             )
         elif name == "wp:postmeta":
             fields = _fields(child)
-            item["meta"][fields.get("wp:meta_key", "").strip()] = fields.get("wp:meta_value", "")
+            key = fields.get("wp:meta_key", "").strip()
+            item["meta"][key] = fields.get("wp:meta_value", "")
+            if key == "_wp_old_slug":  # one row per earlier slug, where other keys have one
+                item.setdefault("old_slugs", []).append(item["meta"][key].strip())
         elif name == "wp:comment":
             comment = _fields(child)
             comment["meta"] = _meta(child, "wp:commentmeta", "wp:meta_key", "wp:meta_value")
