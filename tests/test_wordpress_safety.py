@@ -581,3 +581,49 @@ def test_an_old_permalink_that_is_an_existing_storys_address_is_reported(client,
         "/2021/03/04/city-budget-2/"
     ) in problems(output)
     assert "Our budget story" in client.get("/2021/03/04/city-budget/").content.decode()
+
+
+# The report tells what a run wrote -----------------------------------------------------------
+
+
+def test_a_story_rolled_back_by_an_interruption_is_not_counted(monkeypatch, export):
+    from articles.wordpress import importer as importer_module
+
+    real = importer_module.Importer.post_redirects
+    calls = []
+
+    def interrupted(self, item, wp_id, story):
+        calls.append(wp_id)
+        if len(calls) == 3:  # after the third story is saved and counted, before its commit
+            raise KeyboardInterrupt
+        return real(self, item, wp_id, story)
+
+    monkeypatch.setattr(importer_module.Importer, "post_redirects", interrupted)
+    output, failure = run(export=export(*(post(n, f"Story {n}") for n in (1, 2, 3, 4))))
+    assert "run the same command again to carry on" in failure
+    assert Article.objects.count() == 2
+    assert table(output)["articles"]["created"] == 2
+
+
+def test_a_dry_run_counts_images_as_the_real_run_writes_them(export, tmp_path):
+    from .test_wordpress_import import jpeg
+
+    (tmp_path / "uploads/2021/03").mkdir(parents=True)
+    (tmp_path / "uploads/2021/03/quay.jpg").write_bytes(jpeg())
+    photo = post(
+        100,
+        "quay",
+        post_type="attachment",
+        categories=(),
+        extra=meta("_wp_attached_file", "2021/03/quay.jpg"),
+    )
+    inline = f'<img src="{HOST}/wp-content/uploads/2021/03/quay.jpg" alt="The quay">'
+    path = export(
+        photo,
+        *(post(n, f"Story {n}", inline, extra=meta("_thumbnail_id", "100")) for n in (1, 2, 3)),
+    )
+    media = ("--media-dir", str(tmp_path / "uploads"))
+    dry, _failure = run(*media, "--dry-run", export=path)
+    real, _failure = run(*media, export=path)
+    assert table(dry)["images"] == table(real)["images"]
+    assert table(real)["images"]["created"] == 1

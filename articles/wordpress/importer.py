@@ -131,6 +131,7 @@ class Importer(Terms, Bodies):
         self.missing_media = 0  # photos a post wanted and did not get, this run
         self.tag_slugs = set()
         self.counted_images = set()
+        self.dry_run_files = set()  # image files a dry run has looked at
         self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
 
     # The run -------------------------------------------------------------------------------
@@ -217,13 +218,21 @@ class Importer(Terms, Bodies):
     @contextmanager
     def unit(self, kind, wp_id, title):
         """One transaction; an unexpected failure is reported against the item, and the
-        import goes on with the next."""
+        import goes on with the next. What was rolled back is not counted: the report says
+        what is in the database, a run stopped half-way included."""
+        report, images = self.report.snapshot(), set(self.counted_images)
         try:
             with transaction.atomic():
                 yield
-        except (KeyboardInterrupt, SystemExit, Rollback):
+        except Rollback:
+            raise
+        except (KeyboardInterrupt, SystemExit):
+            self.report.restore(report)
+            self.counted_images = images
             raise
         except Exception as exc:
+            self.report.restore(report)
+            self.counted_images = images
             self.report.failed(kind, wp_id, title, f"{type(exc).__name__}: {exc}")
 
     # Items ---------------------------------------------------------------------------------
@@ -263,6 +272,15 @@ class Importer(Terms, Bodies):
                 self.import_post(item, wp_id, title)
             else:
                 self.import_page(item, wp_id, title, status)
+
+    def _new_image(self, path, details, wp_id):
+        # A dry run writes no image, so the next post using the same file would find none
+        # and count it again: each file is looked at (and counted) once, as in a real run.
+        if self.dry_run:
+            if path in self.dry_run_files:
+                return None
+            self.dry_run_files.add(path)
+        return super()._new_image(path, details, wp_id)
 
     def skip_parts(self, item, reason):
         extensions.import_wordpress_parts(None, item, self.context, reason=reason)
