@@ -220,20 +220,23 @@ class Importer(Terms, Bodies):
         """One transaction; an unexpected failure is reported against the item, and the
         import goes on with the next. What was rolled back is not counted: the report says
         what is in the database, a run stopped half-way included."""
-        report, images = self.report.snapshot(), set(self.counted_images)
+        before = self.report.snapshot(), set(self.counted_images), dict(self.failed_media)
         try:
             with transaction.atomic():
                 yield
         except Rollback:
             raise
         except (KeyboardInterrupt, SystemExit):
-            self.report.restore(report)
-            self.counted_images = images
+            self.forget(before)
             raise
         except Exception as exc:
-            self.report.restore(report)
-            self.counted_images = images
+            self.forget(before)
             self.report.failed(kind, wp_id, title, f"{type(exc).__name__}: {exc}")
+
+    def forget(self, before):
+        """Back to what was reported and remembered before a unit that was rolled back."""
+        report, self.counted_images, self.failed_media = before
+        self.report.restore(report)
 
     # Items ---------------------------------------------------------------------------------
 
@@ -311,6 +314,9 @@ class Importer(Terms, Bodies):
         article.status = STATUSES[status]
         article.publish_at = self.post_date(item) if status in ("publish", "future") else None
         notes = []
+        if item.get("wp:post_password", "").strip() and article.status != Article.Status.DRAFT:
+            article.status = Article.Status.DRAFT
+            notes.append(_("password-protected in WordPress: imported as a draft"))
         if article.status == Article.Status.PUBLISHED and article.publish_at is None:
             # Never "now": an old story would top the home page. The desk decides.
             article.status = Article.Status.DRAFT
@@ -321,9 +327,6 @@ class Importer(Terms, Bodies):
                     "local": item.get("wp:post_date", "").strip(),
                 }
             )
-        if item.get("wp:post_password", "").strip() and article.status != Article.Status.DRAFT:
-            article.status = Article.Status.DRAFT
-            notes.append(_("password-protected in WordPress: imported as a draft"))
         _title, untitled = headline_of(item, wp_id)
         if untitled:
             notes.append(untitled)
