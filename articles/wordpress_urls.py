@@ -12,6 +12,8 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
 
+from .redirects import hides
+
 LEGACY_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "author")
 
 
@@ -35,4 +37,6 @@ def redirect(request):
         raise Http404("No redirect for this old address.")
     if not target.new_path:
         return HttpResponseGone()
+    if hides(target.new_path):  # a story not live yet: its old address gives nothing away
+        raise Http404("No redirect for this old address.")
     return HttpResponsePermanentRedirect(target.new_path)

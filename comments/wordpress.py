@@ -11,7 +11,9 @@ import hashlib
 import html
 import json
 import re
+from datetime import UTC
 
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -43,17 +45,31 @@ def text_of(content):
     return re.sub(r"\n{3,}", "\n\n", content).strip()
 
 
-def posted_at(comment):
-    from datetime import UTC
-
-    value = (comment.get("wp:comment_date_gmt") or "").strip()
+def read_date(value):
+    value = (value or "").strip()
     if not value or value.startswith("0000"):
         return None
     try:
-        parsed = parse_datetime(value.replace(" ", "T", 1))
+        return parse_datetime(value.replace(" ", "T", 1))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed and parsed.tzinfo is None else parsed
+
+
+def posted_at(comment):
+    """``comment_date_gmt``, else ``comment_date`` in the site's time zone, else None."""
+    parsed = read_date(comment.get("wp:comment_date_gmt"))
+    if parsed is not None:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
+    parsed = read_date(comment.get("wp:comment_date"))
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def parent_of(comment):
+    """The WordPress ID of the comment it answers, or "0": one naming itself answers none."""
+    parent = (comment.get("wp:comment_parent") or "0").strip() or "0"
+    return "0" if parent == (comment.get("wp:comment_id") or "").strip() else parent
 
 
 def in_thread_order(comments):
@@ -66,8 +82,8 @@ def in_thread_order(comments):
             break
         later = []
         for comment in waiting:
-            parent = comment.get("wp:comment_parent", "0").strip()
-            if parent in ("", "0") or parent in placed or parent not in ids:
+            parent = parent_of(comment)
+            if parent == "0" or parent in placed or parent not in ids:
                 ordered.append(comment)
                 placed.add(comment.get("wp:comment_id", "").strip())
             else:
@@ -105,9 +121,9 @@ def import_comments(article, item, context, reason=None):
         if not body:
             report.skipped("comments", wp_id, label, _("empty"))
             continue
-        parent_id = (comment.get("wp:comment_parent") or "0").strip()
+        parent_id = parent_of(comment)
         parent = None
-        if parent_id not in ("", "0"):
+        if parent_id != "0":
             parent, _row = context.target(KIND, parent_id, Comment)
             if parent is not None and parent.article_id != article.pk:
                 parent = None
@@ -117,7 +133,7 @@ def import_comments(article, item, context, reason=None):
             "name": name or _("Anonymous"),
             "email": (comment.get("wp:comment_author_email") or "").strip()[:254],
             "website": (comment.get("wp:comment_author_url") or "").strip()[:200],
-            "body": body[:BODY_LIMIT],
+            "body": body[:BODY_LIMIT].rstrip(),
             "status": status,
         }
         date = posted_at(comment)
@@ -136,6 +152,23 @@ def import_comments(article, item, context, reason=None):
                 setattr(found, field, value)
             found.save()
             outcome = "updated"
+        if date is None and article.publish_at is not None:
+            date = article.publish_at  # never "today": it would look like a new comment
+            report.noted(
+                "comments", wp_id, label, _("no usable date in WordPress: dated as its story")
+            )
+        elif date is None:
+            report.noted(
+                "comments", wp_id, label, _("no usable date in WordPress: dated when imported")
+            )
+        if len(body) > BODY_LIMIT:
+            report.noted(
+                "comments",
+                wp_id,
+                label,
+                _("cut to %(limit)d characters (it had %(length)d)")
+                % {"limit": BODY_LIMIT, "length": len(body)},
+            )
         if date is not None:  # created_at is set on creation; the old date replaces it
             Comment.objects.filter(pk=found.pk).update(created_at=date)
         context.remember(KIND, wp_id, found, digest, row)

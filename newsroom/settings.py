@@ -104,7 +104,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
-    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # django.contrib.redirects' fallback, but never to a story that is not live yet.
+    "articles.redirects.HidingRedirectFallbackMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

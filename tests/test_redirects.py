@@ -1,12 +1,17 @@
 """Old addresses keep working: editors maintain a redirect table for imported legacy paths."""
 
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+import time_machine
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.urls import reverse
+from django.utils import timezone
 from taggit.models import Tag
+
+from articles.models import Article
 
 from .conftest import make_article
 
@@ -64,6 +69,24 @@ def test_wordpress_address_redirects_despite_tracking_parameters(client):
     response = client.get("/", {"utm_source": "newsletter", "page_id": "7"})
     assert response.status_code == 301
     assert response["Location"] == article.get_absolute_url()
+
+
+@pytest.mark.parametrize("old_path", ["/2019/05/01/embargoed/", "/?p=321"])
+def test_an_old_address_of_a_scheduled_story_is_a_404_until_the_story_is_live(client, old_path):
+    story = make_article(slug="later", publish_at=timezone.now() + timedelta(days=1))
+    add_redirect(old_path, story.get_absolute_url())
+    response = client.get(old_path)
+    assert response.status_code == 404 and "later" not in response.get("Location", "")
+    with time_machine.travel(story.publish_at + timedelta(seconds=1)):
+        response = client.get(old_path)
+        assert response.status_code == 301
+        assert response["Location"] == story.get_absolute_url()
+
+
+def test_an_old_address_of_a_draft_is_a_404(client):
+    story = make_article(slug="not-yet", status=Article.Status.DRAFT, publish_at=timezone.now())
+    add_redirect("/2019/05/01/draft/", story.get_absolute_url())
+    assert client.get("/2019/05/01/draft/").status_code == 404
 
 
 def test_unknown_wordpress_post_id_is_404_not_the_home_page(client):

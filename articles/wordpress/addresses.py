@@ -4,7 +4,9 @@ the home page receives).
 
 An old address only gets a redirect when it would not answer here by itself, and always to
 a page that answers: an article, a section, a tag or author page with something live on it,
-a feed, else the home page (date archives, which we do not have).
+a feed, else the home page (date archives, which we do not have). Never elsewhere: every
+path taken from the export has its repeated slashes collapsed (``//evil.example/`` is another
+host to a browser), and a redirect whose target is not a path on this site is not written.
 """
 
 import re
@@ -13,9 +15,13 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.redirects.models import Redirect
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
+from django.utils.translation import gettext as _
+
+from ..models import Article
 
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
 TOKENS = re.compile(r"%(\w+)%")
+SLASHES = re.compile(r"/{2,}")
 # Feeds WordPress serves for the whole site, and where each goes here.
 SITE_FEEDS = {
     "/feed/rss/": "/feed/",
@@ -31,10 +37,11 @@ SITE_FEEDS = {
 
 def request_path(path, query=""):
     """An address as Django's redirect lookup sees a request for it (``get_full_path()``):
-    non-ASCII characters percent-encoded the same way whatever the export wrote."""
+    non-ASCII characters percent-encoded the same way whatever the export wrote, repeated
+    slashes collapsed (WordPress answers ``//about/`` as ``/about/``; here a Location of
+    ``//about/`` would be another host)."""
     full = escape_uri_path(unquote(path or "/"))
-    if not full.startswith("/"):
-        full = "/" + full
+    full = SLASHES.sub("/", "/" + full)
     return f"{full}?{query}" if query else full
 
 
@@ -47,7 +54,8 @@ class OldSite:
             host = (urlsplit(site.get(key, "")).hostname or "").lower()
             if host:
                 self.hosts |= {host, host.removeprefix("www."), "www." + host.removeprefix("www.")}
-        self.base_path = urlsplit(site.get("wp:base_blog_url", "") or "").path.rstrip("/")
+        base_path = urlsplit(site.get("wp:base_blog_url", "") or "").path
+        self.base_path = SLASHES.sub("/", base_path).rstrip("/")
         self.permalink_structure = permalink_structure
 
     def path_of(self, url):
@@ -63,7 +71,7 @@ class OldSite:
             return None
         if not parts.netloc and not url.startswith("/"):
             return None
-        path = parts.path or "/"
+        path = SLASHES.sub("/", parts.path or "/")
         if self.base_path and path.startswith(self.base_path + "/"):
             path = path[len(self.base_path) :]
         return request_path(path, parts.query)
@@ -76,25 +84,59 @@ class OldSite:
         if link:
             paths.append(link)
         if self.permalink_structure and local_date is not None:
-            values = {
-                "year": f"{local_date.year:04d}",
-                "monthnum": f"{local_date.month:02d}",
-                "day": f"{local_date.day:02d}",
-                "hour": f"{local_date.hour:02d}",
-                "minute": f"{local_date.minute:02d}",
-                "second": f"{local_date.second:02d}",
-                "postname": item.get("wp:post_name", ""),
-                "post_id": item.get("wp:post_id", "").strip(),
-                "category": next(
-                    (c["nicename"] for c in item["categories"] if c["domain"] == "category"), ""
-                ),
-                "author": item.get("dc:creator", "").strip(),
-            }
-            path = TOKENS.sub(
-                lambda m: values.get(m.group(1), m.group(0)), self.permalink_structure
-            )
-            paths.append(request_path(path))
+            paths.append(self.structure_path(item, local_date, item.get("wp:post_name", "")))
         return list(dict.fromkeys(paths))
+
+    def old_slug_paths(self, item, local_date):
+        """The addresses the post had under its earlier slugs (``_wp_old_slug``, which
+        WordPress redirects): its link with the slug replaced, and the permalink structure's."""
+        slug = unquote(item.get("wp:post_name", "").strip())
+        link = self.path_of(item.get("link", ""))
+        paths = []
+        for old in item.get("old_slugs", []):
+            old = unquote(old)
+            if not old or not slug or old == slug or "/" in old:
+                continue
+            if link and "?" not in link:
+                segments = link.split("/")
+                renamed = [old if unquote(segment) == slug else segment for segment in segments]
+                if renamed != segments:
+                    paths.append(request_path("/".join(renamed)))
+            if self.permalink_structure and local_date is not None:
+                paths.append(self.structure_path(item, local_date, old))
+        return list(dict.fromkeys(paths))
+
+    def structure_path(self, item, local_date, postname):
+        values = {
+            "year": f"{local_date.year:04d}",
+            "monthnum": f"{local_date.month:02d}",
+            "day": f"{local_date.day:02d}",
+            "hour": f"{local_date.hour:02d}",
+            "minute": f"{local_date.minute:02d}",
+            "second": f"{local_date.second:02d}",
+            "postname": postname,
+            "post_id": item.get("wp:post_id", "").strip(),
+            "category": next(
+                (c["nicename"] for c in item["categories"] if c["domain"] == "category"), ""
+            ),
+            "author": item.get("dc:creator", "").strip(),
+        }
+        path = TOKENS.sub(lambda m: values.get(m.group(1), m.group(0)), self.permalink_structure)
+        return request_path(path)
+
+
+def story_at(path):
+    """The story whose address ``path`` is (our own address, not a redirect), or None."""
+    try:
+        match = resolve(unquote(path.split("?", 1)[0]))
+    except Resolver404:
+        return None
+    if match.namespace != "articles" or match.url_name != "article":
+        return None
+    story = Article.objects.filter(slug=match.kwargs["slug"]).first()
+    if story is None or request_path(story.get_absolute_url()) != request_path(path):
+        return None
+    return story
 
 
 def answers_here(path):
@@ -108,6 +150,11 @@ def answers_here(path):
     return True
 
 
+def on_site(path):
+    """True for a path on this site: ``/x/``, never ``//host/x/``, ``/\\host``, ``https://``."""
+    return path.startswith("/") and not path.startswith("//") and "\\" not in path
+
+
 def save_redirects(site, pairs):
     """Create or update permanent redirects, ``pairs`` being (old path, new path); yields
     (old path, outcome, reason), the outcome created, updated, unchanged or skipped.
@@ -119,6 +166,12 @@ def save_redirects(site, pairs):
     for old_path, new_path in pairs:
         if not old_path or old_path == new_path:
             yield old_path, "unchanged", ""
+        elif not on_site(new_path):
+            yield (
+                old_path,
+                "skipped",
+                _("it would send readers to %(url)s, off this site") % {"url": new_path},
+            )
         elif len(old_path) > MAX_PATH:
             yield old_path, "skipped", f"longer than the redirect table's {MAX_PATH} characters"
         else:

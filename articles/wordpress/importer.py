@@ -9,10 +9,13 @@ ID is remembered (``WordPressObject``), so a second run creates nothing new, upd
 changed in the export, and a run stopped half-way simply carries on.
 
 Statuses: publish → published, future → scheduled at its date, draft → draft, pending →
-in review, private → draft (never public); trash and auto-drafts are skipped. Authors,
+in review, private → draft (never public); trash and auto-drafts are skipped. A post with a
+password is held back as a draft, whatever its status (we have no password-protected
+stories), and listed in the report for someone to decide. Authors,
 sections and tags: ``terms``; photos and links inside bodies: ``bodies``.
 """
 
+import re
 from contextlib import contextmanager, nullcontext
 from urllib.parse import unquote
 
@@ -28,10 +31,12 @@ from taggit.models import Tag
 from newsroom.cache import CONTENT, renew
 
 from .. import bylines, extensions
+from ..fields import clean_html
 from ..models import Article, Author, Section, sanitized_value
+from ..tags import MOST_TAGS
 from . import addresses, body, media, wxr
 from .bodies import Bodies
-from .context import Context, Index, Kind, digest
+from .context import Context, Index, Kind, ascii_slug, digest
 from .report import Report
 from .terms import Terms
 
@@ -60,6 +65,38 @@ COMPARED = (
     "slug",
 )
 IGNORED_TYPES = {"attachment", "nav_menu_item", "revision", "customize_changeset", "oembed_cache"}
+# What the admin's article form accepts: an imported story must save there unchanged.
+HEADLINE_LIMIT = Article._meta.get_field("headline").max_length
+DEK_LIMIT = Article._meta.get_field("dek").max_length
+TITLE_LIMIT = FlatPage._meta.get_field("title").max_length
+SHORTCODE = re.compile(r"\[/?[A-Za-z][^\]]*\]")
+HEADLINE_WORDS = 10
+
+
+def headline_of(item, wp_id):
+    """(headline, note): the title; for an untitled post the first words of its text, else
+    "Untitled (WordPress post N)", with a note for the report saying so."""
+    title = body.plain(item.get("title", ""))
+    if title:
+        return title, None
+    words = body.plain(SHORTCODE.sub(" ", item.get("content:encoded", ""))).split()
+    if words:
+        first = " ".join(words[:HEADLINE_WORDS])
+        title = first + ("…" if len(words) > HEADLINE_WORDS else "")
+        return title, _("no title in WordPress: headlined with its first words")
+    title = _("Untitled (WordPress post %(id)s)") % {"id": wp_id}
+    return title, _("no title in WordPress, nor any text: headlined “%(title)s”") % {"title": title}
+
+
+def cut(value, limit, what, notes):
+    """``value`` within ``limit`` characters; a note for the report when it had to be cut."""
+    if len(value) <= limit:
+        return value
+    notes.append(
+        _("%(what)s cut to %(limit)d characters (it had %(length)d)")
+        % {"what": what, "limit": limit, "length": len(value)}
+    )
+    return value[:limit].rstrip()
 
 
 class Rollback(Exception):
@@ -94,12 +131,19 @@ class Importer(Terms, Bodies):
         self.missing_media = 0  # photos a post wanted and did not get, this run
         self.tag_slugs = set()
         self.counted_images = set()
+        self.dry_run_files = set()  # image files a dry run has looked at
+        self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
 
     # The run -------------------------------------------------------------------------------
 
     def run(self):
         """Import the file; returns the Report. Raises wxr.ExportError before writing
         anything when the file cannot be imported at all."""
+        if self.source.media_dir is not None and not self.source.media_dir.is_dir():
+            raise wxr.ExportError(
+                _("There is no folder %(path)s (--media-dir). Nothing was imported.")
+                % {"path": self.source.media_dir}
+            )
         self.index = self.scan()
         self.old = addresses.OldSite(self.index.site, self.permalink_structure)
         self.site = Site.objects.get_current()
@@ -157,6 +201,8 @@ class Importer(Terms, Bodies):
         wp_id = item.get("wp:post_id", "").strip()
         post_type = item.get("wp:post_type", "").strip()
         if post_type == "attachment":
+            if wp_id in index.attachments:  # the same ID twice: the first one counts
+                return
             details = media.attachment_details(item)
             index.attachments[wp_id] = details
             if details["parent"] not in ("", "0"):
@@ -167,26 +213,37 @@ class Importer(Terms, Bodies):
                 index.old_site = addresses.OldSite(index.site)
             path = index.old_site.path_of(item.get("link", ""))
             if path:
-                index.old_paths[path] = (post_type, wp_id)
+                index.old_paths.setdefault(path, (post_type, wp_id))
 
     @contextmanager
     def unit(self, kind, wp_id, title):
         """One transaction; an unexpected failure is reported against the item, and the
-        import goes on with the next."""
+        import goes on with the next. What was rolled back is not counted: the report says
+        what is in the database, a run stopped half-way included."""
+        before = self.report.snapshot(), set(self.counted_images), dict(self.failed_media)
         try:
             with transaction.atomic():
                 yield
-        except (KeyboardInterrupt, SystemExit, Rollback):
+        except Rollback:
+            raise
+        except (KeyboardInterrupt, SystemExit):
+            self.forget(before)
             raise
         except Exception as exc:
+            self.forget(before)
             self.report.failed(kind, wp_id, title, f"{type(exc).__name__}: {exc}")
+
+    def forget(self, before):
+        """Back to what was reported and remembered before a unit that was rolled back."""
+        report, self.counted_images, self.failed_media = before
+        self.report.restore(report)
 
     # Items ---------------------------------------------------------------------------------
 
     def import_item(self, item):
         wp_id = item.get("wp:post_id", "").strip()
         post_type = item.get("wp:post_type", "").strip()
-        title = body.plain(item.get("title", "")) or f"#{wp_id}"
+        title, _note = headline_of(item, wp_id)
         if post_type in IGNORED_TYPES or post_type.startswith("wp_"):
             return  # attachments come in with the posts that use them
         kind = {"post": "articles", "page": "pages"}.get(post_type)
@@ -196,6 +253,17 @@ class Importer(Terms, Bodies):
             )
             self.skip_parts(item, _("its post was not imported"))
             return
+        if wp_id in self.seen_ids:
+            self.report.skipped(
+                kind,
+                wp_id,
+                title,
+                _("a second item with WordPress ID %(id)s in the file: the first one came in")
+                % {"id": wp_id},
+            )
+            self.skip_parts(item, _("its post was not imported"))
+            return
+        self.seen_ids.add(wp_id)
         status = item.get("wp:status", "").strip()
         if status in SKIPPED_STATUSES or (kind == "articles" and status not in STATUSES):
             reason = SKIPPED_STATUSES.get(status, _("unknown status “%(s)s”") % {"s": status})
@@ -208,6 +276,15 @@ class Importer(Terms, Bodies):
             else:
                 self.import_page(item, wp_id, title, status)
 
+    def _new_image(self, path, details, wp_id):
+        # A dry run writes no image, so the next post using the same file would find none
+        # and count it again: each file is looked at (and counted) once, as in a real run.
+        if self.dry_run:
+            if path in self.dry_run_files:
+                return None
+            self.dry_run_files.add(path)
+        return super()._new_image(path, details, wp_id)
+
     def skip_parts(self, item, reason):
         extensions.import_wordpress_parts(None, item, self.context, reason=reason)
 
@@ -218,7 +295,7 @@ class Importer(Terms, Bodies):
         if article is not None and row.digest == wanted:
             self.report.count("articles", "unchanged")
             extensions.import_wordpress_parts(article, item, self.context)
-            if article.status == Article.Status.PUBLISHED and article.publish_at:
+            if article.is_published():
                 self.archives.add(timezone.localtime(article.publish_at).date())
             return
         categories = [c for c in item["categories"] if c["domain"] == "category"]
@@ -236,10 +313,26 @@ class Importer(Terms, Bodies):
         status = item.get("wp:status", "").strip()
         article.status = STATUSES[status]
         article.publish_at = self.post_date(item) if status in ("publish", "future") else None
-        if status == "publish" and article.publish_at is None:
-            article.publish_at = timezone.now()
-        article.headline = title[:200]
-        article.dek = body.plain(item.get("excerpt:encoded", ""))[:400]
+        notes = []
+        if item.get("wp:post_password", "").strip() and article.status != Article.Status.DRAFT:
+            article.status = Article.Status.DRAFT
+            notes.append(_("password-protected in WordPress: imported as a draft"))
+        if article.status == Article.Status.PUBLISHED and article.publish_at is None:
+            # Never "now": an old story would top the home page. The desk decides.
+            article.status = Article.Status.DRAFT
+            notes.append(
+                _("no usable date in WordPress (“%(gmt)s”, “%(local)s”): imported as a draft")
+                % {
+                    "gmt": item.get("wp:post_date_gmt", "").strip(),
+                    "local": item.get("wp:post_date", "").strip(),
+                }
+            )
+        _title, untitled = headline_of(item, wp_id)
+        if untitled:
+            notes.append(untitled)
+        article.headline = cut(title, HEADLINE_LIMIT, _("headline"), notes)
+        dek = body.plain(item.get("excerpt:encoded", ""))
+        article.dek = cut(dek, DEK_LIMIT, _("summary (the excerpt)"), notes)
         article.section = section
         article.comments_open = item.get("wp:comment_status", "open").strip() != "closed"
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
@@ -251,7 +344,20 @@ class Importer(Terms, Bodies):
         article.slug = self.free_slug(Article, slug, exclude_pk=article.pk)
         authors = self.bylines(item)
         tags = [self.item_tag(c) for c in item["categories"] if c["domain"] == "post_tag"]
-        tags = [tag for tag in tags + extra_tags if tag is not None]
+        tags = list({tag.pk: tag for tag in tags + extra_tags if tag is not None}.values())
+        if len(tags) > MOST_TAGS:  # the admin's form takes no more
+            notes.append(
+                _(
+                    "%(count)d tags and categories left out, a story having at most %(most)d: "
+                    "%(names)s"
+                )
+                % {
+                    "count": len(tags) - MOST_TAGS,
+                    "most": MOST_TAGS,
+                    "names": ", ".join(tag.name for tag in tags[MOST_TAGS:]),
+                }
+            )
+            tags = tags[:MOST_TAGS]
         # Looked at again (a photo had failed, or the export changed) with the same result:
         # nothing is written, so the article's history and caches are left alone.
         same = (
@@ -270,29 +376,38 @@ class Importer(Terms, Bodies):
         if converter.unresolved:
             self.pending_links.add((Article, article.pk))
         self.report.count("articles", "unchanged" if same else "created" if created else "updated")
+        if not same:
+            for note in notes:
+                self.report.noted("articles", wp_id, article.headline, note)
         self.post_redirects(item, wp_id, article)
         extensions.import_wordpress_parts(article, item, self.context)
 
     def post_date(self, item):
+        """When the post went (or goes) live: ``post_date_gmt``, else ``post_date`` in the
+        site's time zone (WordPress leaves the first zero on drafts and in older exports of
+        scheduled posts), else None."""
         date = media.parse_wp_date(item.get("wp:post_date_gmt", ""))
-        if date is None:  # older exports of drafts and scheduled posts: the site's local time
+        if date is None:
             local = media.parse_wp_date(item.get("wp:post_date", ""))
             if local is not None:
                 date = timezone.make_aware(local.replace(tzinfo=None))
         return date
 
     def post_slug(self, item, title, wp_id):
-        slug = unquote(item.get("wp:post_name", "").strip())
-        slug = slugify(slug, allow_unicode=True) or slugify(title, allow_unicode=True)
-        return slug[:200].strip("-") or f"post-{wp_id}"
+        """The WordPress slug when our article addresses can carry it (Latin letters, digits,
+        hyphens: what the admin's slug field accepts, so the story saves unchanged), else one
+        made from the headline, else ``story-<id>``, as for sections and tags. The old,
+        percent-encoded permalink redirects to it."""
+        return ascii_slug(item.get("wp:post_name", ""), title, f"story-{wp_id}", 200)
 
     # Pages ---------------------------------------------------------------------------------
 
     def import_page(self, item, wp_id, title, status):
-        if status != "publish":
-            self.report.skipped(
-                "pages", wp_id, title, _("not published (status “%(s)s”)") % {"s": status}
-            )
+        if status != "publish" or item.get("wp:post_password", "").strip():
+            reason = _("not published (status “%(s)s”)") % {"s": status}
+            if status == "publish":
+                reason = _("password-protected in WordPress, which a flat page cannot be")
+            self.report.skipped("pages", wp_id, title, reason)
             self.skip_parts(item, _("its page was not imported (flat pages take no comments)"))
             return
         path = self.old.path_of(item.get("link", "")) or ""
@@ -312,24 +427,57 @@ class Importer(Terms, Bodies):
         if page is not None and row.digest == wanted:
             self.report.count("pages", "unchanged")
         else:
-            if page is None:
-                page = FlatPage.objects.filter(url=url, sites=self.site).first()
+            # A flat page the import did not make is the desk's: never overwritten.
+            taken = FlatPage.objects.filter(url=url, sites=self.site)
+            holder = taken.exclude(pk=page.pk).first() if page else taken.first()
+            if holder is not None:
+                self.report.skipped(
+                    "pages",
+                    wp_id,
+                    title,
+                    _("its address %(url)s is already the flat page “%(title)s”: left as it is")
+                    % {"url": url, "title": holder.title},
+                )
+                self.skip_parts(item, _("its page was not imported (flat pages take no comments)"))
+                return
             created = page is None
             page = page or FlatPage(url=url)
+            before = (page.url, page.title, page.content)
+            notes = []
+            _title, untitled = headline_of(item, wp_id)
+            if untitled:
+                notes.append(untitled)
             page.url = url
-            page.title = title[:200]
+            page.title = cut(title, TITLE_LIMIT, _("title"), notes)
             converter = self.converter(wp_id, title)
-            page.content = converter.convert(item.get("content:encoded", ""))
+            page.content = clean_html(converter.convert(item.get("content:encoded", "")))
             self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
-            page.save()
-            page.sites.add(self.site)
+            # Looked at again (a photo had failed) with the same result: nothing is written.
+            same = not created and before == (page.url, page.title, page.content)
+            if not same:
+                page.save()
+                page.sites.add(self.site)
+                for note in notes:
+                    self.report.noted("pages", wp_id, page.title, note)
             if converter.unresolved:
                 self.pending_links.add((FlatPage, page.pk))
             complete = self.missing_media == missing
             self.context.remember(Kind.PAGE, wp_id, page, wanted if complete else "", row)
-            self.report.count("pages", "created" if created else "updated")
-        self.redirect(addresses.request_path("/", f"page_id={wp_id}"), page.url, wp_id)
+            self.report.count("pages", "unchanged" if same else "created" if created else "updated")
+        self.page_redirects(wp_id, page)
         self.skip_parts(item, _("flat pages take no comments"))
+
+    def page_redirects(self, wp_id, page):
+        """``/?page_id=``, and the pages of the page's attachments (``/about/<photo>/``,
+        ``/?attachment_id=``), to the page."""
+        old = [addresses.request_path("/", f"page_id={wp_id}")]
+        for attachment in self.index.attachments_of.get(wp_id, []):
+            old.append(addresses.request_path("/", f"attachment_id={attachment}"))
+            link = self.old.path_of(self.index.attachments[attachment].get("link", ""))
+            if link and "?" not in link:
+                old.append(link)
+        target = addresses.request_path(page.url)
+        self.redirects([(path, page.url) for path in dict.fromkeys(old) if path != target], wp_id)
 
     # Redirects -----------------------------------------------------------------------------
 
@@ -349,18 +497,34 @@ class Importer(Terms, Bodies):
 
     def post_redirects(self, item, wp_id, article):
         """The post's old addresses, to the article: only once it is published (drafts had
-        no public address; a scheduled one answers from its time)."""
+        no public address). A scheduled one's answer 404 until it is live, as the article
+        does (articles/redirects.py); its day gets no date archive before then (a redirect
+        there would say a story is due that day): the first run after it is live adds them."""
         if article.status != Article.Status.PUBLISHED or article.publish_at is None:
             return
         url = article.get_absolute_url()
-        local = timezone.localtime(article.publish_at)
-        self.archives.add(local.date())
+        if article.is_published():
+            self.archives.add(timezone.localtime(article.publish_at).date())
         wp_local = media.parse_wp_date(item.get("wp:post_date", ""))
         old = [addresses.request_path("/", f"p={wp_id}")]
-        for path in self.old.post_paths(item, wp_local):
+        permalinks = self.old.post_paths(item, wp_local)
+        for path in permalinks + self.old.old_slug_paths(item, wp_local):
             old.append(path)
             if "?" not in path:
                 old.append(path.rstrip("/") + "/feed/")
+        for path in permalinks:
+            holder = addresses.story_at(path)
+            if holder is not None and holder.pk != article.pk:
+                self.report.noted(
+                    "articles",
+                    wp_id,
+                    article.headline,
+                    _(
+                        "its old address %(old)s is the address of “%(holder)s” here, which "
+                        "readers following an old link will see: it came in at %(url)s"
+                    )
+                    % {"old": unquote(path), "holder": holder.headline, "url": url},
+                )
         for attachment in self.index.attachments_of.get(wp_id, []):
             old.append(addresses.request_path("/", f"attachment_id={attachment}"))
             link = self.old.path_of(self.index.attachments[attachment].get("link", ""))

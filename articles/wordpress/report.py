@@ -13,7 +13,9 @@ class Problem:
     wp_id: str
     title: str
     reason: str
-    outcome: str  # "skipped" (left out on purpose) or "errors" (should have come in, did not)
+    # "skipped" (left out on purpose), "errors" (should have come in, did not) or "noted"
+    # (came in, changed or held back: someone should look at it).
+    outcome: str
 
 
 class Report:
@@ -31,11 +33,36 @@ class Report:
     def failed(self, kind, wp_id, title, reason):
         self._problem(kind, wp_id, title, reason, "errors")
 
+    def noted(self, kind, wp_id, title, reason):
+        """Something that came in, but not quite as the export had it (held back as a draft,
+        cut to fit, at another address): listed for someone to check, counted nowhere."""
+        self._problem(kind, wp_id, title, reason, "noted")
+
     def _problem(self, kind, wp_id, title, reason, outcome):
-        self.counts[kind][outcome] += 1
+        if outcome in OUTCOMES:
+            self.counts[kind][outcome] += 1
         self.problems.append(
             Problem(kind, str(wp_id), " ".join(str(title).split()), reason, outcome)
         )
+
+    @property
+    def notes(self):
+        return [problem for problem in self.problems if problem.outcome == "noted"]
+
+    def snapshot(self):
+        """What the report says now, to go back to when a unit of work is rolled back."""
+        return (
+            {kind: Counter(counts) for kind, counts in self.counts.items()},
+            len(self.problems),
+            Counter(self.unknown_shortcodes),
+        )
+
+    def restore(self, snapshot):
+        """Forget what was reported since ``snapshot``: it was rolled back, never written."""
+        counts, problems, shortcodes = snapshot
+        self.counts = {kind: Counter(counted) for kind, counted in counts.items()}
+        del self.problems[problems:]
+        self.unknown_shortcodes = shortcodes
 
     @property
     def failures(self):

@@ -21,6 +21,8 @@ from ..models import Author, Section
 from . import addresses, body
 from .context import Kind, ascii_slug, digest
 
+NAME_LIMIT = Section._meta.get_field("name").max_length
+
 
 class Terms:
     def import_authors(self):
@@ -98,15 +100,20 @@ class Terms:
             found = Section.objects.filter(slug=our_slug).first()
         if found is None:
             parent = by_slug.get(record.get("wp:category_parent", ""))
-            label = name
-            if Section.objects.filter(name=label).exists() and parent:
-                label = f"{body.plain(parent.get('wp:cat_name', ''))} › {name}"
-            if Section.objects.filter(name=label).exists():
-                label = f"{name} ({our_slug})"
+            parent_name = body.plain(parent.get("wp:cat_name", "")) if parent else ""
+            label = self.section_name(name, parent_name, our_slug)
             found = Section.objects.create(
-                name=label[:80], slug=self.free_slug(Section, our_slug), description=description
+                name=label, slug=self.free_slug(Section, our_slug), description=description
             )
             self.report.count("sections", "created")
+            if len(name) > NAME_LIMIT:
+                self.report.noted(
+                    "sections",
+                    record.get("wp:term_id", slug),
+                    name,
+                    _("name cut to %(limit)d characters: “%(label)s”")
+                    % {"limit": NAME_LIMIT, "label": label},
+                )
         elif found.description != description and description:
             found.description = description
             found.save()
@@ -115,6 +122,24 @@ class Terms:
             self.report.count("sections", "unchanged")
         self.context.remember(Kind.CATEGORY, slug, found, wanted, row)
         return found
+
+    def section_name(self, name, parent_name, slug):
+        """A name no section has, within the field's length: the category's, else "Parent >
+        Child", else the name with its slug, cut to fit (two long names alike in their
+        first 80 characters stay two sections)."""
+        tries = [name]
+        if parent_name:
+            tries.append(f"{parent_name} › {name}")
+        for label in tries:
+            label = label[:NAME_LIMIT].rstrip()
+            if not Section.objects.filter(name=label).exists():
+                return label
+        for n in range(1, 1000):  # bounded; each try is a new name
+            suffix = f" ({slug[:30]})" if n == 1 else f" ({slug[:30]}-{n})"
+            label = name[: NAME_LIMIT - len(suffix)].rstrip() + suffix
+            if not Section.objects.filter(name=label).exists():
+                return label
+        raise ValueError(f"no free section name for {name[:30]}…")
 
     def category_redirects(self, slug, section):
         url = section.get_absolute_url()

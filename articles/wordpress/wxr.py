@@ -1,13 +1,15 @@
 """A WordPress export (WXR 1.0-1.2) read as a stream of plain dictionaries.
 
 The file is parsed with defusedxml's ``iterparse``: entity declarations and external
-references are refused (a "billion laughs" file stops at its DTD, before any expansion),
-and every element is dropped as soon as it has been read, so memory stays flat however
-large the export is.
+references are refused (an export never has a DTD: a "billion laughs" file or one naming an
+external DTD stops at its DOCTYPE, before anything is expanded or fetched), and every
+element is dropped as soon as it has been read, so memory stays flat however large the
+export is.
 """
 
 import html
 import re
+from xml.parsers.expat import errors
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, iterparse
@@ -18,7 +20,21 @@ NAMESPACES = {
     "http://purl.org/dc/elements/1.1/": "dc",
     "http://wellformedweb.org/CommentAPI/": "wfw",
 }
-WP_NAMESPACE = re.compile(r"^http://wordpress\.org/export/\d+\.\d+/(excerpt/)?$")
+# The ``wp`` and ``excerpt`` prefixes are recognised by what they are bound to, as WordPress's
+# own importer does: WXR 1.0 to 1.2, over http or https (the theme unit test data is https).
+WP_NAMESPACE = re.compile(r"^https?://wordpress\.org/export/1\.[0-2]/(excerpt/)?$")
+# Parse errors that mean the file stops too early, and what other common ones mean.
+CUT_OFF = {
+    errors.codes[error]
+    for error in (
+        errors.XML_ERROR_NO_ELEMENTS,
+        errors.XML_ERROR_UNCLOSED_TOKEN,
+        errors.XML_ERROR_UNCLOSED_CDATA_SECTION,
+        errors.XML_ERROR_PARTIAL_CHAR,
+    )
+}
+INVALID_TOKEN = errors.codes[errors.XML_ERROR_INVALID_TOKEN]
+UNBOUND_PREFIX = errors.codes[errors.XML_ERROR_UNBOUND_PREFIX]
 TAG = re.compile(r"^\{([^}]*)\}(.*)$")
 
 
@@ -72,7 +88,10 @@ def read_item(element):
             )
         elif name == "wp:postmeta":
             fields = _fields(child)
-            item["meta"][fields.get("wp:meta_key", "").strip()] = fields.get("wp:meta_value", "")
+            key = fields.get("wp:meta_key", "").strip()
+            item["meta"][key] = fields.get("wp:meta_value", "")
+            if key == "_wp_old_slug":  # one row per earlier slug, where other keys have one
+                item.setdefault("old_slugs", []).append(item["meta"][key].strip())
         elif name == "wp:comment":
             comment = _fields(child)
             comment["meta"] = _meta(child, "wp:commentmeta", "wp:meta_key", "wp:meta_value")
@@ -104,7 +123,7 @@ def read(path):
     site_sent = False
     root_checked = False
     try:
-        for event, element in iterparse(str(path), events=("start", "end")):
+        for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
             if event == "start":
                 depth += 1
                 if not root_checked:
@@ -139,22 +158,15 @@ def read(path):
     except DefusedXmlException as exc:
         raise ExportError(
             _(
-                "Refused: the file declares XML entities or external references (%(what)s). "
+                "Refused: the file declares a DTD, XML entities or external references "
+                "(%(what)s). "
                 "A WordPress export never does; such a file can be an entity-expansion "
                 '("billion laughs") or external-entity attack. Nothing was imported.'
             )
             % {"what": type(exc).__name__}
         ) from None
     except ParseError as exc:
-        line, column = getattr(exc, "position", (0, 0))
-        raise ExportError(
-            _(
-                "The file is not well-formed XML at line %(line)d, column %(column)d "
-                "(%(error)s): perhaps it was cut off while downloading. Export it again. "
-                "Nothing was imported."
-            )
-            % {"line": line, "column": column, "error": str(exc).split(":")[0]}
-        ) from None
+        raise ExportError(parse_error_message(exc)) from None
     except OSError as exc:
         message = _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc}
         raise ExportError(message) from None
@@ -163,6 +175,32 @@ def read(path):
     if not site_sent:
         _check_version(site)
         yield "site", site
+
+
+def parse_error_message(exc):
+    """Where the file stops being XML, and the likely reason, for people."""
+    line, column = getattr(exc, "position", (0, 0))
+    code = getattr(exc, "code", None)
+    if code in CUT_OFF:
+        reason = _("perhaps it was cut off while downloading. Export it again.")
+    elif code == INVALID_TOKEN:
+        reason = _(
+            "a character or mark XML does not allow there, such as a control character "
+            "pasted into a post, or a file that is not text at all. Remove it at that place, "
+            "or export again."
+        )
+    elif code == UNBOUND_PREFIX:
+        reason = _(
+            "a name there uses a prefix (such as “wp:”) that the file never declares: the "
+            "<rss> element must declare each one, e.g. "
+            'xmlns:wp="http://wordpress.org/export/1.2/".'
+        )
+    else:
+        reason = _("look at the file at that place, or export it again.")
+    return _(
+        "The file is not well-formed XML at line %(line)d, column %(column)d (%(error)s): "
+        "%(reason)s Nothing was imported."
+    ) % {"line": line, "column": column, "error": str(exc).split(":")[0], "reason": reason}
 
 
 def _check_version(site):

@@ -132,12 +132,20 @@ class Command(BaseCommand):
             self.stdout.write("Shortcodes left as text (not understood):")
             for name, count in report.unknown_shortcodes.most_common():
                 self.stdout.write(f"  [{name}] × {count}")
-        if report.problems:
+        problems = [problem for problem in report.problems if problem.outcome != "noted"]
+        if problems:
             self.stdout.write("")
             self.stdout.write("Skipped or failed (WordPress ID, title: reason):")
-            for problem in report.problems:
+            for problem in problems:
                 mark = "FAILED" if problem.outcome == "errors" else "skipped"
-                self.stdout.write(
-                    f"  {mark:<7} {problem.kind:<9} #{problem.wp_id} {problem.title[:60]}: "
-                    f"{problem.reason}"
-                )
+                self.write_problem(mark, problem)
+        if report.notes:
+            self.stdout.write("")
+            self.stdout.write("Imported, but to check (WordPress ID, title: what was done):")
+            for problem in report.notes:
+                self.write_problem("check", problem)
+
+    def write_problem(self, mark, problem):
+        self.stdout.write(
+            f"  {mark:<7} {problem.kind:<9} #{problem.wp_id} {problem.title[:60]}: {problem.reason}"
+        )
