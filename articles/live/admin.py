@@ -87,7 +87,8 @@ class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
     list_per_page = 50
 
     class Media:
-        css = {"all": ["css/admin_live.css"]}
+        # The body editor's blocks and toolbar, as on the article form.
+        css = {"all": ["css/admin_blocks.css", "css/admin_live.css"]}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:

@@ -15,6 +15,8 @@ import {
   updateAttrsDialog,
 } from "django-prose-editor/editor"
 
+// Django's catalogue (the admin's jsi18n), as the editor's own gettext falls back.
+const ngettext = window.ngettext || ((singular, plural, count) => (count === 1 ? singular : plural))
 const ADMIN = window.location.pathname.split("articles/")[0]
 const LIBRARY = `${ADMIN}articles/image/`
 const ARTICLES = `${ADMIN}articles/article/`
@@ -398,9 +400,10 @@ const WordCount = Extension.create({
       show(editor, output) {
         const words = countWords(editor)
         const minutes = Math.max(1, Math.ceil(words / WORDS_PER_MINUTE))
-        output.textContent = gettext("%(words)s words · %(minutes)s min read")
-          .replace("%(words)s", words.toLocaleString())
-          .replace("%(minutes)s", minutes)
+        output.textContent = [
+          ngettext("%(words)s word", "%(words)s words", words).replace("%(words)s", words.toLocaleString()),
+          ngettext("%(minutes)s min read", "%(minutes)s min read", minutes).replace("%(minutes)s", minutes),
+        ].join(" · ")
       },
     }
   },
