@@ -199,6 +199,7 @@ class NoticeInline(BoundedInline, admin.StackedInline):
 
     model = Notice
     extra = 0
+    view_on_site = False  # a notice shows on its story; it has no page of its own
     fields = ["kind", "position", "noted_at", "text"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
@@ -218,13 +219,15 @@ class PreviewLinkForm(forms.ModelForm):
         return super().save(commit)
 
 
-class PreviewLinkInline(BoundedInline, admin.TabularInline):
+class PreviewLinkInline(BoundedInline, admin.StackedInline):
     """Signed links to this story's preview for named outsiders, each opening logged
-    (articles/embargo.py); editors only."""
+    (articles/embargo.py); editors only. Stacked: a row of six columns with a date, a time
+    and a long address did not fit a laptop's screen."""
 
     model = PreviewLink
     form = PreviewLinkForm
     extra = 0
+    view_on_site = False  # the address is shown, to copy and send
     fields = ["recipient", "expires_at", "address", "is_valid", "openings", "withdraw"]
     readonly_fields = ["address", "is_valid", "openings"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}

@@ -201,3 +201,16 @@ def test_the_outsider_sees_the_draft_s_private_photos_through_the_link_and_nothi
     link.revoked_at = timezone.now()
     link.save()
     assert all(client.get(url).status_code == 404 for url in urls)
+
+
+def test_the_story_form_offers_no_view_on_site_link_that_leads_nowhere(client, link, editor):
+    """Inline rows (preview links, corrections) have no page of their own: Django's "View on
+    site" beside each led to a 404. The link's address is shown to copy instead."""
+    from articles.models import Notice
+
+    Notice.objects.create(article=link.article, kind="correction", text="An earlier version…")
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_article_change", args=[link.article_id]))
+    html = page.content.decode()
+    assert "/admin/r/" not in html.split('id="notices-group"')[1]
+    assert link.get_absolute_url() in html
