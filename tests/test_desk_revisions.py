@@ -150,6 +150,15 @@ def test_compare_shows_two_revisions_word_by_word(client, editor):
     assert "Restore the older revision" in text
 
 
+def test_compare_opens_on_the_last_change_past_saves_that_changed_nothing(client, editor):
+    article = make_article(headline="Port reopens", body="<p>On Monday.</p>")
+    edit(article, editor, headline="Port reopens after storm")
+    article.save()  # a save that changed nothing (a correction added, say) writes a revision
+    client.force_login(editor)
+    text = client.get(url("compare", article)).content.decode()
+    assert "added: </span>after storm</ins>" in text
+
+
 def test_an_editor_restores_an_old_revision_as_a_new_one_keeping_the_state(client, editor):
     article = make_article(headline="First words", dek="First summary.")
     edit(article, editor, headline="Second words", dek="Second summary.")

@@ -28,6 +28,8 @@ from .models import ReviewNote, StaffLanguage
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
 # database only the session and the user, whatever the article.
 ACCESS_SECONDS = 60
+# How many revisions back the comparison looks, by default, for one that differs.
+LOOK_BACK = 20
 
 
 class SendBackForm(forms.Form):
@@ -334,7 +336,17 @@ class DeskAdmin:
             self.message_user(request, _("Choose two revisions of this article."), messages.ERROR)
             older = newer = None
         elif not asked and len(records) >= 2:
-            older, newer = records[1], records[0]  # the last change, by default
+            # The last change, by default: the latest revision against the one before it
+            # that differs (a save that changed nothing writes a revision too).
+            newer = records[0]
+            older = next(
+                (
+                    record
+                    for record in records[1:LOOK_BACK]
+                    if any(row.changed for row in history.compare(record, newer))
+                ),
+                records[1],
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare revisions: %s") % obj.headline,
