@@ -221,6 +221,17 @@ def test_the_history_page_links_to_compare(client, editor):
     assert url("compare", article) in page.content.decode()
 
 
+def test_the_history_lists_each_change_in_plain_words_without_an_empty_reason(client, editor):
+    article = make_article(headline="Port reopens", body="<p>On Monday.</p>")
+    edit(article, editor, body="<p>On Tuesday, after the storm.</p>")
+    client.force_login(editor)
+    text = client.get(reverse("admin:articles_article_history", args=[article.pk])).content
+    text = text.decode()
+    assert "On Monday.&nbsp;&rarr; On Tuesday, after the storm." in text  # no markup shown
+    assert "&lt;p&gt;" not in text
+    assert "Change reason" not in text and "None" not in text
+
+
 ADD_URL = reverse("admin:articles_article_add")
 AUTOSAVE_NEW = reverse("admin:articles_article_desk_autosave_new")
 DISCARD_NEW = reverse("admin:articles_article_desk_discard_new")
