@@ -330,10 +330,17 @@ class FrontAdmin(admin.ModelAdmin):
 
 @admin.register(BreakingNews)
 class BreakingNewsAdmin(admin.ModelAdmin):
-    list_display = ["text", "link", "expires_at", "is_current", "updated_at"]
+    list_display = ["text", "link", "expires_at", "showing", "updated_at"]
     fields = ["text", "link", "expires_at"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
     actions = ["end_now"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_showing()
+
+    @admin.display(description=_("showing"), boolean=True, ordering="showing")
+    def showing(self, obj):
+        return obj.showing
 
     @admin.action(description=_("Take down now"), permissions=["change"])
     def end_now(self, request, queryset):

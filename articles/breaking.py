@@ -11,6 +11,7 @@ with a cookie that would make pages uncacheable.
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import BooleanField, Case, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,9 +34,23 @@ def validate_link(value):
 
 
 class BreakingNewsQuerySet(models.QuerySet):
+    def up(self, now=None):
+        """Banners not yet expired, the most recently saved first."""
+        return self.filter(expires_at__gt=now or timezone.now()).order_by("-updated_at")
+
     def current(self, now=None):
         """The banner to show now: the most recently saved one not yet expired."""
-        return self.filter(expires_at__gt=now or timezone.now()).order_by("-updated_at").first()
+        return self.up(now).first()
+
+    def with_showing(self, now=None):
+        """Each banner with ``showing``: whether readers see it (the current one only; an
+        older banner still up waits behind it)."""
+        shown = self.model.objects.up(now).values("pk")[:1]
+        return self.annotate(
+            showing=Case(
+                When(pk=Subquery(shown), then=True), default=False, output_field=BooleanField()
+            )
+        )
 
     def next_expiry(self):
         """When the next banner expires (None: none is up): pages must not outlive it."""
@@ -77,12 +92,6 @@ class BreakingNews(models.Model):
     def clean(self):
         if self.expires_at is not None and self.expires_at <= timezone.now():
             raise ValidationError({"expires_at": _("Choose a time in the future.")})
-
-    def is_current(self):
-        return self.expires_at > timezone.now()
-
-    is_current.boolean = True
-    is_current.short_description = _("showing")
 
     @property
     def version(self):

@@ -104,6 +104,22 @@ def test_the_newest_unexpired_banner_is_the_one_shown(client, pages):
     assert "Older news" not in text and "Expired news" not in text
 
 
+def test_the_banner_list_marks_as_showing_only_the_banner_readers_see(client, editor):
+    """An older banner still up waits behind the newest: the list said both were showing."""
+    banner(text="Older news")
+    banner(text="Newer news")
+    banner(minutes=-5, text="Expired news")
+    client.force_login(editor)
+    html = client.get(reverse("admin:articles_breakingnews_changelist")).content.decode()
+    rows = {
+        re.search(r">(\w+ news)<", row).group(1): row
+        for row in html.split("<tr")
+        if " news<" in row
+    }
+    assert 'alt="True"' in rows["Newer news"]
+    assert 'alt="False"' in rows["Older news"] and 'alt="False"' in rows["Expired news"]
+
+
 def test_the_banner_sets_no_cookie_and_can_be_dismissed_in_the_browser(client, pages):
     shown = banner()
     response = client.get("/")
