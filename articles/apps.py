@@ -1,8 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from taggit import apps as taggit_apps
 
 
 class ArticlesConfig(AppConfig):
+    default = True  # this module holds TagsConfig too
     name = "articles"
     verbose_name = _("Articles")
 
@@ -21,3 +23,10 @@ class ArticlesConfig(AppConfig):
         extensions.register_article_page_part(live.page_part)
         # Embed players, framed only after a reader's click (articles/embeds.py).
         allow_frames(*embeds.FRAME_ORIGINS)
+
+
+class TagsConfig(taggit_apps.TaggitAppConfig):
+    """django-taggit's app under the name editors know it by in the admin (not "Taggit")."""
+
+    default = False
+    verbose_name = _("Tags")

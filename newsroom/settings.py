@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.redirects",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
-    "taggit",
+    "articles.apps.TagsConfig",  # django-taggit, named "Tags" in the admin
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -310,3 +310,9 @@ def test_saving_a_story_unchanged_keeps_its_stored_times_to_the_microsecond(clie
     assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.publish_at == (published - timedelta(hours=1)).replace(microsecond=0)
+
+
+def test_the_tag_admin_is_listed_as_tags_not_by_its_package_name(client, editor):
+    client.force_login(editor)
+    html = client.get(reverse("admin:index")).content.decode()
+    assert ">Tags</a>" in html and "Taggit" not in html
