@@ -17,7 +17,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.html import escape, strip_tags
 
-from .. import embeds
+from .. import body_blocks, embeds
+from .autop import HTML_TAG, PRE, autop
 
 # Bare addresses on a line of their own become embeds for these hosts (as WordPress did).
 EMBED_HOSTS = {
@@ -47,6 +48,8 @@ BLOCK_EMBED = re.compile(
     r"<!--\s*/wp:(?:core-)?embed(?:/[\w-]+)?\s*-->",
     re.S,
 )
+HEADING = re.compile(r"<(/?)h([1-6])\b([^>]*)>", re.I)
+DEFINITION = re.compile(r"<(/?)(dl|dt|dd)\b[^>]*>", re.I)
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->")
 CAPTION = re.compile(
     r"\[(?:wp_)?caption\b(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/(?:wp_)?caption\]", re.S
@@ -64,11 +67,6 @@ WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
 BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
 WRAPPED_FIGURE = re.compile(r"<p>\s*((?:<figure data-block[^>]*></figure>\s*)+)</p>", re.I)
-BLOCK_START = re.compile(
-    r"^<(?:p|h[1-6]|ul|ol|li|dl|blockquote|figure|div|table|pre|hr|aside|section|address"
-    r"|iframe|form|!--)\b",
-    re.I,
-)
 
 
 def attributes(tag):
@@ -150,19 +148,46 @@ def link(url):
     return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
 
 
-def autop(text):
-    """WordPress's wpautop, in its main rules: a blank line ends a paragraph, a single line
-    break is a <br>, and block-level markup is left as it is."""
-    paragraphs = []
-    for chunk in re.split(r"\n\s*\n", text.strip()):
-        chunk = chunk.strip()
-        if not chunk:
-            continue
-        if BLOCK_START.match(chunk):
-            paragraphs.append(chunk)
-        else:
-            paragraphs.append("<p>" + re.sub(r"\s*\n\s*", "<br>\n", chunk) + "</p>")
-    return "\n".join(paragraphs)
+def preformatted(match):
+    """A <pre> our body cannot hold (the editor has no such block, and the sanitiser would
+    run its lines together), as a paragraph that keeps its line breaks and indentation."""
+    inner = re.sub(r"^<pre\b[^>]*>|</pre>$", "", match.group(0), flags=re.I)
+    inner = inner.removeprefix("\n").rstrip()  # (a browser drops a break right after <pre>)
+    parts = re.split(f"({HTML_TAG.pattern})", inner, flags=re.S)
+    for n in range(0, len(parts), 2):  # the text between tags
+        text = re.sub(r"(?m)^ +| {2,}", lambda m: "\xa0" * len(m.group(0)), parts[n].expandtabs(4))
+        parts[n] = text.replace("\n", "<br>\n")
+    return f"<p>{''.join(parts)}</p>"
+
+
+def heading(match):
+    """A heading level the body does not have, as the nearest one it has (h1 → h2…)."""
+    closing, level, attrs = match.groups()
+    levels = sorted(int(tag[1]) for tag in body_blocks.TAGS if re.fullmatch(r"h[1-6]", tag))
+    if not levels or f"h{level}" in body_blocks.TAGS:
+        return match.group(0)
+    nearest = min(levels, key=lambda kept: abs(kept - int(level)))
+    return f"<{closing}h{nearest}{attrs}>"
+
+
+def definition(match):
+    """A definition list, which the body does not have, as paragraphs: each term in bold."""
+    closing, tag = match.group(1), match.group(2).lower()
+    if tag == "dl":
+        return ""
+    if tag == "dt":
+        return "</strong></p>" if closing else "<p><strong>"
+    return "</p>" if closing else "<p>"
+
+
+def readable(text):
+    """Markup the body's sanitiser would unwrap to its bare text, made into what it keeps."""
+    if "pre" not in body_blocks.TAGS:
+        text = PRE.sub(preformatted, text)
+    text = HEADING.sub(heading, text)
+    if "dl" not in body_blocks.TAGS:
+        text = DEFINITION.sub(definition, text)
+    return text
 
 
 class Converter:
@@ -199,7 +224,7 @@ class Converter:
         text = IMG.sub(self._img, text)
         text = HREF.sub(self._href, text)
         text = WRAPPED_FIGURE.sub(r"\1", text)
-        return text.strip()
+        return readable(text).strip()
 
     # Images --------------------------------------------------------------------------------
 

@@ -1,0 +1,196 @@
+"""`manage.py import_wordpress`: what readers see of an old post's body — paragraphs as
+WordPress made them, code, lists, photos (found, missing or hosted elsewhere), galleries,
+audio and video. Each test imports a small export written for it (``wxr``).
+"""
+
+import pytest
+
+from .test_wordpress_import import article, jpeg, run
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://bugle.example"
+HEAD = f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+	xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+	xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+	xmlns:dc="http://purl.org/dc/elements/1.1/"
+	xmlns:wp="http://wordpress.org/export/1.2/"
+>
+<channel>
+	<title>The Bugle</title>
+	<link>{SITE}</link>
+	<wp:wxr_version>1.2</wp:wxr_version>
+	<wp:base_site_url>{SITE}</wp:base_site_url>
+	<wp:base_blog_url>{SITE}</wp:base_blog_url>
+	<wp:author><wp:author_id>1</wp:author_id><wp:author_login>ed</wp:author_login>
+		<wp:author_display_name>Ed Itor</wp:author_display_name></wp:author>
+	<wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>news</wp:category_nicename>
+		<wp:category_parent></wp:category_parent><wp:cat_name>News</wp:cat_name></wp:category>
+"""
+TAIL = "</channel>\n</rss>\n"
+
+
+def post(wp_id, content, title=None):
+    return f"""
+	<item>
+		<title><![CDATA[{title or f"Post {wp_id}"}]]></title>
+		<link>{SITE}/?p={wp_id}</link>
+		<dc:creator><![CDATA[ed]]></dc:creator>
+		<content:encoded><![CDATA[{content}]]></content:encoded>
+		<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+		<wp:post_id>{wp_id}</wp:post_id>
+		<wp:post_date><![CDATA[2023-05-14 08:30:00]]></wp:post_date>
+		<wp:post_date_gmt><![CDATA[2023-05-14 06:30:00]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[post-{wp_id}]]></wp:post_name>
+		<wp:status><![CDATA[publish]]></wp:status>
+		<wp:post_parent>0</wp:post_parent>
+		<wp:menu_order>0</wp:menu_order>
+		<wp:post_type><![CDATA[post]]></wp:post_type>
+		<category domain="category" nicename="news"><![CDATA[News]]></category>
+	</item>"""
+
+
+def attachment(wp_id, path, *, parent=0, order=0, title="", caption="", alt="", mime=None):
+    mime = mime or "image/jpeg"
+    return f"""
+	<item>
+		<title><![CDATA[{title or path.rsplit("/", 1)[-1]}]]></title>
+		<link>{SITE}/?attachment_id={wp_id}</link>
+		<dc:creator><![CDATA[ed]]></dc:creator>
+		<content:encoded><![CDATA[]]></content:encoded>
+		<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+		<wp:post_id>{wp_id}</wp:post_id>
+		<wp:post_date_gmt><![CDATA[2023-05-0{1 + wp_id % 9} 06:00:00]]></wp:post_date_gmt>
+		<wp:status><![CDATA[inherit]]></wp:status>
+		<wp:post_parent>{parent}</wp:post_parent>
+		<wp:menu_order>{order}</wp:menu_order>
+		<wp:post_type><![CDATA[attachment]]></wp:post_type>
+		<wp:post_mime_type><![CDATA[{mime}]]></wp:post_mime_type>
+		<wp:attachment_url><![CDATA[{SITE}/wp-content/uploads/{path}]]></wp:attachment_url>
+		<wp:postmeta><wp:meta_key><![CDATA[_wp_attached_file]]></wp:meta_key><wp:meta_value><![CDATA[{path}]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>
+	</item>"""
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    """The old site's wp-content/uploads, with the files ``photos`` names written in it."""
+    root = tmp_path / "uploads"
+    root.mkdir()
+    return root
+
+
+def photos(root, *paths):
+    for n, path in enumerate(paths):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(jpeg(color=(20 * n % 255, 90, 140)))
+
+
+def imported(tmp_path, uploads, *items):
+    """The import of an export made of ``items``: (its output, its failure message)."""
+    path = tmp_path / "export.xml"
+    path.write_text(HEAD + "".join(items) + TAIL, encoding="utf-8")
+    return run("--media-dir", str(uploads), export=path)
+
+
+def page(client, wp_id):
+    response = client.get(article(wp_id).get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# Paragraphs as WordPress made them (wpautop) ----------------------------------------------------
+
+CODE_POST = "Here is code:\n<pre>def f():\n    return 1\n\n\nprint(f())</pre>\nAfter code."
+LIST_POST = "Intro line\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\nOutro"
+
+
+def test_code_keeps_its_lines_and_indentation(client, tmp_path, uploads):
+    imported(tmp_path, uploads, post(221, CODE_POST))
+    assert article(221).body == (
+        "<p>Here is code:</p>\n"
+        "<p>def f():<br>\n&nbsp;&nbsp;&nbsp;&nbsp;return 1<br>\n<br>\n<br>\nprint(f())</p>\n"
+        "<p>After code.</p>"
+    )
+    assert "&nbsp;&nbsp;&nbsp;&nbsp;return 1<br>" in page(client, 221)
+
+
+def test_a_list_gets_no_line_breaks_or_paragraphs_around_or_inside_it(tmp_path, uploads):
+    imported(tmp_path, uploads, post(229, LIST_POST))
+    assert article(229).body == (
+        "<p>Intro line</p>\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\n<p>Outro</p>"
+    )
+
+
+NESTED_LISTS = """Nested and mixed lists are an interesting beast.
+<ol>
+	<li>ordered item</li>
+	<li>ordered item
+<ul>
+	<li><strong>unordered</strong></li>
+	<li><strong>unordered</strong>
+<ol>
+	<li>ordered item</li>
+</ol>
+</li>
+</ul>
+</li>
+	<li>ordered item</li>
+</ol>
+<h3>Unordered - Ordered</h3>
+<ul>
+	<li>unordered item</li>
+</ul>"""
+
+
+def test_nested_and_mixed_lists_survive_whole(tmp_path, uploads):
+    imported(tmp_path, uploads, post(1000, NESTED_LISTS))
+    body = article(1000).body
+    assert "<br>" not in body and "<p><li" not in body and "</li></p>" not in body
+    assert body.startswith("<p>Nested and mixed lists are an interesting beast.</p>\n<ol>")
+    assert (
+        "<li>ordered item\n<ul>\n<li><strong>unordered</strong></li>\n"
+        "<li><strong>unordered</strong>\n<ol>\n<li>ordered item</li>\n</ol>\n</li>\n"
+        "</ul>\n</li>"
+    ) in body
+    assert body.endswith("<h3>Unordered - Ordered</h3>\n<ul>\n<li>unordered item</li>\n</ul>")
+
+
+MARKUP = """<strong>Headings</strong>
+<h1>Header one</h1>
+<h6>Header six</h6>
+Single line blockquote:
+<blockquote>Stay hungry. Stay foolish.</blockquote>
+<table>
+<tbody>
+<tr>
+<td>$1</td>
+</tr>
+</tbody>
+</table>
+<dl><dt>Startup</dt><dd>A company designed to search for a business model.</dd></dl>
+This tag is for preserving whitespace as typed.
+<pre>
+	Two roads diverged in a yellow wood,   (\\_/)
+	And sorry I could not travel both</pre>
+<hr />
+
+After the rule."""
+
+
+def test_block_markup_keeps_its_shape_and_what_the_body_lacks_stays_readable(tmp_path, uploads):
+    imported(tmp_path, uploads, post(1178, MARKUP))
+    body = article(1178).body
+    assert body.startswith("<p><strong>Headings</strong></p>\n<h2>Header one</h2>\n")
+    assert "<h4>Header six</h4>" in body  # the body's headings are h2 to h4
+    assert "<p>Single line blockquote:</p>\n<blockquote><p>Stay hungry." in body
+    assert "<table>\n<tbody>\n<tr>\n<td>$1</td>\n</tr>\n</tbody>\n</table>" in body
+    assert "<p><strong>Startup</strong></p>\n<p>A company designed" in body
+    assert (
+        "<p>&nbsp;&nbsp;&nbsp;&nbsp;Two roads diverged in a yellow wood,&nbsp;&nbsp;&nbsp;(\\_/)"
+        "<br>\n&nbsp;&nbsp;&nbsp;&nbsp;And sorry I could not travel both</p>"
+    ) in body
+    assert "<hr>\n<p>After the rule.</p>" in body
+    assert "<br>\n<" not in body.replace("<br>\n&nbsp;", "")  # no break before a block
