@@ -194,3 +194,46 @@ def test_block_markup_keeps_its_shape_and_what_the_body_lacks_stays_readable(tmp
     ) in body
     assert "<hr>\n<p>After the rule.</p>" in body
     assert "<br>\n<" not in body.replace("<br>\n&nbsp;", "")  # no break before a block
+
+
+# Photos ------------------------------------------------------------------------------------------
+
+MISSING_CAPTIONED = (
+    '[caption id="attachment_777" align="alignleft" width="300"]<img class="wp-image-777" '
+    f'src="{SITE}/wp-content/uploads/2021/03/missing.jpg" alt="Mayor" /> '
+    "The mayor speaks at the rally[/caption]"
+)
+
+
+def test_a_photo_whose_file_is_missing_keeps_its_caption_and_is_reported(client, tmp_path, uploads):
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        attachment(777, "2021/03/missing.jpg", parent=219),
+        post(219, f"Page two text.\n\n{MISSING_CAPTIONED}\n\nClosing line."),
+    )
+    assert article(219).body == (
+        "<p>Page two text.</p>\n<p>The mayor speaks at the rally</p>\n<p>Closing line.</p>"
+    )
+    assert "The mayor speaks at the rally" in page(client, 219)
+    assert "2021/03/missing.jpg is missing from the media folder" in output
+    assert failure and "1 item(s) failed" in failure
+
+
+def test_a_post_made_only_of_a_missing_captioned_photo_is_not_left_empty(client, tmp_path, uploads):
+    image_block = (
+        '<!-- wp:image {"id":754} -->\n<figure class="wp-block-image"><img '
+        f'src="{SITE}/wp-content/uploads/2008/06/bell.jpg" alt="Bell on Wharf" '
+        'class="wp-image-754"/><figcaption>Bell on wharf in San Francisco</figcaption>'
+        "</figure>\n<!-- /wp:image -->"
+    )
+    imported(
+        tmp_path,
+        uploads,
+        attachment(754, "2008/06/bell.jpg", parent=1163),
+        post(1163, MISSING_CAPTIONED.replace("777", "754"), title="Classic"),
+        post(1164, image_block, title="Blocks"),
+    )
+    assert article(1163).body == "<p>The mayor speaks at the rally</p>"
+    assert article(1164).body == "<p>Bell on wharf in San Francisco</p>"
+    assert "Bell on wharf in San Francisco" in page(client, 1164)

@@ -144,6 +144,12 @@ def embed_block(url):
     return f'<figure data-block="embed" data-url="{escape(url)}"></figure>'
 
 
+def without_photo(caption):
+    """A photo whose file could not be had (the report says why): its caption is kept, as a
+    paragraph, so the story still says what the photo showed."""
+    return f"<p>{escape(caption)}</p>" if caption else ""
+
+
 def link(url):
     return f'<p><a href="{escape(url)}">{escape(url)}</a></p>'
 
@@ -247,11 +253,10 @@ class Converter:
         inner = match.group("inner")
         image, _attrs = self._figure_image(inner, options.get("id"))
         caption = FIGCAPTION.search(inner)
+        caption = plain(caption.group(1)) if caption else ""
         if image is None:
-            return ""
-        return photo_block(
-            image, width_of(options.get("align")), plain(caption.group(1)) if caption else ""
-        )
+            return without_photo(caption)
+        return photo_block(image, width_of(options.get("align")), caption)
 
     def _block_gallery(self, match):
         options = block_attributes(match.group("attrs"))
@@ -296,7 +301,7 @@ class Converter:
         caption = plain(re.sub(r"<a\b[^>]*>\s*<img\b[^>]*>\s*</a>|<img\b[^>]*>", "", inner))
         caption = caption or options.get("caption", "")
         if image is None:
-            return ""
+            return "\n\n" + without_photo(caption) + "\n\n"
         return "\n\n" + photo_block(image, width_of(options.get("align")), caption) + "\n\n"
 
     def _gallery(self, match):
