@@ -5,6 +5,8 @@ audio and video. Each test imports a small export written for it (``wxr``).
 
 import pytest
 
+from articles.models import Image, WordPressObject
+
 from .test_wordpress_import import article, jpeg, run
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +95,18 @@ def imported(tmp_path, uploads, *items):
     path = tmp_path / "export.xml"
     path.write_text(HEAD + "".join(items) + TAIL, encoding="utf-8")
     return run("--media-dir", str(uploads), export=path)
+
+
+def photo(wp_id):
+    """The library photo an attachment became."""
+    return Image.objects.get(
+        pk=WordPressObject.objects.get(kind="attachment", wp_id=wp_id).object_id
+    )
+
+
+def gallery(*wp_ids):
+    pks = ",".join(str(photo(wp_id).pk) for wp_id in wp_ids)
+    return f'<figure data-block="gallery" data-images="{pks}"></figure>'
 
 
 def page(client, wp_id):
@@ -237,3 +251,113 @@ def test_a_post_made_only_of_a_missing_captioned_photo_is_not_left_empty(client,
     assert article(1163).body == "<p>The mayor speaks at the rally</p>"
     assert article(1164).body == "<p>Bell on wharf in San Francisco</p>"
     assert "Bell on wharf in San Francisco" in page(client, 1164)
+
+
+# Galleries ---------------------------------------------------------------------------------------
+
+
+def attached_photos(uploads):
+    """Post 555's attachments as the export lists them (menu order differs from file order),
+    an image of another post, and an audio file of post 555."""
+    photos(uploads, "g/rocks.jpg", "g/boat.jpg", "g/alley.jpg", "g/other.jpg")
+    return [
+        attachment(301, "g/rocks.jpg", parent=555, order=2, title="Rocks", caption="Red rocks"),
+        attachment(302, "g/boat.jpg", parent=555, order=1, title="Boat", caption="A boat"),
+        attachment(303, "g/alley.jpg", parent=555, order=3, title="alley", caption="An alley"),
+        attachment(304, "g/other.jpg", parent=9, title="Other"),
+        attachment(305, "g/talk.mp3", parent=555, mime="audio/mpeg"),
+    ]
+
+
+def test_a_gallery_without_ids_shows_the_images_attached_to_the_post(client, tmp_path, uploads):
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        *attached_photos(uploads),
+        post(555, '[gallery]\n\nText.\n<h2>Two Columns</h2>\n[gallery columns="2" link="file"]'),
+    )
+    assert failure is None, output
+    in_menu_order = gallery(302, 301, 303)
+    assert article(555).body == (
+        f"{in_menu_order}\n<p>Text.</p>\n<h2>Two Columns</h2>\n{in_menu_order}"
+    )
+    shown = page(client, 555)
+    assert shown.count("Gallery of 3 photos") == 2
+    assert "A boat" in shown and "Red rocks" in shown and "An alley" in shown
+
+
+@pytest.mark.parametrize(
+    "shortcode, shown",
+    [
+        ('[gallery ids="303,302"]', (303, 302)),
+        ('[gallery ids="303,302" orderby="ID"]', (302, 303)),
+        ('[gallery include="303,301"]', (301, 303)),
+        ('[gallery exclude="301"]', (302, 303)),
+        ('[gallery orderby="title"]', (303, 302, 301)),
+        ('[gallery orderby="title" order="DESC"]', (301, 302, 303)),
+        ('[gallery order="DESC"]', (303, 301, 302)),
+        ('[gallery orderby="rand"]', (302, 301, 303)),
+        ('[gallery id="9"]', (304,)),
+    ],
+)
+def test_gallery_attributes_choose_and_order_the_images_as_wordpress_did(
+    tmp_path, uploads, shortcode, shown
+):
+    imported(tmp_path, uploads, *attached_photos(uploads), post(555, shortcode))
+    if len(shown) == 1:
+        assert f'data-image="{photo(shown[0]).pk}"' in article(555).body
+    else:
+        assert article(555).body == gallery(*shown)
+
+
+def gallery_block(images, caption=""):
+    """A WordPress 6 gallery block: image blocks inside, each with its own caption."""
+    inner = "".join(
+        f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image"><img '
+        f'src="{SITE}/wp-content/uploads/{path}" alt="" class="wp-image-{wp_id}"/>'
+        + (f'<figcaption class="wp-element-caption">{text}</figcaption>' if text else "")
+        + "</figure>\n<!-- /wp:image -->"
+        for wp_id, path, text in images
+    )
+    whole = f'<figcaption class="blocks-gallery-caption">{caption}</figcaption>' if caption else ""
+    return (
+        '<!-- wp:gallery {"linkTo":"none"} -->\n<figure class="wp-block-gallery '
+        f'has-nested-images">{inner}{whole}</figure>\n<!-- /wp:gallery -->'
+    )
+
+
+def test_a_gallery_blocks_captions_are_kept_with_their_photos(client, tmp_path, uploads):
+    photos(uploads, "g/one.jpg", "g/two.jpg")
+    block = gallery_block(
+        [(401, "g/one.jpg", "Nets drying"), (402, "g/two.jpg", "")], caption="The quay at dawn"
+    )
+    imported(
+        tmp_path,
+        uploads,
+        attachment(401, "g/one.jpg"),
+        attachment(402, "g/two.jpg", caption="Gulls"),
+        post(40, block),
+    )
+    assert article(40).body == gallery(401, 402) + "<p>The quay at dawn</p>"
+    assert photo(401).caption == "Nets drying"  # it had none of its own
+    shown = page(client, 40)
+    assert "Nets drying" in shown and "Gulls" in shown and "The quay at dawn" in shown
+
+
+def test_gallery_captions_that_differ_from_the_photos_own_make_captioned_photos(tmp_path, uploads):
+    photos(uploads, "g/one.jpg", "g/two.jpg")
+    block = gallery_block([(401, "g/one.jpg", "Nets, this morning"), (402, "g/two.jpg", "")])
+    imported(
+        tmp_path,
+        uploads,
+        attachment(401, "g/one.jpg", caption="Nets drying"),
+        attachment(402, "g/two.jpg"),
+        post(40, block),
+    )
+    one, two = photo(401), photo(402)
+    assert one.caption == "Nets drying"  # the library's caption is the photo's, left alone
+    assert article(40).body == (
+        f'<figure data-block="photo" data-image="{one.pk}" data-width="full" '
+        'data-caption="Nets, this morning"></figure>\n'
+        f'<figure data-block="photo" data-image="{two.pk}" data-width="full"></figure>'
+    )

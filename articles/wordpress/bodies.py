@@ -106,15 +106,33 @@ class Bodies:
         self.report.count("images", "created")
         return image
 
+    def fill_caption(self, image, caption):
+        """A caption a post gave a photo that has none of its own (in a gallery) becomes the
+        photo's: the gallery shows each photo's caption."""
+        if not image.caption and caption:
+            image.caption = caption[:300]
+            image.save(update_fields=["caption"])
+
     def converter(self, wp_id, title):
         importer = self
 
         class Images:
+            post_id = wp_id
+
             def by_id(self, attachment_id):
                 return importer.image(attachment_id, wp_id, title)
 
             def by_url(self, src, alt=""):
                 return importer.image_by_url(src, alt)
+
+            def attachment(self, attachment_id):
+                return importer.index.attachments.get(str(attachment_id))
+
+            def children(self, post_id):
+                return importer.index.attachments_of.get(str(post_id), [])
+
+            def fill_caption(self, image, caption):
+                importer.fill_caption(image, caption)
 
         converter = body.Converter(Images(), self.new_address)
         converter.unresolved = False

@@ -19,6 +19,7 @@ from django.utils.html import escape, strip_tags
 
 from .. import body_blocks, embeds
 from .autop import HTML_TAG, PRE, autop
+from .galleries import gallery_ids
 
 # Bare addresses on a line of their own become embeds for these hosts (as WordPress did).
 EMBED_HOSTS = {
@@ -61,6 +62,9 @@ SHORTCODE_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
 IMG = re.compile(r"<img\b[^>]*>", re.I)
 IFRAME = re.compile(r"<iframe\b[^>]*>.*?</iframe\s*>|<iframe\b[^>]*/?>", re.I | re.S)
 ATTR = re.compile(r"""([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+GALLERY_CAPTION = re.compile(
+    r"<figcaption\b[^>]*\bblocks-gallery-caption\b[^>]*>(.*?)</figcaption>", re.I | re.S
+)
 FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
 HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
@@ -200,8 +204,10 @@ class Converter:
     """One post's content into our body.
 
     ``images`` is what brings pictures into the library: ``by_id(attachment_id)`` and
-    ``by_url(src, alt)`` return an Image or None (reported by it); ``links(href)`` returns the
-    new address of an internal link, or None to leave it alone.
+    ``by_url(src, alt)`` return an Image or None (reported by it); ``attachment(id)`` and
+    ``children(post_id)`` tell what the export says of attachments, ``post_id`` which post
+    this is; ``fill_caption(image, caption)`` gives a photo without a caption the post's.
+    ``links(href)`` returns the new address of an internal link, or None to leave it alone.
     """
 
     def __init__(self, images, links):
@@ -261,28 +267,44 @@ class Converter:
     def _block_gallery(self, match):
         options = block_attributes(match.group("attrs"))
         inner = match.group("inner")
+        whole = GALLERY_CAPTION.search(inner)  # the gallery's own caption, after its images
+        if whole:
+            inner = inner[: whole.start()] + inner[whole.end() :]
+        tags = list(IMG.finditer(inner))
         found = []
-        ids = options.get("ids") or []
-        if ids:
-            found = [self._image(attachment_id=str(i)) for i in ids]
-        else:
-            for tag in IMG.findall(inner):
-                attrs = attributes(tag)
-                wp_id = WP_IMAGE_CLASS.search(attrs.get("class", ""))
-                found.append(
-                    self._image(
-                        wp_id.group(1) if wp_id else None,
-                        attrs.get("src", ""),
-                        attrs.get("alt", ""),
-                    )
-                )
-        return self._gallery_of(found)
+        for n, tag in enumerate(tags):
+            end = tags[n + 1].start() if n + 1 < len(tags) else len(inner)
+            caption = FIGCAPTION.search(inner, tag.end(), end)
+            attrs = attributes(tag.group(0))
+            wp_id = WP_IMAGE_CLASS.search(attrs.get("class", ""))
+            attachment_id = wp_id.group(1) if wp_id else attrs.get("data-id", "")
+            image = self._image(
+                attachment_id if attachment_id.isascii() and attachment_id.isdigit() else None,
+                attrs.get("src", ""),
+                attrs.get("alt", ""),
+            )
+            found.append((image, plain(caption.group(1)) if caption else ""))
+        if not tags:
+            found = [(self._image(attachment_id=str(i)), "") for i in options.get("ids") or []]
+        return self._gallery_of(found) + without_photo(plain(whole.group(1)) if whole else "")
 
     def _gallery_of(self, found):
-        found = [image for image in found if image is not None]
-        if not found:
-            return ""
-        return photo_block(found[0]) if len(found) == 1 else gallery_block(found)
+        """(photo, the caption the post gave it) pairs as a gallery block, or as one photo
+        block each when the post's captions are not the photos' own: a caption is never
+        lost. A photo without a caption of its own takes the post's."""
+        found = [(image, caption[:300]) for image, caption in found if image is not None]
+        if len(found) == 1:
+            return photo_block(found[0][0], caption=found[0][1])
+        for image, caption in found:
+            if caption and not image.caption:
+                self.images.fill_caption(image, caption)
+        if any(caption and caption != image.caption for image, caption in found):
+            return "\n".join(photo_block(image, caption=caption) for image, caption in found)
+        images = [image for image, _caption in found]
+        return "\n".join(
+            gallery_block(images[start : start + body_blocks.MAX_GALLERY])
+            for start in range(0, len(images), body_blocks.MAX_GALLERY)
+        )
 
     def _block_embed(self, match):
         options = block_attributes(match.group("attrs"))
@@ -305,9 +327,13 @@ class Converter:
         return "\n\n" + photo_block(image, width_of(options.get("align")), caption) + "\n\n"
 
     def _gallery(self, match):
-        options = shortcode_attributes(match.group("attrs"))
-        ids = [i.strip() for i in (options.get("ids") or options.get("include") or "").split(",")]
-        found = [self._image(attachment_id=i) for i in ids if i.isascii() and i.isdigit()]
+        ids = gallery_ids(
+            shortcode_attributes(match.group("attrs")),
+            self.images.post_id,
+            self.images.attachment,
+            self.images.children,
+        )
+        found = [(self._image(attachment_id=i), "") for i in ids]
         return "\n\n" + self._gallery_of(found) + "\n\n"
 
     def _img(self, match):
