@@ -361,3 +361,89 @@ def test_gallery_captions_that_differ_from_the_photos_own_make_captioned_photos(
         'data-caption="Nets, this morning"></figure>\n'
         f'<figure data-block="photo" data-image="{two.pk}" data-width="full"></figure>'
     )
+
+
+def counts(output, kind):
+    """The report's row for ``kind``: {outcome: n}."""
+    lines = output.splitlines()
+    header = next(line.split() for line in lines if line.split()[:1] == ["created"])
+    row = next(line.split() for line in lines if line.split()[:1] == [kind])
+    return dict(zip(header, map(int, row[1:]), strict=True))
+
+
+# Pictures on other sites -------------------------------------------------------------------------
+
+
+def test_a_picture_on_another_site_becomes_a_link_with_its_alt_text_and_is_reported(
+    client, tmp_path, uploads
+):
+    captioned = (
+        '[caption align="alignnone"]<img src="https://maps.other.example/route.png" alt="Map">'
+        " The route of the march[/caption]"
+    )
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        post(
+            224,
+            'Chart: <img src="https://cdn.other.example/chart.png" alt="Chart of rates">'
+            f"\n\nText after chart.\n\n{captioned}",
+            title="External image post",
+        ),
+    )
+    assert article(224).body == (
+        '<p>Chart: <a href="https://cdn.other.example/chart.png">Chart of rates</a></p>\n'
+        "<p>Text after chart.</p>\n"
+        '<p><a href="https://maps.other.example/route.png">Map</a><br>The route of the march</p>'
+    )
+    assert '<a href="https://cdn.other.example/chart.png">Chart of rates</a>' in page(client, 224)
+    assert counts(output, "images")["skipped"] == 2
+    assert ("#224 External image post: a picture on another site, kept as a link to it") in output
+    assert "https://cdn.other.example/chart.png" in output
+    assert failure is None  # nothing to fix and run again: the desk decides
+    assert not Image.objects.exists()
+
+
+# Audio, video and other media --------------------------------------------------------------------
+
+AUDIO_BLOCK = (
+    '<!-- wp:audio {"id":306} -->\n<figure class="wp-block-audio"><audio controls '
+    f'src="{SITE}/wp-content/uploads/2023/05/interview.mp3"></audio>'
+    "<figcaption>The mayor, interviewed</figcaption></figure>\n<!-- /wp:audio -->"
+)
+
+
+def test_audio_and_video_become_embeds_or_links_and_are_reported(client, tmp_path, uploads):
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        attachment(306, "2023/05/interview.mp3", parent=70, mime="audio/mpeg"),
+        attachment(307, "2023/05/chant.ogg", parent=71, mime="audio/ogg"),
+        post(70, "<!-- wp:paragraph -->\n<p>Listen.</p>\n<!-- /wp:paragraph -->\n" + AUDIO_BLOCK),
+        post(
+            71,
+            f'[audio mp3="{SITE}/wp-content/uploads/2023/05/speech.mp3"][/audio]\n\n'
+            '[video src="https://www.youtube.com/watch?v=dQw4w9WgXcQ"]\n\n'
+            "[playlist]\n\n"
+            '<iframe src="https://maps.other.example/embed?q=harbour"></iframe>\n\nEnd.',
+            title="Media post",
+        ),
+    )
+    assert " ".join(article(70).body.split()) == (
+        f'<p>Listen.</p> <p><a href="{SITE}/wp-content/uploads/2023/05/interview.mp3">'
+        "The mayor, interviewed</a></p>"
+    )
+    assert article(71).body == (
+        f'<p><a href="{SITE}/wp-content/uploads/2023/05/speech.mp3">speech.mp3</a></p>\n'
+        '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+        "</figure>\n"
+        f'<p><a href="{SITE}/wp-content/uploads/2023/05/chant.ogg">chant.ogg</a></p>\n'
+        "<p>End.</p>"
+    )
+    assert "The mayor, interviewed" in page(client, 70)
+    assert counts(output, "media")["skipped"] == 4
+    assert "#70 Post 70: audio kept as a link to its file" in output
+    assert "#71 Media post: an iframe left out" in output
+    assert "maps.other.example/embed?q=harbour" in output
+    assert "Shortcodes left as text" not in output
+    assert failure is None

@@ -47,7 +47,7 @@ class Bodies:
     def image_by_url(self, src, alt=""):
         path = media.relative_path(src)
         if self.old.path_of(src) is None and "://" in src:
-            return None  # a picture on another site: left to the sanitiser
+            return None  # a picture on another site: the body links to it (body.Converter)
         if not path or not src.split("?")[0].split("/wp-content/uploads/")[-1]:
             return None
         for candidate in media.candidates(path):
@@ -113,6 +113,28 @@ class Bodies:
             image.caption = caption[:300]
             image.save(update_fields=["caption"])
 
+    def left_out(self, kind, url, wp_id, title):
+        """Reported, with the post's WordPress ID: what its body keeps only as a link (a
+        picture on another site, audio, video) or leaves out (an iframe no embed shows)."""
+        reasons = {
+            "picture": _(
+                "a picture on another site, kept as a link to it (our pages show no other "
+                "site's pictures; upload it to the library if it is ours to use): %(url)s"
+            ),
+            "audio": _("audio kept as a link to its file (there is no audio block): %(url)s"),
+            "video": _(
+                "a video kept as a link to its file (only a provider's videos are embedded): "
+                "%(url)s"
+            ),
+            "iframe": _("an iframe left out (not a provider the embed block shows): %(url)s"),
+        }
+        self.report.skipped(
+            "images" if kind == "picture" else "media",
+            wp_id,
+            title,
+            reasons[kind] % {"url": url[:300]},
+        )
+
     def converter(self, wp_id, title):
         importer = self
 
@@ -133,6 +155,12 @@ class Bodies:
 
             def fill_caption(self, image, caption):
                 importer.fill_caption(image, caption)
+
+            def elsewhere(self, src):
+                return "://" in src and importer.old.path_of(src) is None
+
+            def left_out(self, kind, url):
+                importer.left_out(kind, url, wp_id, title)
 
         converter = body.Converter(Images(), self.new_address)
         converter.unresolved = False

@@ -11,9 +11,10 @@ unknown iframes never survive it).
 
 import html
 import json
+import posixpath
 import re
 from collections import Counter
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.utils.html import escape, strip_tags
 
@@ -36,7 +37,7 @@ EMBED_HOSTS = {
     "www.x.com",
 }
 # Shortcodes the importer understands; any other is left as text and counted by name.
-KNOWN_SHORTCODES = {"caption", "wp_caption", "gallery", "embed"}
+KNOWN_SHORTCODES = {"caption", "wp_caption", "gallery", "embed", "audio", "video", "playlist"}
 
 BLOCK_IMAGE = re.compile(
     r"<!--\s*wp:image\b(?P<attrs>[^>]*?)-->(?P<inner>.*?)<!--\s*/wp:image\s*-->", re.S
@@ -51,6 +52,21 @@ BLOCK_EMBED = re.compile(
 )
 HEADING = re.compile(r"<(/?)h([1-6])\b([^>]*)>", re.I)
 DEFINITION = re.compile(r"<(/?)(dl|dt|dd)\b[^>]*>", re.I)
+BLOCK_MEDIA = re.compile(
+    r"<!--\s*wp:(?P<kind>audio|video)\b(?P<attrs>[^>]*?)-->(?P<inner>.*?)"
+    r"<!--\s*/wp:(?P=kind)\s*-->",
+    re.S,
+)
+MEDIA_SHORTCODE = re.compile(
+    r"\[(?P<kind>audio|video)\b(?P<attrs>[^\]]*)\](?:(?P<inner>[^\[]*)\[/(?P=kind)\])?"
+)
+PLAYLIST = re.compile(r"\[playlist\b(?P<attrs>[^\]]*)\]")
+MEDIA_TAG = re.compile(
+    r"<(?P<kind>audio|video)\b(?P<attrs>[^>]*)>(?P<inner>.*?)</(?P=kind)\s*>", re.I | re.S
+)
+SOURCE = re.compile(r"<source\b[^>]*>", re.I)
+# Where [audio] and [video] (and <audio>, <video>) name their file.
+MEDIA_KEYS = ("src", "mp3", "m4a", "ogg", "wav", "wma", "mp4", "m4v", "webm", "ogv", "wmv", "flv")
 BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[^>]*?-->")
 CAPTION = re.compile(
     r"\[(?:wp_)?caption\b(?P<attrs>[^\]]*)\](?P<inner>.*?)\[/(?:wp_)?caption\]", re.S
@@ -70,6 +86,7 @@ HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
 BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
+EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
 WRAPPED_FIGURE = re.compile(r"<p>\s*((?:<figure data-block[^>]*></figure>\s*)+)</p>", re.I)
 
 
@@ -148,10 +165,12 @@ def embed_block(url):
     return f'<figure data-block="embed" data-url="{escape(url)}"></figure>'
 
 
-def without_photo(caption):
+def without_photo(caption, link=""):
     """A photo whose file could not be had (the report says why): its caption is kept, as a
-    paragraph, so the story still says what the photo showed."""
-    return f"<p>{escape(caption)}</p>" if caption else ""
+    paragraph, so the story still says what the photo showed; after a link to the picture
+    when it is on another site."""
+    lines = [line for line in (link, escape(caption)) if line]
+    return f"<p>{'<br>'.join(lines)}</p>" if lines else ""
 
 
 def link(url):
@@ -206,7 +225,9 @@ class Converter:
     ``images`` is what brings pictures into the library: ``by_id(attachment_id)`` and
     ``by_url(src, alt)`` return an Image or None (reported by it); ``attachment(id)`` and
     ``children(post_id)`` tell what the export says of attachments, ``post_id`` which post
-    this is; ``fill_caption(image, caption)`` gives a photo without a caption the post's.
+    this is; ``fill_caption(image, caption)`` gives a photo without a caption the post's;
+    ``elsewhere(src)`` tells a picture on another site, and ``left_out(kind, url)`` reports
+    what the body keeps as a link or leaves out (a picture, audio, video, an iframe).
     ``links(href)`` returns the new address of an internal link, or None to leave it alone.
     """
 
@@ -221,10 +242,24 @@ class Converter:
         text = BLOCK_GALLERY.sub(self._block_gallery, text)  # first: it holds image blocks
         text = BLOCK_IMAGE.sub(self._block_image, text)
         text = BLOCK_EMBED.sub(self._block_embed, text)
+        text = BLOCK_MEDIA.sub(self._block_media, text)
         text = BLOCK_COMMENT.sub("", text)
         text = CAPTION.sub(self._caption, text)
         text = GALLERY.sub(self._gallery, text)
         text = EMBED.sub(lambda m: self._embed(m.group("url")), text)
+        text = MEDIA_SHORTCODE.sub(
+            lambda m: self._media_source(
+                m.group("kind"), shortcode_attributes(m.group("attrs")), m.group("inner")
+            ),
+            text,
+        )
+        text = PLAYLIST.sub(self._playlist, text)
+        text = MEDIA_TAG.sub(
+            lambda m: self._media_source(
+                m.group("kind"), attributes(m.group("attrs")), m.group("inner")
+            ),
+            text,
+        )
         for match in SHORTCODE.finditer(text):
             if match.group("name").lower() not in KNOWN_SHORTCODES:
                 self.unknown_shortcodes[match.group("name").lower()] += 1
@@ -236,6 +271,7 @@ class Converter:
         text = IMG.sub(self._img, text)
         text = HREF.sub(self._href, text)
         text = WRAPPED_FIGURE.sub(r"\1", text)
+        text = EMPTY_PARAGRAPH.sub("", text)  # (what held only an iframe left out)
         return readable(text).strip()
 
     # Images --------------------------------------------------------------------------------
@@ -257,11 +293,11 @@ class Converter:
     def _block_image(self, match):
         options = block_attributes(match.group("attrs"))
         inner = match.group("inner")
-        image, _attrs = self._figure_image(inner, options.get("id"))
+        image, attrs = self._figure_image(inner, options.get("id"))
         caption = FIGCAPTION.search(inner)
         caption = plain(caption.group(1)) if caption else ""
         if image is None:
-            return without_photo(caption)
+            return without_photo(caption, self._elsewhere(attrs, options.get("id")))
         return photo_block(image, width_of(options.get("align")), caption)
 
     def _block_gallery(self, match):
@@ -318,12 +354,12 @@ class Converter:
         options = shortcode_attributes(match.group("attrs"))
         inner = match.group("inner")
         attachment_id = (options.get("id") or "").removeprefix("attachment_") or None
-        image, _attrs = self._figure_image(inner, attachment_id)
+        image, attrs = self._figure_image(inner, attachment_id)
         # The caption is the text after the image (or, in old posts, the caption="" attribute).
         caption = plain(re.sub(r"<a\b[^>]*>\s*<img\b[^>]*>\s*</a>|<img\b[^>]*>", "", inner))
         caption = caption or options.get("caption", "")
         if image is None:
-            return "\n\n" + without_photo(caption) + "\n\n"
+            return "\n\n" + without_photo(caption, self._elsewhere(attrs, attachment_id)) + "\n\n"
         return "\n\n" + photo_block(image, width_of(options.get("align")), caption) + "\n\n"
 
     def _gallery(self, match):
@@ -343,7 +379,7 @@ class Converter:
             found.group(1) if found else None, attrs.get("src", ""), attrs.get("alt", "")
         )
         if image is None:
-            return ""
+            return self._elsewhere(attrs)
         return photo_block(
             image,
             width_of(
@@ -367,10 +403,75 @@ class Converter:
         embed = embed_url(match.group(1))
         return "\n\n" + embed_block(embed) + "\n\n" if embed else match.group(0)
 
+    def _elsewhere(self, attrs, attachment_id=None):
+        """A link to a picture on another site, with its alt text, reported: our pages show
+        no other site's pictures (the sanitiser and the Content-Security-Policy keep them
+        out), and one found elsewhere is not ours to copy without asking. Nothing for the old
+        site's own pictures: the library has reported why it could not have them."""
+        src = html.unescape(attrs.get("src", "")).strip()
+        src = "https:" + src if src.startswith("//") else src
+        if (
+            attachment_id
+            or WP_IMAGE_CLASS.search(attrs.get("class", ""))
+            or not src.startswith(("https://", "http://"))
+            or not self.images.elsewhere(src)
+        ):
+            return ""
+        alt = plain(attrs.get("alt", ""))
+        self.images.left_out("picture", src)
+        return f'<a href="{escape(src)}">{escape(alt or src)}</a>'
+
+    def _media(self, kind, url, caption=""):
+        """Audio or video: an embed block when a provider we show has it, else a link to the
+        file (we have no player of our own), reported."""
+        url = html.unescape(url or "").strip()
+        embed = embed_url(url) or (url if embeds.provider_for(url) else None)
+        if embed:
+            return f"\n\n{embed_block(embed)}\n{without_photo(caption)}\n\n"
+        if not url.startswith(("https://", "http://")):
+            return f"\n\n{without_photo(caption)}\n\n"
+        self.images.left_out(kind, url)
+        name = caption or unquote(posixpath.basename(urlsplit(url).path)) or url
+        return f'\n\n<p><a href="{escape(url)}">{escape(name)}</a></p>\n\n'
+
+    def _media_source(self, kind, attrs, inner):
+        url = next((attrs[key] for key in MEDIA_KEYS if attrs.get(key)), "")
+        if not url and inner:
+            source = SOURCE.search(inner)
+            url = attributes(source.group(0)).get("src", "") if source else ""
+        return self._media(kind.lower(), url)
+
+    def _block_media(self, match):
+        inner = match.group("inner")
+        options = block_attributes(match.group("attrs"))
+        tag = MEDIA_TAG.search(inner)
+        url = attributes(tag.group("attrs")).get("src", "") if tag else ""
+        if tag and not url:
+            source = SOURCE.search(tag.group("inner"))
+            url = attributes(source.group(0)).get("src", "") if source else ""
+        if not url and str(options.get("id", "")).isdigit():
+            url = (self.images.attachment(str(options["id"])) or {}).get("url", "")
+        caption = FIGCAPTION.search(inner)
+        return self._media(match.group("kind"), url, plain(caption.group(1)) if caption else "")
+
+    def _playlist(self, match):
+        options = shortcode_attributes(match.group("attrs"))
+        kind = "video" if options.get("type") == "video" else "audio"
+        ids = gallery_ids(
+            options, self.images.post_id, self.images.attachment, self.images.children, kind
+        )
+        return "".join(
+            self._media(kind, (self.images.attachment(i) or {}).get("url", "")) for i in ids
+        )
+
     def _iframe(self, match):
-        src = attributes(match.group(0)).get("src", "")
-        embed = embed_url(src) if src else None
-        return embed_block(embed) if embed else ""
+        src = html.unescape(attributes(match.group(0)).get("src", "")).strip()
+        embed = embed_url(src) or (src if embeds.provider_for(src) else None)
+        if embed:
+            return embed_block(embed)
+        if src:
+            self.images.left_out("iframe", src)
+        return ""
 
     def _href(self, match):
         href = html.unescape(match.group(3))

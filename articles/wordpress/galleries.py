@@ -24,13 +24,13 @@ GALLERY_ORDER = {
 }
 
 
-def gallery_ids(options, post_id, attachment, children):
+def gallery_ids(options, post_id, attachment, children, kind="image"):
     """The attachments a ``[gallery]`` shows, chosen and ordered as WordPress's
     ``gallery_shortcode`` does: ``ids`` in their order; else ``include``; else the images
     attached to the post (``id``, by default the one being imported) but ``exclude``; sorted
     by ``orderby`` (default "menu_order ID", which a random order also becomes) and
     ``order``. ``attachment(id)`` gives an attachment's details, ``children(id)`` the
-    attachments of a post."""
+    attachments of a post. (``[playlist]`` chooses its audio or video, ``kind``, alike.)"""
     include = ids_in(options.get("ids")) or ids_in(options.get("include"))
     orderby = (options.get("orderby") or "").lower()
     if options.get("ids") and not orderby:
@@ -42,8 +42,8 @@ def gallery_ids(options, post_id, attachment, children):
         parent = (ids_in(options.get("id")) or [post_id])[0]
         chosen = [wp_id for wp_id in children(parent) if wp_id not in excluded]
     known = {wp_id: attachment(wp_id) or {} for wp_id in chosen}
-    # Images only; one the export lacks is kept, so that asking for it reports it.
-    chosen = [i for i in chosen if known[i].get("mime", "image/").startswith("image/")]
+    # Of the kind only; one the export lacks is kept, so that asking for it reports it.
+    chosen = [i for i in chosen if known[i].get("mime", f"{kind}/").startswith(f"{kind}/")]
     if orderby == "post__in":
         return chosen
     keys = [GALLERY_ORDER[key] for key in orderby.replace(",", " ").split() if key in GALLERY_ORDER]

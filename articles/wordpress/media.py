@@ -127,6 +127,7 @@ def attachment_details(item):
         "order": item.get("wp:menu_order", "0").strip(),
         "mime": item.get("wp:post_mime_type", "").strip() or "image/",
         "link": item.get("link", ""),
+        "url": url,
     }
 
 
