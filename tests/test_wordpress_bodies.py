@@ -274,7 +274,11 @@ def test_a_gallery_without_ids_shows_the_images_attached_to_the_post(client, tmp
         tmp_path,
         uploads,
         *attached_photos(uploads),
-        post(555, '[gallery]\n\nText.\n<h2>Two Columns</h2>\n[gallery columns="2" link="file"]'),
+        post(
+            555,
+            "[gallery]\n\n<!--nextpage-->\n\nText.\n<h2>Two Columns</h2>\n"
+            '[gallery columns="2" link="file"]',
+        ),
     )
     assert failure is None, output
     in_menu_order = gallery(302, 301, 303)

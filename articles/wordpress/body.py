@@ -86,7 +86,7 @@ HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
 BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
-EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+EMPTY_PARAGRAPH = re.compile(r"<p>\s*(?:<!--.*?-->\s*)*</p>\n?", re.S)
 WRAPPED_FIGURE = re.compile(r"<p>\s*((?:<figure data-block[^>]*></figure>\s*)+)</p>", re.I)
 
 
@@ -271,7 +271,8 @@ class Converter:
         text = IMG.sub(self._img, text)
         text = HREF.sub(self._href, text)
         text = WRAPPED_FIGURE.sub(r"\1", text)
-        text = EMPTY_PARAGRAPH.sub("", text)  # (what held only an iframe left out)
+        # (what held only an iframe left out, or WordPress's <!--nextpage--> and <!--more-->)
+        text = EMPTY_PARAGRAPH.sub("", text)
         return readable(text).strip()
 
     # Images --------------------------------------------------------------------------------
