@@ -108,7 +108,7 @@ EDITOR_EXTENSIONS = {
 extension, static/js/prose_blocks.js)."""
 
 
-def _nh3_cleaner():
+def _allowlist():
     config = allowlist_from_extensions(expand_extensions(EDITOR_EXTENSIONS))
     config["tags"] |= BLOCK_TAGS
     attributes = {"data-block"}
@@ -116,10 +116,13 @@ def _nh3_cleaner():
         attributes |= set(checks)
     for tag in BLOCK_TAGS:
         config["attributes"][tag] = attributes
-    return nh3.Cleaner(**config)
+    return config
 
 
-_CLEANER = _nh3_cleaner()
+_ALLOWLIST = _allowlist()
+_CLEANER = nh3.Cleaner(**_ALLOWLIST)
+TAGS = frozenset(_ALLOWLIST["tags"])
+"""The tags a stored body keeps; any other is unwrapped to its text by ``sanitise()``."""
 VOID = {"br", "hr", "img", "col", "wbr"}
 
 

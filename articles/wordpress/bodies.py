@@ -47,7 +47,7 @@ class Bodies:
     def image_by_url(self, src, alt=""):
         path = media.relative_path(src)
         if self.old.path_of(src) is None and "://" in src:
-            return None  # a picture on another site: left to the sanitiser
+            return None  # a picture on another site: the body links to it (body.Converter)
         if not path or not src.split("?")[0].split("/wp-content/uploads/")[-1]:
             return None
         for candidate in media.candidates(path):
@@ -106,15 +106,61 @@ class Bodies:
         self.report.count("images", "created")
         return image
 
+    def fill_caption(self, image, caption):
+        """A caption a post gave a photo that has none of its own (in a gallery) becomes the
+        photo's: the gallery shows each photo's caption."""
+        if not image.caption and caption:
+            image.caption = caption[:300]
+            image.save(update_fields=["caption"])
+
+    def left_out(self, kind, url, wp_id, title):
+        """Reported, with the post's WordPress ID: what its body keeps only as a link (a
+        picture on another site, audio, video) or leaves out (an iframe no embed shows)."""
+        reasons = {
+            "picture": _(
+                "a picture on another site, kept as a link to it (our pages show no other "
+                "site's pictures; upload it to the library if it is ours to use): %(url)s"
+            ),
+            "audio": _("audio kept as a link to its file (there is no audio block): %(url)s"),
+            "video": _(
+                "a video kept as a link to its file (only a provider's videos are embedded): "
+                "%(url)s"
+            ),
+            "iframe": _("an iframe left out (not a provider the embed block shows): %(url)s"),
+        }
+        self.report.skipped(
+            "images" if kind == "picture" else "media",
+            wp_id,
+            title,
+            reasons[kind] % {"url": url[:300]},
+        )
+
     def converter(self, wp_id, title):
         importer = self
 
         class Images:
+            post_id = wp_id
+
             def by_id(self, attachment_id):
                 return importer.image(attachment_id, wp_id, title)
 
             def by_url(self, src, alt=""):
                 return importer.image_by_url(src, alt)
+
+            def attachment(self, attachment_id):
+                return importer.index.attachments.get(str(attachment_id))
+
+            def children(self, post_id):
+                return importer.index.attachments_of.get(str(post_id), [])
+
+            def fill_caption(self, image, caption):
+                importer.fill_caption(image, caption)
+
+            def elsewhere(self, src):
+                return "://" in src and importer.old.path_of(src) is None
+
+            def left_out(self, kind, url):
+                importer.left_out(kind, url, wp_id, title)
 
         converter = body.Converter(Images(), self.new_address)
         converter.unresolved = False

@@ -124,7 +124,10 @@ def attachment_details(item):
         "credit": next((meta[k].strip() for k in CREDIT_KEYS if meta.get(k, "").strip()), ""),
         "date": item.get("wp:post_date_gmt", ""),
         "parent": item.get("wp:post_parent", "0").strip(),
+        "order": item.get("wp:menu_order", "0").strip(),
+        "mime": item.get("wp:post_mime_type", "").strip() or "image/",
         "link": item.get("link", ""),
+        "url": url,
     }
 
 

@@ -3,7 +3,17 @@
 from collections import Counter
 from dataclasses import dataclass
 
-KINDS = ("sections", "tags", "authors", "articles", "pages", "images", "comments", "redirects")
+KINDS = (
+    "sections",
+    "tags",
+    "authors",
+    "articles",
+    "pages",
+    "images",
+    "comments",
+    "redirects",
+    "media",  # audio, video and iframes in bodies: kept as links or left out, each listed
+)
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "errors")
 
 

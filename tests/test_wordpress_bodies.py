@@ -1,0 +1,453 @@
+"""`manage.py import_wordpress`: what readers see of an old post's body — paragraphs as
+WordPress made them, code, lists, photos (found, missing or hosted elsewhere), galleries,
+audio and video. Each test imports a small export written for it (``wxr``).
+"""
+
+import pytest
+
+from articles.models import Image, WordPressObject
+
+from .test_wordpress_import import article, jpeg, run
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://bugle.example"
+HEAD = f"""<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0"
+	xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+	xmlns:content="http://purl.org/rss/1.0/modules/content/"
+	xmlns:wfw="http://wellformedweb.org/CommentAPI/"
+	xmlns:dc="http://purl.org/dc/elements/1.1/"
+	xmlns:wp="http://wordpress.org/export/1.2/"
+>
+<channel>
+	<title>The Bugle</title>
+	<link>{SITE}</link>
+	<wp:wxr_version>1.2</wp:wxr_version>
+	<wp:base_site_url>{SITE}</wp:base_site_url>
+	<wp:base_blog_url>{SITE}</wp:base_blog_url>
+	<wp:author><wp:author_id>1</wp:author_id><wp:author_login>ed</wp:author_login>
+		<wp:author_display_name>Ed Itor</wp:author_display_name></wp:author>
+	<wp:category><wp:term_id>1</wp:term_id><wp:category_nicename>news</wp:category_nicename>
+		<wp:category_parent></wp:category_parent><wp:cat_name>News</wp:cat_name></wp:category>
+"""
+TAIL = "</channel>\n</rss>\n"
+
+
+def post(wp_id, content, title=None):
+    return f"""
+	<item>
+		<title><![CDATA[{title or f"Post {wp_id}"}]]></title>
+		<link>{SITE}/?p={wp_id}</link>
+		<dc:creator><![CDATA[ed]]></dc:creator>
+		<content:encoded><![CDATA[{content}]]></content:encoded>
+		<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+		<wp:post_id>{wp_id}</wp:post_id>
+		<wp:post_date><![CDATA[2023-05-14 08:30:00]]></wp:post_date>
+		<wp:post_date_gmt><![CDATA[2023-05-14 06:30:00]]></wp:post_date_gmt>
+		<wp:post_name><![CDATA[post-{wp_id}]]></wp:post_name>
+		<wp:status><![CDATA[publish]]></wp:status>
+		<wp:post_parent>0</wp:post_parent>
+		<wp:menu_order>0</wp:menu_order>
+		<wp:post_type><![CDATA[post]]></wp:post_type>
+		<category domain="category" nicename="news"><![CDATA[News]]></category>
+	</item>"""
+
+
+def attachment(wp_id, path, *, parent=0, order=0, title="", caption="", alt="", mime=None):
+    mime = mime or "image/jpeg"
+    return f"""
+	<item>
+		<title><![CDATA[{title or path.rsplit("/", 1)[-1]}]]></title>
+		<link>{SITE}/?attachment_id={wp_id}</link>
+		<dc:creator><![CDATA[ed]]></dc:creator>
+		<content:encoded><![CDATA[]]></content:encoded>
+		<excerpt:encoded><![CDATA[{caption}]]></excerpt:encoded>
+		<wp:post_id>{wp_id}</wp:post_id>
+		<wp:post_date_gmt><![CDATA[2023-05-0{1 + wp_id % 9} 06:00:00]]></wp:post_date_gmt>
+		<wp:status><![CDATA[inherit]]></wp:status>
+		<wp:post_parent>{parent}</wp:post_parent>
+		<wp:menu_order>{order}</wp:menu_order>
+		<wp:post_type><![CDATA[attachment]]></wp:post_type>
+		<wp:post_mime_type><![CDATA[{mime}]]></wp:post_mime_type>
+		<wp:attachment_url><![CDATA[{SITE}/wp-content/uploads/{path}]]></wp:attachment_url>
+		<wp:postmeta><wp:meta_key><![CDATA[_wp_attached_file]]></wp:meta_key><wp:meta_value><![CDATA[{path}]]></wp:meta_value></wp:postmeta>
+		<wp:postmeta><wp:meta_key><![CDATA[_wp_attachment_image_alt]]></wp:meta_key><wp:meta_value><![CDATA[{alt}]]></wp:meta_value></wp:postmeta>
+	</item>"""
+
+
+@pytest.fixture
+def uploads(tmp_path):
+    """The old site's wp-content/uploads, with the files ``photos`` names written in it."""
+    root = tmp_path / "uploads"
+    root.mkdir()
+    return root
+
+
+def photos(root, *paths):
+    for n, path in enumerate(paths):
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(jpeg(color=(20 * n % 255, 90, 140)))
+
+
+def imported(tmp_path, uploads, *items):
+    """The import of an export made of ``items``: (its output, its failure message)."""
+    path = tmp_path / "export.xml"
+    path.write_text(HEAD + "".join(items) + TAIL, encoding="utf-8")
+    return run("--media-dir", str(uploads), export=path)
+
+
+def photo(wp_id):
+    """The library photo an attachment became."""
+    return Image.objects.get(
+        pk=WordPressObject.objects.get(kind="attachment", wp_id=wp_id).object_id
+    )
+
+
+def gallery(*wp_ids):
+    pks = ",".join(str(photo(wp_id).pk) for wp_id in wp_ids)
+    return f'<figure data-block="gallery" data-images="{pks}"></figure>'
+
+
+def page(client, wp_id):
+    response = client.get(article(wp_id).get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+# Paragraphs as WordPress made them (wpautop) ----------------------------------------------------
+
+CODE_POST = "Here is code:\n<pre>def f():\n    return 1\n\n\nprint(f())</pre>\nAfter code."
+LIST_POST = "Intro line\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\nOutro"
+
+
+def test_code_keeps_its_lines_and_indentation(client, tmp_path, uploads):
+    imported(tmp_path, uploads, post(221, CODE_POST))
+    assert article(221).body == (
+        "<p>Here is code:</p>\n"
+        "<p>def f():<br>\n&nbsp;&nbsp;&nbsp;&nbsp;return 1<br>\n<br>\n<br>\nprint(f())</p>\n"
+        "<p>After code.</p>"
+    )
+    assert "&nbsp;&nbsp;&nbsp;&nbsp;return 1<br>" in page(client, 221)
+
+
+def test_a_list_gets_no_line_breaks_or_paragraphs_around_or_inside_it(tmp_path, uploads):
+    imported(tmp_path, uploads, post(229, LIST_POST))
+    assert article(229).body == (
+        "<p>Intro line</p>\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\n<p>Outro</p>"
+    )
+
+
+NESTED_LISTS = """Nested and mixed lists are an interesting beast.
+<ol>
+	<li>ordered item</li>
+	<li>ordered item
+<ul>
+	<li><strong>unordered</strong></li>
+	<li><strong>unordered</strong>
+<ol>
+	<li>ordered item</li>
+</ol>
+</li>
+</ul>
+</li>
+	<li>ordered item</li>
+</ol>
+<h3>Unordered - Ordered</h3>
+<ul>
+	<li>unordered item</li>
+</ul>"""
+
+
+def test_nested_and_mixed_lists_survive_whole(tmp_path, uploads):
+    imported(tmp_path, uploads, post(1000, NESTED_LISTS))
+    body = article(1000).body
+    assert "<br>" not in body and "<p><li" not in body and "</li></p>" not in body
+    assert body.startswith("<p>Nested and mixed lists are an interesting beast.</p>\n<ol>")
+    assert (
+        "<li>ordered item\n<ul>\n<li><strong>unordered</strong></li>\n"
+        "<li><strong>unordered</strong>\n<ol>\n<li>ordered item</li>\n</ol>\n</li>\n"
+        "</ul>\n</li>"
+    ) in body
+    assert body.endswith("<h3>Unordered - Ordered</h3>\n<ul>\n<li>unordered item</li>\n</ul>")
+
+
+MARKUP = """<strong>Headings</strong>
+<h1>Header one</h1>
+<h6>Header six</h6>
+Single line blockquote:
+<blockquote>Stay hungry. Stay foolish.</blockquote>
+<table>
+<tbody>
+<tr>
+<td>$1</td>
+</tr>
+</tbody>
+</table>
+<dl><dt>Startup</dt><dd>A company designed to search for a business model.</dd></dl>
+This tag is for preserving whitespace as typed.
+<pre>
+	Two roads diverged in a yellow wood,   (\\_/)
+	And sorry I could not travel both</pre>
+<hr />
+
+After the rule."""
+
+
+def test_block_markup_keeps_its_shape_and_what_the_body_lacks_stays_readable(tmp_path, uploads):
+    imported(tmp_path, uploads, post(1178, MARKUP))
+    body = article(1178).body
+    assert body.startswith("<p><strong>Headings</strong></p>\n<h2>Header one</h2>\n")
+    assert "<h4>Header six</h4>" in body  # the body's headings are h2 to h4
+    assert "<p>Single line blockquote:</p>\n<blockquote><p>Stay hungry." in body
+    assert "<table>\n<tbody>\n<tr>\n<td>$1</td>\n</tr>\n</tbody>\n</table>" in body
+    assert "<p><strong>Startup</strong></p>\n<p>A company designed" in body
+    assert (
+        "<p>&nbsp;&nbsp;&nbsp;&nbsp;Two roads diverged in a yellow wood,&nbsp;&nbsp;&nbsp;(\\_/)"
+        "<br>\n&nbsp;&nbsp;&nbsp;&nbsp;And sorry I could not travel both</p>"
+    ) in body
+    assert "<hr>\n<p>After the rule.</p>" in body
+    assert "<br>\n<" not in body.replace("<br>\n&nbsp;", "")  # no break before a block
+
+
+# Photos ------------------------------------------------------------------------------------------
+
+MISSING_CAPTIONED = (
+    '[caption id="attachment_777" align="alignleft" width="300"]<img class="wp-image-777" '
+    f'src="{SITE}/wp-content/uploads/2021/03/missing.jpg" alt="Mayor" /> '
+    "The mayor speaks at the rally[/caption]"
+)
+
+
+def test_a_photo_whose_file_is_missing_keeps_its_caption_and_is_reported(client, tmp_path, uploads):
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        attachment(777, "2021/03/missing.jpg", parent=219),
+        post(219, f"Page two text.\n\n{MISSING_CAPTIONED}\n\nClosing line."),
+    )
+    assert article(219).body == (
+        "<p>Page two text.</p>\n<p>The mayor speaks at the rally</p>\n<p>Closing line.</p>"
+    )
+    assert "The mayor speaks at the rally" in page(client, 219)
+    assert "2021/03/missing.jpg is missing from the media folder" in output
+    assert failure and "1 item(s) failed" in failure
+
+
+def test_a_post_made_only_of_a_missing_captioned_photo_is_not_left_empty(client, tmp_path, uploads):
+    image_block = (
+        '<!-- wp:image {"id":754} -->\n<figure class="wp-block-image"><img '
+        f'src="{SITE}/wp-content/uploads/2008/06/bell.jpg" alt="Bell on Wharf" '
+        'class="wp-image-754"/><figcaption>Bell on wharf in San Francisco</figcaption>'
+        "</figure>\n<!-- /wp:image -->"
+    )
+    imported(
+        tmp_path,
+        uploads,
+        attachment(754, "2008/06/bell.jpg", parent=1163),
+        post(1163, MISSING_CAPTIONED.replace("777", "754"), title="Classic"),
+        post(1164, image_block, title="Blocks"),
+    )
+    assert article(1163).body == "<p>The mayor speaks at the rally</p>"
+    assert article(1164).body == "<p>Bell on wharf in San Francisco</p>"
+    assert "Bell on wharf in San Francisco" in page(client, 1164)
+
+
+# Galleries ---------------------------------------------------------------------------------------
+
+
+def attached_photos(uploads):
+    """Post 555's attachments as the export lists them (menu order differs from file order),
+    an image of another post, and an audio file of post 555."""
+    photos(uploads, "g/rocks.jpg", "g/boat.jpg", "g/alley.jpg", "g/other.jpg")
+    return [
+        attachment(301, "g/rocks.jpg", parent=555, order=2, title="Rocks", caption="Red rocks"),
+        attachment(302, "g/boat.jpg", parent=555, order=1, title="Boat", caption="A boat"),
+        attachment(303, "g/alley.jpg", parent=555, order=3, title="alley", caption="An alley"),
+        attachment(304, "g/other.jpg", parent=9, title="Other"),
+        attachment(305, "g/talk.mp3", parent=555, mime="audio/mpeg"),
+    ]
+
+
+def test_a_gallery_without_ids_shows_the_images_attached_to_the_post(client, tmp_path, uploads):
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        *attached_photos(uploads),
+        post(
+            555,
+            "[gallery]\n\n<!--nextpage-->\n\nText.\n<h2>Two Columns</h2>\n"
+            '[gallery columns="2" link="file"]',
+        ),
+    )
+    assert failure is None, output
+    in_menu_order = gallery(302, 301, 303)
+    assert article(555).body == (
+        f"{in_menu_order}\n<p>Text.</p>\n<h2>Two Columns</h2>\n{in_menu_order}"
+    )
+    shown = page(client, 555)
+    assert shown.count("Gallery of 3 photos") == 2
+    assert "A boat" in shown and "Red rocks" in shown and "An alley" in shown
+
+
+@pytest.mark.parametrize(
+    "shortcode, shown",
+    [
+        ('[gallery ids="303,302"]', (303, 302)),
+        ('[gallery ids="303,302" orderby="ID"]', (302, 303)),
+        ('[gallery include="303,301"]', (301, 303)),
+        ('[gallery exclude="301"]', (302, 303)),
+        ('[gallery orderby="title"]', (303, 302, 301)),
+        ('[gallery orderby="title" order="DESC"]', (301, 302, 303)),
+        ('[gallery order="DESC"]', (303, 301, 302)),
+        ('[gallery orderby="rand"]', (302, 301, 303)),
+        ('[gallery id="9"]', (304,)),
+    ],
+)
+def test_gallery_attributes_choose_and_order_the_images_as_wordpress_did(
+    tmp_path, uploads, shortcode, shown
+):
+    imported(tmp_path, uploads, *attached_photos(uploads), post(555, shortcode))
+    if len(shown) == 1:
+        assert f'data-image="{photo(shown[0]).pk}"' in article(555).body
+    else:
+        assert article(555).body == gallery(*shown)
+
+
+def gallery_block(images, caption=""):
+    """A WordPress 6 gallery block: image blocks inside, each with its own caption."""
+    inner = "".join(
+        f'<!-- wp:image {{"id":{wp_id}}} -->\n<figure class="wp-block-image"><img '
+        f'src="{SITE}/wp-content/uploads/{path}" alt="" class="wp-image-{wp_id}"/>'
+        + (f'<figcaption class="wp-element-caption">{text}</figcaption>' if text else "")
+        + "</figure>\n<!-- /wp:image -->"
+        for wp_id, path, text in images
+    )
+    whole = f'<figcaption class="blocks-gallery-caption">{caption}</figcaption>' if caption else ""
+    return (
+        '<!-- wp:gallery {"linkTo":"none"} -->\n<figure class="wp-block-gallery '
+        f'has-nested-images">{inner}{whole}</figure>\n<!-- /wp:gallery -->'
+    )
+
+
+def test_a_gallery_blocks_captions_are_kept_with_their_photos(client, tmp_path, uploads):
+    photos(uploads, "g/one.jpg", "g/two.jpg")
+    block = gallery_block(
+        [(401, "g/one.jpg", "Nets drying"), (402, "g/two.jpg", "")], caption="The quay at dawn"
+    )
+    imported(
+        tmp_path,
+        uploads,
+        attachment(401, "g/one.jpg"),
+        attachment(402, "g/two.jpg", caption="Gulls"),
+        post(40, block),
+    )
+    assert article(40).body == gallery(401, 402) + "<p>The quay at dawn</p>"
+    assert photo(401).caption == "Nets drying"  # it had none of its own
+    shown = page(client, 40)
+    assert "Nets drying" in shown and "Gulls" in shown and "The quay at dawn" in shown
+
+
+def test_gallery_captions_that_differ_from_the_photos_own_make_captioned_photos(tmp_path, uploads):
+    photos(uploads, "g/one.jpg", "g/two.jpg")
+    block = gallery_block([(401, "g/one.jpg", "Nets, this morning"), (402, "g/two.jpg", "")])
+    imported(
+        tmp_path,
+        uploads,
+        attachment(401, "g/one.jpg", caption="Nets drying"),
+        attachment(402, "g/two.jpg"),
+        post(40, block),
+    )
+    one, two = photo(401), photo(402)
+    assert one.caption == "Nets drying"  # the library's caption is the photo's, left alone
+    assert article(40).body == (
+        f'<figure data-block="photo" data-image="{one.pk}" data-width="full" '
+        'data-caption="Nets, this morning"></figure>\n'
+        f'<figure data-block="photo" data-image="{two.pk}" data-width="full"></figure>'
+    )
+
+
+def counts(output, kind):
+    """The report's row for ``kind``: {outcome: n}."""
+    lines = output.splitlines()
+    header = next(line.split() for line in lines if line.split()[:1] == ["created"])
+    row = next(line.split() for line in lines if line.split()[:1] == [kind])
+    return dict(zip(header, map(int, row[1:]), strict=True))
+
+
+# Pictures on other sites -------------------------------------------------------------------------
+
+
+def test_a_picture_on_another_site_becomes_a_link_with_its_alt_text_and_is_reported(
+    client, tmp_path, uploads
+):
+    captioned = (
+        '[caption align="alignnone"]<img src="https://maps.other.example/route.png" alt="Map">'
+        " The route of the march[/caption]"
+    )
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        post(
+            224,
+            'Chart: <img src="https://cdn.other.example/chart.png" alt="Chart of rates">'
+            f"\n\nText after chart.\n\n{captioned}",
+            title="External image post",
+        ),
+    )
+    assert article(224).body == (
+        '<p>Chart: <a href="https://cdn.other.example/chart.png">Chart of rates</a></p>\n'
+        "<p>Text after chart.</p>\n"
+        '<p><a href="https://maps.other.example/route.png">Map</a><br>The route of the march</p>'
+    )
+    assert '<a href="https://cdn.other.example/chart.png">Chart of rates</a>' in page(client, 224)
+    assert counts(output, "images")["skipped"] == 2
+    assert ("#224 External image post: a picture on another site, kept as a link to it") in output
+    assert "https://cdn.other.example/chart.png" in output
+    assert failure is None  # nothing to fix and run again: the desk decides
+    assert not Image.objects.exists()
+
+
+# Audio, video and other media --------------------------------------------------------------------
+
+AUDIO_BLOCK = (
+    '<!-- wp:audio {"id":306} -->\n<figure class="wp-block-audio"><audio controls '
+    f'src="{SITE}/wp-content/uploads/2023/05/interview.mp3"></audio>'
+    "<figcaption>The mayor, interviewed</figcaption></figure>\n<!-- /wp:audio -->"
+)
+
+
+def test_audio_and_video_become_embeds_or_links_and_are_reported(client, tmp_path, uploads):
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        attachment(306, "2023/05/interview.mp3", parent=70, mime="audio/mpeg"),
+        attachment(307, "2023/05/chant.ogg", parent=71, mime="audio/ogg"),
+        post(70, "<!-- wp:paragraph -->\n<p>Listen.</p>\n<!-- /wp:paragraph -->\n" + AUDIO_BLOCK),
+        post(
+            71,
+            f'[audio mp3="{SITE}/wp-content/uploads/2023/05/speech.mp3"][/audio]\n\n'
+            '[video src="https://www.youtube.com/watch?v=dQw4w9WgXcQ"]\n\n'
+            "[playlist]\n\n"
+            '<iframe src="https://maps.other.example/embed?q=harbour"></iframe>\n\nEnd.',
+            title="Media post",
+        ),
+    )
+    assert " ".join(article(70).body.split()) == (
+        f'<p>Listen.</p> <p><a href="{SITE}/wp-content/uploads/2023/05/interview.mp3">'
+        "The mayor, interviewed</a></p>"
+    )
+    assert article(71).body == (
+        f'<p><a href="{SITE}/wp-content/uploads/2023/05/speech.mp3">speech.mp3</a></p>\n'
+        '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+        "</figure>\n"
+        f'<p><a href="{SITE}/wp-content/uploads/2023/05/chant.ogg">chant.ogg</a></p>\n'
+        "<p>End.</p>"
+    )
+    assert "The mayor, interviewed" in page(client, 70)
+    assert counts(output, "media")["skipped"] == 4
+    assert "#70 Post 70: audio kept as a link to its file" in output
+    assert "#71 Media post: an iframe left out" in output
+    assert "maps.other.example/embed?q=harbour" in output
+    assert "Shortcodes left as text" not in output
+    assert failure is None
