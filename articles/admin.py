@@ -213,6 +213,15 @@ class PreviewLinkForm(forms.ModelForm):
         model = PreviewLink
         fields = ["recipient", "expires_at"]
 
+    def clean(self):
+        cleaned = super().clean()
+        article = getattr(self.instance, "article", None)
+        if self.instance.pk is None and article is not None and article.is_published():
+            raise forms.ValidationError(
+                _("This story is live: send its address, not an embargoed preview.")
+            )
+        return cleaned
+
     def save(self, commit=True):
         if self.cleaned_data.get("withdraw") and self.instance.revoked_at is None:
             self.instance.revoked_at = timezone.now()

@@ -214,3 +214,23 @@ def test_the_story_form_offers_no_view_on_site_link_that_leads_nowhere(client, l
     html = page.content.decode()
     assert "/admin/r/" not in html.split('id="notices-group"')[1]
     assert link.get_absolute_url() in html
+
+
+def test_a_live_story_gets_no_new_embargoed_preview(client, editor, section):
+    """Its address is public: a preview link for an outsider would only add a second one."""
+    live = make_article(section=section)
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[live.pk])
+    post = _form_data(client.get(url))
+    post.update(
+        {
+            "preview_links-TOTAL_FORMS": "1",
+            "preview_links-0-recipient": "Jane Roe",
+            "preview_links-0-expires_at_0": f"{timezone.localdate() + timedelta(days=1)}",
+            "preview_links-0-expires_at_1": "12:00:00",
+        }
+    )
+    response = client.post(url, post)
+    assert response.status_code == 200
+    assert "This story is live" in response.content.decode()
+    assert not PreviewLink.objects.exists()
