@@ -139,6 +139,10 @@ def test_an_address_no_provider_can_show_is_explained_and_kept_as_a_link(
     dialog = page.locator("dialog.prose-editor-dialog[open]")
     dialog.locator("input[name=url]").fill("https://unknown.example/video/1")
     dialog.locator("button[type=submit]").click()
-    page.wait_for_selector(".ProseMirror a[href='https://unknown.example/video/1']")
+    link = page.wait_for_selector(".ProseMirror a[href='https://unknown.example/video/1']")
     assert messages and "cannot be embedded" in messages[0] and "plain link" in messages[0]
+    page.keyboard.type("Typed after the link.")  # plain text, not more of the link
+    assert link.inner_text() == "https://unknown.example/video/1"
+    body = page.locator(".ProseMirror[contenteditable=true]").inner_text()
+    assert "Typed after the link." in body
     page.context.close()

@@ -280,6 +280,7 @@ async function checkedEmbed(editor, values) {
       type: "paragraph",
       content: [{ type: "text", text: values.url, marks: [{ type: "link", attrs: { href: values.url } }] }],
     })
+    .unsetMark("link")  // typing on after the link writes plain text, not more of the link
     .run()
   return null
 }
