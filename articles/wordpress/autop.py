@@ -29,19 +29,16 @@ AUTOP_BEFORE = [
 ]
 # (only when the text has the first string) line breaks that are markup, not text.
 AUTOP_COLLAPSE = [
-    ("<option", re.compile(rf"{SPACE}*<option"), "<option"),
-    ("<option", re.compile(rf"</option>{SPACE}*"), "</option>"),
-    ("</object>", re.compile(rf"(<object[^>]*>){SPACE}*"), "\\1"),
-    ("</object>", re.compile(rf"{SPACE}*</object>"), "</object>"),
-    ("</object>", re.compile(rf"{SPACE}*(</?(?:param|embed)[^>]*>){SPACE}*"), "\\1"),
-    ("<source", re.compile(rf"([<\[](?:audio|video)[^>\]]*[>\]]){SPACE}*"), "\\1"),
-    ("<source", re.compile(rf"{SPACE}*([<\[]/(?:audio|video)[>\]])"), "\\1"),
-    ("<source", re.compile(rf"{SPACE}*(<(?:source|track)[^>]*>){SPACE}*"), "\\1"),
-    ("<track", re.compile(rf"([<\[](?:audio|video)[^>\]]*[>\]]){SPACE}*"), "\\1"),
-    ("<track", re.compile(rf"{SPACE}*([<\[]/(?:audio|video)[>\]])"), "\\1"),
-    ("<track", re.compile(rf"{SPACE}*(<(?:source|track)[^>]*>){SPACE}*"), "\\1"),
-    ("<figcaption", re.compile(rf"{SPACE}*(<figcaption[^>]*>)"), "\\1"),
-    ("<figcaption", re.compile(rf"</figcaption>{SPACE}*"), "</figcaption>"),
+    (("<option",), re.compile(rf"{SPACE}*<option"), "<option"),
+    (("<option",), re.compile(rf"</option>{SPACE}*"), "</option>"),
+    (("</object>",), re.compile(rf"(<object[^>]*>){SPACE}*"), "\\1"),
+    (("</object>",), re.compile(rf"{SPACE}*</object>"), "</object>"),
+    (("</object>",), re.compile(rf"{SPACE}*(</?(?:param|embed)[^>]*>){SPACE}*"), "\\1"),
+    (("<source", "<track"), re.compile(rf"([<\[](?:audio|video)[^>\]]*[>\]]){SPACE}*"), "\\1"),
+    (("<source", "<track"), re.compile(rf"{SPACE}*([<\[]/(?:audio|video)[>\]])"), "\\1"),
+    (("<source", "<track"), re.compile(rf"{SPACE}*(<(?:source|track)[^>]*>){SPACE}*"), "\\1"),
+    (("<figcaption",), re.compile(rf"{SPACE}*(<figcaption[^>]*>)"), "\\1"),
+    (("<figcaption",), re.compile(rf"</figcaption>{SPACE}*"), "</figcaption>"),
 ]
 AUTOP_PARAGRAPHS = [
     (re.compile(rf"<p>{SPACE}*</p>"), ""),
@@ -79,8 +76,8 @@ def autop(text):
     for pattern, replacement in AUTOP_BEFORE:
         text = pattern.sub(replacement, text)
     text = HTML_TAG.sub(lambda match: match.group(0).replace("\n", NEWLINE_MARK), text)
-    for trigger, pattern, replacement in AUTOP_COLLAPSE:
-        if trigger in text:
+    for triggers, pattern, replacement in AUTOP_COLLAPSE:
+        if any(trigger in text for trigger in triggers):
             text = pattern.sub(replacement, text)
     text = re.sub(r"\n\n+", "\n\n", text)
     chunks = [chunk for chunk in re.split(rf"\n{SPACE}*\n", text) if chunk]
