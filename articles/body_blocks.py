@@ -225,7 +225,9 @@ def sanitise(value):
     # ProseMirror always leaves an empty paragraph in an empty document.
     if re.fullmatch(r"<(?P<tag>\w+)></(?P=tag)>", cleaned):
         return ""
-    return cleaned
+    # Without the blank lines around it that the admin form trims (an import leaves them):
+    # the first save of an untouched story would otherwise be a change to its body.
+    return cleaned.strip()
 
 
 # Reading a stored (sanitised) body ------------------------------------------------------------

@@ -584,3 +584,18 @@ def test_the_live_desk_refuses_a_photo_the_reporter_may_not_use(client, reporter
 
 def photo_block_id(number):
     return f'<figure data-block="photo" data-image="{number}"></figure>'
+
+
+def test_a_body_is_stored_as_the_admin_form_sends_it_back_so_an_untouched_save_changes_nothing(
+    client, editor
+):
+    """An import (or a script) leaves blank lines around the text; the form trims them."""
+    from .test_embargo import _form_data
+
+    article = make_article(body="\n\n<p>Imported text.</p>\n\n")
+    assert Article.objects.get(pk=article.pk).body == "<p>Imported text.</p>"
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    client.force_login(editor)
+    assert client.post(change, _form_data(client.get(change))).status_code == 302
+    new, old = Article.objects.get(pk=article.pk).history.all()[:2]
+    assert "body" not in [change.field for change in new.diff_against(old).changes]
