@@ -579,6 +579,7 @@ def test_the_live_desk_refuses_a_photo_the_reporter_may_not_use(client, reporter
     response = client.post(desk, {"body": photo_block(theirs)}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400
     assert "not in your library" in json.dumps(response.json())
+    assert "Write the update" not in json.dumps(response.json())  # it had a photo, refused
     assert not LiveEntry.objects.filter(article=article).exists()
 
 

@@ -181,6 +181,16 @@ def test_signed_out_in_another_tab_the_autosave_says_so_and_the_save_keeps_the_t
     assert "Twenty minutes of careful writing." in page.content()
     article.refresh_from_db()
     assert article.dek == ""
+    # Signed in again in a new tab: "Send again" goes through at the first click, with the
+    # new session's token (Django changed it at the sign-in).
+    other_tab = page.context.new_page()
+    log_in(other_tab, live_server, "rita")
+    other_tab.close()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send again").click()
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    article.refresh_from_db()
+    assert article.dek == "Twenty minutes of careful writing."
     presence.leave(article.pk, rita)
     page.context.close()
     # The autosave and presence requests after signing out were answered 401, nothing else.

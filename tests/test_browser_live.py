@@ -91,3 +91,35 @@ def test_two_reporters_post_and_a_reader_is_offered_the_new_updates(
     for page in (reader, *desks):
         page.context.close()
     assert page_errors == []
+
+
+def test_signed_out_in_another_tab_the_desk_says_so_and_posts_once_signed_in_again(
+    chromium, live_server, django_user_model, page_errors
+):
+    amal = staff(django_user_model, "amal", "Reporter")
+    article = make_article(
+        section=make_section(),
+        headline="Election night live",
+        live_from=timezone.now(),
+        authors=[make_author(name="Amal", user=amal)],
+    )
+    page = open_page(chromium, DESKTOP, page_errors)
+    log_in(page, live_server, "amal")
+    page.goto(f"{live_server.url}/admin/articles/liveentry/desk/{article.pk}/")
+    page.wait_for_selector("[contenteditable=true]")
+    other_tab = page.context.new_page()
+    other_tab.goto(live_server.url + "/admin/")
+    with other_tab.expect_navigation():
+        other_tab.locator("#logout-form button, #logout-form input[type=submit]").click()
+    post_from_desk(page, "Turnout at 48%", "Figures from the commission.")
+    page.get_by_text("You are signed out").wait_for()
+    assert not LiveEntry.objects.exists()
+    assert page.input_value("#id_headline") == "Turnout at 48%"  # nothing typed is lost
+    log_in(other_tab, live_server, "amal")  # a new session, with a new CSRF token
+    other_tab.close()
+    page.click("input[type=submit][value='Post update']")
+    page.wait_for_selector("[data-live-desk-entries] >> text=Turnout at 48%")
+    assert LiveEntry.objects.get().headline == "Turnout at 48%"
+    page.context.close()
+    # The post and the desk's polls while signed out were answered 401, nothing else.
+    assert all(error.startswith("401: ") for error in page_errors)

@@ -37,6 +37,8 @@ class LiveEntryForm(BodyPhotosInReach, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "body" in self.errors:  # the text was refused for itself (a photo): said already
+            return cleaned
         body = cleaned.get("body") or ""
         text = cleaned.get("headline", "").strip() or strip_tags(body).strip()
         if not text and "<figure" not in body:  # a photo or an embed may stand alone

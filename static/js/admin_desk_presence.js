@@ -22,7 +22,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   function body() {
     var data = new FormData();
-    if (token) data.append("csrfmiddlewaretoken", token.value);
+    if (token) data.append("csrfmiddlewaretoken", (window.newsroomCsrfToken && window.newsroomCsrfToken()) || token.value);
     return data;
   }
 

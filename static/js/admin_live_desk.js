@@ -51,7 +51,7 @@
     }
 
     function showErrors(answer) {
-      var messages = [];
+      var messages = answer.error ? [answer.error] : [];  // signed out: a 401 says so
       Object.keys(answer.errors || {}).forEach(function (name) {
         answer.errors[name].forEach(function (error) { messages.push(error.message); });
       });
