@@ -217,7 +217,10 @@ class ArticlePreviewView(ArticleDetailView):
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
         context = self.get_context_data(object=self.object, preview=True)
+        # Not a page of the site yet: no canonical address (it would be this preview's),
+        # and no share links on the page.
         context["meta"].noindex = True
+        context["meta"].canonical = ""
         response = self.render_to_response(context)
         response["X-Robots-Tag"] = "noindex, nofollow"
         response["Cache-Control"] = "private, no-store"

@@ -49,6 +49,9 @@ def test_the_link_shows_the_preview_without_login_never_cached_nor_indexed(clien
         assert response["Referrer-Policy"] == "no-referrer"
         assert "X-Cache" not in response
         assert not response.cookies
+        # Nothing invites the outsider to pass it on, nor names the preview as the page.
+        assert "Share on" not in text and 'rel="canonical"' not in text
+        assert 'property="og:url"' not in text
 
 
 def test_every_opening_is_logged_on_the_article(client, link, editor):
