@@ -237,8 +237,8 @@ class PreviewLinkInline(BoundedInline, admin.StackedInline):
     form = PreviewLinkForm
     extra = 0
     view_on_site = False  # the address is shown, to copy and send
-    fields = ["recipient", "expires_at", "address", "is_valid", "openings", "withdraw"]
-    readonly_fields = ["address", "is_valid", "openings"]
+    fields = ["recipient", "expires_at", "address", "state", "openings", "withdraw"]
+    readonly_fields = ["address", "state", "openings"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
     def get_queryset(self, request):
@@ -249,7 +249,20 @@ class PreviewLinkInline(BoundedInline, admin.StackedInline):
         if not obj.pk:
             return _("Save to make the link.")
         url = obj.get_absolute_url()
+        if not obj.is_valid():
+            return url  # no longer a link to follow
         return format_html('<a href="{}" rel="noreferrer">{}</a>', url, url)
+
+    @admin.display(description=_("works"))
+    def state(self, obj):
+        if not obj.pk:
+            return "—"
+        if obj.revoked_at is not None:
+            when = timezone.localtime(obj.revoked_at).strftime("%Y-%m-%d %H:%M")
+            return _("No: withdrawn on %(when)s.") % {"when": when}
+        if not obj.is_valid():
+            return _("No: expired.")
+        return _("Yes, until the time above.")
 
     @admin.display(description=_("opened"))
     def openings(self, obj):

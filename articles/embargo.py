@@ -74,9 +74,6 @@ class PreviewLink(models.Model):
     def is_valid(self, now=None):
         return self.revoked_at is None and self.expires_at > (now or timezone.now())
 
-    is_valid.boolean = True
-    is_valid.short_description = _("works")
-
 
 class PreviewView(models.Model):
     """One opening of a preview link: who (the link's recipient) and when."""

@@ -115,6 +115,9 @@ def test_an_editor_withdraws_a_link_and_it_stops_working_at_once(client, link, e
     post["preview_links-0-withdraw"] = "on"
     saved = client.post(url, post)
     assert saved.status_code == 302, saved.content.decode()[:3000]
+    form = client.get(url).content.decode()
+    assert "No: withdrawn on" in form  # said in words, the address no longer a link
+    assert f'href="{link.get_absolute_url()}"' not in form
     client.logout()
     link.refresh_from_db()
     assert link.revoked_at is not None

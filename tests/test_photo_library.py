@@ -377,6 +377,23 @@ def test_an_article_whose_photo_rights_expired_warns_on_its_change_form(client, 
 # The chooser -----------------------------------------------------------------------------------
 
 
+def test_the_chosen_lead_photo_shows_its_title_caption_and_credit_when_the_form_comes_back(
+    client, editor, section
+):
+    """As the chooser showed it when picked: a form returned with an error says it too."""
+    from .test_admin import article_form
+
+    photo = make_image(title="Clock tower", caption="The clock tower, repaired.", credit="Amira")
+    client.force_login(editor)
+    response = client.post(ADD_URL, article_form(section, lead_image=photo.pk, headline=""))
+    assert response.status_code == 200
+    html = response.content.decode()
+    chooser = html[html.index('class="image-chooser"') :]
+    chooser = chooser[: chooser.index('id="id_featured_image"')]
+    for words in ("Clock tower", "The clock tower, repaired.", "Amira"):
+        assert words in chooser
+
+
 def test_the_article_form_opens_the_library_as_a_chooser_that_returns_the_id(
     client, editor, section
 ):

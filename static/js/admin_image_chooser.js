@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   window.django.jQuery(input).on("change", function () {
     chooser
-      .querySelectorAll(".image-chooser__thumbnail, .image-chooser__controls > strong, .image-chooser__warning")
+      .querySelectorAll(".image-chooser__thumbnail, .image-chooser__controls > strong, .image-chooser__words, .image-chooser__warning")
       .forEach(function (element) { element.hidden = true; });
     let note = chooser.querySelector(".image-chooser__picked");
     if (!note) {

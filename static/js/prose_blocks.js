@@ -401,10 +401,9 @@ const WordCount = Extension.create({
       show(editor, output) {
         const words = countWords(editor)
         const minutes = Math.max(1, Math.ceil(words / WORDS_PER_MINUTE))
-        output.textContent = [
-          ngettext("%(words)s word", "%(words)s words", words).replace("%(words)s", words.toLocaleString()),
-          ngettext("%(minutes)s min read", "%(minutes)s min read", minutes).replace("%(minutes)s", minutes),
-        ].join(" · ")
+        const parts = [ngettext("%(words)s word", "%(words)s words", words).replace("%(words)s", words.toLocaleString())]
+        if (words) parts.push(ngettext("%(minutes)s min read", "%(minutes)s min read", minutes).replace("%(minutes)s", minutes))
+        output.textContent = parts.join(" · ")
       },
     }
   },
