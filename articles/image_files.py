@@ -128,7 +128,9 @@ def move(image, *, public=None):
         new_source = copy(old_source, library_image_name(image, old_source, public=public))
         renditions = {}
         if done.get("source") == old_source and done.get("key"):
-            key = images.rendition_key(new_source, images.focal_point(image))
+            key = images.rendition_key(
+                new_source, images.focal_point(image), animated=done.get("animated", False)
+            )
             old_base = f"{posixpath.splitext(old_source)[0]}.{done['key']}."
             new_base = f"{posixpath.splitext(new_source)[0]}.{key}."
 

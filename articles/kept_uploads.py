@@ -76,7 +76,7 @@ def _salt(user):
 def keep(upload, user, storage=default_storage, *, now=None):
     """Store a valid upload (one ImageUploadField accepted) for ``user``; return it kept."""
     delete_stale(storage, now=now)
-    image = images.prepare(images.open_image(upload))
+    image = images.prepare_upload(images.open_image(upload))
     fmt, data = images.encode_original(image)
     extension = images.EXTENSIONS[fmt]
     key = secrets.token_urlsafe(16)
@@ -86,7 +86,7 @@ def keep(upload, user, storage=default_storage, *, now=None):
     )
     kept = KeptUpload(key, extension, filename, token)
     storage.save(kept.name, ContentFile(data))
-    thumbnail = image.convert("RGB")
+    thumbnail = images.first_frame(image).convert("RGB")
     thumbnail.thumbnail(THUMBNAIL_SIZE)
     storage.save(kept.thumbnail_name, ContentFile(images.encode(thumbnail, "jpeg")))
     return kept

@@ -210,7 +210,7 @@ def place_image_files(photos):
 @receiver(pre_save, sender=Author)
 def clean_author_photo(sender, instance, raw=False, **kwargs):
     if not raw:
-        images.clean_upload(instance.photo)
+        images.clean_upload(instance.photo, animated=False)
 
 
 # Search: an article's words are its headline, summary, body, tags and section name.

@@ -229,15 +229,6 @@ def test_every_accepted_format_gets_renditions(client, editor, section, fmt):
     assert [f["width"] for f in rendition_files(photo, "16:9")] == [320, 320, 640, 640]
 
 
-def test_animated_gif_is_stored_as_its_first_frame():
-    frames = [Image.new("RGB", (400, 300), colour) for colour in ((255, 0, 0), (0, 0, 255))]
-    data = encode(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100)
-    article = make_image(upload("anim.gif", data, "image/gif"))
-    _, original = stored(article.file.name)
-    assert original.format == "PNG"
-    assert original.convert("RGB").getpixel((200, 150)) == (255, 0, 0)
-
-
 def test_cmyk_jpeg_becomes_rgb():
     data = encode(Image.new("CMYK", (640, 360), (0, 200, 200, 0)), "JPEG")
     article = make_image(upload("print.jpg", data))
