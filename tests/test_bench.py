@@ -280,7 +280,7 @@ def test_flat_cost_compares_articles_of_the_same_shape(section):
     twin = with_comments(
         make_article(section=section, body=body, publish_at=now - timedelta(days=1)), 2
     )
-    with_comments(make_article(section=section, body=body + " ", publish_at=now), 2)
+    with_comments(make_article(section=section, body=body + "<p>More.</p>", publish_at=now), 2)
     make_article(section=section, body=body, publish_at=now)  # newest, but no comments
     schema = "main" if connection.vendor == "sqlite" else "public"
     assert pages.twin_article(schema, reference.get_absolute_url()) == (
