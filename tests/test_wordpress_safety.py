@@ -627,3 +627,63 @@ def test_a_dry_run_counts_images_as_the_real_run_writes_them(export, tmp_path):
     real, _failure = run(*media, export=path)
     assert table(dry)["images"] == table(real)["images"]
     assert table(real)["images"]["created"] == 1
+
+
+# Running it again after the desk has worked ------------------------------------------------------
+
+
+def test_a_story_edited_here_is_left_as_it_is_by_a_reimport_and_listed(export):
+    run(export=export(post(230, "Fire at the docks", "First."), post(231, "Other", "Other.")))
+    story = article(230)
+    story.headline = "Fire at the docks: two hurt"  # the desk's correction, in the admin
+    story.save()
+    output, failure = run(
+        export=export(post(230, "Fire at the docks!", "First, longer."), post(231, "Other", "New."))
+    )
+    assert failure is None
+    assert article(230).headline == "Fire at the docks: two hurt"
+    assert "<p>First.</p>" in article(230).body
+    assert (
+        "#230 Fire at the docks: two hurt: edited here since it was imported: left as it is; "
+        "WordPress's version differs"
+    ) in problems(output)
+    assert article(231).body == "<p>New.</p>"  # an untouched story still follows WordPress
+    assert table(output)["articles"]["updated"] == 1
+    assert table(output)["articles"]["unchanged"] == 1
+
+
+def test_a_story_edited_here_stays_so_when_another_post_changes(export):
+    run(export=export(post(232, "Bridge closed", "Text."), post(233, "Other", "Other.")))
+    story = article(232)
+    story.headline = "Bridge closed until June"
+    story.save()
+    output, _failure = run(
+        export=export(post(232, "Bridge closed", "Text."), post(233, "Other", "Changed."))
+    )
+    assert article(232).headline == "Bridge closed until June"
+    assert "edited here" not in problems(output)  # WordPress's version did not change
+
+
+def test_a_flat_page_edited_here_is_left_as_it_is_by_a_reimport_and_listed(export):
+    run(export=export(page(301, "About us", f"{HOST}/about/", "<p>Old.</p>")))
+    about = FlatPage.objects.get(url="/about/")
+    about.content = "<p>Ours now.</p>"
+    about.save()
+    output, _failure = run(export=export(page(301, "About us", f"{HOST}/about/", "<p>New.</p>")))
+    assert FlatPage.objects.get(url="/about/").content == "<p>Ours now.</p>"
+    assert "#301 About us: edited here since it was imported: left as it is" in problems(output)
+
+
+def test_a_comment_moderated_here_is_left_as_it_is_by_a_reimport_and_listed(export):
+    from comments.models import Comment
+
+    run(export=export(post(234, "Story", extra=comment(520, "Nice."))))
+    moderated = Comment.objects.get(body="Nice.")
+    moderated.status = Comment.Status.REJECTED
+    moderated.save()
+    output, _failure = run(export=export(post(234, "Story", extra=comment(520, "Nice!"))))
+    assert Comment.objects.get(pk=moderated.pk).status == Comment.Status.REJECTED
+    assert Comment.objects.get(pk=moderated.pk).body == "Nice."
+    assert "#520 comment by Reader: edited here since it was imported: left as it is" in (
+        problems(output)
+    )

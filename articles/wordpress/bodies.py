@@ -17,6 +17,7 @@ from ..models import Article, Section
 from ..photos import Image
 from . import body, media
 from .context import Kind
+from .mapping import WordPressObject
 
 
 class Bodies:
@@ -222,3 +223,9 @@ class Bodies:
                 setattr(obj, field, new)
                 with self.unit("articles" if model is Article else "pages", pk, str(obj)):
                     obj.save()
+                    # Still what the import wrote: a later run may update it.
+                    WordPressObject.objects.filter(
+                        kind__in=(Kind.POST, Kind.PAGE),
+                        content_type=self.context.content_type(model),
+                        object_id=obj.pk,
+                    ).update(written=self.written(obj))

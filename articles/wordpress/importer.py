@@ -36,7 +36,7 @@ from ..models import Article, Author, Section, sanitized_value
 from ..tags import MOST_TAGS
 from . import addresses, body, media, wxr
 from .bodies import Bodies
-from .context import Context, Index, Kind, ascii_slug, digest
+from .context import Context, Index, Kind, ascii_slug, digest, fingerprint
 from .report import Report
 from .terms import Terms
 
@@ -64,6 +64,7 @@ COMPARED = (
     "body",
     "slug",
 )
+PAGE_FIELDS = ("url", "title", "content")
 IGNORED_TYPES = {"attachment", "nav_menu_item", "revision", "customize_changeset", "oembed_cache"}
 # What the admin's article form accepts: an imported story must save there unchanged.
 HEADLINE_LIMIT = Article._meta.get_field("headline").max_length
@@ -298,6 +299,12 @@ class Importer(Terms, Bodies):
             if article.is_published():
                 self.archives.add(timezone.localtime(article.publish_at).date())
             return
+        if article is not None and self.context.edited_here(row, self.written(article)):
+            self.report.count("articles", "unchanged")
+            self.context.edited_note("articles", wp_id, article.headline)
+            self.post_redirects(item, wp_id, article)
+            extensions.import_wordpress_parts(article, item, self.context)
+            return
         categories = [c for c in item["categories"] if c["domain"] == "category"]
         section, extra_tags = self.section_of(item, categories)
         if section is None:
@@ -372,7 +379,9 @@ class Importer(Terms, Bodies):
             article.tags.set(tags)
         # A post with a photo that failed is looked at again next time (its file may be back).
         complete = self.missing_media == missing
-        self.context.remember(Kind.POST, wp_id, article, wanted if complete else "", row)
+        self.context.remember(
+            Kind.POST, wp_id, article, wanted if complete else "", row, self.written(article)
+        )
         if converter.unresolved:
             self.pending_links.add((Article, article.pk))
         self.report.count("articles", "unchanged" if same else "created" if created else "updated")
@@ -381,6 +390,18 @@ class Importer(Terms, Bodies):
                 self.report.noted("articles", wp_id, article.headline, note)
         self.post_redirects(item, wp_id, article)
         extensions.import_wordpress_parts(article, item, self.context)
+
+    @staticmethod
+    def written(obj):
+        """The fingerprint of what the import writes to an article or a flat page."""
+        if isinstance(obj, FlatPage):
+            return fingerprint(obj, PAGE_FIELDS)
+        return fingerprint(
+            obj,
+            COMPARED,
+            [author.pk for author in bylines.ordered(obj)],
+            sorted(obj.tags.values_list("pk", flat=True)),
+        )
 
     def post_date(self, item):
         """When the post went (or goes) live: ``post_date_gmt``, else ``post_date`` in the
@@ -426,6 +447,9 @@ class Importer(Terms, Bodies):
         page, row = self.context.target(Kind.PAGE, wp_id, FlatPage)
         if page is not None and row.digest == wanted:
             self.report.count("pages", "unchanged")
+        elif page is not None and self.context.edited_here(row, self.written(page)):
+            self.report.count("pages", "unchanged")
+            self.context.edited_note("pages", wp_id, page.title)
         else:
             # A flat page the import did not make is the desk's: never overwritten.
             taken = FlatPage.objects.filter(url=url, sites=self.site)
@@ -462,7 +486,9 @@ class Importer(Terms, Bodies):
             if converter.unresolved:
                 self.pending_links.add((FlatPage, page.pk))
             complete = self.missing_media == missing
-            self.context.remember(Kind.PAGE, wp_id, page, wanted if complete else "", row)
+            self.context.remember(
+                Kind.PAGE, wp_id, page, wanted if complete else "", row, self.written(page)
+            )
             self.report.count("pages", "unchanged" if same else "created" if created else "updated")
         self.page_redirects(wp_id, page)
         self.skip_parts(item, _("flat pages take no comments"))

@@ -27,6 +27,9 @@ class WordPressObject(models.Model):
     target = GenericForeignKey("content_type", "object_id")
     # A digest of what the export said about it last time: unchanged means nothing to write.
     digest = models.CharField(_("digest"), max_length=64, blank=True)
+    # A digest of what the import last wrote to the object: when the object no longer
+    # matches it, the desk has edited it since, and a later run leaves it as it is.
+    written = models.CharField(_("written"), max_length=64, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
 
     class Meta:
