@@ -687,3 +687,75 @@ def test_a_comment_moderated_here_is_left_as_it_is_by_a_reimport_and_listed(expo
     assert "#520 comment by Reader: edited here since it was imported: left as it is" in (
         problems(output)
     )
+
+
+# Old addresses the redirect table cannot hold, and the sub-addresses of old ones ----------------
+
+
+LONG_ARABIC = "%d8%ae%d8%a8%d8%b1" * 11  # 33 letters: 198 characters, as WordPress caps them
+
+
+def test_a_long_non_latin_permalink_redirects_to_the_story(client, export):
+    output, failure = run(export=export(post(240, "خبر", "نص", slug=LONG_ARABIC)))
+    assert failure is None
+    old = f"/2021/03/04/{LONG_ARABIC}/"
+    assert len(old) > 200
+    assert "longer than" not in problems(output)
+    for path in (old, old + "feed/"):
+        response = client.get(path)
+        assert response.status_code == 301, path
+        assert response["Location"] == article(240).get_absolute_url()
+    output, _failure = run(export=export(post(240, "خبر", "نص", slug=LONG_ARABIC)))
+    assert table(output)["redirects"]["created"] == 0
+    assert table(output)["redirects"]["updated"] == 0
+
+
+def test_a_long_permalink_of_a_scheduled_story_gives_nothing_away(client, export):
+    soon = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S")
+    run(export=export(post(241, "خبر", "نص", slug=LONG_ARABIC, status="future", date=soon)))
+    response = client.get(f"/{soon[:4]}/{soon[5:7]}/{soon[8:10]}/{LONG_ARABIC}/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("/2021/03/04/post-242/2/", "story"),  # a post split with <!--nextpage-->
+        ("/2021/03/04/post-242/comment-page-1/", "story"),
+        ("/2021/03/04/post-242/amp/", "story"),
+        ("/2021/03/04/post-242/feed/", "story"),
+        ("/2021/03/04/%d8%ae%d8%a8%d8%b1/2/", 244),  # the story is at another address here
+        ("/2021/03/04/%d8%ae%d8%a8%d8%b1/amp/", 244),
+        ("/2021/03/04/%d8%ae%d8%a8%d8%b1/?amp=1", 244),
+        ("/page/2/", "/"),
+        ("/category/city/page/2/", "/section/city/"),
+        ("/tag/harbour/page/3/", "/tag/harbour/"),
+        ("/wp-sitemap.xml", "/sitemap.xml"),
+        ("/sitemap_index.xml", "/sitemap.xml"),
+    ],
+)
+def test_old_sub_addresses_redirect_where_their_page_went(client, export, old, new):
+    run(
+        export=export(
+            post(242, "Harbour news", tags=("harbour",)),
+            post(244, "خبر", slug="%d8%ae%d8%a8%d8%b1"),
+        )
+    )
+    stories = {"story": article(242).get_absolute_url(), 244: article(244).get_absolute_url()}
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == stories.get(new, new)
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "/nothing-here/page/2/",
+        "/2021/03/04/no-such-post/2/",
+        "/2021/03/04/post-243/2/3/",
+        "/2021/03/04/no-such-post/?amp=1",
+    ],
+)
+def test_sub_addresses_of_unknown_addresses_stay_404(client, export, old):
+    run(export=export(post(243, "Harbour news")))
+    assert client.get(old).status_code == 404
