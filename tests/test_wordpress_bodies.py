@@ -451,3 +451,27 @@ def test_audio_and_video_become_embeds_or_links_and_are_reported(client, tmp_pat
     assert "maps.other.example/embed?q=harbour" in output
     assert "Shortcodes left as text" not in output
     assert failure is None
+
+
+def test_audio_and_video_naming_their_file_first_without_src_are_kept_and_reported(
+    tmp_path, uploads
+):
+    # The theme unit test's "Post Format: Audio" (post 587) writes [audio URL].
+    output, _failure = imported(
+        tmp_path,
+        uploads,
+        post(
+            72,
+            f"[audio {SITE}/wp-content/uploads/2008/06/st-louis-blues.mp3]\n\n"
+            "[video https://www.youtube.com/watch?v=dQw4w9WgXcQ]\n\nEnd.",
+        ),
+    )
+    assert article(72).body == (
+        f'<p><a href="{SITE}/wp-content/uploads/2008/06/st-louis-blues.mp3">st-louis-blues.mp3'
+        "</a></p>\n"
+        '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+        "</figure>\n"
+        "<p>End.</p>"
+    )
+    assert "#72 Post 72: audio kept as a link to its file" in output
+    assert counts(output, "media")["skipped"] == 1
