@@ -475,3 +475,22 @@ def test_audio_and_video_naming_their_file_first_without_src_are_kept_and_report
     )
     assert "#72 Post 72: audio kept as a link to its file" in output
     assert counts(output, "media")["skipped"] == 1
+
+
+def test_a_photo_caption_too_long_for_the_library_is_cut_at_a_word_and_listed(tmp_path, uploads):
+    photos(uploads, "2023/05/pier.jpg")
+    caption = ("The pier at dawn " * 18)[:302]  # 302 characters, ending mid-word
+    output, _failure = imported(
+        tmp_path,
+        uploads,
+        attachment(790, "2023/05/pier.jpg", parent=73, caption=caption),
+        post(
+            73,
+            f'<img src="{SITE}/wp-content/uploads/2023/05/pier.jpg" alt="" class="wp-image-790"/>',
+        ),
+    )
+    kept = photo(790).caption
+    assert len(kept) <= 300
+    assert kept.endswith("dawn The pier…")  # the last whole word that fits
+    assert caption.startswith(kept[:-1])
+    assert "#790 pier.jpg: caption cut to 300 characters (it had 302)" in output

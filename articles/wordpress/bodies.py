@@ -105,13 +105,22 @@ class Bodies:
             return None
         self.counted_images.add(image.pk)
         self.report.count("images", "created")
+        names = {"caption": _("caption"), "alt": _("alt text")}
+        for key, length in media.too_long(details):
+            self.report.noted(
+                "images",
+                wp_id,
+                title,
+                _("%(what)s cut to %(limit)d characters (it had %(length)d)")
+                % {"what": names[key], "limit": media.CAPTION_LIMIT, "length": length},
+            )
         return image
 
     def fill_caption(self, image, caption):
         """A caption a post gave a photo that has none of its own (in a gallery) becomes the
         photo's: the gallery shows each photo's caption."""
         if not image.caption and caption:
-            image.caption = caption[:300]
+            image.caption = media.shorten(caption, media.CAPTION_LIMIT)
             image.save(update_fields=["caption"])
 
     def left_out(self, kind, url, wp_id, title):
