@@ -759,3 +759,22 @@ def test_old_sub_addresses_redirect_where_their_page_went(client, export, old, n
 def test_sub_addresses_of_unknown_addresses_stay_404(client, export, old):
     run(export=export(post(243, "Harbour news")))
     assert client.get(old).status_code == 404
+
+
+def test_an_attachment_page_used_by_several_posts_redirects_to_its_parent_on_every_run(
+    client, export
+):
+    photo = post(9, "Harbour photo", post_type="attachment", categories=(), parent=251)
+    path = export(
+        post(250, "Uses the photo too", extra=meta("_thumbnail_id", 9)),
+        post(251, "The photo's own post", extra=meta("_thumbnail_id", 9)),
+        post(252, "Uses it as well", extra=meta("_thumbnail_id", 9)),
+        photo,
+    )
+    run(export=path)
+    response = client.get("/?attachment_id=9")
+    assert response.status_code == 301
+    assert response["Location"] == article(251).get_absolute_url()
+    output, _failure = run(export=path)
+    assert table(output)["redirects"]["updated"] == 0
+    assert client.get("/?attachment_id=9")["Location"] == article(251).get_absolute_url()

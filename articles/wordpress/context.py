@@ -90,6 +90,15 @@ class Context:
 class Index:
     """The first pass: what items refer to, small enough to keep for a large export."""
 
+    def page_of(self, attachment_id):
+        """The post or page an attachment's page (``/?attachment_id=``) goes to: its parent
+        when that is in the file, else the first post featuring it; one, whatever the order
+        posts are looked at in."""
+        parent = self.attachments.get(attachment_id, {}).get("parent", "")
+        if parent in self.post_ids:
+            return parent
+        return self.first_featured.get(attachment_id)
+
     def __init__(self):
         self.site = {}
         self.authors = []
@@ -99,5 +108,7 @@ class Index:
         self.attachments = {}  # id -> details
         self.attachments_of = {}  # post id -> [attachment ids]
         self.old_paths = {}  # request path -> (kind, id)
+        self.post_ids = set()  # posts and pages in the file
+        self.first_featured = {}  # attachment id -> the first post featuring it
         self.items = 0
         self.old_site = None

@@ -210,6 +210,10 @@ class Importer(Terms, Bodies):
                 index.attachments_of.setdefault(details["parent"], []).append(wp_id)
             return
         if post_type in ("post", "page"):
+            index.post_ids.add(wp_id)
+            thumbnail = item["meta"].get("_thumbnail_id", "").strip()
+            if thumbnail:
+                index.first_featured.setdefault(thumbnail, wp_id)
             if index.old_site is None:  # the site's fields all come before the first item
                 index.old_site = addresses.OldSite(index.site)
             path = index.old_site.path_of(item.get("link", ""))
@@ -557,7 +561,7 @@ class Importer(Terms, Bodies):
             if link and "?" not in link:
                 old.append(link)
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
-        if thumbnail and thumbnail not in self.index.attachments_of.get(wp_id, []):
+        if thumbnail and self.index.page_of(thumbnail) == wp_id:
             old.append(addresses.request_path("/", f"attachment_id={thumbnail}"))
         self.redirects([(path, url) for path in dict.fromkeys(old) if path != url], wp_id)
 
