@@ -494,3 +494,23 @@ def test_a_photo_caption_too_long_for_the_library_is_cut_at_a_word_and_listed(tm
     assert kept.endswith("dawn The pier…")  # the last whole word that fits
     assert caption.startswith(kept[:-1])
     assert "#790 pier.jpg: caption cut to 300 characters (it had 302)" in output
+
+
+def test_links_to_files_in_the_old_uploads_are_listed_to_move(tmp_path, uploads):
+    pdf = f"{SITE}/wp-content/uploads/2021/03/report.pdf"
+    file_block = (
+        f'<!-- wp:file {{"id":795,"href":"{pdf}"}} -->\n<div class="wp-block-file">'
+        f'<a href="{pdf}">Annual report</a><a href="{pdf}" class="wp-block-file__button" '
+        "download>Download</a></div>\n<!-- /wp:file -->"
+    )
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        post(74, f'<p>Read <a href="{pdf}">the report</a>.</p>\n' + file_block),
+        post(75, f'<p><a href="{SITE}/wp-content/uploads/2023/05/pier.jpg">Full size</a></p>'),
+    )
+    assert failure is None
+    assert f'<a href="{pdf}">the report</a>' in article(74).body
+    listed = [line for line in output.splitlines() if "file to move" in line]
+    assert len(listed) == 1  # once per post, however often it links to the file
+    assert f"#74 Post 74: a file to move, still linked on the old site: {pdf}" in listed[0]

@@ -145,6 +145,17 @@ class Bodies:
             reasons[kind] % {"url": url[:300]},
         )
 
+    def file_to_move(self, url, wp_id, title):
+        if (wp_id, url) in self.files_to_move:
+            return
+        self.files_to_move.add((wp_id, url))
+        self.report.noted(
+            "media",
+            wp_id,
+            title,
+            _("a file to move, still linked on the old site: %(url)s") % {"url": url[:300]},
+        )
+
     def converter(self, wp_id, title):
         importer = self
 
@@ -172,19 +183,22 @@ class Bodies:
             def left_out(self, kind, url):
                 importer.left_out(kind, url, wp_id, title)
 
-        converter = body.Converter(Images(), self.new_address)
+        converter = body.Converter(Images(), lambda href: self.new_address(href, wp_id, title))
         converter.unresolved = False
         self._converter = converter
         return converter
 
-    def new_address(self, href):
-        """The new address of a link to the old site, or None to leave the link alone."""
+    def new_address(self, href, wp_id="", title=""):
+        """The new address of a link to the old site, or None to leave the link alone. A link
+        to a file in the old uploads that is not a picture (a PDF) is listed, to be moved."""
         href, _hash, fragment = href.partition("#")
         path = self.old.path_of(href)
         if path is None:
             return None
         fragment = f"#{fragment}" if fragment else ""
         if "/wp-content/" in path:
+            if wp_id and "/wp-content/uploads/" in path and not media.is_picture(path):
+                self.file_to_move(href, wp_id, title)
             return None
         target = None
         plain_path, _q, query = path.partition("?")

@@ -134,6 +134,7 @@ class Importer(Terms, Bodies):
         self.counted_images = set()
         self.dry_run_files = set()  # image files a dry run has looked at
         self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
+        self.files_to_move = set()  # (post, link to a file in the old uploads), listed once
 
     # The run -------------------------------------------------------------------------------
 

@@ -139,6 +139,14 @@ def check(data, path):
         raise MediaProblem(f"{path}: {' '.join(exc.messages)}") from None
 
 
+PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff", ".svg")
+
+
+def is_picture(path):
+    """True for a picture's address, by its extension (a link to a photo's full size)."""
+    return posixpath.splitext(urlsplit(path).path.lower())[1] in PICTURES
+
+
 CAPTION_LIMIT = 300  # the library's caption and alt text
 
 
