@@ -514,3 +514,23 @@ def test_links_to_files_in_the_old_uploads_are_listed_to_move(tmp_path, uploads)
     listed = [line for line in output.splitlines() if "file to move" in line]
     assert len(listed) == 1  # once per post, however often it links to the file
     assert f"#74 Post 74: a file to move, still linked on the old site: {pdf}" in listed[0]
+
+
+def test_a_missing_attachment_used_by_several_posts_is_listed_once(tmp_path, uploads):
+    featured = (
+        "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        "<wp:meta_value>999</wp:meta_value></wp:postmeta></item>"
+    )
+    output, _failure = imported(
+        tmp_path,
+        uploads,
+        post(76, "One.").replace("</item>", featured),
+        post(77, "Two.").replace("</item>", featured),
+    )
+    assert sum("attachment 999" in line for line in output.splitlines()) == 1
+    assert counts(output, "images")["errors"] == 1
+
+
+def test_a_picture_without_a_usable_address_is_listed_with_its_post(tmp_path, uploads):
+    output, _failure = imported(tmp_path, uploads, post(78, '<p>Look: <img src=x alt="A"></p>'))
+    assert "#78 Post 78" in "\n".join(line for line in output.splitlines() if "x" in line)

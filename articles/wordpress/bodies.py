@@ -31,6 +31,9 @@ class Bodies:
         details = self.index.attachments.get(attachment_id)
         if details is None:
             self.missing_media += 1
+            if ("attachment", attachment_id) in self.failed_media:  # listed once a run
+                return None
+            self.failed_media["attachment", attachment_id] = ""
             self.report.failed(
                 "images",
                 attachment_id,
@@ -45,7 +48,7 @@ class Bodies:
             self.context.remember(Kind.MEDIA_FILE, details["path"][:200], image)
         return image
 
-    def image_by_url(self, src, alt=""):
+    def image_by_url(self, src, alt="", wp_id="", title=""):
         path = media.relative_path(src)
         if self.old.path_of(src) is None and "://" in src:
             return None  # a picture on another site: the body links to it (body.Converter)
@@ -65,8 +68,9 @@ class Bodies:
         )
         if attachment is not None:
             return self.image(attachment)
-        details = {"title": alt, "alt": alt, "caption": "", "credit": ""}
-        image = self._new_image(path, details, path)
+        # Not an attachment: a failure is listed with the post whose body has it.
+        details = {"title": alt, "alt": alt, "caption": "", "credit": "", "post_title": title}
+        image = self._new_image(path, details, wp_id or path)
         if image is not None:
             self.context.remember(Kind.MEDIA_FILE, path[:200], image)
         return image
@@ -78,7 +82,7 @@ class Bodies:
         return image
 
     def _new_image(self, path, details, wp_id):
-        title = details.get("title") or path
+        title = details.get("post_title") or details.get("title") or path
         if path in self.failed_media:
             self.missing_media += 1
             return None
@@ -166,7 +170,7 @@ class Bodies:
                 return importer.image(attachment_id, wp_id, title)
 
             def by_url(self, src, alt=""):
-                return importer.image_by_url(src, alt)
+                return importer.image_by_url(src, alt, wp_id, title)
 
             def attachment(self, attachment_id):
                 return importer.index.attachments.get(str(attachment_id))
