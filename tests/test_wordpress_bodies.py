@@ -534,3 +534,12 @@ def test_a_missing_attachment_used_by_several_posts_is_listed_once(tmp_path, upl
 def test_a_picture_without_a_usable_address_is_listed_with_its_post(tmp_path, uploads):
     output, _failure = imported(tmp_path, uploads, post(78, '<p>Look: <img src=x alt="A"></p>'))
     assert "#78 Post 78" in "\n".join(line for line in output.splitlines() if "x" in line)
+
+
+def test_empty_paragraphs_bold_and_links_are_left_out_of_converted_bodies(tmp_path, uploads):
+    imported(
+        tmp_path,
+        uploads,
+        post(79, '<p></p><p>Text <strong></strong>here.<a href="/x/"></a></p><p><em> </em></p>'),
+    )
+    assert article(79).body == "<p>Text here.</p>"

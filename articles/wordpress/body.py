@@ -87,6 +87,9 @@ WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
 BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*(?:<!--.*?-->\s*)*</p>\n?", re.S)
+EMPTY_ELEMENT = re.compile(
+    r"<(p|strong|em|b|i|u|s|span|a)\b[^>]*>(?:\s|&nbsp;|&#160;|\xa0)*</\1\s*>\n?", re.I
+)
 WRAPPED_FIGURE = re.compile(r"<p>\s*((?:<figure data-block[^>]*></figure>\s*)+)</p>", re.I)
 
 
@@ -113,6 +116,17 @@ def media_shortcode_attributes(text):
     if first.startswith(("https://", "http://")):
         return {**shortcode_attributes(" ".join(words[1:])), "src": first}
     return shortcode_attributes(text)
+
+
+def without_empty_elements(text):
+    """A body without the empty paragraphs, bold, italics and links a conversion (or the
+    sanitiser) leaves: ``<p></p>``, ``<strong> </strong>``, ``<a href="…"></a>``."""
+    lighter = text
+    for _round in range(6):  # bounded: each round removes one level of nesting
+        lighter, before = EMPTY_ELEMENT.sub("", lighter), lighter
+        if lighter == before:
+            break
+    return text if lighter == text else lighter.strip()
 
 
 def plain(fragment):

@@ -350,7 +350,8 @@ class Importer(Terms, Bodies):
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
         article.lead_image = self.image(thumbnail, wp_id, title) if thumbnail else None
         converter = self.converter(wp_id, title)
-        article.body = sanitized_value(converter.convert(item.get("content:encoded", "")))
+        converted = sanitized_value(converter.convert(item.get("content:encoded", "")))
+        article.body = body.without_empty_elements(converted)
         self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
         slug = self.post_slug(item, title, wp_id)
         article.slug = self.free_slug(Article, slug, exclude_pk=article.pk)
@@ -479,7 +480,8 @@ class Importer(Terms, Bodies):
             page.url = url
             page.title = cut(title, TITLE_LIMIT, _("title"), notes)
             converter = self.converter(wp_id, title)
-            page.content = clean_html(converter.convert(item.get("content:encoded", "")))
+            converted = clean_html(converter.convert(item.get("content:encoded", "")))
+            page.content = body.without_empty_elements(converted)
             self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
             # Looked at again (a photo had failed) with the same result: nothing is written.
             same = not created and before == (page.url, page.title, page.content)
