@@ -168,6 +168,19 @@ def import_comments(article, item, context, reason=None):
             report.noted(
                 "comments", wp_id, label, _("no usable date in WordPress: dated when imported")
             )
+        answered = (comment.get("wp:comment_parent") or "0").strip() or "0"
+        if answered == wp_id:
+            report.noted(
+                "comments", wp_id, label, _("answers itself in WordPress: came in top-level")
+            )
+        elif answered != "0" and parent is None:
+            report.noted(
+                "comments",
+                wp_id,
+                label,
+                _("answers comment %(id)s, which did not come in: came in top-level")
+                % {"id": answered},
+            )
         if len(body) > BODY_LIMIT:
             report.noted(
                 "comments",

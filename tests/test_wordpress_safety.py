@@ -778,3 +778,16 @@ def test_an_attachment_page_used_by_several_posts_redirects_to_its_parent_on_eve
     output, _failure = run(export=path)
     assert table(output)["redirects"]["updated"] == 0
     assert client.get("/?attachment_id=9")["Location"] == article(251).get_absolute_url()
+
+
+def test_comments_that_come_in_top_level_are_listed(export):
+    from comments.models import Comment
+
+    comments = comment(530, "Answers itself", parent=530) + comment(531, "Orphan", parent=999)
+    output, _failure = run(export=export(post(253, "Story", extra=comments)))
+    assert Comment.objects.get(body="Orphan").parent is None
+    listed = problems(output)
+    assert "#530 comment by Reader: answers itself in WordPress: came in top-level" in listed
+    assert (
+        "#531 comment by Reader: answers comment 999, which did not come in: came in top-level"
+    ) in listed
