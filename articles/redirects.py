@@ -21,8 +21,9 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
+from taggit.models import Tag
 
-from .models import Article
+from .models import Article, Author, Section
 from .wordpress.mapping import LongRedirect
 
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
@@ -30,7 +31,6 @@ MAX_PATH = Redirect._meta.get_field("old_path").max_length
 # and a post's (split with <!--nextpage-->, its comments' pages, its AMP version).
 LIST_PAGE = re.compile(r"page/[0-9]{1,6}/$")
 POST_PART = re.compile(r"(?:comment-page-[0-9]{1,6}/|[0-9]{1,6}/|amp/)$")
-LISTS = {"home", "section", "tag", "author"}
 
 
 def hides(new_path):
@@ -66,9 +66,12 @@ def ours(path):
         return None
     if match.namespace != "articles":
         return None
-    if match.url_name in LISTS:
+    if match.url_name == "home":
         return path
-    if match.url_name == "article" and Article.objects.filter(slug=match.kwargs["slug"]).exists():
+    model = {"section": Section, "tag": Tag, "author": Author, "article": Article}.get(
+        match.url_name
+    )
+    if model is not None and model._default_manager.filter(slug=match.kwargs["slug"]).exists():
         return path
     return None
 

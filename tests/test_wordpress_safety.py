@@ -751,6 +751,8 @@ def test_old_sub_addresses_redirect_where_their_page_went(client, export, old, n
     "old",
     [
         "/nothing-here/page/2/",
+        "/section/no-such-section/page/2/",
+        "/tag/no-such-tag/page/2/",
         "/2021/03/04/no-such-post/2/",
         "/2021/03/04/post-243/2/3/",
         "/2021/03/04/no-such-post/?amp=1",
