@@ -23,7 +23,7 @@ from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
 from .live.models import LiveEntry
 from .photos import BodyImage, Image, TaggedImage, sync_body_images
-from .wordpress.mapping import WordPressObject  # noqa: F401  (registers the model)
+from .wordpress.mapping import LongRedirect, WordPressObject  # noqa: F401  (registers them)
 
 __all__ = [
     "Article",

@@ -5,14 +5,32 @@ Old addresses are written ahead of time (an import, a slug changed on a schedule
 and the story's address is in the redirect. Until the story is live — the publishing rule,
 ``Article.objects.published()`` — such a redirect answers the 404 the story itself answers;
 from its time on it redirects, with nothing to run.
+
+Every old address is looked up here (``destination``): the table; an address too long for
+it (LongRedirect, filled by the WordPress import); and the sub-addresses WordPress served
+under a page it had (``…/page/2/``, ``…/2/``, ``…/comment-page-1/``, ``…/amp/``,
+``?amp=1``), to that page when it is a known old address or one of our lists or stories.
 """
 
+import re
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.contrib.redirects.middleware import RedirectFallbackMiddleware
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.shortcuts import get_current_site
 from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
+from taggit.models import Tag
 
-from .models import Article
+from .models import Article, Author, Section
+from .wordpress.mapping import LongRedirect
+
+MAX_PATH = Redirect._meta.get_field("old_path").max_length
+# What WordPress adds after an address for a part of the same page: a list's later pages,
+# and a post's (split with <!--nextpage-->, its comments' pages, its AMP version).
+LIST_PAGE = re.compile(r"page/[0-9]{1,6}/$")
+POST_PART = re.compile(r"(?:comment-page-[0-9]{1,6}/|[0-9]{1,6}/|amp/)$")
 
 
 def hides(new_path):
@@ -29,16 +47,82 @@ def hides(new_path):
     return Article.objects.not_live().filter(slug=match.kwargs["slug"]).exists()
 
 
+def old_address(site, full_path):
+    """Where the redirect table sends ``full_path``: a path, "" (gone), or None."""
+    if len(full_path) > MAX_PATH:
+        found = LongRedirect.objects.filter(
+            site=site, path_digest=LongRedirect.digest_of(full_path)
+        ).first()
+    else:
+        found = Redirect.objects.filter(site=site, old_path=full_path).first()
+    return None if found is None else found.new_path
+
+
+def ours(path):
+    """``path`` when it is the home page, a list, or the address of one of our stories."""
+    try:
+        match = resolve(unquote(path))
+    except Resolver404:
+        return None
+    if match.namespace != "articles":
+        return None
+    if match.url_name == "home":
+        return path
+    model = {"section": Section, "tag": Tag, "author": Author, "article": Article}.get(
+        match.url_name
+    )
+    if model is not None and model._default_manager.filter(slug=match.kwargs["slug"]).exists():
+        return path
+    return None
+
+
+def destination(request):
+    """(where an old address goes, whether it was found as a sub-address), or (None, False)."""
+    site = get_current_site(request)
+    full_paths = [request.get_full_path()]
+    if settings.APPEND_SLASH and not request.path.endswith("/"):
+        full_paths.append(request.get_full_path(force_append_slash=True))
+    for full_path in full_paths:
+        found = old_address(site, full_path)
+        if found is not None:
+            return found, False
+    path = escape_uri_path(request.path)
+    if set(request.GET) == {"amp"}:  # the AMP version of a page: the page
+        found = old_address(site, path) or ours(path)
+        if found:
+            return found, True
+    for part, stories_only in ((LIST_PAGE, False), (POST_PART, True)):
+        stripped = part.sub("", path)
+        if stripped == path:
+            continue
+        found = old_address(site, stripped) or ours(stripped)
+        if found and (not stories_only or is_story(found)):
+            return found, True
+    return None, False
+
+
+def is_story(path):
+    try:
+        match = resolve(unquote(urlsplit(path).path))
+    except Resolver404:
+        return False
+    return match.namespace == "articles" and match.url_name == "article"
+
+
 class HidingRedirectFallbackMiddleware(RedirectFallbackMiddleware):
-    """Django's redirect fallback (a redirect on a 404), but a redirect to a story that is
-    not live stays the 404."""
+    """Django's redirect fallback (a redirect on a 404) through ``destination``; a redirect to
+    a story that is not live stays the 404, and a sub-address never leads off this site."""
 
     def process_response(self, request, response):
-        redirected = super().process_response(request, response)
-        if (
-            redirected is not response
-            and redirected.status_code in (301, 302)
-            and hides(redirected["Location"])
-        ):
+        if response.status_code != 404:
             return response
-        return redirected
+        new_path, sub_address = destination(request)
+        if new_path is None:
+            return response
+        if new_path == "":
+            return self.response_gone_class()
+        if sub_address and not (new_path.startswith("/") and not new_path.startswith("//")):
+            return response
+        if hides(new_path):
+            return response
+        return self.response_redirect_class(new_path)

@@ -8,11 +8,10 @@ looked up here, in the same admin-editable redirect table, by the home view.
 
 from urllib.parse import urlencode
 
-from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
 
-from .redirects import hides
+from .redirects import hides, old_address
 
 LEGACY_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "author")
 
@@ -32,11 +31,11 @@ def redirect(request):
     if not (post_id.isascii() and post_id.isdigit()) or len(post_id) > 20:
         raise Http404("Not a WordPress post number.")
     old_path = "/?" + urlencode({name: post_id})
-    target = Redirect.objects.filter(site=get_current_site(request), old_path=old_path).first()
-    if target is None:
+    new_path = old_address(get_current_site(request), old_path)
+    if new_path is None:
         raise Http404("No redirect for this old address.")
-    if not target.new_path:
+    if not new_path:
         return HttpResponseGone()
-    if hides(target.new_path):  # a story not live yet: its old address gives nothing away
+    if hides(new_path):  # a story not live yet: its old address gives nothing away
         raise Http404("No redirect for this old address.")
-    return HttpResponsePermanentRedirect(target.new_path)
+    return HttpResponsePermanentRedirect(new_path)

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from articles.wordpress.context import fingerprint
 from articles.wordpress.mapping import WordPressObject
 
 from .models import Comment
@@ -34,6 +35,8 @@ STATUSES = {
 NOT_COMMENTS = {"pingback", "trackback"}
 KIND = WordPressObject.Kind.COMMENT
 BODY_LIMIT = Comment._meta.get_field("body").max_length
+# What the import writes to a comment: changed here since (moderated, edited), it is left alone.
+WRITTEN = ("article_id", "parent_id", "name", "email", "website", "body", "status")
 
 
 def text_of(content):
@@ -144,6 +147,10 @@ def import_comments(article, item, context, reason=None):
         if found is not None and row.digest == digest:
             report.count("comments", "unchanged")
             continue
+        if found is not None and context.edited_here(row, fingerprint(found, WRITTEN)):
+            report.count("comments", "unchanged")
+            context.edited_note("comments", wp_id, label)
+            continue
         if found is None:
             found = Comment.objects.create(**fields)
             outcome = "created"
@@ -161,6 +168,19 @@ def import_comments(article, item, context, reason=None):
             report.noted(
                 "comments", wp_id, label, _("no usable date in WordPress: dated when imported")
             )
+        answered = (comment.get("wp:comment_parent") or "0").strip() or "0"
+        if answered == wp_id:
+            report.noted(
+                "comments", wp_id, label, _("answers itself in WordPress: came in top-level")
+            )
+        elif answered != "0" and parent is None:
+            report.noted(
+                "comments",
+                wp_id,
+                label,
+                _("answers comment %(id)s, which did not come in: came in top-level")
+                % {"id": answered},
+            )
         if len(body) > BODY_LIMIT:
             report.noted(
                 "comments",
@@ -171,5 +191,5 @@ def import_comments(article, item, context, reason=None):
             )
         if date is not None:  # created_at is set on creation; the old date replaces it
             Comment.objects.filter(pk=found.pk).update(created_at=date)
-        context.remember(KIND, wp_id, found, digest, row)
+        context.remember(KIND, wp_id, found, digest, row, fingerprint(found, WRITTEN))
         report.count("comments", outcome)

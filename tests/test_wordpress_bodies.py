@@ -451,3 +451,95 @@ def test_audio_and_video_become_embeds_or_links_and_are_reported(client, tmp_pat
     assert "maps.other.example/embed?q=harbour" in output
     assert "Shortcodes left as text" not in output
     assert failure is None
+
+
+def test_audio_and_video_naming_their_file_first_without_src_are_kept_and_reported(
+    tmp_path, uploads
+):
+    # The theme unit test's "Post Format: Audio" (post 587) writes [audio URL].
+    output, _failure = imported(
+        tmp_path,
+        uploads,
+        post(
+            72,
+            f"[audio {SITE}/wp-content/uploads/2008/06/st-louis-blues.mp3]\n\n"
+            "[video https://www.youtube.com/watch?v=dQw4w9WgXcQ]\n\nEnd.",
+        ),
+    )
+    assert article(72).body == (
+        f'<p><a href="{SITE}/wp-content/uploads/2008/06/st-louis-blues.mp3">st-louis-blues.mp3'
+        "</a></p>\n"
+        '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+        "</figure>\n"
+        "<p>End.</p>"
+    )
+    assert "#72 Post 72: audio kept as a link to its file" in output
+    assert counts(output, "media")["skipped"] == 1
+
+
+def test_a_photo_caption_too_long_for_the_library_is_cut_at_a_word_and_listed(tmp_path, uploads):
+    photos(uploads, "2023/05/pier.jpg")
+    caption = ("The pier at dawn " * 18)[:302]  # 302 characters, ending mid-word
+    output, _failure = imported(
+        tmp_path,
+        uploads,
+        attachment(790, "2023/05/pier.jpg", parent=73, caption=caption),
+        post(
+            73,
+            f'<img src="{SITE}/wp-content/uploads/2023/05/pier.jpg" alt="" class="wp-image-790"/>',
+        ),
+    )
+    kept = photo(790).caption
+    assert len(kept) <= 300
+    assert kept.endswith("dawn The pier…")  # the last whole word that fits
+    assert caption.startswith(kept[:-1])
+    assert "#790 pier.jpg: caption cut to 300 characters (it had 302)" in output
+
+
+def test_links_to_files_in_the_old_uploads_are_listed_to_move(tmp_path, uploads):
+    pdf = f"{SITE}/wp-content/uploads/2021/03/report.pdf"
+    file_block = (
+        f'<!-- wp:file {{"id":795,"href":"{pdf}"}} -->\n<div class="wp-block-file">'
+        f'<a href="{pdf}">Annual report</a><a href="{pdf}" class="wp-block-file__button" '
+        "download>Download</a></div>\n<!-- /wp:file -->"
+    )
+    output, failure = imported(
+        tmp_path,
+        uploads,
+        post(74, f'<p>Read <a href="{pdf}">the report</a>.</p>\n' + file_block),
+        post(75, f'<p><a href="{SITE}/wp-content/uploads/2023/05/pier.jpg">Full size</a></p>'),
+    )
+    assert failure is None
+    assert f'<a href="{pdf}">the report</a>' in article(74).body
+    listed = [line for line in output.splitlines() if "file to move" in line]
+    assert len(listed) == 1  # once per post, however often it links to the file
+    assert f"#74 Post 74: a file to move, still linked on the old site: {pdf}" in listed[0]
+
+
+def test_a_missing_attachment_used_by_several_posts_is_listed_once(tmp_path, uploads):
+    featured = (
+        "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        "<wp:meta_value>999</wp:meta_value></wp:postmeta></item>"
+    )
+    output, _failure = imported(
+        tmp_path,
+        uploads,
+        post(76, "One.").replace("</item>", featured),
+        post(77, "Two.").replace("</item>", featured),
+    )
+    assert sum("attachment 999" in line for line in output.splitlines()) == 1
+    assert counts(output, "images")["errors"] == 1
+
+
+def test_a_picture_without_a_usable_address_is_listed_with_its_post(tmp_path, uploads):
+    output, _failure = imported(tmp_path, uploads, post(78, '<p>Look: <img src=x alt="A"></p>'))
+    assert "#78 Post 78" in "\n".join(line for line in output.splitlines() if "x" in line)
+
+
+def test_empty_paragraphs_bold_and_links_are_left_out_of_converted_bodies(tmp_path, uploads):
+    imported(
+        tmp_path,
+        uploads,
+        post(79, '<p></p><p>Text <strong></strong>here.<a href="/x/"></a></p><p><em> </em></p>'),
+    )
+    assert article(79).body == "<p>Text here.</p>"

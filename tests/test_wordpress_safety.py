@@ -627,3 +627,169 @@ def test_a_dry_run_counts_images_as_the_real_run_writes_them(export, tmp_path):
     real, _failure = run(*media, export=path)
     assert table(dry)["images"] == table(real)["images"]
     assert table(real)["images"]["created"] == 1
+
+
+# Running it again after the desk has worked ------------------------------------------------------
+
+
+def test_a_story_edited_here_is_left_as_it_is_by_a_reimport_and_listed(export):
+    run(export=export(post(230, "Fire at the docks", "First."), post(231, "Other", "Other.")))
+    story = article(230)
+    story.headline = "Fire at the docks: two hurt"  # the desk's correction, in the admin
+    story.save()
+    output, failure = run(
+        export=export(post(230, "Fire at the docks!", "First, longer."), post(231, "Other", "New."))
+    )
+    assert failure is None
+    assert article(230).headline == "Fire at the docks: two hurt"
+    assert "<p>First.</p>" in article(230).body
+    assert (
+        "#230 Fire at the docks: two hurt: edited here since it was imported: left as it is; "
+        "WordPress's version differs"
+    ) in problems(output)
+    assert article(231).body == "<p>New.</p>"  # an untouched story still follows WordPress
+    assert table(output)["articles"]["updated"] == 1
+    assert table(output)["articles"]["unchanged"] == 1
+
+
+def test_a_story_edited_here_stays_so_when_another_post_changes(export):
+    run(export=export(post(232, "Bridge closed", "Text."), post(233, "Other", "Other.")))
+    story = article(232)
+    story.headline = "Bridge closed until June"
+    story.save()
+    output, _failure = run(
+        export=export(post(232, "Bridge closed", "Text."), post(233, "Other", "Changed."))
+    )
+    assert article(232).headline == "Bridge closed until June"
+    assert "edited here" not in problems(output)  # WordPress's version did not change
+
+
+def test_a_flat_page_edited_here_is_left_as_it_is_by_a_reimport_and_listed(export):
+    run(export=export(page(301, "About us", f"{HOST}/about/", "<p>Old.</p>")))
+    about = FlatPage.objects.get(url="/about/")
+    about.content = "<p>Ours now.</p>"
+    about.save()
+    output, _failure = run(export=export(page(301, "About us", f"{HOST}/about/", "<p>New.</p>")))
+    assert FlatPage.objects.get(url="/about/").content == "<p>Ours now.</p>"
+    assert "#301 About us: edited here since it was imported: left as it is" in problems(output)
+
+
+def test_a_comment_moderated_here_is_left_as_it_is_by_a_reimport_and_listed(export):
+    from comments.models import Comment
+
+    run(export=export(post(234, "Story", extra=comment(520, "Nice."))))
+    moderated = Comment.objects.get(body="Nice.")
+    moderated.status = Comment.Status.REJECTED
+    moderated.save()
+    output, _failure = run(export=export(post(234, "Story", extra=comment(520, "Nice!"))))
+    assert Comment.objects.get(pk=moderated.pk).status == Comment.Status.REJECTED
+    assert Comment.objects.get(pk=moderated.pk).body == "Nice."
+    assert "#520 comment by Reader: edited here since it was imported: left as it is" in (
+        problems(output)
+    )
+
+
+# Old addresses the redirect table cannot hold, and the sub-addresses of old ones ----------------
+
+
+LONG_ARABIC = "%d8%ae%d8%a8%d8%b1" * 11  # 33 letters: 198 characters, as WordPress caps them
+
+
+def test_a_long_non_latin_permalink_redirects_to_the_story(client, export):
+    output, failure = run(export=export(post(240, "خبر", "نص", slug=LONG_ARABIC)))
+    assert failure is None
+    old = f"/2021/03/04/{LONG_ARABIC}/"
+    assert len(old) > 200
+    assert "longer than" not in problems(output)
+    for path in (old, old + "feed/"):
+        response = client.get(path)
+        assert response.status_code == 301, path
+        assert response["Location"] == article(240).get_absolute_url()
+    output, _failure = run(export=export(post(240, "خبر", "نص", slug=LONG_ARABIC)))
+    assert table(output)["redirects"]["created"] == 0
+    assert table(output)["redirects"]["updated"] == 0
+
+
+def test_a_long_permalink_of_a_scheduled_story_gives_nothing_away(client, export):
+    soon = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M:%S")
+    run(export=export(post(241, "خبر", "نص", slug=LONG_ARABIC, status="future", date=soon)))
+    response = client.get(f"/{soon[:4]}/{soon[5:7]}/{soon[8:10]}/{LONG_ARABIC}/")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("/2021/03/04/post-242/2/", "story"),  # a post split with <!--nextpage-->
+        ("/2021/03/04/post-242/comment-page-1/", "story"),
+        ("/2021/03/04/post-242/amp/", "story"),
+        ("/2021/03/04/post-242/feed/", "story"),
+        ("/2021/03/04/%d8%ae%d8%a8%d8%b1/2/", 244),  # the story is at another address here
+        ("/2021/03/04/%d8%ae%d8%a8%d8%b1/amp/", 244),
+        ("/2021/03/04/%d8%ae%d8%a8%d8%b1/?amp=1", 244),
+        ("/page/2/", "/"),
+        ("/category/city/page/2/", "/section/city/"),
+        ("/tag/harbour/page/3/", "/tag/harbour/"),
+        ("/wp-sitemap.xml", "/sitemap.xml"),
+        ("/sitemap_index.xml", "/sitemap.xml"),
+    ],
+)
+def test_old_sub_addresses_redirect_where_their_page_went(client, export, old, new):
+    run(
+        export=export(
+            post(242, "Harbour news", tags=("harbour",)),
+            post(244, "خبر", slug="%d8%ae%d8%a8%d8%b1"),
+        )
+    )
+    stories = {"story": article(242).get_absolute_url(), 244: article(244).get_absolute_url()}
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == stories.get(new, new)
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "/nothing-here/page/2/",
+        "/section/no-such-section/page/2/",
+        "/tag/no-such-tag/page/2/",
+        "/2021/03/04/no-such-post/2/",
+        "/2021/03/04/post-243/2/3/",
+        "/2021/03/04/no-such-post/?amp=1",
+    ],
+)
+def test_sub_addresses_of_unknown_addresses_stay_404(client, export, old):
+    run(export=export(post(243, "Harbour news")))
+    assert client.get(old).status_code == 404
+
+
+def test_an_attachment_page_used_by_several_posts_redirects_to_its_parent_on_every_run(
+    client, export
+):
+    photo = post(9, "Harbour photo", post_type="attachment", categories=(), parent=251)
+    path = export(
+        post(250, "Uses the photo too", extra=meta("_thumbnail_id", 9)),
+        post(251, "The photo's own post", extra=meta("_thumbnail_id", 9)),
+        post(252, "Uses it as well", extra=meta("_thumbnail_id", 9)),
+        photo,
+    )
+    run(export=path)
+    response = client.get("/?attachment_id=9")
+    assert response.status_code == 301
+    assert response["Location"] == article(251).get_absolute_url()
+    output, _failure = run(export=path)
+    assert table(output)["redirects"]["updated"] == 0
+    assert client.get("/?attachment_id=9")["Location"] == article(251).get_absolute_url()
+
+
+def test_comments_that_come_in_top_level_are_listed(export):
+    from comments.models import Comment
+
+    comments = comment(530, "Answers itself", parent=530) + comment(531, "Orphan", parent=999)
+    output, _failure = run(export=export(post(253, "Story", extra=comments)))
+    assert Comment.objects.get(body="Orphan").parent is None
+    listed = problems(output)
+    assert "#530 comment by Reader: answers itself in WordPress: came in top-level" in listed
+    assert (
+        "#531 comment by Reader: answers comment 999, which did not come in: came in top-level"
+    ) in listed

@@ -18,11 +18,12 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 
 from ..models import Article
+from .mapping import LongRedirect
 
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
 TOKENS = re.compile(r"%(\w+)%")
 SLASHES = re.compile(r"/{2,}")
-# Feeds WordPress serves for the whole site, and where each goes here.
+# Feeds and sitemaps WordPress serves for the whole site, and where each goes here.
 SITE_FEEDS = {
     "/feed/rss/": "/feed/",
     "/feed/rss2/": "/feed/",
@@ -32,6 +33,9 @@ SITE_FEEDS = {
     "/comments/feed/": "/feed/",
     "/wp-rss2.php": "/feed/",
     "/wp-atom.php": "/feed/atom/",
+    # The sitemaps WordPress (5.5 on) and Yoast serve, to ours.
+    "/wp-sitemap.xml": "/sitemap.xml",
+    "/sitemap_index.xml": "/sitemap.xml",
 }
 
 
@@ -155,6 +159,21 @@ def on_site(path):
     return path.startswith("/") and not path.startswith("//") and "\\" not in path
 
 
+def save_long_redirect(site, old_path, new_path):
+    """An old address too long for the redirect table: kept by its digest (LongRedirect)."""
+    key = LongRedirect.digest_of(old_path)
+    found = LongRedirect.objects.filter(site=site, path_digest=key).first()
+    if found is None:
+        LongRedirect.objects.create(
+            site=site, path_digest=key, old_path=old_path, new_path=new_path
+        )
+        return "created"
+    if found.new_path == new_path:
+        return "unchanged"
+    LongRedirect.objects.filter(pk=found.pk).update(new_path=new_path)
+    return "updated"
+
+
 def save_redirects(site, pairs):
     """Create or update permanent redirects, ``pairs`` being (old path, new path); yields
     (old path, outcome, reason), the outcome created, updated, unchanged or skipped.
@@ -173,7 +192,7 @@ def save_redirects(site, pairs):
                 _("it would send readers to %(url)s, off this site") % {"url": new_path},
             )
         elif len(old_path) > MAX_PATH:
-            yield old_path, "skipped", f"longer than the redirect table's {MAX_PATH} characters"
+            yield old_path, save_long_redirect(site, old_path, new_path), ""
         else:
             wanted[old_path] = new_path
     found = {

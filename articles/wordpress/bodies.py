@@ -17,6 +17,7 @@ from ..models import Article, Section
 from ..photos import Image
 from . import body, media
 from .context import Kind
+from .mapping import WordPressObject
 
 
 class Bodies:
@@ -30,6 +31,9 @@ class Bodies:
         details = self.index.attachments.get(attachment_id)
         if details is None:
             self.missing_media += 1
+            if ("attachment", attachment_id) in self.failed_media:  # listed once a run
+                return None
+            self.failed_media["attachment", attachment_id] = ""
             self.report.failed(
                 "images",
                 attachment_id,
@@ -44,7 +48,7 @@ class Bodies:
             self.context.remember(Kind.MEDIA_FILE, details["path"][:200], image)
         return image
 
-    def image_by_url(self, src, alt=""):
+    def image_by_url(self, src, alt="", wp_id="", title=""):
         path = media.relative_path(src)
         if self.old.path_of(src) is None and "://" in src:
             return None  # a picture on another site: the body links to it (body.Converter)
@@ -64,8 +68,9 @@ class Bodies:
         )
         if attachment is not None:
             return self.image(attachment)
-        details = {"title": alt, "alt": alt, "caption": "", "credit": ""}
-        image = self._new_image(path, details, path)
+        # Not an attachment: a failure is listed with the post whose body has it.
+        details = {"title": alt, "alt": alt, "caption": "", "credit": "", "post_title": title}
+        image = self._new_image(path, details, wp_id or path)
         if image is not None:
             self.context.remember(Kind.MEDIA_FILE, path[:200], image)
         return image
@@ -77,7 +82,7 @@ class Bodies:
         return image
 
     def _new_image(self, path, details, wp_id):
-        title = details.get("title") or path
+        title = details.get("post_title") or details.get("title") or path
         if path in self.failed_media:
             self.missing_media += 1
             return None
@@ -104,13 +109,22 @@ class Bodies:
             return None
         self.counted_images.add(image.pk)
         self.report.count("images", "created")
+        names = {"caption": _("caption"), "alt": _("alt text")}
+        for key, length in media.too_long(details):
+            self.report.noted(
+                "images",
+                wp_id,
+                title,
+                _("%(what)s cut to %(limit)d characters (it had %(length)d)")
+                % {"what": names[key], "limit": media.CAPTION_LIMIT, "length": length},
+            )
         return image
 
     def fill_caption(self, image, caption):
         """A caption a post gave a photo that has none of its own (in a gallery) becomes the
         photo's: the gallery shows each photo's caption."""
         if not image.caption and caption:
-            image.caption = caption[:300]
+            image.caption = media.shorten(caption, media.CAPTION_LIMIT)
             image.save(update_fields=["caption"])
 
     def left_out(self, kind, url, wp_id, title):
@@ -135,6 +149,17 @@ class Bodies:
             reasons[kind] % {"url": url[:300]},
         )
 
+    def file_to_move(self, url, wp_id, title):
+        if (wp_id, url) in self.files_to_move:
+            return
+        self.files_to_move.add((wp_id, url))
+        self.report.noted(
+            "media",
+            wp_id,
+            title,
+            _("a file to move, still linked on the old site: %(url)s") % {"url": url[:300]},
+        )
+
     def converter(self, wp_id, title):
         importer = self
 
@@ -145,7 +170,7 @@ class Bodies:
                 return importer.image(attachment_id, wp_id, title)
 
             def by_url(self, src, alt=""):
-                return importer.image_by_url(src, alt)
+                return importer.image_by_url(src, alt, wp_id, title)
 
             def attachment(self, attachment_id):
                 return importer.index.attachments.get(str(attachment_id))
@@ -162,19 +187,22 @@ class Bodies:
             def left_out(self, kind, url):
                 importer.left_out(kind, url, wp_id, title)
 
-        converter = body.Converter(Images(), self.new_address)
+        converter = body.Converter(Images(), lambda href: self.new_address(href, wp_id, title))
         converter.unresolved = False
         self._converter = converter
         return converter
 
-    def new_address(self, href):
-        """The new address of a link to the old site, or None to leave the link alone."""
+    def new_address(self, href, wp_id="", title=""):
+        """The new address of a link to the old site, or None to leave the link alone. A link
+        to a file in the old uploads that is not a picture (a PDF) is listed, to be moved."""
         href, _hash, fragment = href.partition("#")
         path = self.old.path_of(href)
         if path is None:
             return None
         fragment = f"#{fragment}" if fragment else ""
         if "/wp-content/" in path:
+            if wp_id and "/wp-content/uploads/" in path and not media.is_picture(path):
+                self.file_to_move(href, wp_id, title)
             return None
         target = None
         plain_path, _q, query = path.partition("?")
@@ -222,3 +250,9 @@ class Bodies:
                 setattr(obj, field, new)
                 with self.unit("articles" if model is Article else "pages", pk, str(obj)):
                     obj.save()
+                    # Still what the import wrote: a later run may update it.
+                    WordPressObject.objects.filter(
+                        kind__in=(Kind.POST, Kind.PAGE),
+                        content_type=self.context.content_type(model),
+                        object_id=obj.pk,
+                    ).update(written=self.written(obj))

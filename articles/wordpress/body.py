@@ -87,6 +87,9 @@ WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
 BARE_URL_PARAGRAPH = re.compile(r"<p>\s*(https?://[^\s<>\"']+)\s*</p>", re.I)
 EMPTY_PARAGRAPH = re.compile(r"<p>\s*(?:<!--.*?-->\s*)*</p>\n?", re.S)
+EMPTY_ELEMENT = re.compile(
+    r"<(p|strong|em|b|i|u|s|span|a)\b[^>]*>(?:\s|&nbsp;|&#160;|\xa0)*</\1\s*>\n?", re.I
+)
 WRAPPED_FIGURE = re.compile(r"<p>\s*((?:<figure data-block[^>]*></figure>\s*)+)</p>", re.I)
 
 
@@ -103,6 +106,27 @@ def shortcode_attributes(text):
         name.lower(): html.unescape(next((v for v in values if v), ""))
         for name, *values in SHORTCODE_ATTR.findall(text)
     }
+
+
+def media_shortcode_attributes(text):
+    """An [audio] or [video] shortcode's attributes; ``[audio https://…/a.mp3]`` (the file
+    named first, without ``src=``, as the theme unit test writes it) counts as its ``src``."""
+    words = text.split()
+    first = html.unescape(words[0].strip("\"'")) if words else ""
+    if first.startswith(("https://", "http://")):
+        return {**shortcode_attributes(" ".join(words[1:])), "src": first}
+    return shortcode_attributes(text)
+
+
+def without_empty_elements(text):
+    """A body without the empty paragraphs, bold, italics and links a conversion (or the
+    sanitiser) leaves: ``<p></p>``, ``<strong> </strong>``, ``<a href="…"></a>``."""
+    lighter = text
+    for _round in range(6):  # bounded: each round removes one level of nesting
+        lighter, before = EMPTY_ELEMENT.sub("", lighter), lighter
+        if lighter == before:
+            break
+    return text if lighter == text else lighter.strip()
 
 
 def plain(fragment):
@@ -249,7 +273,7 @@ class Converter:
         text = EMBED.sub(lambda m: self._embed(m.group("url")), text)
         text = MEDIA_SHORTCODE.sub(
             lambda m: self._media_source(
-                m.group("kind"), shortcode_attributes(m.group("attrs")), m.group("inner")
+                m.group("kind"), media_shortcode_attributes(m.group("attrs")), m.group("inner")
             ),
             text,
         )

@@ -4,10 +4,12 @@ pass's index, and small helpers."""
 import hashlib
 import json
 import re
+from datetime import UTC, datetime
 from urllib.parse import unquote
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from .mapping import WordPressObject
 
@@ -17,6 +19,14 @@ Kind = WordPressObject.Kind
 
 def digest(*parts):
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def fingerprint(obj, fields, *extra):
+    """A digest of ``fields`` of ``obj`` as they are now (and of ``extra``): what an import
+    wrote, to know later whether someone has changed it since."""
+    values = (getattr(obj, field) for field in fields)
+    # A date as saved reads back in UTC: the same instant, whichever zone it was set in.
+    return digest(*(v.astimezone(UTC) if isinstance(v, datetime) else v for v in values), *extra)
 
 
 def ascii_slug(slug, name, fallback, max_length):
@@ -46,14 +56,30 @@ class Context:
             return None, row
         return model._default_manager.filter(pk=row.object_id).first(), row
 
-    def remember(self, kind, wp_id, obj, digest_value="", row=None):
+    def remember(self, kind, wp_id, obj, digest_value="", row=None, written=""):
+        """Record what ``wp_id`` became, the digest of what the export said about it, and
+        ``written``, the fingerprint of what the import wrote to it."""
         if row is None:
             row = self.remembered(kind, wp_id) or WordPressObject(kind=kind, wp_id=str(wp_id))
         row.content_type = self.content_type(type(obj))
         row.object_id = obj.pk
         row.digest = digest_value
+        row.written = written
         row.save()
         return row
+
+    def edited_here(self, row, written):
+        """True when the object no longer holds what the import last wrote to it: the desk
+        has changed it since (rows from before the import recorded that cannot tell)."""
+        return row is not None and bool(row.written) and row.written != written
+
+    def edited_note(self, kind, wp_id, title):
+        self.report.noted(
+            kind,
+            wp_id,
+            title,
+            _("edited here since it was imported: left as it is; WordPress's version differs"),
+        )
 
     def content_type(self, model):
         if model not in self._types:
@@ -64,6 +90,15 @@ class Context:
 class Index:
     """The first pass: what items refer to, small enough to keep for a large export."""
 
+    def page_of(self, attachment_id):
+        """The post or page an attachment's page (``/?attachment_id=``) goes to: its parent
+        when that is in the file, else the first post featuring it; one, whatever the order
+        posts are looked at in."""
+        parent = self.attachments.get(attachment_id, {}).get("parent", "")
+        if parent in self.post_ids:
+            return parent
+        return self.first_featured.get(attachment_id)
+
     def __init__(self):
         self.site = {}
         self.authors = []
@@ -73,5 +108,7 @@ class Index:
         self.attachments = {}  # id -> details
         self.attachments_of = {}  # post id -> [attachment ids]
         self.old_paths = {}  # request path -> (kind, id)
+        self.post_ids = set()  # posts and pages in the file
+        self.first_featured = {}  # attachment id -> the first post featuring it
         self.items = 0
         self.old_site = None

@@ -36,7 +36,7 @@ from ..models import Article, Author, Section, sanitized_value
 from ..tags import MOST_TAGS
 from . import addresses, body, media, wxr
 from .bodies import Bodies
-from .context import Context, Index, Kind, ascii_slug, digest
+from .context import Context, Index, Kind, ascii_slug, digest, fingerprint
 from .report import Report
 from .terms import Terms
 
@@ -64,6 +64,7 @@ COMPARED = (
     "body",
     "slug",
 )
+PAGE_FIELDS = ("url", "title", "content")
 IGNORED_TYPES = {"attachment", "nav_menu_item", "revision", "customize_changeset", "oembed_cache"}
 # What the admin's article form accepts: an imported story must save there unchanged.
 HEADLINE_LIMIT = Article._meta.get_field("headline").max_length
@@ -133,6 +134,7 @@ class Importer(Terms, Bodies):
         self.counted_images = set()
         self.dry_run_files = set()  # image files a dry run has looked at
         self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
+        self.files_to_move = set()  # (post, link to a file in the old uploads), listed once
 
     # The run -------------------------------------------------------------------------------
 
@@ -209,6 +211,10 @@ class Importer(Terms, Bodies):
                 index.attachments_of.setdefault(details["parent"], []).append(wp_id)
             return
         if post_type in ("post", "page"):
+            index.post_ids.add(wp_id)
+            thumbnail = item["meta"].get("_thumbnail_id", "").strip()
+            if thumbnail:
+                index.first_featured.setdefault(thumbnail, wp_id)
             if index.old_site is None:  # the site's fields all come before the first item
                 index.old_site = addresses.OldSite(index.site)
             path = index.old_site.path_of(item.get("link", ""))
@@ -298,6 +304,12 @@ class Importer(Terms, Bodies):
             if article.is_published():
                 self.archives.add(timezone.localtime(article.publish_at).date())
             return
+        if article is not None and self.context.edited_here(row, self.written(article)):
+            self.report.count("articles", "unchanged")
+            self.context.edited_note("articles", wp_id, article.headline)
+            self.post_redirects(item, wp_id, article)
+            extensions.import_wordpress_parts(article, item, self.context)
+            return
         categories = [c for c in item["categories"] if c["domain"] == "category"]
         section, extra_tags = self.section_of(item, categories)
         if section is None:
@@ -338,7 +350,8 @@ class Importer(Terms, Bodies):
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
         article.lead_image = self.image(thumbnail, wp_id, title) if thumbnail else None
         converter = self.converter(wp_id, title)
-        article.body = sanitized_value(converter.convert(item.get("content:encoded", "")))
+        converted = sanitized_value(converter.convert(item.get("content:encoded", "")))
+        article.body = body.without_empty_elements(converted)
         self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
         slug = self.post_slug(item, title, wp_id)
         article.slug = self.free_slug(Article, slug, exclude_pk=article.pk)
@@ -372,7 +385,9 @@ class Importer(Terms, Bodies):
             article.tags.set(tags)
         # A post with a photo that failed is looked at again next time (its file may be back).
         complete = self.missing_media == missing
-        self.context.remember(Kind.POST, wp_id, article, wanted if complete else "", row)
+        self.context.remember(
+            Kind.POST, wp_id, article, wanted if complete else "", row, self.written(article)
+        )
         if converter.unresolved:
             self.pending_links.add((Article, article.pk))
         self.report.count("articles", "unchanged" if same else "created" if created else "updated")
@@ -381,6 +396,18 @@ class Importer(Terms, Bodies):
                 self.report.noted("articles", wp_id, article.headline, note)
         self.post_redirects(item, wp_id, article)
         extensions.import_wordpress_parts(article, item, self.context)
+
+    @staticmethod
+    def written(obj):
+        """The fingerprint of what the import writes to an article or a flat page."""
+        if isinstance(obj, FlatPage):
+            return fingerprint(obj, PAGE_FIELDS)
+        return fingerprint(
+            obj,
+            COMPARED,
+            [author.pk for author in bylines.ordered(obj)],
+            sorted(obj.tags.values_list("pk", flat=True)),
+        )
 
     def post_date(self, item):
         """When the post went (or goes) live: ``post_date_gmt``, else ``post_date`` in the
@@ -426,6 +453,9 @@ class Importer(Terms, Bodies):
         page, row = self.context.target(Kind.PAGE, wp_id, FlatPage)
         if page is not None and row.digest == wanted:
             self.report.count("pages", "unchanged")
+        elif page is not None and self.context.edited_here(row, self.written(page)):
+            self.report.count("pages", "unchanged")
+            self.context.edited_note("pages", wp_id, page.title)
         else:
             # A flat page the import did not make is the desk's: never overwritten.
             taken = FlatPage.objects.filter(url=url, sites=self.site)
@@ -450,7 +480,8 @@ class Importer(Terms, Bodies):
             page.url = url
             page.title = cut(title, TITLE_LIMIT, _("title"), notes)
             converter = self.converter(wp_id, title)
-            page.content = clean_html(converter.convert(item.get("content:encoded", "")))
+            converted = clean_html(converter.convert(item.get("content:encoded", "")))
+            page.content = body.without_empty_elements(converted)
             self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
             # Looked at again (a photo had failed) with the same result: nothing is written.
             same = not created and before == (page.url, page.title, page.content)
@@ -462,7 +493,9 @@ class Importer(Terms, Bodies):
             if converter.unresolved:
                 self.pending_links.add((FlatPage, page.pk))
             complete = self.missing_media == missing
-            self.context.remember(Kind.PAGE, wp_id, page, wanted if complete else "", row)
+            self.context.remember(
+                Kind.PAGE, wp_id, page, wanted if complete else "", row, self.written(page)
+            )
             self.report.count("pages", "unchanged" if same else "created" if created else "updated")
         self.page_redirects(wp_id, page)
         self.skip_parts(item, _("flat pages take no comments"))
@@ -531,7 +564,7 @@ class Importer(Terms, Bodies):
             if link and "?" not in link:
                 old.append(link)
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
-        if thumbnail and thumbnail not in self.index.attachments_of.get(wp_id, []):
+        if thumbnail and self.index.page_of(thumbnail) == wp_id:
             old.append(addresses.request_path("/", f"attachment_id={thumbnail}"))
         self.redirects([(path, url) for path in dict.fromkeys(old) if path != url], wp_id)
 

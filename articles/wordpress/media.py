@@ -139,6 +139,36 @@ def check(data, path):
         raise MediaProblem(f"{path}: {' '.join(exc.messages)}") from None
 
 
+PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", ".tiff", ".svg")
+
+
+def is_picture(path):
+    """True for a picture's address, by its extension (a link to a photo's full size)."""
+    return posixpath.splitext(urlsplit(path).path.lower())[1] in PICTURES
+
+
+CAPTION_LIMIT = 300  # the library's caption and alt text
+
+
+def shorten(text, limit):
+    """``text`` within ``limit`` characters: cut at the last word that fits, with "…"."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 1]
+    if " " in kept[limit // 2 :]:
+        kept = kept[: kept.rindex(" ")]
+    return kept.rstrip(" ,;:.–—-") + "…"
+
+
+def too_long(details):
+    """What of an attachment's caption and alt text the library cannot keep whole: a list of
+    (field, length)."""
+    from .body import plain
+
+    lengths = {key: len(plain(details.get(key, ""))) for key in ("caption", "alt")}
+    return [(key, length) for key, length in lengths.items() if length > CAPTION_LIMIT]
+
+
 def new_image(data, *, path, title="", alt="", caption="", credit="", date=""):
     """A library Image from the file's bytes, through the upload checks and the library's
     save path (clean re-encode, renditions). MediaProblem when the file is refused."""
@@ -150,8 +180,8 @@ def new_image(data, *, path, title="", alt="", caption="", credit="", date=""):
     image = Image(
         file=upload,
         title=name[:200],
-        alt=(plain(alt) or name)[:300],
-        caption=plain(caption)[:300],
+        alt=shorten(plain(alt) or name, CAPTION_LIMIT),
+        caption=shorten(plain(caption), CAPTION_LIMIT),
         credit=plain(credit)[:200],
     )
     uploaded = parse_wp_date(date)
