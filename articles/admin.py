@@ -1,3 +1,5 @@
+from urllib.parse import unquote
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -39,6 +41,7 @@ from .models import (
     TaggedArticle,
 )
 from .photo_admin import LibraryImageChooser, rights_warning
+from .wordpress.mapping import LongRedirect
 
 
 def can_publish(user):
@@ -320,6 +323,38 @@ class RedirectForm(forms.ModelForm):
         if new.startswith("/") and "\\" in new:
             self.add_error("new_path", _("A path on this site has no backslash."))
         return cleaned
+
+
+class LongRedirectForm(forms.ModelForm):
+    class Meta:
+        model = LongRedirect
+        fields = ["new_path"]
+
+    def clean_new_path(self):
+        new = self.cleaned_data["new_path"]  # never the old one: that is over 200 characters
+        if new.startswith("/") and "\\" in new:
+            raise forms.ValidationError(_("A path on this site has no backslash."))
+        return new
+
+
+@admin.register(LongRedirect)
+class LongRedirectAdmin(admin.ModelAdmin):
+    """Old addresses too long for the redirect table (an import's long non-Latin permalinks,
+    articles/redirects.py): listed readable, pointed elsewhere or deleted. Only the import
+    makes them."""
+
+    form = LongRedirectForm
+    list_display = ["readable_old_path", "new_path"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["readable_old_path", "new_path"]
+    readonly_fields = ["readable_old_path"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("redirect from"))
+    def readable_old_path(self, obj):
+        return unquote(obj.old_path)
 
 
 admin.site.unregister(Redirect)

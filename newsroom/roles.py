@@ -81,6 +81,10 @@ ROLES = {
         ("redirects", "change_redirect"),
         ("redirects", "delete_redirect"),
         ("redirects", "view_redirect"),
+        # Old addresses too long for the redirect table (articles.redirects), made by an import.
+        ("articles", "change_longredirect"),
+        ("articles", "delete_longredirect"),
+        ("articles", "view_longredirect"),
         ("comments", "view_comment"),
     ],
     "Moderator": [

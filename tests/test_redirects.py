@@ -148,3 +148,33 @@ def test_a_redirect_typed_by_hand_that_cannot_work_is_refused(
     assert page.status_code == 200
     assert message in page.content.decode()
     assert not Redirect.objects.filter(old_path=old_path).exists()
+
+
+def test_editors_see_and_repoint_the_old_addresses_too_long_for_the_redirect_table(
+    client, editor, reporter
+):
+    from articles.wordpress.mapping import LongRedirect
+
+    story = make_article()
+    old = "/2021/03/04/" + quote("خبر-عاجل-" * 20) + "/"
+    assert len(old) > 200
+    long = LongRedirect.objects.create(
+        site=Site.objects.get_current(),
+        path_digest=LongRedirect.digest_of(old),
+        old_path=old,
+        new_path="/somewhere-else/",
+    )
+    listing = reverse("admin:articles_longredirect_changelist")
+    client.force_login(reporter)
+    assert client.get(listing).status_code == 403
+    client.force_login(editor)
+    page = client.get(listing).content.decode()
+    assert "خبر-عاجل-" in page  # readable, not percent-encoded
+    assert client.get(reverse("admin:articles_longredirect_add")).status_code == 403
+    change = reverse("admin:articles_longredirect_change", args=[long.pk])
+    refused = client.post(change, {"new_path": "/\\evil.example/"})
+    assert "has no backslash" in refused.content.decode()
+    assert client.post(change, {"new_path": story.get_absolute_url()}).status_code == 302
+    client.logout()
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
