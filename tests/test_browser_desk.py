@@ -104,9 +104,9 @@ def test_two_sessions_presence_take_over_and_a_refused_overwrite(
     assert page_errors == []
 
 
-def test_autosave_survives_a_crash_and_is_restored_after_reopening(
-    chromium, live_server, django_user_model, page_errors, fast_polls, monkeypatch
-):
+@pytest.fixture
+def ritas_draft(django_user_model, fast_polls, monkeypatch):
+    """A reporter's draft, autosaved every second."""
     monkeypatch.setattr(autosave, "SECONDS", 1)
     rita = named(staff(django_user_model, "rita", "Reporter"), "Rita")
     article = make_article(
@@ -117,6 +117,13 @@ def test_autosave_survives_a_crash_and_is_restored_after_reopening(
         body="<p>The port reopened.</p>",
         created_by=rita,
     )
+    return rita, article
+
+
+def test_autosave_survives_a_crash_and_is_restored_after_reopening(
+    chromium, live_server, page_errors, ritas_draft
+):
+    rita, article = ritas_draft
     form_url = f"{live_server.url}/admin/articles/article/{article.pk}/change/"
     page = open_page(chromium, DESKTOP, page_errors)
     log_in(page, live_server, "rita")
@@ -153,17 +160,9 @@ def test_autosave_survives_a_crash_and_is_restored_after_reopening(
 
 
 def test_signed_out_in_another_tab_the_autosave_says_so_and_the_save_keeps_the_text(
-    chromium, live_server, django_user_model, page_errors, fast_polls, monkeypatch
+    chromium, live_server, page_errors, ritas_draft
 ):
-    monkeypatch.setattr(autosave, "SECONDS", 1)
-    rita = named(staff(django_user_model, "rita", "Reporter"), "Rita")
-    article = make_article(
-        section=make_section(name="Africa", slug="africa"),
-        status=Article.Status.DRAFT,
-        headline="Port reopens",
-        body="<p>The port reopened.</p>",
-        created_by=rita,
-    )
+    rita, article = ritas_draft
     page = open_page(chromium, DESKTOP, page_errors)
     log_in(page, live_server, "rita")
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
@@ -180,7 +179,7 @@ def test_signed_out_in_another_tab_the_autosave_says_so_and_the_save_keeps_the_t
     assert "You were signed out" in page.content()
     assert "Twenty minutes of careful writing." in page.content()
     article.refresh_from_db()
-    assert article.dek == ""
+    assert article.dek == "Ships return."
     # Signed in again in a new tab: "Send again" goes through at the first click, with the
     # new session's token (Django changed it at the sign-in).
     other_tab = page.context.new_page()
