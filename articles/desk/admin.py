@@ -336,17 +336,7 @@ class DeskAdmin:
             self.message_user(request, _("Choose two revisions of this article."), messages.ERROR)
             older = newer = None
         elif not asked and len(records) >= 2:
-            # The last change, by default: the latest revision against the one before it
-            # that differs (a save that changed nothing writes a revision too).
-            newer = records[0]
-            older = next(
-                (
-                    record
-                    for record in records[1:LOOK_BACK]
-                    if any(row.changed for row in history.compare(record, newer))
-                ),
-                records[1],
-            )
+            older, newer = history.last_change(records, LOOK_BACK)  # the last change
         context = {
             **self.admin_site.each_context(request),
             "title": _("Compare revisions: %s") % obj.headline,

@@ -56,6 +56,23 @@ def placement_of(record):
     }
 
 
+def as_read(record):
+    """What the comparison reads of a revision: each of its fields as text."""
+    values, placement = diff.values_of(record), placement_of(record)
+    return [diff.as_text(name, values.get(name)) for name, _label in diff.FIELDS] + [
+        diff.as_text(name, placement.get(name)) for name, _label in PLACEMENT
+    ]
+
+
+def last_change(records, look_back):
+    """The newest revision and the latest one before it, among ``look_back``, that reads
+    differently (a save that changed nothing writes a revision too); else the one before."""
+    newer = records[0]
+    shown = as_read(newer)
+    older = next((r for r in records[1:look_back] if as_read(r) != shown), records[1])
+    return older, newer
+
+
 def compare(older, newer):
     """Everything a restore of ``older`` over ``newer`` would change: words, then placement."""
     return diff.compare(diff.values_of(older), diff.values_of(newer)) + diff.compare(
