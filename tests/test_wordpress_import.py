@@ -22,6 +22,8 @@ from articles.models import Article, Author, Image, Section, WordPressObject
 from articles.wordpress import importer as importer_module
 from comments.models import Comment
 
+from .conftest import Terminal
+
 pytestmark = pytest.mark.django_db
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wordpress"
@@ -594,11 +596,6 @@ def test_flatten_puts_child_categories_posts_in_the_top_level_section(client, up
     assert not Section.objects.filter(slug="economy").exists()
     response = client.get("/category/world/economy/")
     assert response.status_code == 301 and response["Location"] == "/section/world/"
-
-
-class Terminal(io.StringIO):
-    def isatty(self):
-        return True
 
 
 def test_a_progress_bar_is_drawn_on_a_terminal_only(uploads):

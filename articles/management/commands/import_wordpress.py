@@ -4,6 +4,7 @@ from articles import embeds, renewal
 from articles.wordpress.importer import Importer
 from articles.wordpress.wxr import ExportError
 from newsroom.cache import renew
+from newsroom.progress import ProgressBar
 
 # A run that writes this many stories or more has left every index of the articles table
 # well over its compact size (articles.search.compact()): its report ends by saying what to
@@ -72,13 +73,12 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             # Every post written so far is whole (one transaction each); the one under way
             # was rolled back.
+            if self.stderr.isatty():
+                self.stderr.write("")  # off the bar's line
             self.write_report(importer.report, dry_run=options["dry_run"])
             raise CommandError(
                 "Stopped. What is in stays in; run the same command again to carry on."
             ) from None
-        finally:
-            if self.stderr.isatty():
-                self.stderr.write("")
         self.write_report(report, dry_run=options["dry_run"])
         written = report.counts["articles"]["created"] + report.counts["articles"]["updated"]
         if not options["dry_run"] and written >= COMPACT_AFTER:
@@ -105,20 +105,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Embeds: {len(urls)} looked up at their providers.")
 
     def progress_bar(self):
-        """A bar on stderr when it is a terminal; nothing in a log or a pipe."""
-        if not self.stderr.isatty():
-            return None
-        stream = self.stderr
+        """The shared bar (on stderr, on a terminal only), redrawn every 25 items."""
+        bar = ProgressBar(self.stderr, width=40)
 
         def show(done, total):
-            if done != total and done % 25:
-                return
-            width = 40
-            filled = width * done // max(total, 1)
-            stream.write(
-                f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} items", ending=""
-            )
-            stream.flush()
+            if done == total or not done % 25:
+                bar(done, total, " items")
 
         return show
 
