@@ -1,10 +1,11 @@
 import logging
+import re
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, ValidationError
 from django.db import connection
 from django.http import (
     Http404,
@@ -18,6 +19,8 @@ from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -140,6 +143,37 @@ def csrf_failure(request, reason=""):
 NOT_TYPED = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS")
 
 
+def _sent_field(model_admin, name, value):
+    """A sent field as the writer knows it: the form's label ("Summary", "Byline 2: Author")
+    rather than its name ("dek", "bylines-1-author"), and a ticked box as "yes"."""
+    model, row, field_name = None, "", name
+    if model_admin is not None:
+        model = model_admin.model
+        inline = re.fullmatch(r"(.+)-(\d+)-(.+)", name)
+        if inline:
+            prefix, number, field_name = inline.groups()
+            model = next(
+                (
+                    rel.related_model
+                    for rel in model_admin.model._meta.related_objects
+                    if rel.get_accessor_name(model=False) == prefix
+                    and any(i.model is rel.related_model for i in model_admin.inlines)
+                ),
+                None,
+            )
+            if model is not None:
+                row = f"{capfirst(model._meta.verbose_name)} {int(number) + 1}: "
+    try:
+        field = model._meta.get_field(field_name) if model is not None else None
+    except FieldDoesNotExist:
+        field = None
+    if field is None or not hasattr(field, "verbose_name"):
+        return (name.replace("_", " ").replace("-", " ").strip().capitalize(), value)
+    if field.get_internal_type() == "BooleanField" and value == "on":
+        value = _("yes")
+    return (row + capfirst(field.verbose_name), value)
+
+
 def kept_form(request, *, signed_out=False):
     """A refused admin form's page that keeps everything sent, with a button that sends it
     again (the CSRF refusal; newsroom.security.SignedOutFormKept for a writer signed out
@@ -153,8 +187,9 @@ def kept_form(request, *, signed_out=False):
             if name != "csrfmiddlewaretoken" and "password" not in name
             for value in values
         ]
+    model_admin = getattr(getattr(request.resolver_match, "func", None), "model_admin", None)
     shown = [
-        (name.replace("_", " ").strip().capitalize(), value)
+        _sent_field(model_admin, name, value)
         for name, value in kept
         if not name.startswith("_")
         and "__prefix__" not in name

@@ -100,6 +100,29 @@ def test_a_form_sent_after_signing_out_in_another_tab_keeps_the_text(editor, sec
     assert Article.objects.get().body == BODY
 
 
+def test_the_kept_text_is_labelled_as_the_form_labels_it(editor, section):
+    """Summary, not "Dek"; a correction's text under its row's name; a ticked box as yes."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    token = _token(client.get(ADD_URL).content.decode())
+    csrf_cookie = client.cookies["csrftoken"].value
+    client.logout()
+    client.cookies["csrftoken"] = csrf_cookie
+    data = {
+        **article_form(section, body=BODY, dek="The talks resumed at dawn."),
+        "notices-TOTAL_FORMS": "1",
+        "notices-0-kind": "correction",
+        "notices-0-text": "An earlier version misnamed the minister.",
+        "csrfmiddlewaretoken": token,
+    }
+    page = client.post(ADD_URL, data, HTTP_REFERER=f"http://testserver{ADD_URL}")
+    sent = re.sub(r"\s+", " ", page.content.decode().split("What you sent")[1])
+    assert "<span>Summary</span>" in sent and "The talks resumed at dawn." in sent
+    assert "<span>Dek</span>" not in sent
+    assert "<span>Correction or update 1: Text</span>" in sent
+    assert re.search(r"<span>Comments open</span> <textarea[^>]*>yes</textarea>", sent)
+
+
 def test_an_autosave_after_signing_out_is_a_401_not_the_login_page(editor, section):
     article = make_article(section=section, status=Article.Status.DRAFT)
     autosave = reverse("admin:articles_article_desk_autosave", args=[article.pk])
