@@ -199,6 +199,12 @@ def verify(request):
 
 
 def _site(request):
+    """The admin's frame. Until the second step is passed (when the admin asks for it), no
+    sidebar: each of its links would only come back to this page."""
     from django.contrib import admin
 
-    return admin.site.each_context(request)
+    context = admin.site.each_context(request)
+    user = request.user
+    if not user.is_verified() and (required(user) or user_has_device(user)):
+        context |= {"is_nav_sidebar_enabled": False, "available_apps": []}
+    return context

@@ -52,6 +52,17 @@ def test_with_an_app_the_admin_asks_for_the_code_after_the_password(editor):
     assert client.get(INDEX).status_code == 200
 
 
+def test_the_code_page_offers_no_admin_links_until_the_code_is_given(editor):
+    """Its sidebar listed the admin's sections; each link only led back to the code page."""
+    device = with_app(editor)
+    client = signed_in("editor")
+    page = client.get(VERIFY).content.decode()
+    articles = reverse("admin:articles_article_changelist")
+    assert 'id="nav-sidebar"' not in page and articles not in page
+    client.post(VERIFY, {"token": code_for(device), "next": INDEX})
+    assert articles in client.get(INDEX).content.decode()
+
+
 def test_a_wrong_code_is_refused_and_slows_the_next_try(editor):
     device = with_app(editor)
     client = signed_in("editor")
