@@ -54,6 +54,25 @@ def test_phone_menu_opens_and_closes_with_keyboard(chromium, demo_site, page_err
     assert page_errors == []
 
 
+def test_tab_stays_inside_the_open_phone_menu(chromium, demo_site, page_errors):
+    """The open drawer dims the page: focus went on to links hidden under it."""
+    page = open_page(chromium, PHONE, page_errors)
+    page.goto(demo_site.url + "/")
+    page.locator(".menu-button").click()
+    inside = "document.getElementById('site-menu').contains(document.activeElement)"
+    controls = page.evaluate(
+        "document.querySelectorAll('#site-menu a[href], #site-menu button').length"
+    )
+    for _ in range(controls + 3):  # past the last control and round again
+        page.keyboard.press("Tab")
+        assert page.evaluate(inside)
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate(inside)
+    assert page.locator(".menu-button").get_attribute("aria-expanded") == "true"
+    page.context.close()
+    assert page_errors == []
+
+
 def test_article_page_sends_the_beacon_and_headless_chromium_is_not_counted(
     chromium, demo_site, page_errors
 ):

@@ -25,8 +25,30 @@
       if (menu.classList.contains("is-open")) close(true); else open();
     });
     if (closeButton) closeButton.addEventListener("click", function () { close(true); });
+    // While open the drawer is modal (the page behind is dimmed): Tab and Shift+Tab go
+    // round its own controls, and focus that still lands outside it closes it.
+    function focusable() {
+      return Array.prototype.filter.call(
+        menu.querySelectorAll("a[href], button:not([disabled]), input:not([disabled]), select, textarea, [tabindex]:not([tabindex='-1'])"),
+        function (element) { return element.offsetWidth || element.offsetHeight || element.getClientRects().length; }
+      );
+    }
     document.addEventListener("keydown", function (event) {
       if (event.key === "Escape") close(true);
+      if (event.key !== "Tab" || !menu.classList.contains("is-open")) return;
+      var controls = focusable();
+      if (!controls.length) return;
+      var first = controls[0], last = controls[controls.length - 1];
+      if (event.shiftKey && (document.activeElement === first || !menu.contains(document.activeElement))) {
+        event.preventDefault();
+        last.focus();
+      } else if (!event.shiftKey && (document.activeElement === last || !menu.contains(document.activeElement))) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
+    document.addEventListener("focusin", function (event) {
+      if (menu.classList.contains("is-open") && !menu.contains(event.target) && !button.contains(event.target)) close(false);
     });
     document.addEventListener("click", function (event) {
       if (menu.classList.contains("is-open") && !menu.contains(event.target) && !button.contains(event.target)) close(false);
