@@ -65,6 +65,13 @@ class PlainTextField(forms.CharField):
         return value
 
 
+class WebAddressField(forms.URLField):
+    """A web address (http or https), checked once: URLField's own check and ours would
+    each report a bad one, the reader reading the same message twice."""
+
+    default_validators = [URLValidator(schemes=["http", "https"])]
+
+
 class CommentForm(forms.ModelForm):
     """A reader's comment. The view decides what happens to it; see comments.moderation."""
 
@@ -90,12 +97,11 @@ class CommentForm(forms.ModelForm):
             "invalid": _("Enter a valid email address, like name@example.com."),
         },
     )
-    website = forms.URLField(
+    website = WebAddressField(
         label=_("Website"),
         required=False,
         assume_scheme="https",
         max_length=Comment._meta.get_field("website").max_length,
-        validators=[URLValidator(schemes=["http", "https"])],
         widget=forms.URLInput(attrs={"autocomplete": "url"}),
         error_messages={"invalid": _("Enter a web address, like https://example.com.")},
     )

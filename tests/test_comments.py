@@ -147,6 +147,8 @@ def test_form_has_required_fields_marked_and_the_email_promise(client, article):
         ("email", "a\x00@example.com", "Null characters are not allowed."),
         ("website", "javascript:alert(1)", "Enter a web address"),
         ("website", "ftp://example.com/", "Enter a web address"),
+        ("website", "not a url", "Enter a web address"),
+        ("website", "http://", "Enter a web address"),
         ("website", "https://" + "a" * 250 + ".com", "at most 200 characters"),
     ],
 )
@@ -159,7 +161,7 @@ def test_invalid_field_is_refused_with_the_message_next_to_it(
     error = re.search(
         rf'<span class="comment-form__error" id="id_{field}-error">(.*?)</span>', html
     )
-    assert error and message in error.group(1).replace("&#x27;", "'")
+    assert error and error.group(1).replace("&#x27;", "'").count(message) == 1  # said once
     assert f'aria-describedby="id_{field}-error' in html
     assert not Comment.objects.exists()
 
