@@ -85,7 +85,10 @@ class Comment(models.Model):
         indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_thread")]
 
     def __str__(self):
-        return _("%(name)s on %(article)s") % {"name": self.name, "article": self.article_id}
+        # What moderators know a comment by (the change page's title, "In reply to", the
+        # history): who wrote it and how it begins. The story's number told them nothing,
+        # and its headline is not for everyone who sees the comment (unpublished stories).
+        return _("%(name)s: “%(excerpt)s”") % {"name": self.name, "excerpt": self.excerpt(8)}
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"

@@ -87,6 +87,14 @@ def test_approved_comment_becomes_public(client, moderator, pending, article):
     assert "Waiting words." in client.get(article.get_absolute_url()).content.decode()
 
 
+def test_a_comment_is_named_by_its_writer_and_first_words(client, moderator, article, pending):
+    reply = make_comment(article, name="Dana", body="I disagree.", parent=pending, status="pending")
+    client.force_login(moderator)
+    page = client.get(reverse("admin:comments_comment_change", args=[reply.pk])).content.decode()
+    assert "Dana: “I disagree.”" in page  # the title, not "Dana on 1"
+    assert "Marc: “Waiting words.”" in page  # In reply to
+
+
 def test_one_click_needs_a_post(client, moderator, pending):
     client.force_login(moderator)
     assert client.get(moderate_url(pending)).status_code == 405
