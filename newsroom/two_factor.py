@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
@@ -70,26 +71,38 @@ class TwoFactorMiddleware:
         redirect = self.redirect_for(request)
         return redirect or self.get_response(request)
 
-    @staticmethod
-    def redirect_for(request):
+    @classmethod
+    def redirect_for(cls, request):
+        """The admin sends a session short of its second step to that step. Everywhere
+        else (previews, embargoed photos, private files) the session counts as signed out
+        until then: the password alone opens nothing."""
         admin = "/" + settings.NEWSROOM_ADMIN_PATH
         path = request.path_info
-        if not path.startswith(admin) or path.startswith(admin + "two-factor/"):
+        if path.startswith(admin + "two-factor/"):
             return None
         if path in (reverse("admin:logout"), reverse("admin:login"), reverse("admin:jsi18n")):
             return None
+        target = cls.step_left(request)
+        if target is None:
+            return None
+        if not path.startswith(admin):
+            request.user = AnonymousUser()
+            return None
+        return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+    @staticmethod
+    def step_left(request):
+        """The address of the step this session still has to take, or None."""
         user = request.user
         if not (user.is_authenticated and user.is_staff) or user.is_verified():
             return None
         if NO_DEVICE not in request.session:  # signed in before this was noted
             request.session[NO_DEVICE] = not user_has_device(user)
         if not request.session[NO_DEVICE]:
-            target = reverse("two_factor_verify")
-        elif required(user):
-            target = reverse("two_factor_setup")
-        else:
-            return None
-        return HttpResponseRedirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+            return reverse("two_factor_verify")
+        if required(user):
+            return reverse("two_factor_setup")
+        return None
 
 
 class TokenForm(forms.Form):
@@ -204,7 +217,6 @@ def _site(request):
     from django.contrib import admin
 
     context = admin.site.each_context(request)
-    user = request.user
-    if not user.is_verified() and (required(user) or user_has_device(user)):
+    if TwoFactorMiddleware.step_left(request) is not None:
         context |= {"is_nav_sidebar_enabled": False, "available_apps": []}
     return context

@@ -12,6 +12,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .conftest import make_article
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-test-password"
@@ -61,6 +63,19 @@ def test_the_code_page_offers_no_admin_links_until_the_code_is_given(editor):
     assert 'id="nav-sidebar"' not in page and articles not in page
     client.post(VERIFY, {"token": code_for(device), "next": INDEX})
     assert articles in client.get(INDEX).content.decode()
+
+
+def test_the_password_alone_opens_no_preview(editor, section):
+    """Previews and private photos live outside the admin: they saw a password-only session
+    as the editor, and showed drafts before the code was given."""
+    draft = make_article(section=section, headline="Unannounced merger", status="draft")
+    device = with_app(editor)
+    client = signed_in("editor")
+    preview = reverse("articles:preview", args=[draft.pk])
+    refused = client.get(preview)
+    assert refused.status_code in (302, 404) and "Unannounced merger" not in refused.text
+    client.post(VERIFY, {"token": code_for(device), "next": INDEX})
+    assert "Unannounced merger" in client.get(preview).text
 
 
 def test_a_wrong_code_is_refused_and_slows_the_next_try(editor):
