@@ -14,7 +14,7 @@ admin.site.index_title = _("Desk")
 urlpatterns = [
     # Before the admin's own "View on site", which checks nothing but is_staff.
     path(
-        f"{settings.NEWSROOM_ADMIN_PATH}r/<int:content_type_id>/<path:object_id>/",
+        f"{settings.NEWSROOM_ADMIN_PATH}r/<path:content_type_id>/<path:object_id>/",
         admin.site.admin_view(views.view_on_site),
     ),
     path(

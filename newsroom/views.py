@@ -103,9 +103,11 @@ def view_on_site(request, content_type_id, object_id):
     login with the object's public address, built whether or not it is public: a scheduled
     story's slug and date. Here the object's admin decides: who may not open the object in
     the admin gets a 404, and the admin's own view_on_site (a preview for unpublished work)
-    is followed."""
+    is followed. Every address Django's would answer comes here ("+4" too)."""
+    if not content_type_id.isascii() or not content_type_id.isdigit():
+        raise Http404
     try:
-        content_type = ContentType.objects.get_for_id(content_type_id)
+        content_type = ContentType.objects.get_for_id(int(content_type_id))
         obj = content_type.get_object_for_this_type(pk=object_id)
     except (ObjectDoesNotExist, ValidationError, ValueError) as error:
         raise Http404 from error

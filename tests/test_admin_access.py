@@ -234,6 +234,19 @@ class TestViewOnSite:
         assert response.status_code == 404
         assert "embargoed" not in response.get("Location", "")
 
+    @pytest.mark.parametrize("spelling", ["+{}", "%20{}", "{}%20", "0{}", "{}/."])
+    def test_no_spelling_of_the_type_reaches_djangos_unchecked_view(
+        self, client, moderator, spelling
+    ):
+        """Django's own view answered "+4" with the scheduled story's address."""
+        article = make_article(publish_at=timezone.now() + timedelta(days=1), slug="embargoed")
+        content_type = ContentType.objects.get_for_model(Article)
+        client.force_login(moderator)
+        typed = spelling.format(content_type.pk)
+        response = client.get(f"/admin/r/{typed}/{article.pk}/")
+        assert response.status_code == 404
+        assert "embargoed" not in response.get("Location", "")
+
     def test_an_editor_is_sent_to_the_preview_of_unpublished_work(self, client, editor):
         article = make_article(publish_at=timezone.now() + timedelta(days=1), slug="embargoed")
         client.force_login(editor)
