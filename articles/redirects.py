@@ -21,9 +21,9 @@ from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import Resolver404, resolve
 from django.utils.encoding import escape_uri_path
-from taggit.models import Tag
 
 from .models import Article, Author, Section
+from .tags import public_tags
 from .wordpress.mapping import LongRedirect
 
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
@@ -68,10 +68,15 @@ def ours(path):
         return None
     if match.url_name == "home":
         return path
-    model = {"section": Section, "tag": Tag, "author": Author, "article": Article}.get(
-        match.url_name
-    )
-    if model is not None and model._default_manager.filter(slug=match.kwargs["slug"]).exists():
+    # Only pages readers may open: a tag typed on a draft has none, and an answer that
+    # differs from an unknown tag's would give the draft's tag away.
+    pages = {
+        "section": Section.objects.all,
+        "tag": public_tags,
+        "author": Author.objects.all,
+        "article": Article.objects.published,
+    }.get(match.url_name)
+    if pages is not None and pages().filter(slug=match.kwargs["slug"]).exists():
         return path
     return None
 

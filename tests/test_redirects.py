@@ -178,3 +178,18 @@ def test_editors_see_and_repoint_the_old_addresses_too_long_for_the_redirect_tab
     client.logout()
     response = client.get(old)
     assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
+
+
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
+def test_a_tag_only_unpublished_work_carries_answers_as_an_unknown_tag(client, status):
+    """Its later pages and AMP address redirected (301) where an unknown tag's were a 404:
+    the tag typed on the draft was given away."""
+    later = {"publish_at": timezone.now() + timedelta(days=2)} if status == "scheduled" else {}
+    story = make_article(status="draft" if status == "draft" else "published", **later)
+    story.tags.add("secret-merger")
+    live = make_article()
+    live.tags.add("harbour")
+    for tag in ("secret-merger", "no-such-tag"):
+        assert client.get(f"/tag/{tag}/page/2/").status_code == 404
+        assert client.get(f"/tag/{tag}/?amp").status_code == 404
+    assert client.get("/tag/harbour/page/2/")["Location"] == "/tag/harbour/"
