@@ -8,6 +8,7 @@ from django.contrib.redirects import admin as redirects_admin
 from django.contrib.redirects.models import Redirect
 from django.db import models, router
 from django.db.models import Count, Q
+from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -527,6 +528,14 @@ class AuthorAdmin(StorageFailureShownInForm, ValidAutocomplete, admin.ModelAdmin
         if request.user.has_perm("articles.change_author"):
             return fields
         return [name for name in fields if name != "user"]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # ?user=2 named the byline of a login to whoever could not see the column.
+        if lookup.split(LOOKUP_SEP)[0] == "user" and not (
+            request and request.user.has_perm("articles.change_author")
+        ):
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 @admin.register(Article)

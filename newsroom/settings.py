@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "newsroom.signed_out.SignedOutFormKept",
     "django_otp.middleware.OTPMiddleware",
     "newsroom.two_factor.TwoFactorMiddleware",
+    "newsroom.admin_filters.FilterValuesInRange",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -380,6 +381,9 @@ AXES_HANDLER = (
 TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED")
 TWO_FACTOR_REQUIRED_PERMISSIONS = ["articles.publish_article"]
 OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
+# Nobody reads another's authenticator key in the admin (its device pages refuse, whatever
+# the number): each sets up their own at /admin/two-factor/setup/.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -286,3 +286,20 @@ def test_no_bulk_action_touches_work_a_role_may_not_open(client, role, request):
         a.pk: (a.status, a.headline, a.publish_at) for a in Article.objects.filter(pk__in=before)
     }
     assert after == before
+
+
+@pytest.mark.parametrize("lookup", ["user", "user__isnull", "user__id__exact", "user__in"])
+def test_the_login_behind_a_byline_is_not_found_through_the_address_by_a_reporter(
+    client, reporter, editor, lookup
+):
+    """The photo library's "uploaded by" names logins; ?user=2 on the authors' list then
+    named that login's byline to a reporter, who does not see the column."""
+    from articles.models import Author
+
+    Author.objects.create(name="Diego Alvarez", slug="diego", user=editor)
+    value = "false" if lookup == "user__isnull" else str(editor.pk)
+    url = reverse("admin:articles_author_changelist")
+    client.force_login(reporter)
+    assert client.get(url, {lookup: value}).status_code == 400
+    client.force_login(editor)
+    assert client.get(url, {lookup: value}).status_code == 200

@@ -159,3 +159,53 @@ def test_a_form_claiming_a_hundred_thousand_corrections_is_refused_at_once(clien
     assert "Please submit at most 50 forms" in page.content.decode()
     article.refresh_from_db()
     assert article.headline == "Old words"
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "role, address",
+    [
+        ("editor", f"/admin/articles/article/?section={HUGE}"),
+        ("reporter", f"/admin/articles/article/?authors={HUGE}"),
+        ("reporter", f"/admin/articles/image/?uploaded_by={HUGE}"),
+        ("editor", f"/admin/articles/liveentry/?article={HUGE}"),
+        ("editor", f"/admin/articles/front/?section={HUGE}"),
+        ("moderator", f"/admin/comments/comment/?article={HUGE}"),
+        ("moderator", f"/admin/comments/comment/?parent=-{HUGE}"),
+        ("editor", f"/admin/articles/article/?id__in=1,{HUGE}"),
+        ("editor", "/admin/articles/article/?publish_at__year=9999"),
+        ("reporter", "/admin/articles/article/?publish_at__year=9999&publish_at__month=12"),
+    ],
+)
+def test_a_list_filtered_by_a_number_out_of_range_is_a_400_that_says_so(
+    client, request, role, address
+):
+    """Each was a server error: no column holds the number, or the drill-down ran past 9999."""
+    client.force_login(request.getfixturevalue(role))
+    response = client.get(address)
+    assert response.status_code == 400
+    assert "No list can be filtered by" in response.text and "out of range" in response.text
+
+
+def test_lists_filtered_by_numbers_in_range_still_open(client, editor, section):
+    make_article(section=section, headline="Harbour story")
+    client.force_login(editor)
+    for query in (f"section={section.pk}", "publish_at__year=2026", "q=" + HUGE):
+        response = client.get(f"/admin/articles/article/?{query}")
+        assert response.status_code == 200, query
+
+
+@pytest.mark.parametrize("device", ["0", HUGE, "9223372036854775808"])
+def test_nobodys_authenticator_key_opens_in_the_admin(client, editor, reporter, moderator, device):
+    """Its pages were a server error for a number no device has, a 403 for one it has."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    own = TOTPDevice.objects.create(user=moderator, name="app", confirmed=True)
+    for user in (reporter, editor):
+        client.force_login(user)
+        for number in (device, str(own.pk)):
+            for page in ("config", "qrcode"):
+                response = client.get(f"/admin/otp_totp/totpdevice/{number}/{page}/")
+                assert response.status_code in (403, 404), (user, number, page)

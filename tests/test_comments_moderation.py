@@ -411,6 +411,21 @@ def test_editor_sees_no_email_address_hash_or_browser_of_commenters(client, edit
     assert list(found.context["cl"].result_list) == []
 
 
+@pytest.mark.parametrize(
+    "lookup", ["email__startswith", "email__lt", "email__regex", "ip_hash", "user_agent__icontains"]
+)
+def test_no_filter_in_the_address_spells_out_a_commenters_email_to_an_editor(
+    client, editor, moderator, article, lookup
+):
+    """?email__startswith=p answered "1 comment" or "0 comments": an address, a letter at a
+    time, to those who may not see it."""
+    make_comment(article, email="private@example.com", status="pending")
+    client.force_login(editor)
+    assert client.get(QUEUE_URL, {"status__exact": "all", lookup: "p"}).status_code == 400
+    client.force_login(moderator)
+    assert client.get(QUEUE_URL, {"status__exact": "all", lookup: "p"}).status_code == 200
+
+
 def test_moderator_sees_email_address_hash_and_browser(client, moderator, article):
     comment = make_comment(
         article, email="private@example.com", ip_hash="f" * 64, user_agent="Firefox/140"
