@@ -82,6 +82,8 @@ class TwoFactorMiddleware:
             return None
         if path in (reverse("admin:logout"), reverse("admin:login"), reverse("admin:jsi18n")):
             return None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # nobody signed in; and a reader's page must not read the session
         target = cls.step_left(request)
         if target is None:
             return None
