@@ -26,7 +26,7 @@ from newsroom.widgets import ValidAutocomplete, ZonedSplitDateTime
 
 from . import body_admin, bylines, images, kept_uploads, tags
 from .desk.admin import DeskAdmin
-from .desk.conflicts import RefusesStaleSave
+from .desk.conflicts import CorrectionsGoneMeanwhile, RefusesStaleSave, RowsGoneMeanwhile
 from .models import (
     PUBLISH_PERMISSION,
     Article,
@@ -192,6 +192,7 @@ class BoundedInline:
     14 s), and says "Please submit at most …" at once this way."""
 
     max_num = 50
+    formset = RowsGoneMeanwhile
 
     def get_formset(self, request, obj=None, **kwargs):
         kwargs.setdefault("absolute_max", self.get_max_num(request, obj))
@@ -202,6 +203,7 @@ class NoticeInline(BoundedInline, admin.StackedInline):
     """Corrections and updates, written on the story they belong to (editors)."""
 
     model = Notice
+    formset = CorrectionsGoneMeanwhile
     extra = 0
     view_on_site = False  # a notice shows on its story; it has no page of its own
     fields = ["kind", "position", "noted_at", "text"]

@@ -211,3 +211,110 @@ def test_two_editors_on_one_live_entry_do_not_overwrite_each_other(editor, secon
     assert replaced.status_code == 302
     entry.refresh_from_db()
     assert entry.body == "<p>Counting starts in 40 halls.</p>"
+
+
+def _with_correction(article, text="An earlier version misspelled the mayor's name."):
+    from articles.corrections import Notice
+
+    return Notice.objects.create(article=article, kind="correction", text=text)
+
+
+def _correction_rows(notice, text, **extra):
+    """The corrections inline as a form opened before a colleague's save sends it."""
+    return {
+        "notices-TOTAL_FORMS": "1",
+        "notices-INITIAL_FORMS": "1",
+        "notices-0-id": str(notice.pk),
+        "notices-0-article": str(notice.article_id),
+        "notices-0-kind": "correction",
+        "notices-0-position": "top",
+        "notices-0-noted_at_0": "2026-12-01",
+        "notices-0-noted_at_1": "10:00",
+        "notices-0-text": text,
+        **extra,
+    }
+
+
+def test_the_refusal_shows_a_colleagues_kicker_and_correction_not_only_the_text(two_open):
+    """Their new kicker and correction text were not shown: "Replace" undid them unseen."""
+    article, (mine, my_version), (theirs, their_version) = two_open
+    notice = _with_correction(article)
+    theirs.post(
+        change_url(article),
+        form_for(
+            article,
+            kicker="ANALYSIS",
+            desk_version=their_version,
+            **_correction_rows(notice, "CORRECTED: the mayor is Ms Haddad."),
+        ),
+    )
+    refused = mine.post(
+        change_url(article),
+        form_for(
+            article,
+            body="<p>The port reopened on Monday. Typo fixed.</p>",
+            desk_version=my_version,
+            **_correction_rows(notice, notice.text),
+        ),
+    )
+    assert refused.status_code == 200
+    shown = {d.name: d for d in refused.context["adminform"].form.desk_conflict.theirs_vs_yours}
+    assert shown["kicker"].changed and shown["notices"].changed
+    assert "Ms Haddad" in shown["notices"].html
+    assert "Kicker" in refused.text and "Corrections and updates" in refused.text
+    assert "seo_title" not in shown  # unchanged, not listed
+
+
+def test_a_correction_a_colleague_deleted_does_not_block_the_save_and_is_kept(two_open):
+    """Each save was refused with an error nobody could see: the row's correction was gone."""
+    article, (mine, my_version), (theirs, their_version) = two_open
+    notice = _with_correction(article)
+    theirs.post(
+        change_url(article),
+        form_for(
+            article,
+            desk_version=their_version,
+            **_correction_rows(notice, notice.text, **{"notices-0-DELETE": "on"}),
+        ),
+    )
+    assert not article.notices.exists()
+    mine_form = form_for(
+        article,
+        body="<p>The port reopened on Monday, officials said.</p>",
+        desk_version=my_version,
+        **_correction_rows(notice, "The harbour master's name was misspelled."),
+    )
+    refused = mine.post(change_url(article), mine_form)
+    conflict = refused.context["adminform"].form.desk_conflict
+    assert {d.name for d in conflict.theirs_vs_yours if d.changed} >= {"body", "notices"}
+    saved = mine.post(
+        change_url(article), {**mine_form, "desk_seen": conflict.token, "desk_replace": "on"}
+    )
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    assert article.body == "<p>The port reopened on Monday, officials said.</p>"
+    assert list(article.notices.values_list("text", flat=True)) == [
+        "The harbour master's name was misspelled."
+    ]
+
+
+def test_a_preview_link_a_colleague_deleted_stays_deleted(two_open):
+    from articles.embargo import PreviewLink
+
+    article, (mine, my_version), _theirs = two_open
+    link = PreviewLink.objects.create(article=article, recipient="Agency")
+    link_rows = {
+        "preview_links-TOTAL_FORMS": "1",
+        "preview_links-INITIAL_FORMS": "1",
+        "preview_links-0-id": str(link.pk),
+        "preview_links-0-article": str(article.pk),
+        "preview_links-0-recipient": "Agency",
+    }
+    link.delete()  # a colleague removed it meanwhile
+    saved = mine.post(
+        change_url(article),
+        form_for(article, dek="Ships return at dawn.", desk_version=my_version, **link_rows),
+    )
+    assert saved.status_code == 302
+    article.refresh_from_db()
+    assert article.dek == "Ships return at dawn." and not article.preview_links.exists()

@@ -8,11 +8,42 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django import forms
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..corrections import Notice
 from . import diff
+
+NOTICES = "notices"  # the corrections inline's prefix on the article form
+MAX_NOTICES = 50  # the inline's own bound (articles.admin.BoundedInline)
+
+
+def _notice_line(kind, text):
+    label = dict(Notice.Kind.choices).get(kind, kind)
+    return f"{label}: {text.strip()}"
+
+
+def notices_saved(article):
+    """The story's corrections as lines of text, in an order both sides share."""
+    return "\n".join(sorted(_notice_line(n.kind, n.text) for n in article.notices.all()))
+
+
+def notices_sent(data):
+    """The corrections a refused form would have saved, read as notices_saved reads them."""
+    try:
+        total = min(int(data.get(f"{NOTICES}-TOTAL_FORMS") or 0), MAX_NOTICES)
+    except ValueError:
+        total = 0
+    lines = []
+    for row in range(total):
+        prefix = f"{NOTICES}-{row}-"
+        text = data.get(prefix + "text") or ""
+        if data.get(prefix + "DELETE") or not text.strip():
+            continue
+        lines.append(_notice_line(data.get(prefix + "kind") or "", text))
+    return "\n".join(sorted(lines))
 
 
 def version_token(updated_at):
@@ -45,7 +76,9 @@ class RefusesStaleSave(forms.Form):
     desk_replace = forms.BooleanField(
         required=False,
         label=_("Replace their version with mine"),
-        help_text=_("Saves your text over theirs. Their version stays in the history."),
+        help_text=_(
+            "Saves your version over theirs, corrections included. Their words stay in the history."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -98,6 +131,9 @@ class RefusesStaleSave(forms.Form):
         when = latest.history_date if latest else self.instance.updated_at
         theirs = diff.values_of(self.instance)  # not yet overwritten: clean() runs first
         yours = {name: self.cleaned_data.get(name, self.data.get(name)) for name in theirs}
+        if f"{NOTICES}-TOTAL_FORMS" in self.data:  # the form carries the corrections too
+            theirs["notices"] = notices_saved(self.instance)
+            yours["notices"] = notices_sent(self.data)
         opened_at = _parse(posted)
         base = None
         if opened_at is not None:
@@ -112,3 +148,46 @@ class RefusesStaleSave(forms.Form):
             theirs_vs_yours=diff.compare(theirs, yours),
             what_they_changed=diff.compare(diff.values_of(base), theirs) if base else None,
         )
+
+
+class RowsGoneMeanwhile(BaseInlineFormSet):
+    """An inline row (a correction, a preview link) that a colleague deleted after this form
+    was opened. Django refused every save with an error on the row's hidden id, shown
+    nowhere, so nothing could be saved until the page was reloaded. Such a row is now saved
+    again as a new one when ``revive_gone`` (a correction: what the writer typed is kept,
+    and a save over a colleague's was made knowingly, see RefusesStaleSave), else dropped (a
+    withdrawn preview link stays withdrawn)."""
+
+    revive_gone = False
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        pk_name = self.model._meta.pk.name
+        form.gone_meanwhile = (
+            self.is_bound
+            and i < self.initial_form_count()
+            and form.instance.pk is None
+            and bool(form.data.get(form.add_prefix(pk_name)))
+        )
+        if form.gone_meanwhile:
+            data = form.data.copy()
+            data[form.add_prefix(pk_name)] = ""
+            form.data = data
+            form.fields[pk_name].required = False
+            if not self.revive_gone:  # neither checked nor saved: as an empty extra row
+                form.empty_permitted = True
+                form.has_changed = lambda: False
+        return form
+
+    def save_new_objects(self, commit=True):
+        saved = super().save_new_objects(commit)
+        for form in self.initial_forms:
+            if form.gone_meanwhile and not self._should_delete_form(form) and form.has_changed():
+                saved.append(self.save_new(form, commit=commit))
+                if not commit:
+                    self.saved_forms.append(form)
+        return saved
+
+
+class CorrectionsGoneMeanwhile(RowsGoneMeanwhile):
+    revive_gone = True

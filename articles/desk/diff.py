@@ -15,6 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from ..body_blocks import ATTRIBUTE, PLACEHOLDER
 
 FIELDS = [("headline", _("Headline")), ("dek", _("Summary")), ("body", _("Body"))]
+# The other words a writer types, shown only where the two versions differ: a conflict or a
+# revision that changed none of them reads as short as before, and one that did says so.
+MORE_FIELDS = [
+    ("kicker", _("Kicker")),
+    ("seo_title", _("Search headline")),
+    ("seo_description", _("Search description")),
+    ("social_title", _("Social headline")),
+    ("social_description", _("Social description")),
+    ("notices", _("Corrections and updates")),
+]
 # Paragraph-like breaks kept in the body's text, so a diff reads as paragraphs.
 BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|pre)>|<br\s*/?>", re.IGNORECASE)
 WORDS = re.compile(r"\n|[^\S\n]+|\S+[^\S\n]*")  # a word with the spaces after it
@@ -102,9 +112,16 @@ class FieldDiff:
     html: str
 
 
-def compare(old, new, fields=FIELDS):
+def compare(old, new, fields=None):
     """``old`` and ``new`` map field names to values (an article, a historical record or a
-    form's data through ``values_of``); one FieldDiff per compared field."""
+    form's data through ``values_of``); one FieldDiff per compared field: by default the
+    headline, summary and body, then each of MORE_FIELDS both sides name and that differs."""
+    if fields is None:
+        fields = FIELDS + [
+            (name, label)
+            for name, label in MORE_FIELDS
+            if name in old and name in new and as_text(name, old[name]) != as_text(name, new[name])
+        ]
     diffs = []
     for name, label in fields:
         before, after = as_text(name, old.get(name)), as_text(name, new.get(name))
@@ -118,4 +135,7 @@ def compare(old, new, fields=FIELDS):
 
 
 def values_of(obj):
-    return {name: getattr(obj, name, "") for name, _label in FIELDS}
+    """The compared words of an article, a revision or a live entry (which has fewer: its
+    missing fields read as empty on both sides). Corrections are the conflict's to add."""
+    names = [name for name, _label in FIELDS + MORE_FIELDS if name != "notices"]
+    return {name: getattr(obj, name, "") or "" for name in names}

@@ -11,7 +11,18 @@ from .. import bylines
 from ..models import Author, Image, Label, Section
 from . import diff
 
-RESTORED_FIELDS = ["headline", "dek", "body", "dateline", "comments_open"]
+RESTORED_FIELDS = [
+    "headline",
+    "kicker",
+    "dek",
+    "body",
+    "dateline",
+    "seo_title",
+    "seo_description",
+    "social_title",
+    "social_description",
+    "comments_open",
+]
 
 
 def label(record):
@@ -59,7 +70,7 @@ def placement_of(record):
 def as_read(record):
     """What the comparison reads of a revision: each of its fields as text."""
     values, placement = diff.values_of(record), placement_of(record)
-    return [diff.as_text(name, values.get(name)) for name, _label in diff.FIELDS] + [
+    return [diff.as_text(name, value) for name, value in values.items()] + [
         diff.as_text(name, placement.get(name)) for name, _label in PLACEMENT
     ]
 
