@@ -69,6 +69,21 @@ def test_reopening_offers_the_newer_text_and_restores_it_into_the_form(reporter,
     assert "You have unsaved text" not in restored.content.decode()
 
 
+def test_the_kicker_and_search_and_social_texts_are_autosaved_and_restored(reporter, own_draft):
+    """Only the headline, summary, dateline, tags and body came back after a crash."""
+    typed = {
+        "kicker": "EXCLUSIVE",
+        "seo_title": "Port reopens: what it means",
+        "seo_description": "Ships return to the port after the storm.",
+        "social_title": "The port is open again",
+        "social_description": "Ships are back.",
+    }
+    client = logged_in(reporter)
+    autosave(client, own_draft, **typed)
+    form = client.get(change_url(own_draft) + "?desk_restore=1").context["adminform"].form
+    assert {name: form[name].value() for name in typed} == typed
+
+
 def test_a_real_save_ends_the_autosave(reporter, own_draft):
     client = logged_in(reporter)
     autosave(client, own_draft, dek="Draft words.")
@@ -172,6 +187,19 @@ def test_an_editor_restores_an_old_revision_as_a_new_one_keeping_the_state(clien
     assert article.status == Article.Status.PUBLISHED and article.is_published()
     assert article.history.count() == count + 1
     assert article.history.first().history_user == editor
+
+
+def test_a_revision_compares_and_restores_the_kicker_and_search_texts(client, editor):
+    article = make_article(headline="Port reopens", kicker="ANALYSIS", seo_title="Port, old")
+    edit(article, editor, kicker="EXCLUSIVE", seo_title="Port, new")
+    older, newer = article.history.order_by("history_date")
+    client.force_login(editor)
+    text = client.get(url("compare", article), {"a": older.history_id, "b": newer.history_id}).text
+    assert "Kicker" in text and "added: </span>EXCLUSIVE</ins>" in text
+    assert "Search headline" in text
+    client.post(url("restore", article, older.history_id))
+    article.refresh_from_db()
+    assert (article.kicker, article.seo_title) == ("ANALYSIS", "Port, old")
 
 
 def test_a_reporter_cannot_restore_a_live_article(client, reporter):

@@ -12,14 +12,20 @@ from .models import Autosave
 
 SECONDS = getattr(settings, "DESK_AUTOSAVE_SECONDS", 5)
 
-# What an autosave keeps, with the longest value accepted (the model's, or 1 MB of body).
+# What an autosave keeps: every word the writer types on the form, with the longest value
+# accepted (the model's, or 1 MB of body).
 FIELDS = {
     "headline": 200,
     "slug": 200,
+    "kicker": 60,
     "dek": 400,
     "dateline": 60,
     "tags": 1000,
     "body": 1_000_000,
+    "seo_title": 70,
+    "seo_description": 160,
+    "social_title": 100,
+    "social_description": 200,
 }
 
 
