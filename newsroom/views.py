@@ -148,7 +148,11 @@ NOT_TYPED = ("-TOTAL_FORMS", "-INITIAL_FORMS", "-MIN_NUM_FORMS", "-MAX_NUM_FORMS
 def _sent_field(model_admin, name, value):
     """A sent field as the writer knows it: the form's label ("Summary", "Byline 2: Author")
     rather than its name ("dek", "bylines-1-author"), and a ticked box as "yes"."""
-    model, row, field_name = None, "", name
+    model, row, field_name, part = None, "", name, ""
+    split = re.fullmatch(r"(.+)_([01])", name)  # a date and a time typed apart
+    if split:
+        name, part = split.group(1), (_(" (date)"), _(" (time)"))[int(split.group(2))]
+        field_name = name
     if model_admin is not None:
         model = model_admin.model
         inline = re.fullmatch(r"(.+)-(\d+)-(.+)", name)
@@ -170,10 +174,10 @@ def _sent_field(model_admin, name, value):
     except FieldDoesNotExist:
         field = None
     if field is None or not hasattr(field, "verbose_name"):
-        return (name.replace("_", " ").replace("-", " ").strip().capitalize(), value)
+        return (name.replace("_", " ").replace("-", " ").strip().capitalize() + part, value)
     if field.get_internal_type() == "BooleanField" and value == "on":
         value = _("yes")
-    return (row + capfirst(field.verbose_name), value)
+    return (row + capfirst(field.verbose_name) + part, value)
 
 
 def kept_form(request, *, signed_out=False):
@@ -193,7 +197,7 @@ def kept_form(request, *, signed_out=False):
     shown = [
         _sent_field(model_admin, name, value)
         for name, value in kept
-        if not name.startswith("_")
+        if not name.startswith(("_", "initial-"))  # "initial-": the value the form opened with
         and "__prefix__" not in name
         and not name.endswith(NOT_TYPED)
         and name != "desk_version"

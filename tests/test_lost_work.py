@@ -113,6 +113,9 @@ def test_the_kept_text_is_labelled_as_the_form_labels_it(editor, section):
         "notices-TOTAL_FORMS": "1",
         "notices-0-kind": "correction",
         "notices-0-text": "An earlier version misnamed the minister.",
+        "publish_at_0": "2026-12-08",
+        "publish_at_1": "09:30",
+        "initial-publish_at_0": "2026-12-01",
         "csrfmiddlewaretoken": token,
     }
     page = client.post(ADD_URL, data, HTTP_REFERER=f"http://testserver{ADD_URL}")
@@ -121,6 +124,9 @@ def test_the_kept_text_is_labelled_as_the_form_labels_it(editor, section):
     assert "<span>Dek</span>" not in sent
     assert "<span>Correction or update 1: Text</span>" in sent
     assert re.search(r"<span>Comments open</span> <textarea[^>]*>yes</textarea>", sent)
+    assert re.search(r"<span>Publish at \(date\)</span> <textarea[^>]*>2026-12-08<", sent)
+    assert re.search(r"<span>Publish at \(time\)</span> <textarea[^>]*>09:30<", sent)
+    assert "2026-12-01" not in sent  # what the form opened with is not something typed
 
 
 def test_an_autosave_after_signing_out_is_a_401_not_the_login_page(editor, section):
