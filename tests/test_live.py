@@ -3,9 +3,10 @@ renews, search engines and feeds, the live desk and who may post."""
 
 import json
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -144,6 +145,18 @@ def test_ended_label_after_the_coverage_ends(client):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Ended" in label_texts(html)
     assert "Live coverage ended" in html
+
+
+def test_the_coverage_start_is_told_in_the_entries_own_time_format(client):
+    """It said "December 7, 2026 14:32" above entries timed "2:40 p.m."."""
+    started = timezone.make_aware(datetime(2026, 12, 7, 14, 32))
+    with time_machine.travel(started + timedelta(hours=1), tick=False):
+        article = make_live(live_from=started)
+        post(article, minutes_ago=1)
+        html = client.get(article.get_absolute_url()).content.decode()
+    since = re.search(r"Live coverage since (<time[^>]*>[^<]*</time>)", html).group(1)
+    assert since.endswith(">December 7, 2026 at 2:32 p.m.</time>")
+    assert re.search(r'class="live-entry__time"[^>]*><time[^>]*>3:31 p.m.</time>', html)
 
 
 def test_no_label_on_an_ordinary_article_or_before_the_coverage_starts(client):
