@@ -44,7 +44,7 @@ class Provider:
     pattern: re.Pattern
     player: str  # format string over the pattern's named groups and the quoted url
     oembed: str = ""  # the provider's oEmbed endpoint, when it has a public one
-    # What the player takes from the address besides the id (a privacy hash):
+    # What the player takes from the address besides the id (a start time, a privacy hash):
     # (match, query) -> parameters, each checked; None when the address cannot be shown.
     options: Callable | None = None
 
@@ -75,7 +75,21 @@ def _re(pattern):
     return re.compile(r"^https?://(?:www\.|m\.|mobile\.)?" + pattern, re.IGNORECASE)
 
 
+YOUTUBE_TIME = re.compile(r"(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,6})s?)?", re.ASCII)
 VIMEO_HASH = re.compile(r"[0-9a-f]{10}", re.ASCII | re.IGNORECASE)
+
+
+def _youtube_options(match, query):
+    """Where the video starts: ``t=42``, ``t=90s``, ``t=1m30s`` (a shared link) or
+    ``start=90`` (an embed's address), in seconds. A time of another shape is left out, as
+    YouTube itself does: the video plays from the start."""
+    for name in ("t", "start"):
+        found = YOUTUBE_TIME.fullmatch(query.get(name, [""])[0])
+        if found and any(found.groups()):
+            hours, minutes, seconds = (int(part or 0) for part in found.groups())
+            start = hours * 3600 + minutes * 60 + seconds
+            return {"start": start} if start else {}
+    return {}
 
 
 def _vimeo_options(match, query):
@@ -96,11 +110,13 @@ PROVIDERS = (
         "YouTube",
         "video",
         _re(
-            r"(?:youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/|live/|embed/)|youtu\.be/)"
-            r"(?P<id>[\w-]{11})"
+            r"(?:youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/|live/|embed/)|youtu\.be/"
+            r"|youtube-nocookie\.com/embed/)"
+            r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
         ),
         "https://www.youtube-nocookie.com/embed/{id}?autoplay=1",
         "https://www.youtube.com/oembed",
+        _youtube_options,
     ),
     Provider(
         "vimeo",

@@ -233,6 +233,7 @@ def embed_check(client, address):
 
 VIMEO_PLAYER = "https://player.vimeo.com/video/76979871?autoplay=1"
 UNLISTED_PLAYER = "https://player.vimeo.com/video/76979871?h=8272103f6e&autoplay=1"
+YOUTUBE_PLAYER = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
 
 
 def test_an_unlisted_vimeo_video_plays_with_its_privacy_hash(client):
@@ -255,6 +256,40 @@ def test_vimeos_player_channel_and_group_addresses_embed_the_same_video(client, 
     for address, player in addresses.items():
         assert embed_check(client, address) == {"ok": True, "provider": "Vimeo"}, address
         assert player_of(client, address) == player, address
+
+
+def test_a_youtube_address_keeps_its_start_time(client):
+    start = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start={}&autoplay=1"
+    addresses = {
+        "https://youtu.be/dQw4w9WgXcQ?t=42": start.format(42),
+        "https://youtu.be/dQw4w9WgXcQ?si=AbC-12_x&t=42": start.format(42),
+        f"{YOUTUBE}&t=1m30s": start.format(90),
+        f"{YOUTUBE}&t=90s": start.format(90),
+        f"{YOUTUBE}&start=90": start.format(90),
+        f"{YOUTUBE}&t=1h2m3s": start.format(3723),
+        "https://www.youtube.com/embed/dQw4w9WgXcQ?start=90": start.format(90),
+        # A time YouTube cannot read either: the video plays from the start.
+        f"{YOUTUBE}&t=soon": YOUTUBE_PLAYER,
+        f"{YOUTUBE}&t=0": YOUTUBE_PLAYER,
+    }
+    for address, player in addresses.items():
+        assert player_of(client, address) == player, address
+
+
+def test_every_youtube_spelling_embeds_the_video(client, reporter):
+    client.force_login(reporter)
+    for address in (
+        "https://www.youtube.com/shorts/dQw4w9WgXcQ",
+        "https://youtube.com/shorts/dQw4w9WgXcQ?feature=share",
+        "https://www.youtube.com/live/dQw4w9WgXcQ",
+        "https://www.youtube.com/embed/dQw4w9WgXcQ",
+        "https://m.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://www.youtube.com/watch?feature=share&v=dQw4w9WgXcQ",
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        "https://youtube-nocookie.com/embed/dQw4w9WgXcQ",
+    ):
+        assert embed_check(client, address) == {"ok": True, "provider": "YouTube"}, address
+        assert player_of(client, address) == YOUTUBE_PLAYER, address
 
 
 def assert_refused(client, address):
@@ -280,6 +315,16 @@ def test_a_vimeo_address_with_a_malformed_id_or_hash_stays_a_plain_link(client, 
         "https://player.vimeo.com/video/76979871?h=8272103f6e&h=0123456789",
         "https://player.vimeo.com/76979871",
         "https://vimeo.com/channels/staffpicks",
+    ):
+        assert_refused(client, address)
+
+
+def test_a_youtube_address_with_a_malformed_id_stays_a_plain_link(client, reporter):
+    client.force_login(reporter)
+    for address in (
+        "https://youtu.be/dQw4w9WgXcQQ",  # twelve characters: another video, or none
+        "https://youtu.be/dQw4w9WgXc\u00e9",
+        "https://www.youtube-nocookie.com/watch?v=dQw4w9WgXcQ",
     ):
         assert_refused(client, address)
 
