@@ -13,10 +13,11 @@ import logging
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,10 +44,26 @@ class Provider:
     pattern: re.Pattern
     player: str  # format string over the pattern's named groups and the quoted url
     oembed: str = ""  # the provider's oEmbed endpoint, when it has a public one
+    # What the player takes from the address besides the id (a start time, a privacy hash):
+    # (match, query) -> parameters, each checked; None when the address cannot be shown.
+    options: Callable | None = None
+
+    def parse(self, url):
+        """The pattern's match and the player's options for ``url``, or None."""
+        match = self.pattern.search(url)
+        if match is None:
+            return None
+        options = self.options(match, parse_qs(urlsplit(url).query)) if self.options else {}
+        return None if options is None else (match, options)
 
     def player_url(self, url):
-        match = self.pattern.search(url)
-        return self.player.format(url=quote(url, safe=""), **match.groupdict())
+        match, options = self.parse(url)
+        player = self.player.format(url=quote(url, safe=""), **match.groupdict())
+        if not options:
+            return player
+        # The address's options come first: Vimeo reads its privacy hash only from there.
+        base, _sep, fixed = player.partition("?")
+        return f"{base}?{urlencode(options)}" + (f"&{fixed}" if fixed else "")
 
     @property
     def origin(self):
@@ -58,25 +75,63 @@ def _re(pattern):
     return re.compile(r"^https?://(?:www\.|m\.|mobile\.)?" + pattern, re.IGNORECASE)
 
 
+YOUTUBE_TIME = re.compile(r"(?:(\d{1,3})h)?(?:(\d{1,4})m)?(?:(\d{1,6})s?)?", re.ASCII)
+VIMEO_HASH = re.compile(r"[0-9a-f]{10}", re.ASCII | re.IGNORECASE)
+
+
+def _youtube_options(match, query):
+    """Where the video starts: ``t=42``, ``t=90s``, ``t=1m30s`` (a shared link) or
+    ``start=90`` (an embed's address), in seconds. A time of another shape is left out, as
+    YouTube itself does: the video plays from the start."""
+    for name in ("t", "start"):
+        found = YOUTUBE_TIME.fullmatch(query.get(name, [""])[0])
+        if found and any(found.groups()):
+            hours, minutes, seconds = (int(part or 0) for part in found.groups())
+            start = hours * 3600 + minutes * 60 + seconds
+            return {"start": start} if start else {}
+    return {}
+
+
+def _vimeo_options(match, query):
+    """An unlisted video plays only with its privacy hash, from its address (vimeo.com/ID/HASH)
+    or its player's (?h=HASH). A hash of another shape refuses the address rather than being
+    left out: readers would get "private video"."""
+    hashes = [match["hash"]] if match["hash"] else query.get("h", [])
+    if not hashes:
+        return {}
+    if len(hashes) > 1 or not VIMEO_HASH.fullmatch(hashes[0]):
+        return None
+    return {"h": hashes[0]}
+
+
 PROVIDERS = (
     Provider(
         "youtube",
         "YouTube",
         "video",
         _re(
-            r"(?:youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/|live/|embed/)|youtu\.be/)"
-            r"(?P<id>[\w-]{11})"
+            r"(?:youtube\.com/(?:watch\?(?:[^#]*&)?v=|shorts/|live/|embed/)|youtu\.be/"
+            r"|youtube-nocookie\.com/embed/)"
+            r"(?P<id>[A-Za-z0-9_-]{11})(?![A-Za-z0-9_-])"
         ),
         "https://www.youtube-nocookie.com/embed/{id}?autoplay=1",
         "https://www.youtube.com/oembed",
+        _youtube_options,
     ),
     Provider(
         "vimeo",
         "Vimeo",
         "video",
-        _re(r"vimeo\.com/(?:video/)?(?P<id>\d+)"),
+        # A video's page, its player, or the video in a channel, group or showcase; an
+        # unlisted video's page carries its privacy hash after the id.
+        _re(
+            r"(?:player\.vimeo\.com/video/|vimeo\.com/(?:video/|channels/[\w-]+/"
+            r"|groups/[\w-]+/videos/|(?:album|showcase)/[0-9]+/video/)?)"
+            r"(?P<id>[0-9]+)(?:/(?P<hash>[0-9a-f]+))?/?(?:[?#]|$)"
+        ),
         "https://player.vimeo.com/video/{id}?autoplay=1",
         "https://vimeo.com/api/oembed.json",
+        _vimeo_options,
     ),
     Provider(
         "x",
@@ -155,7 +210,7 @@ def provider_for(url):
     """The provider whose player can show ``url``, or None."""
     if not isinstance(url, str) or len(url) > MAX_URL_LENGTH or any(c.isspace() for c in url):
         return None
-    return next((provider for provider in PROVIDERS if provider.pattern.search(url)), None)
+    return next((provider for provider in PROVIDERS if provider.parse(url)), None)
 
 
 def check_url(url):

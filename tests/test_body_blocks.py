@@ -6,6 +6,7 @@ import json
 import os
 import re
 import threading
+from html import escape, unescape
 
 import pytest
 from django.test import override_settings
@@ -216,6 +217,116 @@ def test_an_embed_is_a_facade_that_requests_nothing_from_the_provider(client):
         'data-embed-player="https://platform.twitter.com/embed/Tweet.html?id=1234567890123456789"'
         in html
     )
+
+
+def player_of(client, address):
+    """The player a reader's "play" button loads for an embed of ``address``, or None when the
+    address was not kept as an embed."""
+    block = f'<figure data-block="embed" data-url="{escape(address)}"></figure>'
+    found = re.search(r'data-embed-player="([^"]*)"', page(client, make_article(body=block)))
+    return found and unescape(found.group(1))
+
+
+def embed_check(client, address):
+    return client.get(reverse("admin:articles_article_embed_check"), {"url": address}).json()
+
+
+VIMEO_PLAYER = "https://player.vimeo.com/video/76979871?autoplay=1"
+UNLISTED_PLAYER = "https://player.vimeo.com/video/76979871?h=8272103f6e&autoplay=1"
+YOUTUBE_PLAYER = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1"
+
+
+def test_an_unlisted_vimeo_video_plays_with_its_privacy_hash(client):
+    # Vimeo wants the hash before any other parameter, or it answers "private video".
+    assert player_of(client, "https://vimeo.com/76979871/8272103f6e") == UNLISTED_PLAYER
+    assert player_of(client, "https://vimeo.com/76979871/8272103f6e/") == UNLISTED_PLAYER
+    assert player_of(client, "https://vimeo.com/76979871") == VIMEO_PLAYER
+
+
+def test_vimeos_player_channel_and_group_addresses_embed_the_same_video(client, reporter):
+    client.force_login(reporter)
+    addresses = {
+        "https://player.vimeo.com/video/76979871": VIMEO_PLAYER,
+        "https://player.vimeo.com/video/76979871?h=8272103f6e": UNLISTED_PLAYER,
+        "https://player.vimeo.com/video/76979871?badge=0&h=8272103f6e": UNLISTED_PLAYER,
+        "https://vimeo.com/channels/staffpicks/76979871": VIMEO_PLAYER,
+        "https://vimeo.com/groups/x/videos/76979871": VIMEO_PLAYER,
+        "https://vimeo.com/showcase/11223344/video/76979871": VIMEO_PLAYER,
+    }
+    for address, player in addresses.items():
+        assert embed_check(client, address) == {"ok": True, "provider": "Vimeo"}, address
+        assert player_of(client, address) == player, address
+
+
+def test_a_youtube_address_keeps_its_start_time(client):
+    start = "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?start={}&autoplay=1"
+    addresses = {
+        "https://youtu.be/dQw4w9WgXcQ?t=42": start.format(42),
+        "https://youtu.be/dQw4w9WgXcQ?si=AbC-12_x&t=42": start.format(42),
+        f"{YOUTUBE}&t=1m30s": start.format(90),
+        f"{YOUTUBE}&t=90s": start.format(90),
+        f"{YOUTUBE}&start=90": start.format(90),
+        f"{YOUTUBE}&t=1h2m3s": start.format(3723),
+        "https://www.youtube.com/embed/dQw4w9WgXcQ?start=90": start.format(90),
+        # A time YouTube cannot read either: the video plays from the start.
+        f"{YOUTUBE}&t=soon": YOUTUBE_PLAYER,
+        f"{YOUTUBE}&t=0": YOUTUBE_PLAYER,
+    }
+    for address, player in addresses.items():
+        assert player_of(client, address) == player, address
+
+
+def test_every_youtube_spelling_embeds_the_video(client, reporter):
+    client.force_login(reporter)
+    for address in (
+        "https://www.youtube.com/shorts/dQw4w9WgXcQ",
+        "https://youtube.com/shorts/dQw4w9WgXcQ?feature=share",
+        "https://www.youtube.com/live/dQw4w9WgXcQ",
+        "https://www.youtube.com/embed/dQw4w9WgXcQ",
+        "https://m.youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://www.youtube.com/watch?feature=share&v=dQw4w9WgXcQ",
+        "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        "https://youtube-nocookie.com/embed/dQw4w9WgXcQ",
+    ):
+        assert embed_check(client, address) == {"ok": True, "provider": "YouTube"}, address
+        assert player_of(client, address) == YOUTUBE_PLAYER, address
+
+
+def assert_refused(client, address):
+    """The editor says the address cannot be embedded, and a body holding it anyway keeps it
+    as a plain link: no player is ever built from it."""
+    answer = embed_check(client, address)
+    assert not answer["ok"] and "plain link" in answer["message"], address
+    article = make_article(
+        body=f'<figure data-block="embed" data-url="{escape(address)}"></figure>'
+    )
+    body = Article.objects.get(pk=article.pk).body
+    assert '<figure data-block="embed"' not in body and "<a href=" in body, address
+    assert "data-embed-player" not in page(client, article), address
+
+
+def test_a_vimeo_address_with_a_malformed_id_or_hash_stays_a_plain_link(client, reporter):
+    client.force_login(reporter)
+    for address in (
+        "https://vimeo.com/76979871/8272103f6",  # a hash one digit short
+        "https://vimeo.com/76979871/not-a-hash",
+        "https://vimeo.com/76979871abc",
+        "https://player.vimeo.com/video/76979871?h=8272103f6e%22%3E",
+        "https://player.vimeo.com/video/76979871?h=8272103f6e&h=0123456789",
+        "https://player.vimeo.com/76979871",
+        "https://vimeo.com/channels/staffpicks",
+    ):
+        assert_refused(client, address)
+
+
+def test_a_youtube_address_with_a_malformed_id_stays_a_plain_link(client, reporter):
+    client.force_login(reporter)
+    for address in (
+        "https://youtu.be/dQw4w9WgXcQQ",  # twelve characters: another video, or none
+        "https://youtu.be/dQw4w9WgXc\u00e9",
+        "https://www.youtube-nocookie.com/watch?v=dQw4w9WgXcQ",
+    ):
+        assert_refused(client, address)
 
 
 def test_the_public_csp_allows_only_the_providers_players_as_frames(client):
