@@ -477,6 +477,23 @@ def test_audio_and_video_naming_their_file_first_without_src_are_kept_and_report
     assert counts(output, "media")["skipped"] == 1
 
 
+def test_player_iframes_keep_the_unlisted_hash_and_the_start_time(tmp_path, uploads):
+    """Rewritten to vimeo.com/ID and watch?v=ID, an unlisted video played as "private video"
+    and a clip from its start."""
+    imported(
+        tmp_path,
+        uploads,
+        post(
+            73,
+            '<iframe src="https://player.vimeo.com/video/76979871?h=8272103f6e"></iframe>\n\n'
+            '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ?start=90"></iframe>\n\nEnd.',
+        ),
+    )
+    body = article(73).body
+    assert 'data-url="https://player.vimeo.com/video/76979871?h=8272103f6e"' in body
+    assert 'data-url="https://www.youtube.com/embed/dQw4w9WgXcQ?start=90"' in body
+
+
 def test_a_photo_caption_too_long_for_the_library_is_cut_at_a_word_and_listed(tmp_path, uploads):
     photos(uploads, "2023/05/pier.jpg")
     caption = ("The pier at dawn " * 18)[:302]  # 302 characters, ending mid-word

@@ -159,11 +159,9 @@ def embed_url(url):
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or host not in EMBED_HOSTS:
         return None
-    if host.endswith("youtube.com") and parts.path.startswith("/embed/"):
-        video = parts.path.split("/")[2]
-        return f"https://www.youtube.com/watch?v={video}" if video else None
-    if host == "player.vimeo.com" and parts.path.startswith("/video/"):
-        return f"https://vimeo.com/{parts.path.split('/')[2]}"
+    # Player addresses (youtube.com/embed/ID?start=90, player.vimeo.com/video/ID?h=HASH)
+    # stay as they are: the embed block takes them, with the start time and an unlisted
+    # video's privacy hash that the watch address would lose.
     if (
         host.endswith("youtube.com")
         and parts.path == "/watch"
