@@ -224,6 +224,15 @@ class PreviewLinkForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("This story is live: send its address, not an embargoed preview.")
             )
+        # A link made or moved to a time already past would be dead on arrival; one that
+        # has simply run out since and is left alone does not stop the story being saved.
+        expires_at = cleaned.get("expires_at")
+        if (
+            expires_at is not None
+            and (self.instance.pk is None or "expires_at" in self.changed_data)
+            and expires_at <= timezone.now()
+        ):
+            self.add_error("expires_at", _("Valid until must be in the future."))
         return cleaned
 
     def save(self, commit=True):
