@@ -623,3 +623,18 @@ def test_an_editor_credits_any_author(client, editor):
     response = desk_post(client, article, headline="For Hannah", author=colleague.pk)
     assert response.status_code == 201
     assert LiveEntry.objects.get().author == colleague
+
+
+def test_the_desk_shows_times_on_the_admins_24_hour_clock(client, editor):
+    article = make_live()
+    entry = post(article, headline="Afternoon update")
+    afternoon = timezone.localtime().replace(hour=13, minute=17)
+    LiveEntry.objects.filter(pk=entry.pk).update(posted_at=afternoon)
+    client.force_login(editor)
+    desk = client.get(desk_url(article)).content.decode()
+    arrived = client.get(
+        reverse("admin:articles_liveentry_desk_entries", args=[article.pk]), {"after": 0}
+    ).json()["entries"][0]["html"]
+    for html in (desk, arrived):
+        assert ">13:17</time>" in html
+        assert "p.m." not in html
