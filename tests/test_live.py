@@ -638,3 +638,15 @@ def test_the_desk_shows_times_on_the_admins_24_hour_clock(client, editor):
     for html in (desk, arrived):
         assert ">13:17</time>" in html
         assert "p.m." not in html
+
+
+def test_the_live_page_writes_every_time_of_day_the_same_way(client):
+    started = timezone.localtime().replace(hour=13, minute=17) - timedelta(days=1)
+    article = make_live(live_from=started, publish_at=started - timedelta(hours=1))
+    post(article, headline="Latest")
+    Article.objects.filter(pk=article.pk).update(created_at=started - timedelta(hours=2))
+    html = client.get(article.get_absolute_url()).content.decode()
+    times = re.findall(r"<time[^>]*>([^<]*)</time>", html)
+    assert any(text.endswith("at 1:17 p.m.") for text in times)  # Live coverage since …
+    assert "Updated" in html  # the article was saved since it went live
+    assert not [text for text in times if re.search(r"\d\d:\d\d", text)]  # no 13:17 beside
