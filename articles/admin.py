@@ -49,6 +49,20 @@ def can_publish(user):
     return user.has_perm(PUBLISH_PERMISSION)
 
 
+# A publish or unpublish time further ahead than this is a slip of the keyboard (9999 for
+# 2026): the story would never appear, or never come off. Times long past stay welcome:
+# archives imported from WordPress go back decades.
+YEARS_AHEAD = 10
+
+
+def years_after(moment, years):
+    """The same day and time ``years`` later (29 February: the 28th)."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
 class ArticleAdminForm(
     RefusesStaleSave, kept_uploads.KeepsUpload, body_admin.BodyPhotosInReach, forms.ModelForm
 ):
@@ -119,6 +133,24 @@ class ArticleAdminForm(
                 self.add_error("status", _("Only editors can publish or schedule articles."))
             if "publish_at" in self.changed_data:
                 self.add_error(None, _("Only editors can set the publish time."))
+        furthest = years_after(timezone.now(), YEARS_AHEAD)
+        too_far = {
+            "publish_at": _(
+                "A publish time more than %(years)s years ahead is surely a typo: the story "
+                "would never appear. Check the year."
+            ),
+            "unpublish_at": _(
+                "An unpublish time more than %(years)s years ahead is surely a typo. Check the "
+                "year, or leave it empty for a story that stays."
+            ),
+        }
+        for name, message in too_far.items():
+            # A new article's times count even untouched: the add form takes them from its
+            # address (?publish_at=...).
+            value = cleaned.get(name)
+            typed = self.instance.pk is None or name in self.changed_data
+            if value is not None and typed and value > furthest:
+                self.add_error(name, message % {"years": YEARS_AHEAD})
         if cleaned.get("featured_image") and not cleaned.get("image_alt", "").strip():
             self.add_error("image_alt", _("Describe the image: alt text is required."))
         if not cleaned.get("featured_image"):
@@ -226,6 +258,15 @@ class PreviewLinkForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("This story is live: send its address, not an embargoed preview.")
             )
+        # A link made or moved to a time already past would be dead on arrival; one that
+        # has simply run out since and is left alone does not stop the story being saved.
+        expires_at = cleaned.get("expires_at")
+        if (
+            expires_at is not None
+            and (self.instance.pk is None or "expires_at" in self.changed_data)
+            and expires_at <= timezone.now()
+        ):
+            self.add_error("expires_at", _("Valid until must be in the future."))
         return cleaned
 
     def save(self, commit=True):

@@ -1,8 +1,11 @@
 """Roles and the editorial workflow, through the admin with real POSTs."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, Author
 
@@ -136,11 +139,10 @@ def test_editor_publishes_and_unpublishes_with_bulk_actions(client, editor, sect
 
 def test_editor_schedules_an_article(client, editor, section):
     client.force_login(editor)
+    next_year = f"{timezone.localdate().year + 1}-01-01"
     response = client.post(
         ADD_URL,
-        article_form(
-            section, status="published", publish_at_0="2099-01-01", publish_at_1="08:00:00"
-        ),
+        article_form(section, status="published", publish_at_0=next_year, publish_at_1="08:00:00"),
     )
     assert response.status_code == 302
     article = Article.objects.get()
@@ -316,3 +318,58 @@ def test_the_tag_admin_is_listed_as_tags_not_by_its_package_name(client, editor)
     client.force_login(editor)
     html = client.get(reverse("admin:index")).content.decode()
     assert ">Tags</a>" in html and "Taggit" not in html
+
+
+# Publish times: a year typed wrong (9999) is refused; old dates (archives) are not --------------
+
+
+@pytest.mark.parametrize("field", ["publish_at", "unpublish_at"])
+def test_a_time_more_than_ten_years_ahead_is_refused_with_the_form_kept(
+    client, editor, section, field
+):
+    client.force_login(editor)
+    data = article_form(section, status="published", headline="Typo year")
+    data.update({f"{field}_0": "9999-12-31", f"{field}_1": "23:59:00"})
+    if field == "unpublish_at":
+        data.update({"publish_at_0": "2026-01-01", "publish_at_1": "08:00:00"})
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "years ahead is surely a typo" in html
+    assert 'value="Typo year"' in html and 'value="9999-12-31"' in html
+    assert not Article.objects.exists()
+
+
+def test_a_publish_time_moved_more_than_ten_years_ahead_is_refused(client, editor, section):
+    article = make_article(section=section, headline="Runs today")
+    client.force_login(editor)
+    data = article_form(
+        section,
+        headline="Runs today",
+        slug=article.slug,
+        status="published",
+        publish_at_0=f"{timezone.localdate().year + 11}-01-01",
+        publish_at_1="08:00:00",
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "years ahead is surely a typo" in response.content.decode()
+    assert Article.objects.get().publish_at == article.publish_at
+
+
+def test_old_and_nearer_publish_times_are_accepted(client, editor, section):
+    client.force_login(editor)
+    near = timezone.localtime() + timedelta(days=9 * 365)
+    for slug, day in [("archive", "1975-04-13"), ("near", near.strftime("%Y-%m-%d"))]:
+        response = client.post(
+            ADD_URL,
+            article_form(
+                section,
+                slug=slug,
+                status="published",
+                publish_at_0=day,
+                publish_at_1="08:00:00",
+            ),
+        )
+        assert response.status_code == 302, slug
+    assert Article.objects.count() == 2

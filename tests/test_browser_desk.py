@@ -229,3 +229,34 @@ def test_the_overview_and_a_comparison_have_no_serious_accessibility_violations(
     page.context.close()
     assert problems == {}
     assert page_errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_long_unbroken_word_sent_back_wraps_inside_its_card(
+    chromium, live_server, django_user_model, page_errors, viewport
+):
+    from articles.desk.models import ReviewNote
+
+    reporter = staff(django_user_model, "rita", "Reporter")
+    draft = make_article(status=Article.Status.DRAFT, headline="Port reopens", created_by=reporter)
+    url = "https://example.com/" + "a" * 100  # 120 characters, no place to break
+    ReviewNote.objects.create(article=draft, text=f"See {url} first.")
+    page = open_page(chromium, viewport, page_errors)
+    log_in(page, live_server, "rita")
+    page.goto(live_server.url + "/admin/articles/article/overview/")
+    edges = page.evaluate(
+        """() => {
+        const card = document.querySelector('[aria-labelledby="desk-back-title"]');
+        const note = card.querySelector('q');
+        const right = (el) => el.getBoundingClientRect().right;
+        return {
+            note: right(note), card: right(card),
+            overview: right(document.querySelector('.desk-overview')),
+            page: document.documentElement.scrollWidth, window: window.innerWidth,
+        };
+    }"""
+    )
+    page.context.close()
+    assert edges["note"] <= edges["card"] <= edges["overview"], edges
+    assert edges["page"] <= edges["window"], edges
+    assert page_errors == []

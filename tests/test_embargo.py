@@ -240,3 +240,39 @@ def test_a_live_story_gets_no_new_embargoed_preview(client, editor, section):
     assert response.status_code == 200
     assert "This story is live" in response.content.decode()
     assert not PreviewLink.objects.exists()
+
+
+def test_a_link_cannot_be_made_already_expired(client, editor, scheduled):
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[scheduled.pk])
+    post = _form_data(client.get(url))
+    post.update(
+        {
+            "headline": "Minister to resign on Friday, aides say",
+            "preview_links-TOTAL_FORMS": "1",
+            "preview_links-0-recipient": "Jane Roe",
+            "preview_links-0-expires_at_0": f"{timezone.localdate() - timedelta(days=1)}",
+            "preview_links-0-expires_at_1": "12:00:00",
+        }
+    )
+    response = client.post(url, post)
+    assert response.status_code == 200  # the form again
+    html = response.content.decode()
+    assert "Valid until must be in the future." in html
+    assert 'value="Jane Roe"' in html and "aides say" in html  # what was typed is kept
+    assert not PreviewLink.objects.exists()
+    scheduled.refresh_from_db()
+    assert scheduled.headline == HEADLINE  # nothing half-saved
+
+
+def test_a_link_that_ran_out_does_not_stop_the_story_being_saved(client, editor, link):
+    PreviewLink.objects.filter(pk=link.pk).update(
+        expires_at=timezone.now() - timedelta(days=1, microseconds=1234)
+    )
+    client.force_login(editor)
+    url = reverse("admin:articles_article_change", args=[link.article_id])
+    post = _form_data(client.get(url))
+    post["headline"] = "Minister to resign on Friday, aides say"
+    response = client.post(url, post)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Article.objects.get(pk=link.article_id).headline.endswith("aides say")

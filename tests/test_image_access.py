@@ -252,7 +252,7 @@ def test_a_scheduled_articles_photo_is_public_but_unguessable_before_its_time(
             featured_image=uploaded_jpeg(UPLOAD_NAME),
             image_alt="Minister",
             status="published",
-            publish_at_0="2099-01-01",
+            publish_at_0=f"{timezone.localdate().year + 1}-01-01",
             publish_at_1="08:00:00",
         ),
     )

@@ -571,3 +571,95 @@ def test_deleting_a_live_article_counts_no_change_per_entry():
     assert LiveEntry.history.filter(history_type="-").count() == 30  # each deletion recorded
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
     assert not [sql for sql in updates if "live_revision" in sql]
+
+
+# Bylines: a reporter posts under their own name only -----------------------------------------
+
+
+def test_a_reporter_is_offered_only_their_own_byline_on_the_desk(client, reporter, bylined):
+    make_author(name="Hannah Meyer")
+    client.force_login(reporter)
+    html = client.get(desk_url(bylined)).content.decode()
+    select = html.split('name="author"')[1].split("</select>")[0]
+    assert "Reporter On Byline" in select and "selected" in select
+    assert "Hannah Meyer" not in select
+
+
+def test_a_reporter_cannot_post_under_a_colleagues_byline(client, reporter, bylined):
+    colleague = make_author(name="Hannah Meyer")
+    client.force_login(reporter)
+    response = desk_post(client, bylined, headline="In her name", author=colleague.pk)
+    assert response.status_code == 400
+    assert "your own byline" in json.dumps(response.json())
+    plain = client.post(desk_url(bylined), {"headline": "In her name", "author": colleague.pk})
+    assert plain.status_code == 400
+    assert "your own byline" in plain.content.decode()
+    assert "In her name" in plain.content.decode()  # the text typed is kept
+    add = client.post(
+        reverse("admin:articles_liveentry_add"),
+        {"article": bylined.pk, "headline": "In her name", "body": "", "author": colleague.pk},
+    )
+    assert add.status_code == 200
+    assert "your own byline" in add.content.decode()
+    assert not LiveEntry.objects.exists()
+
+
+def test_a_reporter_cannot_move_an_entry_to_a_colleagues_byline(client, reporter, bylined):
+    colleague = make_author(name="Hannah Meyer")
+    entry = post(bylined, headline="Mine", author=bylined.authors.get())
+    client.force_login(reporter)
+    change = reverse("admin:articles_liveentry_change", args=[entry.pk])
+    assert "Hannah Meyer" not in client.get(change).content.decode()
+    response = client.post(change, {"headline": "Mine", "body": "", "author": colleague.pk})
+    assert response.status_code == 200
+    assert "your own byline" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.author.name == "Reporter On Byline"
+
+
+def test_a_reporter_may_correct_a_colleagues_entry_keeping_its_byline(client, reporter, bylined):
+    colleague = make_author(name="Hannah Meyer")
+    entry = post(bylined, headline="Frist", author=colleague)
+    client.force_login(reporter)
+    change = reverse("admin:articles_liveentry_change", args=[entry.pk])
+    response = client.post(change, {"headline": "First", "body": "", "author": colleague.pk})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.headline, entry.author) == ("First", colleague)
+
+
+def test_an_editor_credits_any_author(client, editor):
+    colleague = make_author(name="Hannah Meyer")
+    article = make_live()
+    client.force_login(editor)
+    assert "Hannah Meyer" in client.get(desk_url(article)).content.decode()
+    response = desk_post(client, article, headline="For Hannah", author=colleague.pk)
+    assert response.status_code == 201
+    assert LiveEntry.objects.get().author == colleague
+
+
+def test_the_desk_shows_times_on_the_admins_24_hour_clock(client, editor):
+    article = make_live()
+    entry = post(article, headline="Afternoon update")
+    afternoon = timezone.localtime().replace(hour=13, minute=17)
+    LiveEntry.objects.filter(pk=entry.pk).update(posted_at=afternoon)
+    client.force_login(editor)
+    desk = client.get(desk_url(article)).content.decode()
+    arrived = client.get(
+        reverse("admin:articles_liveentry_desk_entries", args=[article.pk]), {"after": 0}
+    ).json()["entries"][0]["html"]
+    for html in (desk, arrived):
+        assert ">13:17</time>" in html
+        assert "p.m." not in html
+
+
+def test_the_live_page_writes_every_time_of_day_the_same_way(client):
+    started = timezone.localtime().replace(hour=13, minute=17) - timedelta(days=1)
+    article = make_live(live_from=started, publish_at=started - timedelta(hours=1))
+    post(article, headline="Latest")
+    Article.objects.filter(pk=article.pk).update(created_at=started - timedelta(hours=2))
+    html = client.get(article.get_absolute_url()).content.decode()
+    times = re.findall(r"<time[^>]*>([^<]*)</time>", html)
+    assert any(text.endswith("at 1:17 p.m.") for text in times)  # Live coverage since …
+    assert "Updated" in html  # the article was saved since it went live
+    assert not [text for text in times if re.search(r"\d\d:\d\d", text)]  # no 13:17 beside

@@ -66,6 +66,21 @@ def can_post(user, article):
     return Article.objects.editable_by(user).filter(pk=article.pk).exists()
 
 
+def bylines_for(user, entry=None):
+    """The authors a user may credit an entry to: editors any author; everyone else the
+    author profile tied to their own login (a reporter cannot post under a colleague's
+    name). An entry's current byline stays a choice on its change form: keeping it credits
+    nobody new."""
+    from ..models import PUBLISH_PERMISSION, Author
+
+    if user.has_perm(PUBLISH_PERMISSION):
+        return Author.objects.all()
+    mine = Q(user=user) if user.is_authenticated else Q(pk__in=[])
+    if entry is not None and entry.author_id is not None:
+        mine |= Q(pk=entry.author_id)
+    return Author.objects.filter(mine)
+
+
 def postable_articles(user):
     """The live articles this user may post on."""
     from ..models import PUBLISH_PERMISSION, Article

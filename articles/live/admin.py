@@ -22,18 +22,31 @@ from newsroom.history_admin import ReadOnlyHistory
 
 from ..body_admin import BodyPhotosInReach
 from ..desk.conflicts import RefusesStaleSave
-from ..models import Article, Author, LiveEntry
-from . import NEW_LIMIT, can_post, postable_articles
+from ..models import PUBLISH_PERMISSION, Article, LiveEntry
+from . import NEW_LIMIT, bylines_for, can_post, postable_articles
 
 DESK_ENTRIES = 30
 
 
 class LiveEntryForm(BodyPhotosInReach, forms.ModelForm):
-    """A new entry, as the live desk posts it."""
+    """A new entry, as the live desk posts it. The author is one the user may credit
+    (``articles.live.bylines_for()``), whatever the browser sends."""
 
     class Meta:
         model = LiveEntry
         fields = ["headline", "body", "author", "pinned", "key_event", "correction"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:
+            self.user = user
+        if self.user is not None and "author" in self.fields:
+            field = self.fields["author"]
+            field.queryset = bylines_for(self.user, self.instance)
+            if not self.user.has_perm(PUBLISH_PERMISSION):
+                field.error_messages["invalid_choice"] = _(
+                    "You can post only under your own byline: an editor credits colleagues."
+                )
 
     def clean(self):
         cleaned = super().clean()
@@ -99,6 +112,12 @@ class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
         form.user = request.user
         return form
 
+    def get_changeform_initial_data(self, request):
+        # The poster's own byline, as on the desk.
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("author", getattr(request.user, "author_profile", None))
+        return initial
+
     def get_fields(self, request, obj=None):
         fields = list(LiveEntryForm.Meta.fields)
         return ["article", *fields] if obj is None else ["desk_link", "posted_at", *fields]
@@ -110,8 +129,6 @@ class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "article":
             kwargs["queryset"] = postable_articles(request.user)
-        elif db_field.name == "author":
-            kwargs["queryset"] = Author.objects.all()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_view_permission(self, request, obj=None):
@@ -178,9 +195,8 @@ class LiveEntryAdmin(ReadOnlyHistory, SimpleHistoryAdmin):
         form = LiveEntryForm(
             request.POST or None,
             initial={"author": getattr(request.user, "author_profile", None)},
+            user=request.user,
         )
-        form.fields["author"].queryset = Author.objects.all()
-        form.user = request.user
         if request.method == "POST":
             if not form.is_valid():
                 if wants_json:
