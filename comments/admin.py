@@ -155,6 +155,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["comments/admin.css"]}
+        js = ["comments/queue.js"]
 
     def get_list_display(self, request):
         if self.has_moderate_permission(request):

@@ -168,3 +168,31 @@ def test_a_script_posting_as_soon_as_the_page_loads_is_held(chromium, live_serve
     assert sent is not None and int(sent[1]) < 3, comment.spam_signals
     page.context.close()
     assert page_errors == []
+
+
+def test_after_a_decision_the_queue_opens_on_the_next_comment(
+    chromium, live_server, page_errors, django_user_model
+):
+    """The list reloaded at the top: a keyboard user tabbed past every filter and row again."""
+    article = make_article(headline="Port of Benghazi reopens")
+    for name in ("Ada", "Ben", "Cleo"):
+        Comment.objects.create(article=article, name=name, email="r@example.com", body=name * 3)
+    moderator = django_user_model.objects.create_user(
+        "queue-moderator", password="a-long-test-password", is_staff=True
+    )
+    moderator.groups.add(Group.objects.get(name="Moderator"))
+    page = open_page(chromium, DESKTOP, page_errors)
+    page.goto(live_server.url + "/admin/login/?next=/admin/comments/comment/")
+    page.fill("#id_username", "queue-moderator")
+    page.fill("#id_password", "a-long-test-password")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
+    approve = page.locator("#result_list button.comment-decision[value=approve]")
+    first, second = (approve.nth(i).get_attribute("aria-label") for i in (0, 1))
+    with page.expect_navigation():
+        approve.first.click()
+    assert page.locator("#result_list button.comment-decision[value=approve]").count() == 2
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == second
+    assert first != second
+    page.context.close()
+    assert page_errors == []
