@@ -6,9 +6,10 @@ says which filter, before any list is built."""
 
 import re
 
-from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
+
+from .security import ViewMiddleware
 
 LARGEST = 2**63 - 1  # a 64-bit column, the widest any list filters on
 NUMBER = re.compile(r"-?[0-9]+")
@@ -30,15 +31,8 @@ def out_of_range(params):
     return None
 
 
-class FilterValuesInRange:
+class FilterValuesInRange(ViewMiddleware):
     """For every admin list (its address named *_changelist), ours and the packages'."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.admin_prefix = "/" + settings.NEWSROOM_ADMIN_PATH
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not (

@@ -83,7 +83,19 @@ class HttpsRedirectNotStoredMiddleware:
         return response
 
 
-class ReadOnlyPublicSiteMiddleware:
+class ViewMiddleware:
+    """A middleware that acts only in process_view, once the address has been resolved (so
+    it knows the view, and whether the address is the admin's)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = "/" + settings.NEWSROOM_ADMIN_PATH
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+
+class ReadOnlyPublicSiteMiddleware(ViewMiddleware):
     """Outside the admin, pages answer GET and HEAD. The few addresses that take a POST (a
     comment, a view count) are csrf_exempt: their own checks stand in for the token a cached
     page cannot carry, and they answer OPTIONS themselves. Any other method, or a POST
@@ -92,13 +104,6 @@ class ReadOnlyPublicSiteMiddleware:
     address whose GET is a 404 (a class-based view's default). Before CsrfViewMiddleware."""
 
     SAFE = ("GET", "HEAD")
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.admin_prefix = "/" + settings.NEWSROOM_ADMIN_PATH
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if request.method in self.SAFE or request.path_info.startswith(self.admin_prefix):

@@ -3,26 +3,19 @@ tab, or the session ran out) would be answered with the login page, and everythi
 lost. It gets the page that keeps the text and sends it again (newsroom.views.kept_form);
 a script's request (an autosave) gets a 401 it can tell from a save."""
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
+from .security import ViewMiddleware
 from .views import kept_form
 
 # Forms a signed-out visitor sends on purpose.
 OPEN_FORMS = {"login", "logout", "password_reset", "password_reset_confirm"}
 
 
-class SignedOutFormKept:
+class SignedOutFormKept(ViewMiddleware):
     """After AuthenticationMiddleware and CsrfViewMiddleware (a token that no longer
     matches is the CSRF refusal's, which keeps the text too)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.admin_prefix = "/" + settings.NEWSROOM_ADMIN_PATH
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if (
