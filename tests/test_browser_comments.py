@@ -4,7 +4,6 @@ import re
 import time
 
 import pytest
-from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -12,6 +11,7 @@ from comments.models import Comment
 
 from .browser import DESKTOP, PHONE, SCREENSHOTS, axe_violations, open_page, screenshot
 from .conftest import make_article
+from .test_browser_newsroom import log_in, staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -51,7 +51,7 @@ def test_reply_posted_on_a_phone_is_public_once_a_moderator_approves_it(
     # The form moves under the comment; Cancel reply puts it back.
     reply_link.click()
     assert reader.locator(f"#comment-{amina.pk} > #respond").count() == 1
-    assert reader.locator("#reply-title").inner_text().startswith("Reply to Amina")
+    assert reader.locator("#reply-title").text_content().strip().startswith("Reply to Amina")
     assert reader.evaluate("document.activeElement.id") == "id_body"
     reader.get_by_role("link", name="Cancel reply").click()
     assert reader.locator("#comments > #respond").count() == 1
@@ -79,15 +79,9 @@ def test_reply_posted_on_a_phone_is_public_once_a_moderator_approves_it(
     assert axe_violations(reader) == []
     reader.context.close()
 
-    moderator = django_user_model.objects.create_user(
-        "desk-moderator", password="a-long-test-password", is_staff=True
-    )
-    moderator.groups.add(Group.objects.get(name="Moderator"))
+    staff(django_user_model, "desk-moderator", "Moderator")
     desk = open_page(chromium, DESKTOP, page_errors)
-    desk.goto(demo_site.url + "/admin/login/?next=/admin/")
-    desk.fill("#id_username", "desk-moderator")
-    desk.fill("#id_password", "a-long-test-password")
-    desk.get_by_role("button", name="Log in").click()
+    log_in(desk, demo_site, "desk-moderator")
     with desk.expect_navigation():
         desk.get_by_role("link", name="2 comments waiting for moderation").click()
     screenshot(desk, "comments-admin-queue")
@@ -177,16 +171,10 @@ def test_after_a_decision_the_queue_opens_on_the_next_comment(
     article = make_article(headline="Port of Benghazi reopens")
     for name in ("Ada", "Ben", "Cleo"):
         Comment.objects.create(article=article, name=name, email="r@example.com", body=name * 3)
-    moderator = django_user_model.objects.create_user(
-        "queue-moderator", password="a-long-test-password", is_staff=True
-    )
-    moderator.groups.add(Group.objects.get(name="Moderator"))
+    staff(django_user_model, "queue-moderator", "Moderator")
     page = open_page(chromium, DESKTOP, page_errors)
-    page.goto(live_server.url + "/admin/login/?next=/admin/comments/comment/")
-    page.fill("#id_username", "queue-moderator")
-    page.fill("#id_password", "a-long-test-password")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, "queue-moderator")
+    page.goto(live_server.url + "/admin/comments/comment/")
     approve = page.locator("#result_list button.comment-decision[value=approve]")
     first, second = (approve.nth(i).get_attribute("aria-label") for i in (0, 1))
     with page.expect_navigation():
