@@ -18,9 +18,11 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.encoding import escape_uri_path
+from taggit.models import Tag
 
 from .models import Article, Author, Section
 from .tags import public_tags
@@ -31,6 +33,34 @@ MAX_PATH = Redirect._meta.get_field("old_path").max_length
 # and a post's (split with <!--nextpage-->, its comments' pages, its AMP version).
 LIST_PAGE = re.compile(r"page/[0-9]{1,6}/$")
 POST_PART = re.compile(r"(?:comment-page-[0-9]{1,6}/|[0-9]{1,6}/|amp/)$")
+
+
+def address_moved(old_path, new_path):
+    """A reader's address that moved (a story's, a list's, a feed's, a page's): the old one
+    redirects to the new. Earlier redirects to the old address follow it (no chains), and a
+    redirect from the new address, which would now hide it, is dropped."""
+    if old_path == new_path:
+        return
+    site = Site.objects.get_current()
+    Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)
+    Redirect.objects.filter(site=site, old_path=new_path).delete()
+    Redirect.objects.update_or_create(site=site, old_path=old_path, defaults={"new_path": new_path})
+
+
+# The addresses of a section's, tag's or author's list: its page and its feed.
+LIST_PAGES = {
+    Section: ("articles:section", "articles:section_feed"),
+    Tag: ("articles:tag", "articles:tag_feed"),
+    Author: ("articles:author", "articles:author_feed"),
+}
+
+
+def list_moved(model, old_slug, new_slug):
+    """A list's slug changed (or a tag merged into another): each of its addresses moved."""
+    for name in LIST_PAGES[model]:
+        address_moved(
+            reverse(name, kwargs={"slug": old_slug}), reverse(name, kwargs={"slug": new_slug})
+        )
 
 
 def hides(new_path):

@@ -6,8 +6,6 @@ import logging
 from functools import partial
 
 from django.contrib.flatpages.models import FlatPage
-from django.contrib.redirects.models import Redirect
-from django.contrib.sites.models import Site
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
@@ -19,7 +17,17 @@ from newsroom.cache import CONTENT, renew
 from newsroom.media import is_private
 from newsroom.storage import StorageUnavailable
 
-from . import body_blocks, breaking, curation, embeds, image_files, images, renewal, search
+from . import (
+    body_blocks,
+    breaking,
+    curation,
+    embeds,
+    image_files,
+    images,
+    redirects,
+    renewal,
+    search,
+)
 from .fields import clean_html
 from .models import (
     Article,
@@ -34,6 +42,7 @@ from .models import (
     Slot,
     sync_body_images,
 )
+from .tags import public_tags
 
 logger = logging.getLogger(__name__)
 
@@ -53,15 +62,46 @@ def redirect_old_url(sender, instance, raw=False, **kwargs):
     old_url = getattr(instance, "_old_public_url", None)
     if raw or not old_url or instance.publish_at is None:
         return
-    new_url = instance.get_absolute_url()
-    if old_url == new_url:
+    redirects.address_moved(old_url, instance.get_absolute_url())
+
+
+# A section's, tag's or author's new slug, or a flat page's new address: the old addresses
+# (the page and its feed) redirect to the new ones, as a story's do. Not a tag's that had no
+# page (only drafts carry it): the redirect would give the draft's tag away.
+@receiver(pre_save, sender=Section)
+@receiver(pre_save, sender=Tag)
+@receiver(pre_save, sender=Author)
+def remember_slug(sender, instance, raw=False, **kwargs):
+    instance._old_slug = None
+    if raw or not instance.pk:
         return
-    site = Site.objects.get_current()
-    # Earlier redirects to the old address follow the article to its new one (no chains),
-    # and a redirect that would now point at itself is dropped.
-    Redirect.objects.filter(site=site, new_path=old_url).update(new_path=new_url)
-    Redirect.objects.filter(site=site, old_path=new_url).delete()
-    Redirect.objects.update_or_create(site=site, old_path=old_url, defaults={"new_path": new_url})
+    old = sender.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    if sender is Tag and not public_tags().filter(pk=instance.pk).exists():
+        old = None
+    instance._old_slug = old
+
+
+@receiver(post_save, sender=Section)
+@receiver(post_save, sender=Tag)
+@receiver(post_save, sender=Author)
+def redirect_old_slug(sender, instance, raw=False, **kwargs):
+    old = getattr(instance, "_old_slug", None)
+    if raw or not old or old == instance.slug:
+        return
+    redirects.list_moved(sender, old, instance.slug)
+
+
+@receiver(pre_save, sender=FlatPage)
+def remember_flat_page_url(sender, instance, raw=False, **kwargs):
+    old = None if raw or not instance.pk else sender.objects.filter(pk=instance.pk).first()
+    instance._old_url = old.url if old is not None else None
+
+
+@receiver(post_save, sender=FlatPage)
+def redirect_old_flat_page_url(sender, instance, raw=False, **kwargs):
+    old = getattr(instance, "_old_url", None)
+    if not raw and old and old != instance.url:
+        redirects.address_moved(old, instance.url)
 
 
 @receiver(pre_save, sender=FlatPage)

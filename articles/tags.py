@@ -90,11 +90,18 @@ def suggestions(user, term, limit=SUGGESTIONS):
 def merge_tags(into, others):
     """Move every article of `others` to `into` and delete `others`. Through the articles'
     own tag manager, so search and caches follow as for any tag edit."""
+    from .redirects import list_moved
+
     others = [tag for tag in others if tag.pk != into.pk]
+    # The pages readers could open lead to the kept tag's; a tag only drafts carried had none.
+    had_pages = public_tags().filter(pk__in=[tag.pk for tag in others])
+    moved = list(had_pages.values_list("slug", flat=True))
     with transaction.atomic():
         for tag in others:
             for article in Article.objects.filter(tags=tag):
                 article.tags.add(into)
                 article.tags.remove(tag)
             tag.delete()
+        for slug in moved:
+            list_moved(Tag, slug, into.slug)
     return len(others)

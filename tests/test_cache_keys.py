@@ -451,3 +451,60 @@ def test_recommended_is_kept_through_a_text_edit_and_renewed_by_its_tags_or_sect
     listing, drawn = recommended()
     assert drawn is True
     assert "Unrelated story" in listing  # the latest of its new section
+
+
+@pytest.mark.parametrize("kind", ["section", "tag", "author"])
+def test_a_lists_new_slug_redirects_its_old_page_and_feed_at_once(client, desk, kind):
+    """Only a story's old address redirected: a renamed section's, tag's or author's page and
+    feed answered 404, links and subscribers lost."""
+    from taggit.models import Tag
+
+    thing = {
+        "section": desk["section"],
+        "tag": Tag.objects.get(name="Libya"),
+        "author": desk["author"],
+    }[kind]
+    old_slug = thing.slug
+    old_page, old_feed = f"/{kind}/{old_slug}/", f"/{kind}/{old_slug}/feed/"
+    warm(client, old_page)
+    thing.slug = "renamed"
+    thing.save()
+    for old, new in ((old_page, f"/{kind}/renamed/"), (old_feed, f"/{kind}/renamed/feed/")):
+        response = client.get(old)
+        assert response.status_code == 301 and response["Location"] == new, old
+        assert client.get(new).status_code == 200, new
+
+
+def test_a_tag_only_drafts_carry_leaves_no_redirect_when_renamed(client, desk):
+    draft = make_article(status=Article.Status.DRAFT, tags=["Secret merger"])
+    tag = draft.tags.get()
+    tag.slug = "renamed-merger"
+    tag.save()
+    assert client.get("/tag/secret-merger/").status_code == 404
+
+
+def test_merged_tags_lead_to_the_kept_one(client, desk):
+    from taggit.models import Tag
+
+    from articles.tags import merge_tags
+
+    make_article(tags=["Libyan politics"])
+    kept, merged = Tag.objects.get(name="Libya"), Tag.objects.get(name="Libyan politics")
+    merge_tags(kept, [merged])
+    response = client.get(f"/tag/{merged.slug}/")
+    assert response.status_code == 301 and response["Location"] == f"/tag/{kept.slug}/"
+    assert client.get(f"/tag/{merged.slug}/feed/")["Location"] == f"/tag/{kept.slug}/feed/"
+
+
+def test_a_flat_page_moved_to_a_new_address_redirects_from_the_old(client, desk):
+    from django.contrib.flatpages.models import FlatPage
+    from django.contrib.sites.models import Site
+
+    page = FlatPage.objects.create(url="/contact/", title="Contact", content="<p>Write.</p>")
+    page.sites.add(Site.objects.get_current())
+    warm(client, "/contact/")
+    page.url = "/contact-us/"
+    page.save()
+    response = client.get("/contact/")
+    assert response.status_code == 301 and response["Location"] == "/contact-us/"
+    assert "Write." in client.get("/contact-us/").content.decode()
