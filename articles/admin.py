@@ -8,7 +8,6 @@ from django.contrib.redirects import admin as redirects_admin
 from django.contrib.redirects.models import Redirect
 from django.db import models, router
 from django.db.models import Count, Q
-from django.db.models.constants import LOOKUP_SEP
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
+from newsroom.admin_filters import lookup_field
 from newsroom.history_admin import ReadOnlyHistory
 from newsroom.storage import StorageFailureShownInForm
 from newsroom.widgets import ValidAutocomplete, ZonedSplitDateTime
@@ -574,7 +574,7 @@ class AuthorAdmin(StorageFailureShownInForm, ValidAutocomplete, admin.ModelAdmin
 
     def lookup_allowed(self, lookup, value, request=None):
         # ?user=2 named the byline of a login to whoever could not see the column.
-        if lookup.split(LOOKUP_SEP)[0] == "user" and not (
+        if lookup_field(self.model, lookup) == "user" and not (
             request and request.user.has_perm("articles.change_author")
         ):
             return False

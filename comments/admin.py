@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, CharField, Exists, F, OuterRef, Value, When
-from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles.models import PUBLISH_PERMISSION, Article
+from newsroom.admin_filters import lookup_field
 
 from . import moderation
 from .models import MODERATE_PERMISSION, Comment
@@ -176,7 +176,7 @@ class CommentAdmin(admin.ModelAdmin):
     def lookup_allowed(self, lookup, value, request=None):
         # ?email__startswith=a spelled out an address, a letter at a time, to those who may
         # not see it (editors): the personal fields filter nothing for them.
-        if lookup.split(LOOKUP_SEP)[0] in PERSONAL_FIELDS and not (
+        if lookup_field(self.model, lookup) in PERSONAL_FIELDS and not (
             request and self.has_moderate_permission(request)
         ):
             return False

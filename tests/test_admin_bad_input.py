@@ -175,6 +175,16 @@ HUGE = "99999999999999999999"
         ("moderator", f"/admin/comments/comment/?article={HUGE}"),
         ("moderator", f"/admin/comments/comment/?parent=-{HUGE}"),
         ("editor", f"/admin/articles/article/?id__in=1,{HUGE}"),
+        ("reporter", "/admin/articles/article/?section=9_999_999_999_999_999_999"),
+        ("editor", "/admin/articles/article/?section=" + "\u0669" * 21),  # Arabic-Indic nines
+        ("editor", "/admin/articles/article/?section=" + "\uff19" * 21),  # full-width nines
+        ("editor", f"/admin/articles/article/?id__in=1,%2B{HUGE}"),
+        ("moderator", "/admin/comments/comment/?article=9_999_999_999_999_999_999"),
+        ("editor", "/admin/articles/article/?publish_at__year=%2B9999"),
+        ("editor", "/admin/articles/article/?publish_at__year=9_999&publish_at__month=12"),
+        ("moderator", "/admin/comments/comment/?created_at__year=0"),
+        ("moderator", "/admin/comments/comment/?created_at__year=-1"),
+        ("moderator", "/admin/comments/comment/?created_at__iso_year=9999"),
         ("editor", "/admin/articles/article/?publish_at__year=9999"),
         ("reporter", "/admin/articles/article/?publish_at__year=9999&publish_at__month=12"),
     ],
