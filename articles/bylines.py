@@ -19,6 +19,13 @@ from .models import Article, Author, Byline
 PREFETCHED = "prefetched_bylines"
 
 
+def public_authors():
+    """Authors with at least one published article: the only ones with a page or a feed. A
+    byline only on unpublished work (a guest on an embargoed story) reveals nothing."""
+    live = Byline.objects.filter(article__in=Article.objects.published())
+    return Author.objects.filter(pk__in=live.values("author_id"))
+
+
 def ordered(article):
     """The article's authors, first to last (uses a ``prefetch()`` when there is one)."""
     if article.pk is None:

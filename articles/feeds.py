@@ -17,7 +17,7 @@ from newsroom.cache import Fragments
 
 from . import bylines, renewal
 from .live import feeds as live_feeds
-from .models import Article, Author, Section
+from .models import Article, Section
 from .seo import last_modified, social_image
 from .tags import public_tags
 
@@ -197,7 +197,7 @@ class TagFeed(LatestArticlesFeed):
 
 class AuthorFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Author, slug=slug)
+        return get_object_or_404(bylines.public_authors(), slug=slug)
 
     def title(self, author):
         return _("%(site)s: articles by %(name)s") % {

@@ -24,6 +24,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.encoding import escape_uri_path
 from taggit.models import Tag
 
+from .bylines import public_authors
 from .models import Article, Author, Section
 from .tags import public_tags
 from .wordpress.mapping import LongRedirect
@@ -103,7 +104,7 @@ def ours(path):
     pages = {
         "section": Section.objects.all,
         "tag": public_tags,
-        "author": Author.objects.all,
+        "author": public_authors,
         "article": Article.objects.published,
     }.get(match.url_name)
     if pages is not None and pages().filter(slug=match.kwargs["slug"]).exists():

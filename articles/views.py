@@ -161,7 +161,10 @@ class AuthorView(ArticleListMixin, ListView):
         return page_data.published_count(Byline.objects.filter(author=self.author), "article")
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
+        context = super().get_context_data(author=self.author, heading=self.author.name, **kwargs)
+        if not context["paginator"].count:  # kept with the list: no query of its own
+            raise Http404  # an author with no live story has no page (bylines.public_authors())
+        return context
 
     def get_meta(self, page_obj):
         return seo.author_meta(self.request, self.author, page_obj)

@@ -331,3 +331,16 @@ def test_the_menu_marks_the_current_section_on_each_page_of_its_own(client, worl
     second.name = "Renamed desk"
     second.save()
     assert "Renamed desk" in client.get(first.get_absolute_url()).content.decode()
+
+
+def test_an_author_only_on_unpublished_work_has_no_page_nor_feed(client, section):
+    """A guest on an embargoed story: the page answered 200 where an unknown author's is a
+    404, so the byline was given away (the sitemap already left it out)."""
+    guest = make_author(name="Dora Draftonly", slug="dora-draftonly")
+    make_article(section=section, status="draft", authors=[guest])
+    for path in ("/author/dora-draftonly/", "/author/dora-draftonly/feed/"):
+        assert client.get(path).status_code == 404, path
+    assert client.get("/author/dora-draftonly/page/2/").status_code == 404
+    make_article(section=section, authors=[guest])  # once a story of theirs runs
+    assert client.get("/author/dora-draftonly/").status_code == 200
+    assert client.get("/author/dora-draftonly/feed/").status_code == 200
