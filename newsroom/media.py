@@ -24,4 +24,7 @@ def is_private(name):
 def serve_public(request, path):
     if is_private(path):
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:  # a name the file system refuses (too long, say): no such file
+        raise Http404 from error

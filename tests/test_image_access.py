@@ -425,3 +425,15 @@ def test_the_library_forms_link_to_the_current_file_opens_for_its_reporter(clien
     [current] = re.findall(r'Currently: <a href="([^"]+)">', html)
     assert current.startswith(private_prefix(draft))
     assert get(client, current)[0] == 200
+
+
+def test_a_media_name_too_long_for_the_file_system_is_a_404(rf, settings, tmp_path):
+    """It was a 500 ("File name too long") wherever Django serves the uploads."""
+    from django.http import Http404
+
+    from newsroom.media import serve_public
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    (tmp_path / "images").mkdir()
+    with pytest.raises(Http404):
+        serve_public(rf.get("/media/x"), "images/" + "a" * 300 + ".jpg")
