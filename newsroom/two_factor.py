@@ -7,6 +7,7 @@ up before the admin opens. A session is verified once per sign-in (django-otp ke
 """
 
 import base64
+import math
 from urllib.parse import urlencode
 
 import segno
@@ -21,13 +22,14 @@ from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -204,13 +206,37 @@ def verify(request):
                     % {"left": left},
                 )
             return HttpResponseRedirect(_next(request, reverse("admin:index")))
-        form.add_error("token", _("That code is not right, or it was used already."))
+        wait = _throttled_for(request.user)
+        if wait >= MENTIONED_WAIT:
+            # django-otp refuses every code, the right one too, until the wait is over.
+            form.add_error(
+                "token",
+                _("Too many wrong codes: wait %(seconds)d seconds, then type the code again.")
+                % {"seconds": wait},
+            )
+        else:
+            form.add_error("token", _("That code is not right, or it was used already."))
     return render(
         request,
         "admin/two_factor/verify.html",
         {"form": form, "next": _next(request, reverse("admin:index")), **_site(request)},
         status=400 if form.errors else 200,
     )
+
+
+MENTIONED_WAIT = 3  # seconds: the first wrong codes' short pauses go unsaid
+
+
+def _throttled_for(user):
+    """Seconds until the user's devices take a code again (0 when they do)."""
+    now = timezone.now()
+    waits = [
+        (info["locked_until"] - now).total_seconds()
+        for device in devices_for_user(user)
+        for allowed, info in [device.verify_is_allowed()]
+        if not allowed and info and info.get("locked_until")
+    ]
+    return math.ceil(max(waits, default=0))
 
 
 def _site(request):

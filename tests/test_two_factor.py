@@ -2,6 +2,7 @@
 recovery code after the password; required for editors and superusers when the setting
 says so; password throttling stays in front of it."""
 
+import re
 import time
 
 import pytest
@@ -89,6 +90,22 @@ def test_a_wrong_code_is_refused_and_slows_the_next_try(editor):
     assert client.post(VERIFY, {"token": code_for(device)}).status_code == 400
     with time_machine.travel(time.time() + 30):
         assert client.post(VERIFY, {"token": code_for(device)}).status_code == 302
+
+
+def test_after_many_wrong_codes_the_page_says_how_long_to_wait(editor):
+    """The right code was answered "not right" while django-otp made the editor wait."""
+    device = with_app(editor)
+    client = signed_in("editor")
+    wrong = "000000" if code_for(device) != "000000" else "111111"
+    start = time.time()
+    for offset in (0, 2, 5, 10):  # each wrong code after the pause the one before set
+        with time_machine.travel(start + offset, tick=False):
+            assert client.post(VERIFY, {"token": wrong}).status_code == 400
+    with time_machine.travel(start + 11, tick=False):
+        refused = client.post(VERIFY, {"token": code_for(device)})
+    assert refused.status_code == 400
+    assert re.search(r"Too many wrong codes: wait \d+ seconds", refused.text)
+    assert "not right" not in refused.text
 
 
 def test_a_recovery_code_works_once(editor):
