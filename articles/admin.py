@@ -337,16 +337,54 @@ class SlotForm(forms.ModelForm):
             raise forms.ValidationError(_("Only a published article can be placed on a front."))
         return article
 
+    def clean_expires_at(self):
+        # As for banners: an end already past would take the pick off the moment it is saved.
+        ends = self.cleaned_data["expires_at"]
+        if ends is not None and "expires_at" in self.changed_data and ends <= timezone.now():
+            raise forms.ValidationError(
+                _("This time has passed: the pick would never show. Choose a later one.")
+            )
+        return ends
+
+
+class SlotsFormSet(RowsGoneMeanwhile):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            article = form.cleaned_data.get("article") if form.is_valid() else None
+            if article is None or self._should_delete_form(form):
+                continue
+            if article.pk in seen:
+                raise forms.ValidationError(
+                    _("“%(headline)s” is picked twice: a story shows once, keep one slot.")
+                    % {"headline": article.headline}
+                )
+            seen.add(article.pk)
+
 
 class SlotInline(BoundedInline, ValidAutocomplete, admin.TabularInline):
     """The lead story first, then the top stories: drag the rows (or use their Up and Down
-    buttons) to reorder; static/js/admin_slots.js keeps the positions."""
+    buttons) to reorder; static/js/admin_slots.js keeps the positions. Each saved pick says
+    whether readers see it now."""
 
     model = Slot
     form = SlotForm
+    formset = SlotsFormSet
     extra = 3
     autocomplete_fields = ["article"]
+    readonly_fields = ["showing"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
+
+    @admin.display(description=_("showing"))
+    def showing(self, slot):
+        if slot.pk is None:
+            return ""
+        if slot.expires_at is not None and slot.expires_at <= timezone.now():
+            return _("no: its time ended")
+        if not slot.article.is_published():
+            return _("no: the story is not live")
+        return _("yes")
 
 
 class RedirectForm(forms.ModelForm):

@@ -185,6 +185,36 @@ def test_a_draft_cannot_be_placed_on_a_front(client, editor, stories, home, sect
     assert not Slot.objects.exists()
 
 
+def test_a_story_picked_twice_is_refused_and_nothing_saved(client, editor, stories, home):
+    client.force_login(editor)
+    url = reverse("admin:articles_front_change", args=[home.pk])
+    page = client.post(url, _front_form(home, [(stories[2], 0), (stories[2], 2)]))
+    assert page.status_code == 200 and "is picked twice" in page.content.decode()
+    assert not home.slots.exists()
+
+
+def test_a_pick_ending_in_the_past_is_refused(client, editor, stories, home):
+    """It was saved and never showed, without a word."""
+    client.force_login(editor)
+    url = reverse("admin:articles_front_change", args=[home.pk])
+    data = _front_form(home, [(stories[2], 0)])
+    data |= {"slots-0-expires_at_0": "2020-01-01", "slots-0-expires_at_1": "10:00"}
+    page = client.post(url, data)
+    assert page.status_code == 200 and "This time has passed" in page.content.decode()
+    assert not home.slots.exists()
+
+
+def test_each_saved_pick_says_whether_readers_see_it(client, editor, stories, home, section):
+    from articles.models import Slot
+
+    Slot.objects.create(front=home, article=stories[1], position=0)
+    Slot.objects.create(front=home, article=stories[2], position=1)
+    Article.objects.filter(pk=stories[2].pk).update(status=Article.Status.DRAFT)
+    client.force_login(editor)
+    page = client.get(reverse("admin:articles_front_change", args=[home.pk])).content.decode()
+    assert page.count("no: the story is not live") == 1 and ">yes<" in page
+
+
 def test_reporters_cannot_curate(client, reporter, home):
     client.force_login(reporter)
     assert client.get(reverse("admin:articles_front_changelist")).status_code == 403
