@@ -42,6 +42,7 @@ from .models import (
     TaggedArticle,
 )
 from .photo_admin import LibraryImageChooser, rights_warning
+from .redirects import as_requested, on_site, readable
 from .wordpress.mapping import LongRedirect
 
 
@@ -351,21 +352,33 @@ class SlotInline(BoundedInline, ValidAutocomplete, admin.TabularInline):
 
 class RedirectForm(forms.ModelForm):
     """A redirect typed by hand (slug changes write their own, articles/signals.py): the old
-    address a path on this site, the new one elsewhere than itself."""
+    address a path on this site, the new one elsewhere than itself. Paths on this site are
+    kept as browsers ask for them (percent-encoded, articles.redirects.as_requested), however
+    they were typed, and shown readable."""
 
     class Meta:
         model = Redirect
         fields = ["site", "old_path", "new_path"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("old_path", "new_path"):
+            self.initial[name] = readable(self.initial.get(name) or "")
+
     def clean(self):
         cleaned = super().clean()
         old, new = cleaned.get("old_path", ""), cleaned.get("new_path", "")
-        if old and (not old.startswith("/") or old.startswith("//") or "\\" in old):
+        if old and not on_site(old):
             self.add_error("old_path", _("Start the old address with a slash: /old-story/."))
-        elif old and new and new.split("#")[0] == old:
-            self.add_error("new_path", _("This would send readers back to the same address."))
+            old = ""
+        elif old:
+            old = cleaned["old_path"] = as_requested(old)
         if new.startswith("/") and "\\" in new:
             self.add_error("new_path", _("A path on this site has no backslash."))
+        elif on_site(new):
+            new = cleaned["new_path"] = as_requested(new)
+        if old and new and new.split("#")[0] == old:
+            self.add_error("new_path", _("This would send readers back to the same address."))
         return cleaned
 
 
@@ -407,6 +420,15 @@ admin.site.unregister(Redirect)
 @admin.register(Redirect)
 class RedirectAdmin(redirects_admin.RedirectAdmin):
     form = RedirectForm
+    list_display = ["readable_old_path", "readable_new_path"]
+
+    @admin.display(description=_("redirect from"), ordering="old_path")
+    def readable_old_path(self, obj):
+        return readable(obj.old_path)
+
+    @admin.display(description=_("redirect to"), ordering="new_path")
+    def readable_new_path(self, obj):
+        return readable(obj.new_path)
 
 
 @admin.register(Front)

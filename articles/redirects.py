@@ -20,7 +20,7 @@ from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import Resolver404, resolve
-from django.utils.encoding import escape_uri_path
+from django.utils.encoding import escape_uri_path, iri_to_uri
 
 from .models import Article, Author, Section
 from .tags import public_tags
@@ -31,6 +31,27 @@ MAX_PATH = Redirect._meta.get_field("old_path").max_length
 # and a post's (split with <!--nextpage-->, its comments' pages, its AMP version).
 LIST_PAGE = re.compile(r"page/[0-9]{1,6}/$")
 POST_PART = re.compile(r"(?:comment-page-[0-9]{1,6}/|[0-9]{1,6}/|amp/)$")
+
+
+def as_requested(address):
+    """``address`` as ``request.get_full_path()`` gives it for a request for it, which is
+    what the table is looked up by: typed readable (``/أخبار/``, ``/sp ace/``) or
+    percent-encoded, it comes out percent-encoded, never twice."""
+    path, _, query = address.partition("?")
+    full = escape_uri_path(unquote(path))
+    return f"{full}?{iri_to_uri(query)}" if query else full
+
+
+def readable(address):
+    """``address`` with its letters shown, not percent-encoded, when that reads back the same
+    (an encoded "?" or "%" stays encoded: shown bare, it would be another address)."""
+    shown = unquote(address)
+    return shown if on_site(address) and as_requested(shown) == address else address
+
+
+def on_site(address):
+    """True for a path on this site: ``/x/``, never ``//host/x/``, ``/\\host``, ``https://``."""
+    return address.startswith("/") and not address.startswith("//") and "\\" not in address
 
 
 def hides(new_path):

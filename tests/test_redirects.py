@@ -1,7 +1,7 @@
 """Old addresses keep working: editors maintain a redirect table for imported legacy paths."""
 
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 import time_machine
@@ -193,3 +193,44 @@ def test_a_tag_only_unpublished_work_carries_answers_as_an_unknown_tag(client, s
         assert client.get(f"/tag/{tag}/page/2/").status_code == 404
         assert client.get(f"/tag/{tag}/?amp").status_code == 404
     assert client.get("/tag/harbour/page/2/")["Location"] == "/tag/harbour/"
+
+
+def add_by_hand(client, editor, old_path, new_path, **extra):
+    """The redirect add form as an editor submits it; the page it answers, followed."""
+    client.force_login(editor)
+    return client.post(
+        reverse("admin:redirects_redirect_add"),
+        {"site": Site.objects.get_current().pk, "old_path": old_path, "new_path": new_path} | extra,
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "typed, requested",
+    [
+        ("/أخبار/", "/" + quote("أخبار") + "/"),
+        ("/" + quote("أخبار") + "/", "/" + quote("أخبار") + "/"),
+        ("/sp ace/", "/sp%20ace/"),
+        ("/sp%20ace/", "/sp%20ace/"),
+        ("/100%-sure/", "/100%25-sure/"),
+        ("/search.php?s=أخبار", "/search.php?s=" + quote("أخبار")),
+    ],
+    ids=["arabic", "arabic encoded", "space", "space encoded", "bare percent", "query"],
+)
+def test_an_old_address_typed_readable_or_encoded_redirects_as_browsers_ask_for_it(
+    client, editor, typed, requested
+):
+    story = make_article(slug="new-home")
+    assert add_by_hand(client, editor, typed, story.get_absolute_url()).status_code == 200
+    assert Redirect.objects.get().old_path == requested  # encoded once, never twice
+    listing = client.get(reverse("admin:redirects_redirect_changelist")).content.decode()
+    assert unquote(requested) in listing  # listed readable
+    client.logout()
+    response = client.get(requested)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+def test_a_new_address_on_this_site_typed_readable_is_kept_as_browsers_ask_for_it(client, editor):
+    add_by_hand(client, editor, "/old/", "/tag/سياسة/")
+    assert Redirect.objects.get().new_path == "/tag/" + quote("سياسة") + "/"
