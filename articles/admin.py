@@ -9,6 +9,7 @@ from django.contrib.redirects.models import Redirect
 from django.db import models, router
 from django.db.models import Count, Q
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -42,7 +43,7 @@ from .models import (
     TaggedArticle,
 )
 from .photo_admin import LibraryImageChooser, rights_warning
-from .redirects import as_requested, on_site, readable
+from .redirects import MAX_PATH, as_requested, on_site, readable
 from .wordpress.mapping import LongRedirect
 
 
@@ -354,32 +355,99 @@ class RedirectForm(forms.ModelForm):
     """A redirect typed by hand (slug changes write their own, articles/signals.py): the old
     address a path on this site, the new one elsewhere than itself. Paths on this site are
     kept as browsers ask for them (percent-encoded, articles.redirects.as_requested), however
-    they were typed, and shown readable."""
+    they were typed, and shown readable. An old address longer than the table's 200
+    characters is kept as a LongRedirect, as the WordPress import keeps them, never cut."""
+
+    # Not the table's field: its 200 characters would have the browser cut a longer address.
+    old_path = forms.CharField(
+        label=_("redirect from"),
+        max_length=2000,
+        help_text=_("A path on this site, as readers type it: /2019/05/old-story/ or /?p=123."),
+    )
+    # Checked in clean() once encoded, with a message, rather than cut by the browser.
+    new_path = forms.CharField(
+        label=_("redirect to"),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "A path on this site (/section/world/) or a full address (https://…). Empty: the "
+            "old address answers “gone” (410)."
+        ),
+    )
 
     class Meta:
         model = Redirect
-        fields = ["site", "old_path", "new_path"]
+        # Not old_path: save() writes it, to whichever table its length calls for.
+        fields = ["site", "new_path"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("old_path", "new_path"):
-            self.initial[name] = readable(self.initial.get(name) or "")
+        if self.instance.pk:
+            self.initial["old_path"] = readable(self.instance.old_path)
+        if self.initial.get("new_path"):
+            self.initial["new_path"] = readable(self.initial["new_path"])
 
     def clean(self):
         cleaned = super().clean()
-        old, new = cleaned.get("old_path", ""), cleaned.get("new_path", "")
+        site, old = cleaned.get("site"), cleaned.get("old_path", "")
+        new = cleaned.get("new_path", "")
         if old and not on_site(old):
             self.add_error("old_path", _("Start the old address with a slash: /old-story/."))
             old = ""
         elif old:
             old = cleaned["old_path"] = as_requested(old)
+            self.check_unique(site, old)
         if new.startswith("/") and "\\" in new:
             self.add_error("new_path", _("A path on this site has no backslash."))
         elif on_site(new):
             new = cleaned["new_path"] = as_requested(new)
-        if old and new and new.split("#")[0] == old:
+        if len(new) > MAX_PATH:
+            self.add_error(
+                "new_path",
+                _("Give a new address of at most %(max)d characters (percent-encoded: %(n)d).")
+                % {"max": MAX_PATH, "n": len(new)},
+            )
+        elif old and new and new.split("#")[0] == old:
             self.add_error("new_path", _("This would send readers back to the same address."))
         return cleaned
+
+    def check_unique(self, site, old):
+        if len(old) > MAX_PATH:
+            if self.instance.pk:
+                self.add_error(
+                    "old_path",
+                    _(
+                        "This address is over %(max)d characters once percent-encoded, too "
+                        "long for this table: add it as a new redirect (it is kept under Long "
+                        "redirects), then delete this one."
+                    )
+                    % {"max": MAX_PATH},
+                )
+            elif LongRedirect.objects.filter(
+                site=site, path_digest=LongRedirect.digest_of(old)
+            ).exists():
+                self.add_error(
+                    "old_path",
+                    _("This address already has a redirect, under Long redirects: change it."),
+                )
+        elif Redirect.objects.filter(site=site, old_path=old).exclude(pk=self.instance.pk).exists():
+            self.add_error("old_path", _("This address already has a redirect: change that one."))
+
+    def save(self, commit=True):
+        redirect = super().save(commit=False)
+        old = self.cleaned_data["old_path"]
+        if len(old) > MAX_PATH:
+            redirect = LongRedirect(
+                site=redirect.site,
+                path_digest=LongRedirect.digest_of(old),
+                old_path=old,
+                new_path=redirect.new_path,
+            )
+        else:
+            redirect.old_path = old
+        if commit:
+            redirect.save()
+        return redirect
 
 
 class LongRedirectForm(forms.ModelForm):
@@ -397,8 +465,8 @@ class LongRedirectForm(forms.ModelForm):
 @admin.register(LongRedirect)
 class LongRedirectAdmin(admin.ModelAdmin):
     """Old addresses too long for the redirect table (an import's long non-Latin permalinks,
-    articles/redirects.py): listed readable, pointed elsewhere or deleted. Only the import
-    makes them."""
+    articles/redirects.py): listed readable, pointed elsewhere or deleted. The import makes
+    them, and the redirect form for an old address that long (added there, not here)."""
 
     form = LongRedirectForm
     list_display = ["readable_old_path", "new_path"]
@@ -420,6 +488,9 @@ admin.site.unregister(Redirect)
 @admin.register(Redirect)
 class RedirectAdmin(redirects_admin.RedirectAdmin):
     form = RedirectForm
+    fields = ["site", "old_path", "new_path"]
+    # The form's own old_path, not the table's (200 characters): the admin would bind it again.
+    exclude = ["old_path"]
     list_display = ["readable_old_path", "readable_new_path"]
 
     @admin.display(description=_("redirect from"), ordering="old_path")
@@ -429,6 +500,21 @@ class RedirectAdmin(redirects_admin.RedirectAdmin):
     @admin.display(description=_("redirect to"), ordering="new_path")
     def readable_new_path(self, obj):
         return readable(obj.new_path)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if not isinstance(obj, LongRedirect):
+            return super().response_add(request, obj, post_url_continue)
+        # The form kept it in the other table: say so, and show it where it is listed.
+        self.message_user(
+            request,
+            _(
+                "“%(old)s” is over %(max)d characters once percent-encoded, too long for the "
+                "redirect table: it is kept under Long redirects, and redirects the same way."
+            )
+            % {"old": readable(obj.old_path), "max": MAX_PATH},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_longredirect_change", args=[obj.pk]))
 
 
 @admin.register(Front)

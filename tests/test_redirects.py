@@ -12,6 +12,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
+from articles.redirects import as_requested
 
 from .conftest import make_article
 
@@ -131,8 +132,9 @@ def test_tags_named_in_any_script_have_working_pages_and_links(client):
         ("/loop/", "/loop/", "back to the same address"),
         ("no-slash", "/somewhere/", "Start the old address with a slash"),
         ("/old/", "/\\evil.example/", "no backslash"),
+        ("/old/", "/" + "x" * 210, "at most 200 characters"),
     ],
-    ids=["a loop", "no leading slash", "a backslash"],
+    ids=["a loop", "no leading slash", "a backslash", "a new address too long"],
 )
 def test_a_redirect_typed_by_hand_that_cannot_work_is_refused(
     client, editor, old_path, new_path, message
@@ -234,3 +236,36 @@ def test_an_old_address_typed_readable_or_encoded_redirects_as_browsers_ask_for_
 def test_a_new_address_on_this_site_typed_readable_is_kept_as_browsers_ask_for_it(client, editor):
     add_by_hand(client, editor, "/old/", "/tag/سياسة/")
     assert Redirect.objects.get().new_path == "/tag/" + quote("سياسة") + "/"
+
+
+def test_an_old_address_too_long_for_the_table_is_kept_whole_as_a_long_redirect(client, editor):
+    from articles.wordpress.mapping import LongRedirect
+
+    story = make_article(slug="new-home")
+    old = "/2021/03/04/" + "a-very-long-old-wordpress-slug-" * 7 + "the-end/"
+    assert len(old) == 237, len(old)
+    assert client.get(old).status_code == 404  # and so kept by the page cache
+    client.force_login(editor)
+    form = client.get(reverse("admin:redirects_redirect_add")).content.decode()
+    assert 'maxlength="200"' not in form  # the browser cuts nothing the form takes
+    page = add_by_hand(client, editor, old, story.get_absolute_url())
+    assert "too long for the redirect table" in page.content.decode()
+    assert LongRedirect.objects.get().old_path == old and not Redirect.objects.exists()
+    client.logout()
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
+
+
+def test_a_long_readable_old_address_is_measured_as_browsers_ask_for_it(client, editor):
+    from articles.wordpress.mapping import LongRedirect
+
+    story = make_article(slug="new-home")
+    typed = "/2021/03/04/" + "خبر-عاجل-" * 5 + "/"  # 58 letters, 314 percent-encoded
+    add_by_hand(client, editor, typed, story.get_absolute_url())
+    assert LongRedirect.objects.get().old_path == as_requested(typed)
+    again = add_by_hand(client, editor, typed, "/elsewhere/")
+    assert "already has a redirect, under Long redirects" in again.content.decode()
+    assert typed in again.content.decode()  # the text kept
+    client.logout()
+    response = client.get(quote(typed))
+    assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
