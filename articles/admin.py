@@ -1,4 +1,4 @@
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.contrib import admin, messages
@@ -43,7 +43,7 @@ from .models import (
     TaggedArticle,
 )
 from .photo_admin import LibraryImageChooser, rights_warning
-from .redirects import MAX_PATH, as_requested, on_site, readable
+from .redirects import CHAIN_LIMIT, MAX_PATH, as_requested, leads_to, on_site, readable
 from .wordpress.mapping import LongRedirect
 
 
@@ -351,6 +351,47 @@ class SlotInline(BoundedInline, ValidAutocomplete, admin.TabularInline):
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
 
+def checked_new_path(site, old_path, new_path):
+    """``new_path`` as kept (a path on this site as browsers ask for it), with what the editor
+    should know; a ValidationError when readers could not follow it: an address that is not
+    a page (``javascript:``), one that leaves the site while looking like a path
+    (``//host/``), or one the table sends back to ``old_path``. Empty: the old address is
+    gone (410)."""
+    if not new_path:
+        return new_path, []
+    if new_path.startswith("/") and "\\" in new_path:
+        raise forms.ValidationError(_("A path on this site has no backslash."))
+    if on_site(new_path):
+        new_path = as_requested(new_path)
+    else:
+        parts = urlsplit(new_path)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise forms.ValidationError(
+                _("Give a path on this site (/section/world/) or a full address (https://…).")
+            )
+    if len(new_path) > MAX_PATH:
+        raise forms.ValidationError(
+            _("Give a new address of at most %(max)d characters (percent-encoded: %(n)d).")
+            % {"max": MAX_PATH, "n": len(new_path)}
+        )
+    end = leads_to(site, old_path, new_path)
+    if end is None:
+        raise forms.ValidationError(
+            _(
+                "This would send readers back to the same address (through the redirects "
+                "from %(new)s, or more than %(limit)d of them in a row)."
+            )
+            % {"new": readable(new_path), "limit": CHAIN_LIMIT}
+        )
+    if end == new_path:
+        return new_path, []
+    # Kept as typed, so that it follows when that redirect is changed; readers go on.
+    return new_path, [
+        _("%(new)s is itself redirected: readers are sent on to %(end)s.")
+        % {"new": readable(new_path), "end": readable(end)}
+    ]
+
+
 class RedirectForm(forms.ModelForm):
     """A redirect typed by hand (slug changes write their own, articles/signals.py): the old
     address a path on this site, the new one elsewhere than itself. Paths on this site are
@@ -397,18 +438,12 @@ class RedirectForm(forms.ModelForm):
         elif old:
             old = cleaned["old_path"] = as_requested(old)
             self.check_unique(site, old)
-        if new.startswith("/") and "\\" in new:
-            self.add_error("new_path", _("A path on this site has no backslash."))
-        elif on_site(new):
-            new = cleaned["new_path"] = as_requested(new)
-        if len(new) > MAX_PATH:
-            self.add_error(
-                "new_path",
-                _("Give a new address of at most %(max)d characters (percent-encoded: %(n)d).")
-                % {"max": MAX_PATH, "n": len(new)},
-            )
-        elif old and new and new.split("#")[0] == old:
-            self.add_error("new_path", _("This would send readers back to the same address."))
+        self.warnings = []
+        if site is not None and old and "new_path" in cleaned:
+            try:
+                cleaned["new_path"], self.warnings = checked_new_path(site, old, new)
+            except forms.ValidationError as error:
+                self.add_error("new_path", error)
         return cleaned
 
     def check_unique(self, site, old):
@@ -456,10 +491,16 @@ class LongRedirectForm(forms.ModelForm):
         fields = ["new_path"]
 
     def clean_new_path(self):
-        new = self.cleaned_data["new_path"]  # never the old one: that is over 200 characters
-        if new.startswith("/") and "\\" in new:
-            raise forms.ValidationError(_("A path on this site has no backslash."))
+        new, self.warnings = checked_new_path(
+            self.instance.site, self.instance.old_path, self.cleaned_data["new_path"]
+        )
         return new
+
+
+def warn(request, form):
+    """What a redirect form found that does not stop the save (a chain, a page answering)."""
+    for warning in form.warnings:
+        messages.warning(request, warning)
 
 
 @admin.register(LongRedirect)
@@ -476,6 +517,10 @@ class LongRedirectAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn(request, form)
 
     @admin.display(description=_("redirect from"))
     def readable_old_path(self, obj):
@@ -500,6 +545,10 @@ class RedirectAdmin(redirects_admin.RedirectAdmin):
     @admin.display(description=_("redirect to"), ordering="new_path")
     def readable_new_path(self, obj):
         return readable(obj.new_path)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn(request, form)
 
     def response_add(self, request, obj, post_url_continue=None):
         if not isinstance(obj, LongRedirect):

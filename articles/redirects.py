@@ -102,6 +102,28 @@ def ours(path):
     return None
 
 
+# How many redirects in a row the forms follow: further than anyone means to chain them.
+CHAIN_LIMIT = 10
+
+
+def leads_to(site, old_path, new_path):
+    """Where readers sent from ``old_path`` to ``new_path`` end up once the table (both
+    tables) has sent them on: the last address; None when they would come back round (to
+    ``old_path``, or in a circle) or be sent on past CHAIN_LIMIT redirects."""
+    seen = {old_path}
+    step = new_path
+    for _ in range(CHAIN_LIMIT):
+        address = step.split("#")[0]
+        if address in seen:
+            return None
+        following = old_address(site, address) if on_site(address) else None
+        if not following:  # not redirected (or gone, 410): readers stop here
+            return step
+        seen.add(address)
+        step = following
+    return None
+
+
 def destination(request):
     """(where an old address goes, whether it was found as a sub-address), or (None, False)."""
     site = get_current_site(request)

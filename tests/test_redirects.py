@@ -269,3 +269,67 @@ def test_a_long_readable_old_address_is_measured_as_browsers_ask_for_it(client, 
     client.logout()
     response = client.get(quote(typed))
     assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "new_path, message",
+    [
+        ("javascript:alert(1)", "or a full address (https://…)"),
+        ("//evil.example/x", "or a full address (https://…)"),
+        ("https:///x", "or a full address (https://…)"),
+    ],
+    ids=["javascript", "another host written as a path", "no host"],
+)
+def test_a_new_address_readers_could_not_follow_is_refused(client, editor, new_path, message):
+    page = add_by_hand(client, editor, "/old-story/", new_path)
+    assert message in page.content.decode()
+    assert new_path in page.content.decode()  # the text kept
+    assert not Redirect.objects.exists()
+    client.logout()
+    assert client.get("/old-story/").status_code == 404
+
+
+def test_a_redirect_to_another_site_is_kept(client, editor):
+    add_by_hand(client, editor, "/old-story/", "https://archive.example.org/old-story/")
+    client.logout()
+    assert client.get("/old-story/")["Location"] == "https://archive.example.org/old-story/"
+
+
+def test_a_redirect_leading_back_to_its_old_address_through_others_is_refused(client, editor):
+    assert add_by_hand(client, editor, "/loop-a/", "/loop-b/").status_code == 200
+    add_redirect("/loop-c/", "/loop-a/")
+    for new_path in ("/loop-a/", "/loop-c/"):  # /loop-b/ → /loop-a/ → /loop-b/, or via /loop-c/
+        page = add_by_hand(client, editor, "/loop-b/", new_path).content.decode()
+        assert "back to the same address" in page
+    assert not Redirect.objects.filter(old_path="/loop-b/").exists()
+    client.logout()
+    assert client.get("/loop-b/").status_code == 404
+
+
+def test_a_redirect_to_an_address_itself_redirected_is_kept_and_the_editor_told_where_it_ends(
+    client, editor
+):
+    story = make_article(slug="new-home")
+    add_redirect("/middle/", story.get_absolute_url())
+    page = add_by_hand(client, editor, "/first/", "/middle/").content.decode()
+    assert f"/middle/ is itself redirected: readers are sent on to {story.get_absolute_url()}" in (
+        page
+    )
+    assert Redirect.objects.get(old_path="/first/").new_path == "/middle/"
+
+
+def test_a_long_redirect_is_pointed_only_where_readers_can_follow(client, editor):
+    from articles.wordpress.mapping import LongRedirect
+
+    long = LongRedirect.objects.create(
+        site=Site.objects.get_current(),
+        path_digest=LongRedirect.digest_of("/" + "x" * 250),
+        old_path="/" + "x" * 250,
+        new_path="/somewhere/",
+    )
+    client.force_login(editor)
+    change = reverse("admin:articles_longredirect_change", args=[long.pk])
+    for new_path in ("javascript:alert(1)", "//evil.example/x"):
+        assert "or a full address" in client.post(change, {"new_path": new_path}).content.decode()
+    long.refresh_from_db()
+    assert long.new_path == "/somewhere/"
