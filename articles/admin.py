@@ -43,7 +43,7 @@ from .models import (
     TaggedArticle,
 )
 from .photo_admin import LibraryImageChooser, rights_warning
-from .redirects import CHAIN_LIMIT, MAX_PATH, as_requested, leads_to, on_site, readable
+from .redirects import CHAIN_LIMIT, MAX_PATH, answers, as_requested, leads_to, on_site, readable
 from .wordpress.mapping import LongRedirect
 
 
@@ -444,6 +444,14 @@ class RedirectForm(forms.ModelForm):
                 cleaned["new_path"], self.warnings = checked_new_path(site, old, new)
             except forms.ValidationError as error:
                 self.add_error("new_path", error)
+        if site is not None and old and answers(site, old):
+            self.warnings.append(
+                _(
+                    "%(old)s answers with a page of its own: this redirect only takes effect "
+                    "once that page is gone (a redirect stands in for “not found”)."
+                )
+                % {"old": readable(old)}
+            )
         return cleaned
 
     def check_unique(self, site, old):

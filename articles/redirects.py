@@ -13,9 +13,10 @@ under a page it had (``…/page/2/``, ``…/2/``, ``…/comment-page-1/``, ``…
 """
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.shortcuts import get_current_site
@@ -27,6 +28,9 @@ from .tags import public_tags
 from .wordpress.mapping import LongRedirect
 
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
+# WordPress addresses that carry what they show in the query string (/?p=123): the home page
+# looks them up in the table (articles.wordpress_urls) instead of answering them.
+LEGACY_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "author")
 # What WordPress adds after an address for a part of the same page: a list's later pages,
 # and a post's (split with <!--nextpage-->, its comments' pages, its AMP version).
 LIST_PAGE = re.compile(r"page/[0-9]{1,6}/$")
@@ -117,11 +121,23 @@ def leads_to(site, old_path, new_path):
         if address in seen:
             return None
         following = old_address(site, address) if on_site(address) else None
-        if not following:  # not redirected (or gone, 410): readers stop here
+        if not following or answers(site, address):  # a page, a 404 or a 410: readers stop
             return step
         seen.add(address)
         step = following
     return None
+
+
+def answers(site, full_path):
+    """True when a page answers at ``full_path`` by itself, so that a redirect from there is
+    not used (the fallbacks only replace a 404): a flat page, the home page, a section, tag
+    or author page, a live story."""
+    parts = urlsplit(full_path)
+    if FlatPage.objects.filter(url=unquote(parts.path), sites=site).exists():
+        return True
+    if parts.path == "/" and set(parse_qs(parts.query)) & set(LEGACY_PARAMETERS):
+        return False
+    return ours(parts.path) is not None
 
 
 def destination(request):

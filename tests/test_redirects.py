@@ -333,3 +333,33 @@ def test_a_long_redirect_is_pointed_only_where_readers_can_follow(client, editor
         assert "or a full address" in client.post(change, {"new_path": new_path}).content.decode()
     long.refresh_from_db()
     assert long.new_path == "/somewhere/"
+
+
+def test_a_redirect_from_a_page_that_answers_is_kept_and_the_editor_told_it_waits(
+    client, editor, section
+):
+    page = add_by_hand(client, editor, section.get_absolute_url(), "/elsewhere/").content.decode()
+    assert "answers with a page of its own" in page
+    assert Redirect.objects.filter(old_path=section.get_absolute_url()).exists()
+    client.logout()
+    assert client.get(section.get_absolute_url()).status_code == 200
+
+
+def test_a_flat_page_wins_over_a_redirect_from_its_address(client, editor):
+    from django.contrib.flatpages.models import FlatPage
+
+    about = FlatPage.objects.create(url="/about/", title="About us", content="<p>Who we are</p>")
+    about.sites.add(Site.objects.get_current())
+    page = add_by_hand(client, editor, "/about/", "/elsewhere/").content.decode()
+    assert "answers with a page of its own" in page
+    client.logout()
+    response = client.get("/about/")
+    assert response.status_code == 200 and "Who we are" in response.content.decode()
+
+
+def test_a_wordpress_post_number_is_not_taken_for_the_home_page(client, editor):
+    story = make_article(slug="new-home")
+    page = add_by_hand(client, editor, "/?p=123", story.get_absolute_url()).content.decode()
+    assert "answers with a page of its own" not in page
+    client.logout()
+    assert client.get("/?p=123")["Location"] == story.get_absolute_url()
