@@ -6,6 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.redirects import admin as redirects_admin
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import models, router
 from django.db.models import Count, Q
 from django.db.models.constants import LOOKUP_SEP
@@ -553,6 +554,11 @@ class RedirectAdmin(redirects_admin.RedirectAdmin):
     @admin.display(description=_("redirect to"), ordering="new_path")
     def readable_new_path(self, obj):
         return readable(obj.new_path)
+
+    def get_changeform_initial_data(self, request):
+        # This site, chosen already: editors never meet "This field is required" on a field
+        # they have no reason to know.
+        return {"site": get_current_site(request).pk} | super().get_changeform_initial_data(request)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -1,5 +1,6 @@
 """Old addresses keep working: editors maintain a redirect table for imported legacy paths."""
 
+import re
 from datetime import timedelta
 from urllib.parse import quote, unquote
 
@@ -197,12 +198,12 @@ def test_a_tag_only_unpublished_work_carries_answers_as_an_unknown_tag(client, s
     assert client.get("/tag/harbour/page/2/")["Location"] == "/tag/harbour/"
 
 
-def add_by_hand(client, editor, old_path, new_path, **extra):
+def add_by_hand(client, editor, old_path, new_path):
     """The redirect add form as an editor submits it; the page it answers, followed."""
     client.force_login(editor)
     return client.post(
         reverse("admin:redirects_redirect_add"),
-        {"site": Site.objects.get_current().pk, "old_path": old_path, "new_path": new_path} | extra,
+        {"site": Site.objects.get_current().pk, "old_path": old_path, "new_path": new_path},
         follow=True,
     )
 
@@ -363,3 +364,10 @@ def test_a_wordpress_post_number_is_not_taken_for_the_home_page(client, editor):
     assert "answers with a page of its own" not in page
     client.logout()
     assert client.get("/?p=123")["Location"] == story.get_absolute_url()
+
+
+def test_the_add_form_has_this_site_chosen_already(client, editor):
+    client.force_login(editor)
+    form = client.get(reverse("admin:redirects_redirect_add")).content.decode()
+    site = Site.objects.get_current().pk
+    assert re.search(rf'<input[^>]*name="site"[^>]*value="{site}"[^>]*checked', form)
