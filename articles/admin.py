@@ -1,4 +1,4 @@
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from django import forms
 from django.contrib import admin, messages
@@ -6,8 +6,10 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.redirects import admin as redirects_admin
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import models, router
 from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -42,6 +44,7 @@ from .models import (
     TaggedArticle,
 )
 from .photo_admin import LibraryImageChooser, rights_warning
+from .redirects import CHAIN_LIMIT, MAX_PATH, answers, as_requested, leads_to, on_site, readable
 from .wordpress.mapping import LongRedirect
 
 
@@ -387,24 +390,146 @@ class SlotInline(BoundedInline, ValidAutocomplete, admin.TabularInline):
         return _("yes")
 
 
+def checked_new_path(site, old_path, new_path):
+    """``new_path`` as kept (a path on this site as browsers ask for it), with what the editor
+    should know; a ValidationError when readers could not follow it: an address that is not
+    a page (``javascript:``), one that leaves the site while looking like a path
+    (``//host/``), or one the table sends back to ``old_path``. Empty: the old address is
+    gone (410)."""
+    if not new_path:
+        return new_path, []
+    if new_path.startswith("/") and "\\" in new_path:
+        raise forms.ValidationError(_("A path on this site has no backslash."))
+    if on_site(new_path):
+        new_path = as_requested(new_path)
+    else:
+        parts = urlsplit(new_path)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise forms.ValidationError(
+                _("Give a path on this site (/section/world/) or a full address (https://…).")
+            )
+    if len(new_path) > MAX_PATH:
+        raise forms.ValidationError(
+            _("Give a new address of at most %(max)d characters (percent-encoded: %(n)d).")
+            % {"max": MAX_PATH, "n": len(new_path)}
+        )
+    end = leads_to(site, old_path, new_path)
+    if end is None:
+        raise forms.ValidationError(
+            _(
+                "This would send readers back to the same address (through the redirects "
+                "from %(new)s, or more than %(limit)d of them in a row)."
+            )
+            % {"new": readable(new_path), "limit": CHAIN_LIMIT}
+        )
+    if end == new_path:
+        return new_path, []
+    # Kept as typed, so that it follows when that redirect is changed; readers go on.
+    return new_path, [
+        _("%(new)s is itself redirected: readers are sent on to %(end)s.")
+        % {"new": readable(new_path), "end": readable(end)}
+    ]
+
+
 class RedirectForm(forms.ModelForm):
     """A redirect typed by hand (slug changes write their own, articles/signals.py): the old
-    address a path on this site, the new one elsewhere than itself."""
+    address a path on this site, the new one elsewhere than itself. Paths on this site are
+    kept as browsers ask for them (percent-encoded, articles.redirects.as_requested), however
+    they were typed, and shown readable. An old address longer than the table's 200
+    characters is kept as a LongRedirect, as the WordPress import keeps them, never cut."""
+
+    # Not the table's field: its 200 characters would have the browser cut a longer address.
+    old_path = forms.CharField(
+        label=_("redirect from"),
+        max_length=2000,
+        help_text=_("A path on this site, as readers type it: /2019/05/old-story/ or /?p=123."),
+    )
+    # Checked in clean() once encoded, with a message, rather than cut by the browser.
+    new_path = forms.CharField(
+        label=_("redirect to"),
+        max_length=2000,
+        required=False,
+        help_text=_(
+            "A path on this site (/section/world/) or a full address (https://…). Empty: the "
+            "old address answers “gone” (410)."
+        ),
+    )
 
     class Meta:
         model = Redirect
-        fields = ["site", "old_path", "new_path"]
+        # Not old_path: save() writes it, to whichever table its length calls for.
+        fields = ["site", "new_path"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["old_path"] = readable(self.instance.old_path)
+        if self.initial.get("new_path"):
+            self.initial["new_path"] = readable(self.initial["new_path"])
 
     def clean(self):
         cleaned = super().clean()
-        old, new = cleaned.get("old_path", ""), cleaned.get("new_path", "")
-        if old and (not old.startswith("/") or old.startswith("//") or "\\" in old):
+        site, old = cleaned.get("site"), cleaned.get("old_path", "")
+        new = cleaned.get("new_path", "")
+        if old and not on_site(old):
             self.add_error("old_path", _("Start the old address with a slash: /old-story/."))
-        elif old and new and new.split("#")[0] == old:
-            self.add_error("new_path", _("This would send readers back to the same address."))
-        if new.startswith("/") and "\\" in new:
-            self.add_error("new_path", _("A path on this site has no backslash."))
+            old = ""
+        elif old:
+            old = cleaned["old_path"] = as_requested(old)
+            self.check_unique(site, old)
+        self.warnings = []
+        if site is not None and old and "new_path" in cleaned:
+            try:
+                cleaned["new_path"], self.warnings = checked_new_path(site, old, new)
+            except forms.ValidationError as error:
+                self.add_error("new_path", error)
+        if site is not None and old and answers(site, old):
+            self.warnings.append(
+                _(
+                    "%(old)s answers with a page of its own: this redirect only takes effect "
+                    "once that page is gone (a redirect stands in for “not found”)."
+                )
+                % {"old": readable(old)}
+            )
         return cleaned
+
+    def check_unique(self, site, old):
+        if len(old) > MAX_PATH:
+            if self.instance.pk:
+                self.add_error(
+                    "old_path",
+                    _(
+                        "This address is over %(max)d characters once percent-encoded, too "
+                        "long for this table: add it as a new redirect (it is kept under Long "
+                        "redirects), then delete this one."
+                    )
+                    % {"max": MAX_PATH},
+                )
+            elif LongRedirect.objects.filter(
+                site=site, path_digest=LongRedirect.digest_of(old)
+            ).exists():
+                self.add_error(
+                    "old_path",
+                    _("This address already has a redirect, under Long redirects: change it."),
+                )
+        elif Redirect.objects.filter(site=site, old_path=old).exclude(pk=self.instance.pk).exists():
+            self.add_error("old_path", _("This address already has a redirect: change that one."))
+
+    def save(self, commit=True):
+        redirect = super().save(commit=False)
+        old = self.cleaned_data["old_path"]
+        if len(old) > MAX_PATH:
+            redirect = LongRedirect(
+                site=redirect.site,
+                path_digest=LongRedirect.digest_of(old),
+                old_path=old,
+                new_path=redirect.new_path,
+            )
+        else:
+            redirect.old_path = old
+        if commit:
+            redirect.save()
+        return redirect
 
 
 class LongRedirectForm(forms.ModelForm):
@@ -413,17 +538,23 @@ class LongRedirectForm(forms.ModelForm):
         fields = ["new_path"]
 
     def clean_new_path(self):
-        new = self.cleaned_data["new_path"]  # never the old one: that is over 200 characters
-        if new.startswith("/") and "\\" in new:
-            raise forms.ValidationError(_("A path on this site has no backslash."))
+        new, self.warnings = checked_new_path(
+            self.instance.site, self.instance.old_path, self.cleaned_data["new_path"]
+        )
         return new
+
+
+def warn(request, form):
+    """What a redirect form found that does not stop the save (a chain, a page answering)."""
+    for warning in form.warnings:
+        messages.warning(request, warning)
 
 
 @admin.register(LongRedirect)
 class LongRedirectAdmin(admin.ModelAdmin):
     """Old addresses too long for the redirect table (an import's long non-Latin permalinks,
-    articles/redirects.py): listed readable, pointed elsewhere or deleted. Only the import
-    makes them."""
+    articles/redirects.py): listed readable, pointed elsewhere or deleted. The import makes
+    them, and the redirect form for an old address that long (added there, not here)."""
 
     form = LongRedirectForm
     list_display = ["readable_old_path", "new_path"]
@@ -433,6 +564,10 @@ class LongRedirectAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn(request, form)
 
     @admin.display(description=_("redirect from"))
     def readable_old_path(self, obj):
@@ -445,6 +580,42 @@ admin.site.unregister(Redirect)
 @admin.register(Redirect)
 class RedirectAdmin(redirects_admin.RedirectAdmin):
     form = RedirectForm
+    fields = ["site", "old_path", "new_path"]
+    # The form's own old_path, not the table's (200 characters): the admin would bind it again.
+    exclude = ["old_path"]
+    list_display = ["readable_old_path", "readable_new_path"]
+
+    @admin.display(description=_("redirect from"), ordering="old_path")
+    def readable_old_path(self, obj):
+        return readable(obj.old_path)
+
+    @admin.display(description=_("redirect to"), ordering="new_path")
+    def readable_new_path(self, obj):
+        return readable(obj.new_path)
+
+    def get_changeform_initial_data(self, request):
+        # This site, chosen already: editors never meet "This field is required" on a field
+        # they have no reason to know.
+        return {"site": get_current_site(request).pk} | super().get_changeform_initial_data(request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        warn(request, form)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if not isinstance(obj, LongRedirect):
+            return super().response_add(request, obj, post_url_continue)
+        # The form kept it in the other table: say so, and show it where it is listed.
+        self.message_user(
+            request,
+            _(
+                "“%(old)s” is over %(max)d characters once percent-encoded, too long for the "
+                "redirect table: it is kept under Long redirects, and redirects the same way."
+            )
+            % {"old": readable(obj.old_path), "max": MAX_PATH},
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:articles_longredirect_change", args=[obj.pk]))
 
 
 @admin.register(Front)

@@ -13,15 +13,16 @@ under a page it had (``…/page/2/``, ``…/2/``, ``…/comment-page-1/``, ``…
 """
 
 import re
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects.middleware import RedirectFallbackMiddleware
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
 from django.urls import Resolver404, resolve, reverse
-from django.utils.encoding import escape_uri_path
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from taggit.models import Tag
 
 from .bylines import public_authors
@@ -30,6 +31,9 @@ from .tags import public_tags
 from .wordpress.mapping import LongRedirect
 
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
+# WordPress addresses that carry what they show in the query string (/?p=123): the home page
+# looks them up in the table (articles.wordpress_urls) instead of answering them.
+LEGACY_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "author")
 # What WordPress adds after an address for a part of the same page: a list's later pages,
 # and a post's (split with <!--nextpage-->, its comments' pages, its AMP version).
 LIST_PAGE = re.compile(r"page/[0-9]{1,6}/$")
@@ -40,6 +44,7 @@ def address_moved(old_path, new_path):
     """A reader's address that moved (a story's, a list's, a feed's, a page's): the old one
     redirects to the new. Earlier redirects to the old address follow it (no chains), and a
     redirect from the new address, which would now hide it, is dropped."""
+    old_path, new_path = as_requested(old_path), as_requested(new_path)
     if old_path == new_path:
         return
     site = Site.objects.get_current()
@@ -62,6 +67,27 @@ def list_moved(model, old_slug, new_slug):
         address_moved(
             reverse(name, kwargs={"slug": old_slug}), reverse(name, kwargs={"slug": new_slug})
         )
+
+
+def as_requested(address):
+    """``address`` as ``request.get_full_path()`` gives it for a request for it, which is
+    what the table is looked up by: typed readable (``/أخبار/``, ``/sp ace/``) or
+    percent-encoded, it comes out percent-encoded, never twice."""
+    path, _, query = address.partition("?")
+    full = escape_uri_path(unquote(path))
+    return f"{full}?{iri_to_uri(query)}" if query else full
+
+
+def readable(address):
+    """``address`` with its letters shown, not percent-encoded, when that reads back the same
+    (an encoded "?" or "%" stays encoded: shown bare, it would be another address)."""
+    shown = unquote(address)
+    return shown if on_site(address) and as_requested(shown) == address else address
+
+
+def on_site(address):
+    """True for a path on this site: ``/x/``, never ``//host/x/``, ``/\\host``, ``https://``."""
+    return address.startswith("/") and not address.startswith("//") and "\\" not in address
 
 
 def hides(new_path):
@@ -110,6 +136,40 @@ def ours(path):
     if pages is not None and pages().filter(slug=match.kwargs["slug"]).exists():
         return path
     return None
+
+
+# How many redirects in a row the forms follow: further than anyone means to chain them.
+CHAIN_LIMIT = 10
+
+
+def leads_to(site, old_path, new_path):
+    """Where readers sent from ``old_path`` to ``new_path`` end up once the table (both
+    tables) has sent them on: the last address; None when they would come back round (to
+    ``old_path``, or in a circle) or be sent on past CHAIN_LIMIT redirects."""
+    seen = {old_path}
+    step = new_path
+    for _ in range(CHAIN_LIMIT):
+        address = step.split("#")[0]
+        if address in seen:
+            return None
+        following = old_address(site, address) if on_site(address) else None
+        if not following or answers(site, address):  # a page, a 404 or a 410: readers stop
+            return step
+        seen.add(address)
+        step = following
+    return None
+
+
+def answers(site, full_path):
+    """True when a page answers at ``full_path`` by itself, so that a redirect from there is
+    not used (the fallbacks only replace a 404): a flat page, the home page, a section, tag
+    or author page, a live story."""
+    parts = urlsplit(full_path)
+    if FlatPage.objects.filter(url=unquote(parts.path), sites=site).exists():
+        return True
+    if parts.path == "/" and set(parse_qs(parts.query)) & set(LEGACY_PARAMETERS):
+        return False
+    return ours(parts.path) is not None
 
 
 def destination(request):

@@ -11,9 +11,7 @@ from urllib.parse import urlencode
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponseGone, HttpResponsePermanentRedirect
 
-from .redirects import hides, old_address
-
-LEGACY_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "author")
+from .redirects import LEGACY_PARAMETERS, hides, old_address
 
 
 def is_legacy_address(request):

@@ -104,9 +104,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
-    # django.contrib.redirects' fallback, but never to a story that is not live yet.
+    # django.contrib.redirects' fallback, but never to a story that is not live yet. Above
+    # the flat pages' so that it sees their answer (responses go up the list): a page that
+    # exists wins over a redirect from its address, as every other page does.
     "articles.redirects.HidingRedirectFallbackMiddleware",
+    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

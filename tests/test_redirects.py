@@ -1,7 +1,8 @@
 """Old addresses keep working: editors maintain a redirect table for imported legacy paths."""
 
+import re
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 import time_machine
@@ -12,6 +13,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article
+from articles.redirects import as_requested
 
 from .conftest import make_article
 
@@ -131,8 +133,9 @@ def test_tags_named_in_any_script_have_working_pages_and_links(client):
         ("/loop/", "/loop/", "back to the same address"),
         ("no-slash", "/somewhere/", "Start the old address with a slash"),
         ("/old/", "/\\evil.example/", "no backslash"),
+        ("/old/", "/" + "x" * 210, "at most 200 characters"),
     ],
-    ids=["a loop", "no leading slash", "a backslash"],
+    ids=["a loop", "no leading slash", "a backslash", "a new address too long"],
 )
 def test_a_redirect_typed_by_hand_that_cannot_work_is_refused(
     client, editor, old_path, new_path, message
@@ -193,3 +196,178 @@ def test_a_tag_only_unpublished_work_carries_answers_as_an_unknown_tag(client, s
         assert client.get(f"/tag/{tag}/page/2/").status_code == 404
         assert client.get(f"/tag/{tag}/?amp").status_code == 404
     assert client.get("/tag/harbour/page/2/")["Location"] == "/tag/harbour/"
+
+
+def add_by_hand(client, editor, old_path, new_path):
+    """The redirect add form as an editor submits it; the page it answers, followed."""
+    client.force_login(editor)
+    return client.post(
+        reverse("admin:redirects_redirect_add"),
+        {"site": Site.objects.get_current().pk, "old_path": old_path, "new_path": new_path},
+        follow=True,
+    )
+
+
+@pytest.mark.parametrize(
+    "typed, requested",
+    [
+        ("/أخبار/", "/" + quote("أخبار") + "/"),
+        ("/" + quote("أخبار") + "/", "/" + quote("أخبار") + "/"),
+        ("/sp ace/", "/sp%20ace/"),
+        ("/sp%20ace/", "/sp%20ace/"),
+        ("/100%-sure/", "/100%25-sure/"),
+        ("/search.php?s=أخبار", "/search.php?s=" + quote("أخبار")),
+    ],
+    ids=["arabic", "arabic encoded", "space", "space encoded", "bare percent", "query"],
+)
+def test_an_old_address_typed_readable_or_encoded_redirects_as_browsers_ask_for_it(
+    client, editor, typed, requested
+):
+    story = make_article(slug="new-home")
+    assert add_by_hand(client, editor, typed, story.get_absolute_url()).status_code == 200
+    assert Redirect.objects.get().old_path == requested  # encoded once, never twice
+    listing = client.get(reverse("admin:redirects_redirect_changelist")).content.decode()
+    assert unquote(requested) in listing  # listed readable
+    client.logout()
+    response = client.get(requested)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+def test_a_new_address_on_this_site_typed_readable_is_kept_as_browsers_ask_for_it(client, editor):
+    add_by_hand(client, editor, "/old/", "/tag/سياسة/")
+    assert Redirect.objects.get().new_path == "/tag/" + quote("سياسة") + "/"
+
+
+def test_an_old_address_too_long_for_the_table_is_kept_whole_as_a_long_redirect(client, editor):
+    from articles.wordpress.mapping import LongRedirect
+
+    story = make_article(slug="new-home")
+    old = "/2021/03/04/" + "a-very-long-old-wordpress-slug-" * 7 + "the-end/"
+    assert len(old) == 237, len(old)
+    assert client.get(old).status_code == 404  # and so kept by the page cache
+    client.force_login(editor)
+    form = client.get(reverse("admin:redirects_redirect_add")).content.decode()
+    assert 'maxlength="200"' not in form  # the browser cuts nothing the form takes
+    page = add_by_hand(client, editor, old, story.get_absolute_url())
+    assert "too long for the redirect table" in page.content.decode()
+    assert LongRedirect.objects.get().old_path == old and not Redirect.objects.exists()
+    client.logout()
+    response = client.get(old)
+    assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
+
+
+def test_a_long_readable_old_address_is_measured_as_browsers_ask_for_it(client, editor):
+    from articles.wordpress.mapping import LongRedirect
+
+    story = make_article(slug="new-home")
+    typed = "/2021/03/04/" + "خبر-عاجل-" * 5 + "/"  # 58 letters, 314 percent-encoded
+    add_by_hand(client, editor, typed, story.get_absolute_url())
+    assert LongRedirect.objects.get().old_path == as_requested(typed)
+    again = add_by_hand(client, editor, typed, "/elsewhere/")
+    assert "already has a redirect, under Long redirects" in again.content.decode()
+    assert typed in again.content.decode()  # the text kept
+    client.logout()
+    response = client.get(quote(typed))
+    assert response.status_code == 301 and response["Location"] == story.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "new_path, message",
+    [
+        ("javascript:alert(1)", "or a full address (https://…)"),
+        ("//evil.example/x", "or a full address (https://…)"),
+        ("https:///x", "or a full address (https://…)"),
+    ],
+    ids=["javascript", "another host written as a path", "no host"],
+)
+def test_a_new_address_readers_could_not_follow_is_refused(client, editor, new_path, message):
+    page = add_by_hand(client, editor, "/old-story/", new_path)
+    assert message in page.content.decode()
+    assert new_path in page.content.decode()  # the text kept
+    assert not Redirect.objects.exists()
+    client.logout()
+    assert client.get("/old-story/").status_code == 404
+
+
+def test_a_redirect_to_another_site_is_kept(client, editor):
+    add_by_hand(client, editor, "/old-story/", "https://archive.example.org/old-story/")
+    client.logout()
+    assert client.get("/old-story/")["Location"] == "https://archive.example.org/old-story/"
+
+
+def test_a_redirect_leading_back_to_its_old_address_through_others_is_refused(client, editor):
+    assert add_by_hand(client, editor, "/loop-a/", "/loop-b/").status_code == 200
+    add_redirect("/loop-c/", "/loop-a/")
+    for new_path in ("/loop-a/", "/loop-c/"):  # /loop-b/ → /loop-a/ → /loop-b/, or via /loop-c/
+        page = add_by_hand(client, editor, "/loop-b/", new_path).content.decode()
+        assert "back to the same address" in page
+    assert not Redirect.objects.filter(old_path="/loop-b/").exists()
+    client.logout()
+    assert client.get("/loop-b/").status_code == 404
+
+
+def test_a_redirect_to_an_address_itself_redirected_is_kept_and_the_editor_told_where_it_ends(
+    client, editor
+):
+    story = make_article(slug="new-home")
+    add_redirect("/middle/", story.get_absolute_url())
+    page = add_by_hand(client, editor, "/first/", "/middle/").content.decode()
+    assert f"/middle/ is itself redirected: readers are sent on to {story.get_absolute_url()}" in (
+        page
+    )
+    assert Redirect.objects.get(old_path="/first/").new_path == "/middle/"
+
+
+def test_a_long_redirect_is_pointed_only_where_readers_can_follow(client, editor):
+    from articles.wordpress.mapping import LongRedirect
+
+    long = LongRedirect.objects.create(
+        site=Site.objects.get_current(),
+        path_digest=LongRedirect.digest_of("/" + "x" * 250),
+        old_path="/" + "x" * 250,
+        new_path="/somewhere/",
+    )
+    client.force_login(editor)
+    change = reverse("admin:articles_longredirect_change", args=[long.pk])
+    for new_path in ("javascript:alert(1)", "//evil.example/x"):
+        assert "or a full address" in client.post(change, {"new_path": new_path}).content.decode()
+    long.refresh_from_db()
+    assert long.new_path == "/somewhere/"
+
+
+def test_a_redirect_from_a_page_that_answers_is_kept_and_the_editor_told_it_waits(
+    client, editor, section
+):
+    page = add_by_hand(client, editor, section.get_absolute_url(), "/elsewhere/").content.decode()
+    assert "answers with a page of its own" in page
+    assert Redirect.objects.filter(old_path=section.get_absolute_url()).exists()
+    client.logout()
+    assert client.get(section.get_absolute_url()).status_code == 200
+
+
+def test_a_flat_page_wins_over_a_redirect_from_its_address(client, editor):
+    from django.contrib.flatpages.models import FlatPage
+
+    about = FlatPage.objects.create(url="/about/", title="About us", content="<p>Who we are</p>")
+    about.sites.add(Site.objects.get_current())
+    page = add_by_hand(client, editor, "/about/", "/elsewhere/").content.decode()
+    assert "answers with a page of its own" in page
+    client.logout()
+    response = client.get("/about/")
+    assert response.status_code == 200 and "Who we are" in response.content.decode()
+
+
+def test_a_wordpress_post_number_is_not_taken_for_the_home_page(client, editor):
+    story = make_article(slug="new-home")
+    page = add_by_hand(client, editor, "/?p=123", story.get_absolute_url()).content.decode()
+    assert "answers with a page of its own" not in page
+    client.logout()
+    assert client.get("/?p=123")["Location"] == story.get_absolute_url()
+
+
+def test_the_add_form_has_this_site_chosen_already(client, editor):
+    client.force_login(editor)
+    form = client.get(reverse("admin:redirects_redirect_add")).content.decode()
+    site = Site.objects.get_current().pk
+    assert re.search(rf'<input[^>]*name="site"[^>]*value="{site}"[^>]*checked', form)

@@ -18,6 +18,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 
 from ..models import Article
+from ..redirects import on_site
 from .mapping import LongRedirect
 
 MAX_PATH = Redirect._meta.get_field("old_path").max_length
@@ -152,11 +153,6 @@ def answers_here(path):
     except Resolver404:
         return False
     return True
-
-
-def on_site(path):
-    """True for a path on this site: ``/x/``, never ``//host/x/``, ``/\\host``, ``https://``."""
-    return path.startswith("/") and not path.startswith("//") and "\\" not in path
 
 
 def save_long_redirect(site, old_path, new_path):
