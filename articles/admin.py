@@ -4,6 +4,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.flatpages import admin as flatpages_admin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects import admin as redirects_admin
 from django.contrib.redirects.models import Redirect
 from django.db import models, router
@@ -407,6 +410,27 @@ admin.site.unregister(Redirect)
 @admin.register(Redirect)
 class RedirectAdmin(redirects_admin.RedirectAdmin):
     form = RedirectForm
+
+
+class FlatPageForm(FlatpageForm):
+    """A flat page's address, title, text and site. Not Django's "Template name": every flat
+    page is drawn with our one template (articles/flat_pages.py), and another page's template
+    answered an error page. Nor "Registration required": the site has no reader accounts,
+    and the page sent readers to a login page that does not exist. The text is sanitised on
+    save (articles/signals.py), however it is written."""
+
+    class Meta(FlatpageForm.Meta):
+        fields = ["url", "title", "content", "sites"]
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class FlatPageAdmin(flatpages_admin.FlatPageAdmin):
+    form = FlatPageForm
+    fieldsets = [(None, {"fields": ["url", "title", "content", "sites"]})]
+    list_filter = ["sites"]
 
 
 @admin.register(Front)

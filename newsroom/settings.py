@@ -104,7 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # django.contrib.flatpages' fallback, always drawn with our flat page template.
+    "articles.flat_pages.FlatPageFallbackMiddleware",
     # django.contrib.redirects' fallback, but never to a story that is not live yet.
     "articles.redirects.HidingRedirectFallbackMiddleware",
     "axes.middleware.AxesMiddleware",
