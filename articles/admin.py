@@ -9,6 +9,7 @@ from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects import admin as redirects_admin
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.db import models, router
 from django.db.models import Count, Q
 from django.db.models.constants import LOOKUP_SEP
@@ -417,10 +418,25 @@ class FlatPageForm(FlatpageForm):
     page is drawn with our one template (articles/flat_pages.py), and another page's template
     answered an error page. Nor "Registration required": the site has no reader accounts,
     and the page sent readers to a login page that does not exist. The text is sanitised on
-    save (articles/signals.py), however it is written."""
+    save (articles/signals.py), however it is written.
+
+    The site: with one (the usual case) there is nothing to choose, and the page goes on it;
+    with several, the current one is chosen beforehand on a new page."""
 
     class Meta(FlatpageForm.Meta):
         fields = ["url", "title", "content", "sites"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = self.fields["sites"]
+        found = list(sites.queryset[:2])
+        if len(found) == 1:
+            # Disabled: the value is this site whatever the browser sends.
+            sites.disabled = True
+            sites.widget = forms.MultipleHiddenInput()
+            self.initial["sites"] = [found[0].pk]
+        elif self.instance.pk is None:
+            self.initial.setdefault("sites", [Site.objects.get_current().pk])
 
 
 admin.site.unregister(FlatPage)

@@ -73,3 +73,35 @@ def test_the_text_typed_in_the_admin_is_still_sanitised(client, editor):
     content = FlatPage.objects.get(url="/about/").content
     assert "<p>Hi</p>" in content
     assert "script" not in content and "onclick" not in content
+
+
+def test_a_page_saved_without_choosing_a_site_goes_on_the_one_site(client, editor):
+    client.force_login(editor)
+    form = client.get(ADD_URL).context["adminform"].form
+    assert form.fields["sites"].widget.is_hidden
+    page = client.post(ADD_URL, page_form())
+    assert page.status_code == 302
+    saved = FlatPage.objects.get(url="/about/")
+    assert list(saved.sites.all()) == [Site.objects.get_current()]
+    assert client.get("/about/").status_code == 200
+
+
+def test_an_address_taken_on_the_one_site_is_refused_with_the_text_kept(client, editor):
+    make_page(title="Ours")
+    client.force_login(editor)
+    page = client.post(ADD_URL, page_form(title="Typed title"))
+    assert page.status_code == 200
+    assert "Flatpage with url /about/ already exists" in page.content.decode()
+    assert "Typed title" in page.content.decode()
+    assert FlatPage.objects.count() == 1
+
+
+def test_with_several_sites_the_current_one_is_chosen_beforehand(client, editor):
+    other = Site.objects.create(domain="other.example", name="Other")
+    client.force_login(editor)
+    html = client.get(ADD_URL).content.decode()
+    current = Site.objects.get_current()
+    assert f'<option value="{current.pk}" selected>' in html
+    assert f'<option value="{other.pk}">' in html
+    assert client.post(ADD_URL, page_form(sites=[other.pk])).status_code == 302
+    assert list(FlatPage.objects.get(url="/about/").sites.all()) == [other]
