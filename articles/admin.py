@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth import get_user_model
 from django.contrib.flatpages import admin as flatpages_admin
 from django.contrib.flatpages.forms import FlatpageForm
 from django.contrib.flatpages.models import FlatPage
@@ -585,20 +586,41 @@ class TagAdmin(admin.ModelAdmin):
         return None
 
 
+class StaffLoginChoice(forms.ModelChoiceField):
+    """A login as colleagues know it: the username, then the full name."""
+
+    def label_from_instance(self, obj):
+        full_name = obj.get_full_name()
+        return f"{obj.get_username()} — {full_name}" if full_name else obj.get_username()
+
+
 class AuthorAdminForm(forms.ModelForm):
+    """The staff login behind a byline is chosen from a plain list of the logins that sign in
+    to the admin (active staff). Not an autocomplete: that asks the user admin, which editors
+    may not open, and it answered them "The results could not be loaded"."""
+
     class Meta:
         model = Author
         fields = ["name", "slug", "bio", "photo", "user"]
-        field_classes = {"photo": images.ImageUploadField}
+        field_classes = {"photo": images.ImageUploadField, "user": StaffLoginChoice}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            # The login already behind the byline stays offered even if it no longer signs
+            # in: saving the bio must not quietly untie them.
+            staff = Q(is_staff=True, is_active=True) | Q(pk=self.instance.user_id)
+            self.fields["user"].queryset = (
+                get_user_model().objects.filter(staff).order_by("username")
+            )
 
 
 @admin.register(Author)
-class AuthorAdmin(StorageFailureShownInForm, ValidAutocomplete, admin.ModelAdmin):
+class AuthorAdmin(StorageFailureShownInForm, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "bio"]
-    autocomplete_fields = ["user"]
 
     # Which staff login is behind a byline is for those who manage authors (editors).
     def get_list_display(self, request):

@@ -287,6 +287,74 @@ def test_editor_sees_which_staff_login_is_behind_a_byline(client, editor, django
     )
 
 
+def _logins(django_user_model):
+    make = django_user_model.objects.create_user
+    return {
+        "active": make("rita", first_name="Rita", last_name="Haddad", is_staff=True),
+        "inactive": make("gone-desk", is_staff=True, is_active=False),
+        "reader": make("not-staff"),
+    }
+
+
+def test_editor_ties_a_byline_to_an_active_staff_login(client, editor, django_user_model):
+    logins = _logins(django_user_model)
+    author = make_author(name="Rita Haddad", slug="rita-haddad")
+    url = reverse("admin:articles_author_change", args=[author.pk])
+    client.force_login(editor)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<option value="{logins["active"].pk}">rita — Rita Haddad</option>' in html
+    assert "gone-desk" not in html and "not-staff" not in html
+    data = {"name": "Rita Haddad", "slug": "rita-haddad", "bio": "", "user": logins["active"].pk}
+    assert client.post(url, data).status_code == 302
+    author.refresh_from_db()
+    assert author.user == logins["active"]
+
+
+@pytest.mark.parametrize("which", ["inactive", "reader"])
+def test_a_login_that_does_not_sign_in_to_the_admin_is_refused_for_a_byline(
+    client, editor, django_user_model, which
+):
+    login = _logins(django_user_model)[which]
+    author = make_author(name="Rita Haddad", slug="rita-haddad")
+    client.force_login(editor)
+    page = client.post(
+        reverse("admin:articles_author_change", args=[author.pk]),
+        {"name": "Rita Haddad", "slug": "rita-haddad", "bio": "Typed bio", "user": login.pk},
+    )
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.content.decode()
+    assert "Typed bio" in page.content.decode()
+    author.refresh_from_db()
+    assert author.user is None and author.bio == ""
+
+
+def test_a_byline_tied_to_a_login_since_disabled_keeps_it_when_saved(
+    client, editor, django_user_model
+):
+    login = _logins(django_user_model)["inactive"]
+    author = make_author(name="Old Desk", slug="old-desk", user=login)
+    client.force_login(editor)
+    page = client.post(
+        reverse("admin:articles_author_change", args=[author.pk]),
+        {"name": "Old Desk", "slug": "old-desk", "bio": "New bio", "user": login.pk},
+    )
+    assert page.status_code == 302
+    author.refresh_from_db()
+    assert author.user == login and author.bio == "New bio"
+
+
+def test_reporter_is_not_offered_the_staff_login_of_a_byline(client, reporter, django_user_model):
+    _logins(django_user_model)
+    author = make_author(name="Rita Haddad", slug="rita-haddad")
+    client.force_login(reporter)
+    page = client.get(reverse("admin:articles_author_change", args=[author.pk]))
+    assert page.status_code == 200
+    assert 'name="user"' not in page.content.decode()
+    assert "rita — Rita Haddad" not in page.content.decode()
+
+
 def test_saving_a_story_unchanged_keeps_its_stored_times_to_the_microsecond(client, editor):
     """The time inputs show whole seconds. A time written by a script or an import keeps
     its microseconds through a save that did not touch it; a changed one is saved."""
