@@ -441,3 +441,75 @@ def test_old_and_nearer_publish_times_are_accepted(client, editor, section):
         )
         assert response.status_code == 302, slug
     assert Article.objects.count() == 2
+
+
+def _user_form(user, **overrides):
+    """The user admin's change form as a superuser sends it, with what it already holds."""
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_superuser": "on" if user.is_superuser else "",
+        "groups": [],
+        "user_permissions": [],
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        **overrides,
+    }
+
+
+@pytest.fixture
+def root(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+
+
+@pytest.mark.parametrize("role", ["Reporter", "Editor", "Moderator"])
+def test_a_user_given_a_role_becomes_staff_and_can_sign_in(client, root, django_user_model, role):
+    newcomer = django_user_model.objects.create_user("newcomer", password="a-long-password-1")
+    group = Group.objects.get(name=role)
+    client.force_login(root)
+    url = reverse("admin:auth_user_change", args=[newcomer.pk])
+    saved = client.post(url, _user_form(newcomer, groups=[group.pk]), follow=True)
+    assert saved.status_code == 200
+    shown = [str(message) for message in saved.context["messages"]]
+    assert f"“newcomer” is now staff (“Staff status” ticked): a user with a role ({role})" in (
+        " ".join(shown)
+    )
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff and list(newcomer.groups.all()) == [group]
+    client.logout()
+    login = {"username": "newcomer", "password": "a-long-password-1"}
+    assert client.post(reverse("admin:login"), login).status_code == 302
+    assert client.session["_auth_user_id"] == str(newcomer.pk)
+
+
+def test_a_user_without_a_role_keeps_the_staff_status_that_was_set(client, root, django_user_model):
+    reader = django_user_model.objects.create_user("reader")
+    client.force_login(root)
+    url = reverse("admin:auth_user_change", args=[reader.pk])
+    saved = client.post(url, _user_form(reader, first_name="Rita"), follow=True)
+    assert saved.status_code == 200
+    assert not any("is now staff" in str(m) for m in saved.context["messages"])
+    reader.refresh_from_db()
+    assert reader.first_name == "Rita" and not reader.is_staff
+    client.post(url, _user_form(reader, is_staff="on"))
+    reader.refresh_from_db()
+    assert reader.is_staff
+    client.post(url, _user_form(reader, is_staff=""))
+    reader.refresh_from_db()
+    assert not reader.is_staff
+
+
+def test_a_user_made_superuser_becomes_staff(client, root, django_user_model):
+    chief = django_user_model.objects.create_user("chief")
+    client.force_login(root)
+    url = reverse("admin:auth_user_change", args=[chief.pk])
+    saved = client.post(url, _user_form(chief, is_superuser="on"), follow=True)
+    assert "“chief” is now staff (“Staff status” ticked): a superuser needs it" in " ".join(
+        str(message) for message in saved.context["messages"]
+    )
+    chief.refresh_from_db()
+    assert chief.is_superuser and chief.is_staff
