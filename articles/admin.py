@@ -602,7 +602,7 @@ class AuthorAdminForm(forms.ModelForm):
     class Meta:
         model = Author
         fields = ["name", "slug", "bio", "photo", "user"]
-        field_classes = {"photo": images.ImageUploadField, "user": StaffLoginChoice}
+        field_classes = {"photo": images.PortraitUploadField, "user": StaffLoginChoice}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
