@@ -4,8 +4,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth import get_user_model
+from django.contrib.flatpages import admin as flatpages_admin
+from django.contrib.flatpages.forms import FlatpageForm
+from django.contrib.flatpages.models import FlatPage
 from django.contrib.redirects import admin as redirects_admin
 from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
 from django.contrib.sites.shortcuts import get_current_site
 from django.db import models, router
 from django.db.models import Count, Q
@@ -618,6 +623,42 @@ class RedirectAdmin(redirects_admin.RedirectAdmin):
         return HttpResponseRedirect(reverse("admin:articles_longredirect_change", args=[obj.pk]))
 
 
+class FlatPageForm(FlatpageForm):
+    """A flat page's address, title, text and site. Not Django's "Template name": every flat
+    page is drawn with our one template (articles/flat_pages.py), and another page's template
+    answered an error page. Nor "Registration required": the site has no reader accounts,
+    and the page sent readers to a login page that does not exist. The text is sanitised on
+    save (articles/signals.py), however it is written.
+
+    The site: with one (the usual case) there is nothing to choose, and the page goes on it;
+    with several, the current one is chosen beforehand on a new page."""
+
+    class Meta(FlatpageForm.Meta):
+        fields = ["url", "title", "content", "sites"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sites = self.fields["sites"]
+        found = list(sites.queryset[:2])
+        if len(found) == 1:
+            # Disabled: the value is this site whatever the browser sends.
+            sites.disabled = True
+            sites.widget = forms.MultipleHiddenInput()
+            self.initial["sites"] = [found[0].pk]
+        elif self.instance.pk is None:
+            self.initial.setdefault("sites", [Site.objects.get_current().pk])
+
+
+admin.site.unregister(FlatPage)
+
+
+@admin.register(FlatPage)
+class FlatPageAdmin(flatpages_admin.FlatPageAdmin):
+    form = FlatPageForm
+    fieldsets = [(None, {"fields": ["url", "title", "content", "sites"]})]
+    list_filter = ["sites"]
+
+
 @admin.register(Front)
 class FrontAdmin(admin.ModelAdmin):
     list_display = ["__str__", "slot_count"]
@@ -754,20 +795,41 @@ class TagAdmin(admin.ModelAdmin):
         return None
 
 
+class StaffLoginChoice(forms.ModelChoiceField):
+    """A login as colleagues know it: the username, then the full name."""
+
+    def label_from_instance(self, obj):
+        full_name = obj.get_full_name()
+        return f"{obj.get_username()} — {full_name}" if full_name else obj.get_username()
+
+
 class AuthorAdminForm(forms.ModelForm):
+    """The staff login behind a byline is chosen from a plain list of the logins that sign in
+    to the admin (active staff). Not an autocomplete: that asks the user admin, which editors
+    may not open, and it answered them "The results could not be loaded"."""
+
     class Meta:
         model = Author
         fields = ["name", "slug", "bio", "photo", "user"]
-        field_classes = {"photo": images.ImageUploadField}
+        field_classes = {"photo": images.PortraitUploadField, "user": StaffLoginChoice}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "user" in self.fields:
+            # The login already behind the byline stays offered even if it no longer signs
+            # in: saving the bio must not quietly untie them.
+            staff = Q(is_staff=True, is_active=True) | Q(pk=self.instance.user_id)
+            self.fields["user"].queryset = (
+                get_user_model().objects.filter(staff).order_by("username")
+            )
 
 
 @admin.register(Author)
-class AuthorAdmin(StorageFailureShownInForm, ValidAutocomplete, admin.ModelAdmin):
+class AuthorAdmin(StorageFailureShownInForm, admin.ModelAdmin):
     form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "bio"]
-    autocomplete_fields = ["user"]
 
     # Which staff login is behind a byline is for those who manage authors (editors).
     def get_list_display(self, request):

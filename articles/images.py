@@ -227,14 +227,18 @@ class ImageUploadField(forms.ImageField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         if not self.help_text:
-            self.help_text = _(
-                "%(formats)s, up to %(limit)d MB; at least %(width)s px wide to look sharp as "
-                "the lead story. Location and camera details are removed on upload."
-            ) % {
-                "formats": ACCEPTED_LABEL,
-                "limit": settings.NEWSROOM_MAX_UPLOAD_MB,
-                "width": f"{LEAD_MIN_WIDTH:,}",
-            }
+            self.help_text = self.default_help_text()
+
+    def default_help_text(self):
+        """What the form says under the field: a photo for articles (a lead, a library photo)."""
+        return _(
+            "%(formats)s, up to %(limit)d MB; at least %(width)s px wide to look sharp as "
+            "the lead story. Location and camera details are removed on upload."
+        ) % {
+            "formats": ACCEPTED_LABEL,
+            "limit": settings.NEWSROOM_MAX_UPLOAD_MB,
+            "width": f"{LEAD_MIN_WIDTH:,}",
+        }
 
     def to_python(self, data):
         upload = forms.FileField.to_python(self, data)
@@ -244,6 +248,20 @@ class ImageUploadField(forms.ImageField):
         upload.content_type = Image.MIME.get(image.format)
         upload.seek(0)
         return upload
+
+
+class PortraitUploadField(ImageUploadField):
+    """An author's photo: the same checks, with advice for a byline portrait, which the author
+    page shows round and 96 px across (templates/articles/author_detail.html), never as a
+    lead story."""
+
+    def default_help_text(self):
+        return _(
+            "%(formats)s, up to %(limit)d MB. A portrait of the author, head and shoulders, "
+            "face in the middle: the author page shows it round, 96 px across, so a square "
+            "photo at least 200 px wide looks sharp. An animation keeps its first frame. "
+            "Location and camera details are removed on upload."
+        ) % {"formats": ACCEPTED_LABEL, "limit": settings.NEWSROOM_MAX_UPLOAD_MB}
 
 
 # Cleaning ------------------------------------------------------------------------------------

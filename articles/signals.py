@@ -43,6 +43,7 @@ from .models import (
     sync_body_images,
 )
 from .tags import public_tags
+from .wordpress.mapping import LongRedirect
 
 logger = logging.getLogger(__name__)
 
@@ -476,3 +477,11 @@ def image_changed(sender, instance, raw=False, **kwargs):
     ]
     if keys:  # a photo no public article shows changes nothing readers see
         renew(*keys, CONTENT)
+
+
+@receiver(post_save, sender=LongRedirect)
+@receiver(post_delete, sender=LongRedirect)
+def long_redirect_changed(sender, raw=False, **kwargs):
+    # As a Redirect's change does (newsroom.signals): a cached 404 would hide it.
+    if not raw:
+        renew(CONTENT)

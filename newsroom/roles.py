@@ -95,6 +95,12 @@ ROLES = {
 }
 
 
+def roles_of(user):
+    """The names of the roles (groups above) ``user`` holds, in ROLES order."""
+    held = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    return [name for name in ROLES if name in held]
+
+
 def sync_roles(group_model, permission_model):
     """Create or update the three groups so each holds exactly its listed permissions.
 

@@ -108,7 +108,8 @@ MIDDLEWARE = [
     # the flat pages' so that it sees their answer (responses go up the list): a page that
     # exists wins over a redirect from its address, as every other page does.
     "articles.redirects.HidingRedirectFallbackMiddleware",
-    "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
+    # django.contrib.flatpages' fallback, always drawn with our flat page template.
+    "articles.flat_pages.FlatPageFallbackMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -9,13 +9,11 @@ from django.core.signals import request_started
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from articles.wordpress.mapping import LongRedirect
-
 from .cache import CONTENT, SITE, renew
 
 # Flat pages and redirects answer addresses no view names keys for (a redirect replaces a
 # 404): what CONTENT renews. The Site's domain is in every page's links: everything.
-RENEWS = {FlatPage: CONTENT, Redirect: CONTENT, LongRedirect: CONTENT, Site: SITE}
+RENEWS = {FlatPage: CONTENT, Redirect: CONTENT, Site: SITE}
 
 
 @receiver(post_save)

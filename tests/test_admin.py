@@ -287,6 +287,74 @@ def test_editor_sees_which_staff_login_is_behind_a_byline(client, editor, django
     )
 
 
+def _logins(django_user_model):
+    make = django_user_model.objects.create_user
+    return {
+        "active": make("rita", first_name="Rita", last_name="Haddad", is_staff=True),
+        "inactive": make("gone-desk", is_staff=True, is_active=False),
+        "reader": make("not-staff"),
+    }
+
+
+def test_editor_ties_a_byline_to_an_active_staff_login(client, editor, django_user_model):
+    logins = _logins(django_user_model)
+    author = make_author(name="Rita Haddad", slug="rita-haddad")
+    url = reverse("admin:articles_author_change", args=[author.pk])
+    client.force_login(editor)
+    page = client.get(url)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert f'<option value="{logins["active"].pk}">rita — Rita Haddad</option>' in html
+    assert "gone-desk" not in html and "not-staff" not in html
+    data = {"name": "Rita Haddad", "slug": "rita-haddad", "bio": "", "user": logins["active"].pk}
+    assert client.post(url, data).status_code == 302
+    author.refresh_from_db()
+    assert author.user == logins["active"]
+
+
+@pytest.mark.parametrize("which", ["inactive", "reader"])
+def test_a_login_that_does_not_sign_in_to_the_admin_is_refused_for_a_byline(
+    client, editor, django_user_model, which
+):
+    login = _logins(django_user_model)[which]
+    author = make_author(name="Rita Haddad", slug="rita-haddad")
+    client.force_login(editor)
+    page = client.post(
+        reverse("admin:articles_author_change", args=[author.pk]),
+        {"name": "Rita Haddad", "slug": "rita-haddad", "bio": "Typed bio", "user": login.pk},
+    )
+    assert page.status_code == 200
+    assert "Select a valid choice" in page.content.decode()
+    assert "Typed bio" in page.content.decode()
+    author.refresh_from_db()
+    assert author.user is None and author.bio == ""
+
+
+def test_a_byline_tied_to_a_login_since_disabled_keeps_it_when_saved(
+    client, editor, django_user_model
+):
+    login = _logins(django_user_model)["inactive"]
+    author = make_author(name="Old Desk", slug="old-desk", user=login)
+    client.force_login(editor)
+    page = client.post(
+        reverse("admin:articles_author_change", args=[author.pk]),
+        {"name": "Old Desk", "slug": "old-desk", "bio": "New bio", "user": login.pk},
+    )
+    assert page.status_code == 302
+    author.refresh_from_db()
+    assert author.user == login and author.bio == "New bio"
+
+
+def test_reporter_is_not_offered_the_staff_login_of_a_byline(client, reporter, django_user_model):
+    _logins(django_user_model)
+    author = make_author(name="Rita Haddad", slug="rita-haddad")
+    client.force_login(reporter)
+    page = client.get(reverse("admin:articles_author_change", args=[author.pk]))
+    assert page.status_code == 200
+    assert 'name="user"' not in page.content.decode()
+    assert "rita — Rita Haddad" not in page.content.decode()
+
+
 def test_saving_a_story_unchanged_keeps_its_stored_times_to_the_microsecond(client, editor):
     """The time inputs show whole seconds. A time written by a script or an import keeps
     its microseconds through a save that did not touch it; a changed one is saved."""
@@ -373,3 +441,75 @@ def test_old_and_nearer_publish_times_are_accepted(client, editor, section):
         )
         assert response.status_code == 302, slug
     assert Article.objects.count() == 2
+
+
+def _user_form(user, **overrides):
+    """The user admin's change form as a superuser sends it, with what it already holds."""
+    return {
+        "username": user.username,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "email": user.email,
+        "is_active": "on" if user.is_active else "",
+        "is_staff": "on" if user.is_staff else "",
+        "is_superuser": "on" if user.is_superuser else "",
+        "groups": [],
+        "user_permissions": [],
+        "date_joined_0": user.date_joined.strftime("%Y-%m-%d"),
+        "date_joined_1": user.date_joined.strftime("%H:%M:%S"),
+        **overrides,
+    }
+
+
+@pytest.fixture
+def root(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", "pw")
+
+
+@pytest.mark.parametrize("role", ["Reporter", "Editor", "Moderator"])
+def test_a_user_given_a_role_becomes_staff_and_can_sign_in(client, root, django_user_model, role):
+    newcomer = django_user_model.objects.create_user("newcomer", password="a-long-password-1")
+    group = Group.objects.get(name=role)
+    client.force_login(root)
+    url = reverse("admin:auth_user_change", args=[newcomer.pk])
+    saved = client.post(url, _user_form(newcomer, groups=[group.pk]), follow=True)
+    assert saved.status_code == 200
+    shown = [str(message) for message in saved.context["messages"]]
+    assert f"“newcomer” is now staff (“Staff status” ticked): a user with a role ({role})" in (
+        " ".join(shown)
+    )
+    newcomer.refresh_from_db()
+    assert newcomer.is_staff and list(newcomer.groups.all()) == [group]
+    client.logout()
+    login = {"username": "newcomer", "password": "a-long-password-1"}
+    assert client.post(reverse("admin:login"), login).status_code == 302
+    assert client.session["_auth_user_id"] == str(newcomer.pk)
+
+
+def test_a_user_without_a_role_keeps_the_staff_status_that_was_set(client, root, django_user_model):
+    reader = django_user_model.objects.create_user("reader")
+    client.force_login(root)
+    url = reverse("admin:auth_user_change", args=[reader.pk])
+    saved = client.post(url, _user_form(reader, first_name="Rita"), follow=True)
+    assert saved.status_code == 200
+    assert not any("is now staff" in str(m) for m in saved.context["messages"])
+    reader.refresh_from_db()
+    assert reader.first_name == "Rita" and not reader.is_staff
+    client.post(url, _user_form(reader, is_staff="on"))
+    reader.refresh_from_db()
+    assert reader.is_staff
+    client.post(url, _user_form(reader, is_staff=""))
+    reader.refresh_from_db()
+    assert not reader.is_staff
+
+
+def test_a_user_made_superuser_becomes_staff(client, root, django_user_model):
+    chief = django_user_model.objects.create_user("chief")
+    client.force_login(root)
+    url = reverse("admin:auth_user_change", args=[chief.pk])
+    saved = client.post(url, _user_form(chief, is_superuser="on"), follow=True)
+    assert "“chief” is now staff (“Staff status” ticked): a superuser needs it" in " ".join(
+        str(message) for message in saved.context["messages"]
+    )
+    chief.refresh_from_db()
+    assert chief.is_superuser and chief.is_staff

@@ -419,6 +419,16 @@ def test_author_photo_is_validated_through_the_admin(client, editor):
     assert not Author.objects.exists()
 
 
+def test_author_photo_advice_is_for_a_byline_portrait_not_a_lead_story(client, editor):
+    client.force_login(editor)
+    form = client.get(reverse("admin:articles_author_add")).context["adminform"].form
+    advice = str(form.fields["photo"].help_text)
+    assert "A portrait of the author" in advice
+    assert "round, 96 px across" in advice
+    assert "lead story" not in advice
+    assert "Location and camera details are removed on upload." in advice
+
+
 def test_author_photo_is_stored_upright_without_metadata(client, editor):
     client.force_login(editor)
     client.post(
