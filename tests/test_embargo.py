@@ -222,20 +222,23 @@ def test_the_story_form_offers_no_view_on_site_link_that_leads_nowhere(client, l
     assert link.get_absolute_url() in html
 
 
+def _new_link_for(recipient, days):
+    """The preview links inline with one new link, valid until noon ``days`` from today."""
+    return {
+        "preview_links-TOTAL_FORMS": "1",
+        "preview_links-0-recipient": recipient,
+        "preview_links-0-expires_at_0": f"{timezone.localdate() + timedelta(days=days)}",
+        "preview_links-0-expires_at_1": "12:00:00",
+    }
+
+
 def test_a_live_story_gets_no_new_embargoed_preview(client, editor, section):
     """Its address is public: a preview link for an outsider would only add a second one."""
     live = make_article(section=section)
     client.force_login(editor)
     url = reverse("admin:articles_article_change", args=[live.pk])
     post = _form_data(client.get(url))
-    post.update(
-        {
-            "preview_links-TOTAL_FORMS": "1",
-            "preview_links-0-recipient": "Jane Roe",
-            "preview_links-0-expires_at_0": f"{timezone.localdate() + timedelta(days=1)}",
-            "preview_links-0-expires_at_1": "12:00:00",
-        }
-    )
+    post.update(_new_link_for("Jane Roe", days=1))
     response = client.post(url, post)
     assert response.status_code == 200
     assert "This story is live" in response.content.decode()
@@ -246,15 +249,8 @@ def test_a_link_cannot_be_made_already_expired(client, editor, scheduled):
     client.force_login(editor)
     url = reverse("admin:articles_article_change", args=[scheduled.pk])
     post = _form_data(client.get(url))
-    post.update(
-        {
-            "headline": "Minister to resign on Friday, aides say",
-            "preview_links-TOTAL_FORMS": "1",
-            "preview_links-0-recipient": "Jane Roe",
-            "preview_links-0-expires_at_0": f"{timezone.localdate() - timedelta(days=1)}",
-            "preview_links-0-expires_at_1": "12:00:00",
-        }
-    )
+    post.update(_new_link_for("Jane Roe", days=-1))
+    post["headline"] = "Minister to resign on Friday, aides say"
     response = client.post(url, post)
     assert response.status_code == 200  # the form again
     html = response.content.decode()
