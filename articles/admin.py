@@ -445,13 +445,13 @@ class RedirectForm(forms.ModelForm):
 
     # Not the table's field: its 200 characters would have the browser cut a longer address.
     old_path = forms.CharField(
-        label=_("redirect from"),
+        label=_("Redirect from"),
         max_length=2000,
         help_text=_("A path on this site, as readers type it: /2019/05/old-story/ or /?p=123."),
     )
     # Checked in clean() once encoded, with a message, rather than cut by the browser.
     new_path = forms.CharField(
-        label=_("redirect to"),
+        label=_("Redirect to"),
         max_length=2000,
         required=False,
         help_text=_(
