@@ -78,14 +78,14 @@ class TwoFactorMiddleware:
         """The admin sends a session short of its second step to that step. Everywhere
         else (previews, embargoed photos, private files) the session counts as signed out
         until then: the password alone opens nothing."""
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # nobody signed in; and a reader's page must not read the session
         admin = "/" + settings.NEWSROOM_ADMIN_PATH
         path = request.path_info
         if path.startswith(admin + "two-factor/"):
             return None
         if path in (reverse("admin:logout"), reverse("admin:login"), reverse("admin:jsi18n")):
             return None
-        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-            return None  # nobody signed in; and a reader's page must not read the session
         target = cls.step_left(request)
         if target is None:
             return None
