@@ -92,14 +92,22 @@ def article_page(article):
     read for them when the page takes those blocks from the fragment cache."""
     authors, tags = byline_and_tags(article.pk)
     body, body_keys = article_body(article.body)
+    next_post = SimpleLazyObject(lambda: adjacent(article, later=True))
+    previous_post = SimpleLazyObject(lambda: adjacent(article, later=False))
+
+    def recommended():
+        # Not the stories the Next/Previous links already offer just above it.
+        beside = [post.pk for post in (previous_post, next_post) if post]
+        return recommended_for(article, [tag.pk for tag in tags], beside)
+
     return {
         "tags": tags,
         "authors": authors,
         "body": body,
         "body_keys": body_keys,
-        "next_post": SimpleLazyObject(lambda: adjacent(article, later=True)),
-        "previous_post": SimpleLazyObject(lambda: adjacent(article, later=False)),
-        "recommended": SimpleLazyObject(lambda: recommended_for(article, [tag.pk for tag in tags])),
+        "next_post": next_post,
+        "previous_post": previous_post,
+        "recommended": SimpleLazyObject(recommended),
     }
 
 
@@ -198,18 +206,20 @@ def adjacent(article, later):
     )
 
 
-def recommended_for(article, tag_ids, limit=4):
-    """Recent articles sharing the most tags, then the latest from the same section.
+def recommended_for(article, tag_ids, beside=(), limit=4):
+    """Recent articles sharing the most tags, then the latest from the same section; never
+    the article itself nor those whose pks are ``beside`` (its Next/Previous links).
 
     Two plain queries rather than one aggregate (whose planning alone cost milliseconds):
     the tag rows of the latest candidates, counted here, then the best of them that are live.
     """
-    others = Article.objects.published().exclude(pk=article.pk).for_listing()
+    left_out = [article.pk, *beside]
+    others = Article.objects.published().exclude(pk__in=left_out).for_listing()
     picks = []
     if tag_ids:
         rows = (
             TaggedArticle.objects.filter(tag_id__in=tag_ids)
-            .exclude(content_object_id=article.pk)
+            .exclude(content_object_id__in=left_out)
             .order_by("-content_object_id")
             .values_list("content_object_id", flat=True)[:RECOMMENDATION_CANDIDATES]
         )

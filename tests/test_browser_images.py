@@ -1,6 +1,7 @@
 """Responsive images in a real browser: phones get small files and nothing jumps as they load."""
 
 import contextlib
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -91,6 +92,9 @@ def test_sharp_phone_screen_gets_the_1280_rendition(chromium, illustrated_site, 
 
 def test_desktop_shows_every_image_at_its_slot(chromium, illustrated_site, page_errors):
     base, lead = illustrated_site
+    make_article(  # one of Popular News without a photo
+        section=lead.section, headline="Text only", publish_at=lead.publish_at - timedelta(seconds=1)
+    )
     page = open_page(chromium, DESKTOP, page_errors)
     load(page, base + "/")
     cards = page.locator(".card__media img")
@@ -102,6 +106,10 @@ def test_desktop_shows_every_image_at_its_slot(chromium, illustrated_site, page_
     thumb = page.locator(".popular__item img").first.bounding_box()
     headline = page.locator(".popular__item a").first.bounding_box()
     assert headline["x"] > thumb["x"] + thumb["width"] and headline["y"] < thumb["y"] + 10
+    # One without a photo keeps the column (its rank stands in), its headline in line.
+    text_only = page.locator(".popular__item", has_text="Text only")
+    assert text_only.locator(".popular__thumb").bounding_box()["width"] == thumb["width"]
+    assert text_only.locator("a").bounding_box()["x"] == headline["x"]
     screenshot(page, "images-home-desktop")
     load(page, base + lead.get_absolute_url())
     screenshot(page, "images-article-desktop")

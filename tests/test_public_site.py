@@ -145,13 +145,32 @@ def test_next_and_previous_post_stay_in_the_section(client, section):
 
 
 def test_recommended_prefers_shared_tags_then_section(client, section):
-    article = make_article(section=section, tags=["Libya", "US"])
+    now = timezone.now()
+    same_section = make_article(section=section, publish_at=now - timedelta(days=3))
+    make_article(section=section, publish_at=now - timedelta(days=2))  # its Previous Post
+    article = make_article(section=section, tags=["Libya", "US"], publish_at=now - timedelta(1))
     best = make_article(tags=["Libya", "US"])
     good = make_article(tags=["Libya"])
-    same_section = make_article(section=section)
     make_article(tags=["unrelated"])
     recommended = client.get(article.get_absolute_url()).context["recommended"]
     assert recommended[:3] == [best, good, same_section]
+
+
+def test_recommended_never_repeats_the_next_or_previous_post(client, section):
+    """The Next/Previous links sit right above Recommended: the same story twice in a few
+    lines read as a mistake."""
+    now = timezone.now()
+    older = make_article(section=section, headline="Older one", publish_at=now - timedelta(2))
+    article = make_article(section=section, tags=["Libya"], publish_at=now - timedelta(1))
+    newer = make_article(section=section, headline="Newer one", tags=["Libya"], publish_at=now)
+    elsewhere = make_article(headline="Other desk", tags=["Libya"], publish_at=now)
+    page = client.get(article.get_absolute_url())
+    assert (page.context["previous_post"], page.context["next_post"]) == (older, newer)
+    assert list(page.context["recommended"]) == [elsewhere]
+    recommended = page.content.decode().split('id="recommended-title"', 1)[1]
+    recommended = recommended.split("</section>", 1)[0]
+    assert "Other desk" in recommended
+    assert "Older one" not in recommended and "Newer one" not in recommended
 
 
 def test_updated_note_appears_only_after_a_later_edit(client, section):
