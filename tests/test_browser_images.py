@@ -93,7 +93,9 @@ def test_sharp_phone_screen_gets_the_1280_rendition(chromium, illustrated_site, 
 def test_desktop_shows_every_image_at_its_slot(chromium, illustrated_site, page_errors):
     base, lead = illustrated_site
     make_article(  # one of Popular News without a photo
-        section=lead.section, headline="Text only", publish_at=lead.publish_at - timedelta(seconds=1)
+        section=lead.section,
+        headline="Text only",
+        publish_at=lead.publish_at - timedelta(seconds=1),
     )
     page = open_page(chromium, DESKTOP, page_errors)
     load(page, base + "/")
