@@ -627,7 +627,8 @@ class FlatPageForm(FlatpageForm):
     """A flat page's address, title, text and site. Not Django's "Template name": every flat
     page is drawn with our one template (articles/flat_pages.py), and another page's template
     answered an error page. Nor "Registration required": the site has no reader accounts,
-    and the page sent readers to a login page that does not exist. The text is sanitised on
+    and the page sent readers to a login page that does not exist; only a page that already
+    has it (older data) shows the box, so that it can be cleared. The text is sanitised on
     save (articles/signals.py), however it is written.
 
     The site: with one (the usual case) there is nothing to choose, and the page goes on it;
@@ -638,6 +639,12 @@ class FlatPageForm(FlatpageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "registration_required" in self.fields:
+            self.fields["registration_required"].help_text = _(
+                "Only signed-in staff can open this page: readers, who have no accounts, are "
+                "sent to a sign-in page. Clear it to let readers see the page. Once cleared, "
+                "it cannot be set again."
+            )
         sites = self.fields["sites"]
         found = list(sites.queryset[:2])
         if len(found) == 1:
@@ -655,8 +662,13 @@ admin.site.unregister(FlatPage)
 @admin.register(FlatPage)
 class FlatPageAdmin(flatpages_admin.FlatPageAdmin):
     form = FlatPageForm
-    fieldsets = [(None, {"fields": ["url", "title", "content", "sites"]})]
     list_filter = ["sites"]
+
+    def get_fieldsets(self, request, obj=None):
+        fields = ["url", "title", "content", "sites"]
+        if obj is not None and obj.registration_required:
+            fields.append("registration_required")
+        return [(None, {"fields": fields})]
 
 
 @admin.register(Front)

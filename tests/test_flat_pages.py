@@ -65,6 +65,25 @@ def test_a_template_name_or_registration_sent_anyway_is_not_saved(client, editor
     assert client.get("/about/").status_code == 200
 
 
+def test_an_older_page_for_signed_in_staff_only_can_be_opened_to_readers(client, editor):
+    """Older data may hold "registration required": readers were sent to a sign-in page they
+    cannot use, and the box was nowhere to be cleared."""
+    page = make_page(registration_required=True)
+    assert client.get("/about/").status_code == 302
+    client.force_login(editor)
+    change = reverse("admin:flatpages_flatpage_change", args=[page.pk])
+    html = client.get(change).content.decode()
+    assert 'name="registration_required"' in html and "Clear it to let readers" in html
+    site = Site.objects.get_current()
+    assert client.post(change, page_form(sites=[site.pk])).status_code == 302
+    page.refresh_from_db()
+    assert page.registration_required is False
+    assert 'name="registration_required"' not in client.get(change).content.decode()
+    client.logout()
+    assert client.get("/about/").status_code == 200
+    assert locations(client, section_sitemap("pages")) == [absolute("/about/")]
+
+
 def test_the_text_typed_in_the_admin_is_still_sanitised(client, editor):
     client.force_login(editor)
     site = Site.objects.get_current()
