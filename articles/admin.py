@@ -395,12 +395,13 @@ class SlotInline(BoundedInline, ValidAutocomplete, admin.TabularInline):
         return _("yes")
 
 
-def checked_new_path(site, old_path, new_path):
+def checked_new_path(site, old_path, new_path, replacing=None):
     """``new_path`` as kept (a path on this site as browsers ask for it), with what the editor
     should know; a ValidationError when readers could not follow it: an address that is not
     a page (``javascript:``), one that leaves the site while looking like a path
     (``//host/``), or one the table sends back to ``old_path``. Empty: the old address is
-    gone (410)."""
+    gone (410). ``replacing``: the pk of the redirect being edited (its stored row is read
+    as gone)."""
     if not new_path:
         return new_path, []
     if new_path.startswith("/") and "\\" in new_path:
@@ -418,7 +419,7 @@ def checked_new_path(site, old_path, new_path):
             _("Give a new address of at most %(max)d characters (percent-encoded: %(n)d).")
             % {"max": MAX_PATH, "n": len(new_path)}
         )
-    end = leads_to(site, old_path, new_path)
+    end = leads_to(site, old_path, new_path, replacing)
     if end is None:
         raise forms.ValidationError(
             _(
@@ -485,7 +486,9 @@ class RedirectForm(forms.ModelForm):
         self.warnings = []
         if site is not None and old and "new_path" in cleaned:
             try:
-                cleaned["new_path"], self.warnings = checked_new_path(site, old, new)
+                cleaned["new_path"], self.warnings = checked_new_path(
+                    site, old, new, replacing=self.instance.pk
+                )
             except forms.ValidationError as error:
                 self.add_error("new_path", error)
         if site is not None and old and answers(site, old):

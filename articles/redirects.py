@@ -104,14 +104,16 @@ def hides(new_path):
     return Article.objects.not_live().filter(slug=match.kwargs["slug"]).exists()
 
 
-def old_address(site, full_path):
-    """Where the redirect table sends ``full_path``: a path, "" (gone), or None."""
+def old_address(site, full_path, replacing=None):
+    """Where the redirect table sends ``full_path``: a path, "" (gone), or None. The
+    redirect ``replacing`` (a pk, being edited) is read as if it were gone."""
     if len(full_path) > MAX_PATH:
         found = LongRedirect.objects.filter(
             site=site, path_digest=LongRedirect.digest_of(full_path)
         ).first()
     else:
-        found = Redirect.objects.filter(site=site, old_path=full_path).first()
+        rows = Redirect.objects.filter(site=site, old_path=full_path)
+        found = rows.exclude(pk=replacing).first() if replacing else rows.first()
     return None if found is None else found.new_path
 
 
@@ -142,17 +144,18 @@ def ours(path):
 CHAIN_LIMIT = 10
 
 
-def leads_to(site, old_path, new_path):
+def leads_to(site, old_path, new_path, replacing=None):
     """Where readers sent from ``old_path`` to ``new_path`` end up once the table (both
     tables) has sent them on: the last address; None when they would come back round (to
-    ``old_path``, or in a circle) or be sent on past CHAIN_LIMIT redirects."""
+    ``old_path``, or in a circle) or be sent on past CHAIN_LIMIT redirects. ``replacing``:
+    the pk of the redirect this one replaces (being edited), whose stored row is passed by."""
     seen = {old_path}
     step = new_path
     for _ in range(CHAIN_LIMIT):
         address = step.split("#")[0]
         if address in seen:
             return None
-        following = old_address(site, address) if on_site(address) else None
+        following = old_address(site, address, replacing) if on_site(address) else None
         if not following or answers(site, address):  # a page, a 404 or a 410: readers stop
             return step
         seen.add(address)

@@ -307,6 +307,31 @@ def test_a_redirect_leading_back_to_its_old_address_through_others_is_refused(cl
     assert client.get("/loop-b/").status_code == 404
 
 
+def test_a_redirect_whose_old_address_is_changed_is_checked_as_it_will_be(client, editor):
+    """Its stored row goes with the edit: a walk that read it refused a redirect that made
+    no loop, and named an end readers would not reach."""
+    edited = add_redirect("/spring/", "/summer/")
+    add_redirect("/autumn/", "/spring/")
+    client.force_login(editor)
+    change = reverse("admin:redirects_redirect_change", args=[edited.pk])
+    site = Site.objects.get_current().pk
+    # /summer/ → /spring/ once /spring/ no longer redirects: no loop.
+    page = client.post(
+        change, {"site": site, "old_path": "/summer/", "new_path": "/spring/"}, follow=True
+    ).content.decode()
+    assert "back to the same address" not in page
+    edited.refresh_from_db()
+    assert (edited.old_path, edited.new_path) == ("/summer/", "/spring/")
+    # /winter/ → /autumn/ → /spring/: readers end there, whatever the edited row said before.
+    page = client.post(
+        change, {"site": site, "old_path": "/winter/", "new_path": "/autumn/"}, follow=True
+    ).content.decode()
+    assert "/autumn/ is itself redirected: readers are sent on to /spring/." in page
+    client.logout()
+    assert client.get("/winter/")["Location"] == "/autumn/"
+    assert client.get("/spring/").status_code == 404
+
+
 def test_a_redirect_to_an_address_itself_redirected_is_kept_and_the_editor_told_where_it_ends(
     client, editor
 ):
