@@ -384,6 +384,9 @@ class SlotInline(BoundedInline, ValidAutocomplete, admin.TabularInline):
     readonly_fields = ["showing"]
     formfield_overrides = {models.DateTimeField: {"widget": ZonedSplitDateTime}}
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article")
+
     @admin.display(description=_("showing"))
     def showing(self, slot):
         if slot.pk is None:

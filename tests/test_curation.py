@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -213,6 +215,22 @@ def test_each_saved_pick_says_whether_readers_see_it(client, editor, stories, ho
     client.force_login(editor)
     page = client.get(reverse("admin:articles_front_change", args=[home.pk])).content.decode()
     assert page.count("no: the story is not live") == 1 and ">yes<" in page
+
+
+def test_the_front_form_reads_each_pick_once_however_many_there_are(client, editor, stories):
+    """Each row's story is read for its picker; the "showing" column reads none again."""
+    client.force_login(editor)
+
+    def queries_with(count):
+        front = Front.objects.create(section=make_section())
+        place(front, *stories[:count])
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(reverse("admin:articles_front_change", args=[front.pk]))
+        assert page.content.decode().count(">yes<") == count
+        return len(queries)
+
+    # One read per added row (its picker's), where the column made it two.
+    assert queries_with(6) - queries_with(2) < 2 * 4
 
 
 def test_reporters_cannot_curate(client, reporter, home):
