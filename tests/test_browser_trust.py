@@ -140,3 +140,29 @@ def test_an_editor_reorders_the_home_page_with_the_keyboard(
     assert first.headline in page.locator("main").inner_text()
     page.context.close()
     assert page_errors == []
+
+
+def test_on_a_phone_each_slot_fits_the_screen_its_fields_named(
+    chromium, demo_site, page_errors, django_user_model
+):
+    """The slots' table was wider than a phone: the end time, "showing" and Delete were off
+    the screen, reached only by scrolling the table sideways."""
+    staff(django_user_model, "frontdesk", "Editor")
+    home = Front.objects.get(section=None)
+    page = open_page(chromium, PHONE, page_errors)
+    log_in(page, demo_site, "frontdesk")
+    page.goto(f"{demo_site.url}/admin/articles/front/{home.pk}/change/")
+    row = page.locator("#slots-group tr.form-row.has_original").first
+    width = page.evaluate("window.innerWidth")
+    for cell in ("td.field-article", "td.field-expires_at", "td.field-showing", "td.delete"):
+        box = row.locator(cell).bounding_box()
+        assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (cell, box)
+    assert row.locator("td.field-showing").evaluate("td => td.dataset.label") == "Showing"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(
+        "document.querySelector('#slots-group .tabular').scrollWidth"
+        " <= document.querySelector('#slots-group .tabular').clientWidth"
+    )
+    page.screenshot(path=str(_shots() / "trust-front-admin-phone.png"), full_page=True)
+    page.context.close()
+    assert page_errors == []

@@ -56,7 +56,19 @@
     return element;
   }
 
+  // Each cell named by its column's heading, for the narrow screens where the rows are
+  // stacked and the headings hidden (static/css/admin_slots.css).
+  function label(group, row) {
+    var headings = group.querySelectorAll("thead th");
+    Array.prototype.forEach.call(row.cells, function (cell, index) {
+      var heading = headings[index];
+      var text = heading ? heading.textContent.trim() : "";
+      if (text) cell.dataset.label = text;
+    });
+  }
+
   function equip(group, row) {
+    label(group, row);
     if (row.querySelector(".slot-order")) return;
     var cell = row.querySelector("td.field-article") || row.cells[0];
     if (!cell) return;
