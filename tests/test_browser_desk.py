@@ -3,6 +3,7 @@ other, the editor takes it over, and the reporter's save from the older form is 
 the text kept, then saved knowingly."""
 
 import pytest
+from django.utils import timezone
 
 from articles.desk import autosave, presence
 from articles.models import Article
@@ -10,6 +11,7 @@ from articles.models import Article
 from .browser import DESKTOP, PHONE, open_page, screenshot
 from .conftest import make_article, make_section
 from .test_browser_newsroom import log_in, staff
+from .test_desk_overview import submit
 
 pytestmark = [
     pytest.mark.browser,
@@ -260,3 +262,51 @@ def test_a_long_unbroken_word_sent_back_wraps_inside_its_card(
     assert edges["note"] <= edges["card"] <= edges["overview"], edges
     assert edges["page"] <= edges["window"], edges
     assert page_errors == []
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_views_chart_fits_the_screen_and_the_tables_keep_their_words_whole(
+    chromium, live_server, django_user_model, page_errors, viewport
+):
+    """On a phone the chart had to be scrolled sideways, and the tables' columns were
+    squeezed until "Submitted by" and the view counts broke in the middle."""
+    from articles.models import DailyViews
+
+    editor = staff(django_user_model, "edna", "Editor")
+    story = make_article(headline="Harbour reopens after the storm")
+    DailyViews.objects.create(article=story, day=timezone.localdate(), views=53176)
+    submit(make_article(status=Article.Status.DRAFT, created_by=editor), editor, timezone.now())
+    page = open_page(chromium, viewport, page_errors)
+    log_in(page, live_server, "edna")
+    page.goto(live_server.url + "/admin/articles/article/overview/")
+    shown = page.locator(".desk-chart__scroll svg:visible")
+    assert shown.count() == 2  # one line and one bar chart, at the screen's width
+    width = "360" if viewport == PHONE else "720"
+    for chart in shown.all():
+        assert chart.get_attribute("viewBox").split()[2] == width
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('.desk-chart__scroll')]
+                  .every(box => box.scrollWidth <= box.clientWidth)"""
+    )
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # No word broken across two lines: each cell at least as wide as its longest word.
+    for cell in ("th:text-is('Submitted by')", ".desk-chart__table td:text-is('53,176')"):
+        assert page.locator(cell).first.evaluate(WIDEST_WORD_FITS), cell
+    page.context.close()
+    assert page_errors == []
+
+
+WIDEST_WORD_FITS = """el => {
+    const probe = document.createElement('span');
+    probe.style.whiteSpace = 'nowrap';
+    el.appendChild(probe);
+    let widest = 0;
+    for (const word of el.textContent.trim().split(/\\s+/)) {
+        probe.textContent = word;
+        widest = Math.max(widest, probe.getBoundingClientRect().width);
+    }
+    probe.remove();
+    const style = getComputedStyle(el);
+    const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return room + 0.5 >= widest;
+}"""

@@ -111,7 +111,9 @@ def test_the_views_chart_has_a_point_per_day_and_a_table_behind_it(editor):
     views = page.context["desk"]["views"]
     assert len(views["days"]) == 30 and views["days"][-1].views == 6234
     assert views["most_read"] == [("Most read story", 1244)]
-    assert text.count('class="desk-chart__point"') == 30
+    # Drawn twice, wide and narrow (for phones), each with a point for every day.
+    assert text.count('class="desk-chart__point"') == 2 * 30
+    assert 'viewBox="0 0 720 240"' in text and 'viewBox="0 0 360 240"' in text
     assert "<svg" in text and "Page views per day, last 30 days" in text
     assert "6,234" in text or "6234" in text
     assert "Pulled story" not in text

@@ -123,9 +123,13 @@ def views(user, today):
     return {
         "days": days,
         "caption": chart.totals_caption(days),
-        "line": chart.line(days, _("Page views per day, last %d days") % CHART_DAYS),
+        "line": chart.both_widths(
+            chart.line, days, _("Page views per day, last %d days") % CHART_DAYS
+        ),
         "most_read": most_read,
-        "bars": chart.bars(most_read, _("The ten most-read articles, last %d days") % CHART_DAYS),
+        "bars": chart.both_widths(
+            chart.bars, most_read, _("The ten most-read articles, last %d days") % CHART_DAYS
+        ),
     }
 
 
