@@ -50,6 +50,7 @@ from .models import (
 )
 from .photo_admin import LibraryImageChooser, rights_warning
 from .redirects import CHAIN_LIMIT, MAX_PATH, answers, as_requested, leads_to, on_site, readable
+from .retire import MoveStoriesOnDelete
 from .wordpress.mapping import LongRedirect
 
 
@@ -727,7 +728,7 @@ class BreakingNewsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
+class LabelAdmin(MoveStoriesOnDelete, admin.ModelAdmin):
     list_display = ["name", "schema_type", "prominent", "order", "article_count"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name"]}
@@ -742,7 +743,7 @@ class LabelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(MoveStoriesOnDelete, admin.ModelAdmin):
     list_display = ["name", "slug", "menu_order", "show_in_menu", "article_count"]
     list_editable = ["menu_order", "show_in_menu"]
     prepopulated_fields = {"slug": ["name"]}
