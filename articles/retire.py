@@ -33,7 +33,9 @@ class MoveForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["move_to"]
         field.queryset = type(doomed).objects.exclude(pk=doomed.pk).order_by("name")
-        if type(doomed) is not Section:  # a label is optional: "none" is a place too
+        if type(doomed) is Section:
+            field.empty_label = _("Choose a section")
+        else:  # a label is optional: "none" is a place too
             field.required = False
             field.empty_label = _("No label (plain news)")
 
