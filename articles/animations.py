@@ -1,12 +1,12 @@
-"""Animated uploads (GIF and WebP): every frame read, its timing kept, and written back.
+"""Animated uploads (GIF, WebP, animated PNG and AVIF): every frame read, its timing kept,
+and written back.
 
 ``articles/images.py`` decides what is made of an animation (which files, which sizes) and
 refuses one too large to process; this module only knows how to read the frames of an
 animated file with Pillow and how to write a sequence of frames as an animated file.
 
-Other multi-frame files stay stills (their first frame), as before: an MPO's second frame is
-another picture (a stereo pair, a preview), not a moment later; animated PNG and AVIF
-sequences are rare in a newsroom and not handled yet.
+Other multi-frame files stay stills (their first frame): an MPO's second frame is another
+picture (a stereo pair, a preview), not a moment later.
 """
 
 import io
@@ -18,12 +18,13 @@ from PIL import Image
 # 256 colours already, so re-encoding them loses nothing, and it opens everywhere an editor
 # may take it (a social network, a chat, an email), as WordPress serves it. A WebP stays a
 # WebP (at quality 90, as a still photo's JPEG original): as a GIF it would lose colours (256
-# at most) and its soft transparency.
-ORIGINAL_FORMATS = {"GIF": "gif", "WEBP": "webp"}
-PILLOW_FORMATS = {"gif": "GIF", "webp": "WEBP"}
+# at most) and its soft transparency. An animated PNG stays one (lossless, as a still PNG's
+# original); an AVIF sequence becomes a WebP, which every browser and editor's tool opens.
+ORIGINAL_FORMATS = {"GIF": "gif", "WEBP": "webp", "PNG": "png", "AVIF": "webp"}
+PILLOW_FORMATS = {"gif": "GIF", "webp": "WEBP", "png": "PNG"}
 MAX_FRAMES = 300
 FOREVER = 0
-MAX_LOOP = 65535  # both formats store the count in 16 bits
+MAX_LOOP = 65535  # GIF and WebP store the count in 16 bits
 
 
 @dataclass
@@ -46,7 +47,7 @@ class Animation:
 
 
 def is_animated(image):
-    """True for an opened GIF or WebP upload with more than one frame."""
+    """True for an opened GIF, WebP, PNG or AVIF upload with more than one frame."""
     return image.format in ORIGINAL_FORMATS and getattr(image, "n_frames", 1) > 1
 
 
@@ -56,6 +57,8 @@ def _plays(image):
         # A GIF's loop count is the repeats after the first play, and a GIF without one
         # plays once; a WebP's is the number of plays (as gif2webp converts them).
         return 1 if loop is None else FOREVER if loop == 0 else min(loop + 1, MAX_LOOP)
+    # A WebP's or animated PNG's is the number of plays, 0 for ever (as gif2webp and APNG
+    # write them); an AVIF sequence as Pillow reads it has none: it plays for ever.
     return min(loop or FOREVER, MAX_LOOP)
 
 
@@ -98,7 +101,7 @@ def _palette_frame(frame):
 
 
 def encode(frames, fmt, durations, plays, **options):
-    """The frames as one animated GIF or WebP file, with their durations and loop count."""
+    """The frames as one animated GIF, WebP or PNG file, with their durations and loop count."""
     if fmt == "gif":
         # GIF counts repeats, and no count at all means once.
         if plays != 1:

@@ -19,10 +19,11 @@ Everything image-related is decided here; nothing is resized at request time.
   Rendition names carry a key made from the original's name, the focal point and ``SPEC``,
   so a changed image, focal point or size list gets new addresses and caches never serve a
   stale crop. Files the image no longer uses are deleted once the save has committed.
-- An animated GIF or WebP (``articles/animations.py``) is stored animated, in its own format,
-  and its WebP renditions animate (at most 960 px wide); the fallback and the Open Graph
-  image are its first frame. One whose frames hold more pixels in all than a still image may
-  have, or more than 300 frames, is refused before a frame is decoded.
+- An animated GIF, WebP or PNG, or an AVIF sequence (``articles/animations.py``), is stored
+  animated (in its own format; an AVIF as a WebP), and its WebP renditions animate (at most
+  960 px wide); the fallback and the Open Graph image are its first frame. One whose frames
+  hold more pixels in all than a still image may have, or more than 300 frames, is refused
+  before a frame is decoded.
 - ``picture()`` and ``social_image()`` read that bookkeeping for the templates
   (``templates/includes/picture.html`` is the one place that writes image markup).
 - Names and places (unguessable names; the private prefix for photos no published article
@@ -330,7 +331,9 @@ def encode_original(image):
     an animation in its own format (animations.ORIGINAL_FORMATS says why)."""
     if isinstance(image, Animation):
         fmt = animations.ORIGINAL_FORMATS[image.format]
-        options = {"gif": {}, "webp": {**ENCODING["webp"], "quality": 90}}[fmt]
+        options = {"gif": {}, "png": ENCODING["png"], "webp": {**ENCODING["webp"], "quality": 90}}[
+            fmt
+        ]
         return fmt, animations.encode(image.frames, fmt, image.durations, image.plays, **options)
     if has_transparency(image) or image.format in ("PNG", "GIF"):
         return "png", encode(image, "png")

@@ -1,4 +1,5 @@
-"""Animated GIF and WebP uploads: readers see them move, within bounds that keep uploads safe."""
+"""Animated GIF, WebP, PNG and AVIF uploads: readers see them move, within bounds that keep
+uploads safe."""
 
 import io
 
@@ -59,6 +60,16 @@ def animated_webp(size=(400, 300), **options):
         xmp=b'<x:xmpmeta xmlns:x="adobe:ns:meta/"></x:xmpmeta>',
         icc_profile=ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes(),
         **options,
+    )
+    return buffer.getvalue()
+
+
+def animated(fmt, size=(400, 300), **options):
+    """The test frames as an animated PNG or AVIF (a sequence), playing twice."""
+    buffer = io.BytesIO()
+    pictures = frames(size)
+    pictures[0].save(
+        buffer, fmt, save_all=True, append_images=pictures[1:], duration=DURATIONS, loop=2
     )
     return buffer.getvalue()
 
@@ -177,6 +188,38 @@ def test_an_animated_webp_keeps_its_frames_and_its_soft_transparency(client, edi
         "webp",
         "png",
     }
+
+
+@pytest.mark.parametrize(
+    "name, fmt, content_type, stored_as, plays",
+    [
+        ("chart.png", "PNG", "image/png", "PNG", 2),
+        # Pillow reads no play count from an AVIF sequence: for ever.
+        ("chart.avif", "AVIF", "image/avif", "WEBP", 0),
+    ],
+    ids=["animated PNG", "AVIF sequence"],
+)
+def test_an_animated_png_or_avif_moves_as_a_gif_does(
+    client, editor, name, fmt, content_type, stored_as, plays
+):
+    """They were kept as their first frame: a chart that should move stood still."""
+    response = upload_to_library(client, editor, name, animated(fmt), content_type)
+    assert response.status_code == 302
+    photo = LibraryImage.objects.get()
+    _, original = stored(photo.file.name)
+    assert (original.format, original.n_frames) == (stored_as, 4)
+    assert [duration for _, duration in every_frame(original)] == DURATIONS
+    assert photo.renditions.get("animated") is True
+    for item in renditions(photo, "webp"):
+        _, image = stored(item["name"])
+        assert (image.n_frames, image.info["loop"]) == (4, plays)
+        shown = every_frame(image)
+        assert [duration for _, duration in shown] == DURATIONS
+        assert all(
+            close_to(pixel, colour, 24) for (pixel, _), colour in zip(shown, COLOURS, strict=True)
+        )
+    for item in renditions(photo, "jpeg"):
+        assert not getattr(stored(item["name"])[1], "is_animated", False)
 
 
 def test_a_transparent_gif_leaves_no_trail_of_its_earlier_frames():
