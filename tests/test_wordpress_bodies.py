@@ -3,11 +3,14 @@ WordPress made them, code, lists, photos (found, missing or hosted elsewhere), g
 audio and video. Each test imports a small export written for it (``wxr``).
 """
 
+from pathlib import Path
+
 import pytest
+from django.conf import settings
 
 from articles.models import Image, WordPressObject
 
-from .test_wordpress_import import article, jpeg, run
+from .test_wordpress_import import article, jpeg, run, table
 
 pytestmark = pytest.mark.django_db
 
@@ -513,24 +516,82 @@ def test_a_photo_caption_too_long_for_the_library_is_cut_at_a_word_and_listed(tm
     assert "#790 pier.jpg: caption cut to 300 characters (it had 302)" in output
 
 
-def test_links_to_files_in_the_old_uploads_are_listed_to_move(tmp_path, uploads):
-    pdf = f"{SITE}/wp-content/uploads/2021/03/report.pdf"
+def test_a_document_linked_in_a_body_is_copied_and_its_old_address_redirects(
+    client, tmp_path, uploads
+):
+    """A PDF report linked in a story stayed on the old site: once it was switched off, the
+    link was dead. It comes into the site's own files; the old address leads there."""
+    name = f"2021/03/report-{tmp_path.name}.pdf"  # the test session's files are shared
+    (uploads / name).parent.mkdir(parents=True)
+    (uploads / name).write_bytes(b"%PDF-1.4 annual report")
+    pdf = f"{SITE}/wp-content/uploads/{name}"
     file_block = (
         f'<!-- wp:file {{"id":795,"href":"{pdf}"}} -->\n<div class="wp-block-file">'
         f'<a href="{pdf}">Annual report</a><a href="{pdf}" class="wp-block-file__button" '
         "download>Download</a></div>\n<!-- /wp:file -->"
     )
+    items = (
+        post(74, f'<p>Read <a href="{pdf}#page=2">the report</a>.</p>\n' + file_block),
+        post(75, f'<p>Also <a href="{pdf}">the same report</a>.</p>'),
+    )
+    output, failure = imported(tmp_path, uploads, *items)
+    assert failure is None
+    copy = f"/media/files/{name}"
+    assert f'<a href="{copy}#page=2">the report</a>' in article(74).body
+    assert f'<a href="{copy}">Annual report</a>' in article(74).body
+    assert f'<a href="{copy}">the same report</a>' in article(75).body
+    assert table(output)["files"]["created"] == 1
+    assert "file to move" not in output
+    assert client.get(copy).getvalue() == b"%PDF-1.4 annual report"
+    old = client.get(f"/wp-content/uploads/{name}")
+    assert (old.status_code, old["Location"]) == (301, copy)
+
+    # Again, with the second post changed on the old site: the copy is reused, not doubled.
+    items = (items[0], post(75, f'<p>Now <a href="{pdf}">the same report</a>.</p>'))
+    output, failure = imported(tmp_path, uploads, *items)
+    assert failure is None
+    assert (table(output)["files"]["created"], table(output)["files"]["unchanged"]) == (0, 1)
+    assert f'<a href="{copy}">the same report</a>' in article(75).body
+    folder = Path(settings.MEDIA_ROOT) / "files" / "2021" / "03"
+    assert [p.name for p in folder.iterdir() if tmp_path.name in p.name] == [Path(name).name]
+
+
+def test_a_linked_file_that_is_not_a_document_or_cannot_be_read_is_listed(tmp_path, uploads):
+    page = f"{SITE}/wp-content/uploads/2021/03/map.html"
+    (uploads / "2021/03").mkdir(parents=True)
+    (uploads / "2021/03/map.html").write_text("<script>alert(1)</script>")
+    gone = f"{SITE}/wp-content/uploads/2021/03/lost-{tmp_path.name}.pdf"
     output, failure = imported(
         tmp_path,
         uploads,
-        post(74, f'<p>Read <a href="{pdf}">the report</a>.</p>\n' + file_block),
+        post(74, f'<p><a href="{page}">Map</a> and <a href="{gone}">a lost report</a>.</p>'),
         post(75, f'<p><a href="{SITE}/wp-content/uploads/2023/05/pier.jpg">Full size</a></p>'),
     )
     assert failure is None
-    assert f'<a href="{pdf}">the report</a>' in article(74).body
-    listed = [line for line in output.splitlines() if "file to move" in line]
-    assert len(listed) == 1  # once per post, however often it links to the file
-    assert f"#74 Post 74: a file to move, still linked on the old site: {pdf}" in listed[0]
+    body = article(74).body
+    assert f'<a href="{page}">Map</a>' in body and f'<a href="{gone}">a lost report</a>' in body
+    listed = [line for line in output.splitlines() if "#74 Post 74" in line]
+    assert any(f"a file to move, still linked on the old site: {page}" in line for line in listed)
+    assert any(
+        "a file not copied (" in line and "missing from the media folder" in line for line in listed
+    )
+    assert table(output)["files"]["created"] == 0
+
+
+def test_a_dry_run_copies_no_document(tmp_path, uploads):
+    name = f"2021/03/plan-{tmp_path.name}.pdf"
+    (uploads / name).parent.mkdir(parents=True)
+    (uploads / name).write_bytes(b"%PDF-1.4 plan")
+    export = tmp_path / "export.xml"
+    export.write_text(
+        HEAD + post(74, f'<a href="{SITE}/wp-content/uploads/{name}">Plan</a>') + TAIL,
+        encoding="utf-8",
+    )
+    _output, failure = run("--media-dir", str(uploads), "--dry-run", export=export)
+    assert failure is None
+    from django.core.files.storage import default_storage
+
+    assert not default_storage.exists(f"files/{name}")
 
 
 def test_a_missing_attachment_used_by_several_posts_is_listed_once(tmp_path, uploads):

@@ -76,8 +76,10 @@ def table(output):
     start = next(i for i, line in enumerate(lines) if line.split() and line.split()[0] == "created")
     outcomes = lines[start].split()
     rows = {}
-    for line in lines[start + 1 : start + 9]:
-        kind, *numbers = line.split()
+    for line in lines[start + 1 :]:
+        kind, *numbers = line.split() or [""]
+        if len(numbers) != len(outcomes) or not all(n.isdigit() for n in numbers):
+            break
         rows[kind] = dict(zip(outcomes, map(int, numbers), strict=True))
     return rows
 

@@ -13,6 +13,7 @@ from django.contrib.flatpages.models import FlatPage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import redirects
 from ..models import Article, Section
 from ..photos import Image
 from . import body, media
@@ -149,16 +150,31 @@ class Bodies:
             reasons[kind] % {"url": url[:300]},
         )
 
-    def file_to_move(self, url, wp_id, title):
-        if (wp_id, url) in self.files_to_move:
-            return
-        self.files_to_move.add((wp_id, url))
-        self.report.noted(
-            "media",
-            wp_id,
-            title,
-            _("a file to move, still linked on the old site: %(url)s") % {"url": url[:300]},
-        )
+    def linked_file(self, url, old_path, wp_id, title):
+        """The new address of a file in the old uploads that a body links to and that is
+        not a picture: a document readers download (a PDF report) is copied into the site's
+        files, and its old address redirects to the copy; any other, or one that cannot be
+        read, is listed to be moved by hand (None: the link is left as it is)."""
+        path = media.relative_path(url)
+        if path in self.copied_files:
+            return self.copied_files[path]
+        reason = _("a file to move, still linked on the old site: %(url)s") % {"url": url[:300]}
+        if media.is_document(path) and not self.dry_run:
+            try:
+                address, new = media.copy_document(self.source, path)
+            except media.MediaProblem as exc:
+                reason = _("a file not copied (%(problem)s), still linked on the old site") % {
+                    "problem": exc
+                }
+            else:
+                self.copied_files[path] = address
+                redirects.address_moved(old_path.partition("?")[0], address)
+                self.report.count("files", "created" if new else "unchanged")
+                return address
+        if (wp_id, url) not in self.files_to_move:
+            self.files_to_move.add((wp_id, url))
+            self.report.noted("files", wp_id, title, reason)
+        return None
 
     def converter(self, wp_id, title):
         importer = self
@@ -202,7 +218,8 @@ class Bodies:
         fragment = f"#{fragment}" if fragment else ""
         if "/wp-content/" in path:
             if wp_id and "/wp-content/uploads/" in path and not media.is_picture(path):
-                self.file_to_move(href, wp_id, title)
+                address = self.linked_file(href, path, wp_id, title)
+                return address + fragment if address else None
             return None
         target = None
         plain_path, _q, query = path.partition("?")

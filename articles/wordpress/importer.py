@@ -135,6 +135,7 @@ class Importer(Terms, Bodies):
         self.dry_run_files = set()  # image files a dry run has looked at
         self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
         self.files_to_move = set()  # (post, link to a file in the old uploads), listed once
+        self.copied_files = {}  # path in the old uploads: its copy's address, this run
 
     # The run -------------------------------------------------------------------------------
 

@@ -15,8 +15,9 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -145,6 +146,36 @@ PICTURES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".tif", "
 def is_picture(path):
     """True for a picture's address, by its extension (a link to a photo's full size)."""
     return posixpath.splitext(urlsplit(path).path.lower())[1] in PICTURES
+
+
+# Files a newsroom links for readers to download: reports, spreadsheets, slides, sound and
+# video. Not a web page, script or picture format (an HTML or SVG file served from the
+# site's own address could run in its readers' browsers): those stay listed, to be looked at.
+DOCUMENTS = frozenset(
+    {".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".csv", ".xls", ".xlsx", ".ods", ".ppt"}
+    | {".pptx", ".odp", ".epub", ".zip", ".mp3", ".m4a", ".ogg", ".oga", ".wav", ".mp4", ".m4v"}
+    | {".webm"}
+)
+FILES = "files/"  # where they go in the site's storage, by their path in the old uploads
+
+
+def is_document(path):
+    return posixpath.splitext(path.lower())[1] in DOCUMENTS
+
+
+def copy_document(source, path):
+    """(the address of the old uploads' file ``path`` copied into the site's storage, whether
+    it was copied now): a later run finds its copy and reads nothing. MediaProblem when it
+    cannot be read."""
+    name = FILES + path
+    try:
+        if default_storage.exists(name):
+            return default_storage.url(name), False
+        data = source.read(path)
+        saved = default_storage.save(name, ContentFile(data))
+    except (OSError, SuspiciousFileOperation) as exc:  # a name the storage refuses
+        raise MediaProblem(f"{path}: {exc}") from None
+    return default_storage.url(saved), True
 
 
 CAPTION_LIMIT = 300  # the library's caption and alt text

@@ -12,6 +12,7 @@ KINDS = (
     "images",
     "comments",
     "redirects",
+    "files",  # documents linked in bodies (a PDF report), copied from the old uploads
     "media",  # audio, video and iframes in bodies: kept as links or left out, each listed
 )
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "errors")
