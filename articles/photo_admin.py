@@ -28,6 +28,19 @@ def manages_library(user):
     return user.has_perm(PUBLISH_PERMISSION)
 
 
+def may_change(image, user):
+    """Editors change any photo. Anyone else changes their own upload while only their own
+    drafts show it: the file, caption or alt text of a photo in a story under review,
+    scheduled or live is what the editors passed, as the story's text is."""
+    if manages_library(user):
+        return True
+    if image.uploaded_by_id != user.pk:
+        return False
+    uses = Article.objects.filter(Q(lead_image=image) | Q(body_image_uses__image=image))
+    own_drafts = Article.objects.editable_by(user).filter(status=Article.Status.DRAFT)
+    return not uses.exclude(pk__in=own_drafts.values("pk")).exists()
+
+
 def used_in(image, user):
     """The articles using ``image`` that ``user`` may know of (their own, or published, or
     all for editors), and how many others use it."""
@@ -221,7 +234,7 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        return obj is None or manages_library(request.user) or obj.uploaded_by_id == request.user.pk
+        return obj is None or may_change(obj, request.user)
 
     def has_delete_permission(self, request, obj=None):
         if not super().has_delete_permission(request, obj):
@@ -247,6 +260,19 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
             extra_context["used_elsewhere"] = others_note(others) if others else ""
             if request.method == "GET" and obj.rights_expired():
                 self.message_user(request, rights_warning(obj), messages.WARNING)
+            if (
+                request.method == "GET"
+                and obj.uploaded_by_id == request.user.pk
+                and not may_change(obj, request.user)
+            ):
+                self.message_user(
+                    request,
+                    _(
+                        "A story in review, scheduled or published shows this photo: ask an "
+                        "editor to change it."
+                    ),
+                    messages.INFO,
+                )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def get_deleted_objects(self, objs, request):

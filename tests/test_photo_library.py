@@ -481,6 +481,43 @@ def test_a_reporter_uploads_and_changes_their_own_photos_only(
     assert client.post(reverse("admin:articles_image_delete", args=[mine.pk])).status_code == 403
 
 
+@pytest.mark.parametrize(
+    "status, changeable",
+    [
+        (Article.Status.DRAFT, True),
+        (Article.Status.REVIEW, False),
+        (Article.Status.PUBLISHED, False),
+    ],
+)
+def test_a_reporter_changes_their_photo_only_while_their_drafts_alone_show_it(
+    client, reporter, section, status, changeable
+):
+    """A reporter's own upload in a live story could be swapped or recaptioned with no
+    editor: readers saw the change at once, as they would never see a reporter's edit to
+    the story's text."""
+    mine = make_image(title="Harbour", caption="The harbour at dawn", uploaded_by=reporter)
+    make_article(section=section, lead_image=mine, status=status, created_by=reporter)
+    client.force_login(reporter)
+    page = client.get(image_change_url(mine))
+    assert page.status_code == 200
+    told = "ask an editor to change it" in page.content.decode()
+    assert told is not changeable
+    answer = client.post(image_change_url(mine), image_form(file="", caption="Swapped"))
+    assert answer.status_code == (302 if changeable else 403)
+    mine.refresh_from_db()
+    assert (mine.caption == "Swapped") is changeable
+
+
+def test_an_editor_still_changes_a_reporters_photo_in_a_live_story(client, editor, reporter):
+    mine = make_image(title="Harbour", uploaded_by=reporter)
+    make_article(lead_image=mine)
+    client.force_login(editor)
+    answer = client.post(image_change_url(mine), image_form(file="", caption="Fixed by desk"))
+    assert answer.status_code == 302
+    mine.refresh_from_db()
+    assert mine.caption == "Fixed by desk"
+
+
 def test_moderators_have_no_library(client, moderator):
     photo = make_image()
     client.force_login(moderator)
