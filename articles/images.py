@@ -115,6 +115,47 @@ def max_pixels():
 # Upload validation ---------------------------------------------------------------------------
 
 
+# Files people take for pictures that Pillow does not read, by their first bytes: said by
+# name, with what to do, rather than "not an image".
+OTHER_KINDS = (
+    (
+        lambda head: head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"hevc", b"mif1"),
+        _(
+            "This is a HEIC photo (an iPhone's own format), which browsers cannot show. Export "
+            "it as JPEG (on the iPhone: Settings, Camera, Formats, Most Compatible) and upload "
+            "that."
+        ),
+    ),
+    (
+        lambda head: head.startswith((b"\xff\x0a", b"\x00\x00\x00\x0cJXL ")),
+        _("This is a JPEG XL file, which most browsers cannot show. Export it as JPEG."),
+    ),
+    (
+        lambda head: head.startswith(b"%PDF"),
+        _("This is a PDF, not a picture. Export the page you want as a JPEG or PNG."),
+    ),
+    (
+        lambda head: head.startswith(b"8BPS"),
+        _("This is a Photoshop file. Export it as a JPEG or PNG and upload that."),
+    ),
+)
+
+
+def unreadable(file):
+    """The ValidationError for a file Pillow cannot read: what it is when it can be told."""
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    for matches, message in OTHER_KINDS:
+        if matches(head):
+            return ValidationError(message, code="not_an_image")
+    return ValidationError(
+        _("This file is not an image. Upload a %(formats)s file."),
+        code="not_an_image",
+        params={"formats": ACCEPTED_LABEL},
+    )
+
+
 def open_image(file, *, upload=True):
     """Decode ``file`` completely and return the image, or raise a ValidationError saying why not.
 
@@ -147,11 +188,7 @@ def open_image(file, *, upload=True):
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise too_many_pixels from None
         except UnidentifiedImageError:
-            raise ValidationError(
-                _("This file is not an image. Upload a %(formats)s file."),
-                code="not_an_image",
-                params={"formats": ACCEPTED_LABEL},
-            ) from None
+            raise unreadable(file) from None
         except Exception as exc:  # Pillow raises many types on malformed headers
             raise ValidationError(
                 _("The image is damaged and cannot be read. Export it again and upload it."),

@@ -358,6 +358,18 @@ def cut_in_half(data):
             "BMP images are not accepted",
             id="unsupported-format",
         ),
+        pytest.param(
+            "IMG_0042.HEIC",
+            b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 200,
+            "This is a HEIC photo (an iPhone",
+            id="iphone-heic",
+        ),
+        pytest.param(
+            "report.jpg", b"%PDF-1.7\n" + b"x" * 200, "This is a PDF, not a picture", id="pdf"
+        ),
+        pytest.param(
+            "layout.psd", b"8BPS\x00\x01" + b"\x00" * 200, "This is a Photoshop file", id="psd"
+        ),
     ],
 )
 def test_bad_upload_is_refused_with_a_message_through_the_admin(
