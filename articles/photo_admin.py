@@ -156,6 +156,8 @@ class ImageAdminForm(kept_uploads.KeepsUpload, forms.ModelForm):
         field_classes = {"file": images.ImageUploadField}
         # Its "Currently" link opens a private file through the library's private view.
         widgets = {"file": kept_uploads.KeptImageInput}
+        # Said as the article form says it for a new lead photo.
+        error_messages = {"alt": {"required": _("Describe the image: alt text is required.")}}
 
 
 @admin.register(Image)
