@@ -72,6 +72,34 @@ def test_the_story_with_every_block_has_no_serious_accessibility_violation(
     page.context.close()
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_tall_photo_in_a_gallery_leaves_no_gap_under_the_wide_ones(
+    chromium, demo_site, page_errors, viewport
+):
+    """A portrait among landscapes made its row as tall as itself: on a phone a band of
+    blank page under each wide photo, before its caption."""
+    from articles.models import Image
+
+    article = Article.objects.get(slug=STORY)
+    tall = Image.objects.get(title="Harbour wall in Tripoli")  # 1200x1500
+    gallery = re.search(r'data-images="([0-9,]+)"', article.body)
+    article.body = article.body.replace(
+        gallery.group(0), f'data-images="{tall.pk},{gallery.group(1)}"'
+    )
+    article.save()
+    page = open_page(chromium, viewport, page_errors)
+    page.goto(demo_site.url + article.get_absolute_url())
+    page.mouse.wheel(0, 20000)
+    page.wait_for_load_state("networkidle")
+    frames = page.locator(".gallery__item img")
+    assert frames.count() == 4
+    heights = {round(frames.nth(i).bounding_box()["height"]) for i in range(4)}
+    assert len(heights) == 1, heights  # one frame size, each photo whole inside it
+    assert frames.first.evaluate("img => getComputedStyle(img).objectFit") == "contain"
+    page.context.close()
+    assert page_errors == []
+
+
 def edit_the_story(chromium, site, errors, django_user_model):
     """An editor's browser on the demo story's change form, the body editor ready."""
     from django.contrib.auth.models import Group
