@@ -119,10 +119,16 @@ def _allowlist():
     return config
 
 
+HEADING_FOR = {"h1": "h2", "h5": "h4", "h6": "h4"}
+"""Headings the body has no level for, as the nearest it has: the story's headline is the
+page's h1 (the editor's paste cleanup does the same)."""
+_HEADING = re.compile(r"<(/?)(h[156])>")
+
 _ALLOWLIST = _allowlist()
-_CLEANER = nh3.Cleaner(**_ALLOWLIST)
 TAGS = frozenset(_ALLOWLIST["tags"])
-"""The tags a stored body keeps; any other is unwrapped to its text by ``sanitise()``."""
+"""The tags a stored body keeps; any other is unwrapped to its text by ``sanitise()`` (a
+heading of ``HEADING_FOR`` is renamed)."""
+_CLEANER = nh3.Cleaner(**{**_ALLOWLIST, "tags": TAGS | HEADING_FOR.keys()})
 VOID = {"br", "hr", "img", "col", "wbr"}
 
 
@@ -217,6 +223,8 @@ class _Blocks(HTMLParser):
 def sanitise(value):
     """The stored form of a body: the editor's HTML and the known blocks, nothing else."""
     cleaned = _CLEANER.clean(value or "")
+    # nh3 escapes every "<" that is not a tag's, and keeps no attribute on a heading.
+    cleaned = _HEADING.sub(lambda tag: f"<{tag[1]}{HEADING_FOR[tag[2]]}>", cleaned)
     if "<figure" in cleaned or "<aside" in cleaned:
         parser = _Blocks()
         parser.feed(cleaned)

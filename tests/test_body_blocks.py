@@ -144,6 +144,20 @@ def test_word_and_google_docs_markup_keeps_structure_and_drops_the_rest():
     assert "<h2>Sub</h2>" in stored and "plain" in stored
 
 
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("<h1>Main heading</h1>", "<h2>Main heading</h2>"),
+        ('<h1 class="Title">Main heading</h1>', "<h2>Main heading</h2>"),
+        ("<h5>Small print</h5>", "<h4>Small print</h4>"),
+        ("<h6>Smaller print</h6>", "<h4>Smaller print</h4>"),
+        ("<p>An &lt;h1&gt; written out</p>", "<p>An &lt;h1&gt; written out</p>"),
+    ],
+)
+def test_a_heading_level_the_body_has_no_place_for_becomes_the_nearest_it_has(written, stored):
+    assert make_article(body=written).body == stored
+
+
 # Reading: each block as readers see it ------------------------------------------------------
 
 
