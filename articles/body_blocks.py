@@ -62,6 +62,18 @@ def _text(limit):
     return check
 
 
+def _lines(limit):
+    """Text whose line breaks are the author's (a fact box's "Length: 2 km." over "Cost:
+    $40m."): spaces tidied within each line, at most one blank line in a row."""
+
+    def check(value):
+        lines = "\n".join(" ".join(line.split()) for line in value.splitlines())
+        value = re.sub(r"\n{3,}", "\n\n", lines).strip()[:limit].rstrip()
+        return value or None
+
+    return check
+
+
 # Block -> (tag, {attribute: check}, required attributes). Order here is the stored order.
 BLOCKS = {
     "photo": (
@@ -78,7 +90,7 @@ BLOCKS = {
     ),
     "factbox": (
         "aside",
-        {"data-title": _text(120), "data-text": _text(2000), "data-article": _id},
+        {"data-title": _text(120), "data-text": _lines(2000), "data-article": _id},
         {"data-text"},
     ),
 }

@@ -368,7 +368,7 @@ export const Factbox = blockNode({
   describe(node, body) {
     body.append(
       crel("strong", { textContent: node.attrs.title }),
-      crel("p", { textContent: node.attrs.text }),
+      crel("p", { className: "prose-block__lines", textContent: node.attrs.text }),
       crel("p", { textContent: node.attrs.article ? `→ #${node.attrs.article}` : "" }),
     )
   },
