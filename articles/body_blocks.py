@@ -62,6 +62,18 @@ def _text(limit):
     return check
 
 
+def _lines(limit):
+    """Text whose line breaks are the author's (a fact box's "Length: 2 km." over "Cost:
+    $40m."): spaces tidied within each line, at most one blank line in a row."""
+
+    def check(value):
+        lines = "\n".join(" ".join(line.split()) for line in value.splitlines())
+        value = re.sub(r"\n{3,}", "\n\n", lines).strip()[:limit].rstrip()
+        return value or None
+
+    return check
+
+
 # Block -> (tag, {attribute: check}, required attributes). Order here is the stored order.
 BLOCKS = {
     "photo": (
@@ -78,7 +90,7 @@ BLOCKS = {
     ),
     "factbox": (
         "aside",
-        {"data-title": _text(120), "data-text": _text(2000), "data-article": _id},
+        {"data-title": _text(120), "data-text": _lines(2000), "data-article": _id},
         {"data-text"},
     ),
 }
@@ -119,10 +131,16 @@ def _allowlist():
     return config
 
 
+HEADING_FOR = {"h1": "h2", "h5": "h4", "h6": "h4"}
+"""Headings the body has no level for, as the nearest it has: the story's headline is the
+page's h1 (the editor's paste cleanup does the same)."""
+_HEADING = re.compile(r"<(/?)(h[156])>")
+
 _ALLOWLIST = _allowlist()
-_CLEANER = nh3.Cleaner(**_ALLOWLIST)
 TAGS = frozenset(_ALLOWLIST["tags"])
-"""The tags a stored body keeps; any other is unwrapped to its text by ``sanitise()``."""
+"""The tags a stored body keeps; any other is unwrapped to its text by ``sanitise()`` (a
+heading of ``HEADING_FOR`` is renamed)."""
+_CLEANER = nh3.Cleaner(**{**_ALLOWLIST, "tags": TAGS | HEADING_FOR.keys()})
 VOID = {"br", "hr", "img", "col", "wbr"}
 
 
@@ -217,6 +235,8 @@ class _Blocks(HTMLParser):
 def sanitise(value):
     """The stored form of a body: the editor's HTML and the known blocks, nothing else."""
     cleaned = _CLEANER.clean(value or "")
+    # nh3 escapes every "<" that is not a tag's, and keeps no attribute on a heading.
+    cleaned = _HEADING.sub(lambda tag: f"<{tag[1]}{HEADING_FOR[tag[2]]}>", cleaned)
     if "<figure" in cleaned or "<aside" in cleaned:
         parser = _Blocks()
         parser.feed(cleaned)

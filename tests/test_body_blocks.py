@@ -144,6 +144,33 @@ def test_word_and_google_docs_markup_keeps_structure_and_drops_the_rest():
     assert "<h2>Sub</h2>" in stored and "plain" in stored
 
 
+@pytest.mark.parametrize(
+    ("written", "stored"),
+    [
+        ("<h1>Main heading</h1>", "<h2>Main heading</h2>"),
+        ('<h1 class="Title">Main heading</h1>', "<h2>Main heading</h2>"),
+        ("<h5>Small print</h5>", "<h4>Small print</h4>"),
+        ("<h6>Smaller print</h6>", "<h4>Smaller print</h4>"),
+        ("<p>An &lt;h1&gt; written out</p>", "<p>An &lt;h1&gt; written out</p>"),
+    ],
+)
+def test_a_heading_level_the_body_has_no_place_for_becomes_the_nearest_it_has(written, stored):
+    assert make_article(body=written).body == stored
+
+
+def test_a_fact_boxs_line_breaks_are_kept_and_shown_as_lines(client):
+    article = make_article(
+        body='<aside data-block="factbox" data-title="Key facts" data-text="'
+        "Length:   2 km.\r\nCost: $40m.\n\n\n\n&lt;b&gt;Opens&lt;/b&gt; in 2029.  \n"
+        '"></aside>'
+    )
+    text = "Length: 2 km.\nCost: $40m.\n\n&lt;b&gt;Opens&lt;/b&gt; in 2029."
+    assert f'data-text="{text}"' in article.body
+    assert article.body == make_article(body=article.body).body  # saved again: the same
+    html = page(client, article)
+    assert "<p>Length: 2 km.<br>Cost: $40m.<br><br>&lt;b&gt;Opens&lt;/b&gt; in 2029.</p>" in html
+
+
 # Reading: each block as readers see it ------------------------------------------------------
 
 

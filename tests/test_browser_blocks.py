@@ -174,3 +174,33 @@ def test_an_address_no_provider_can_show_is_explained_and_kept_as_a_link(
     body = page.locator(".ProseMirror[contenteditable=true]").inner_text()
     assert "Typed after the link." in body
     page.context.close()
+
+
+def test_a_fact_boxs_line_breaks_reach_readers_and_come_back_when_it_is_edited_again(
+    chromium, demo_site, page_errors, django_user_model
+):
+    page, article = edit_the_story(chromium, demo_site, page_errors, django_user_model)
+    lines = "Length: 2 km.\nCost: $40m."
+    page.locator(".prose-block--factbox").first.get_by_role("button", name="Edit").click()
+    dialog = page.locator("dialog.prose-editor-dialog[open]")
+    dialog.locator("textarea[name=text]").fill(lines)
+    dialog.locator("button[type=submit]").click()
+    shown = page.locator(".prose-block--factbox .prose-block__lines").first
+    page.wait_for_selector(".prose-block--factbox >> text=Cost: $40m.")
+    assert shown.inner_text() == lines
+    page.locator("input[name=_continue]").first.click()
+    page.wait_for_selector(".messagelist .success")
+    assert f'data-text="{lines}"' in Article.objects.get(pk=article.pk).body
+
+    page.goto(demo_site.url + article.get_absolute_url())
+    text = page.locator(".factbox p:not(.factbox__title):not(.factbox__related)")
+    assert text.inner_text() == lines
+    assert text.inner_html() == "Length: 2 km.<br>Cost: $40m."
+
+    page.goto(f"{demo_site.url}/admin/articles/article/{article.pk}/change/")
+    page.locator(".prose-block--factbox").first.get_by_role("button", name="Edit").click()
+    dialog = page.locator("dialog.prose-editor-dialog[open]")
+    assert dialog.locator("textarea[name=text]").input_value() == lines
+    errors = [e for e in page_errors if "youtube" not in e]
+    assert errors == []
+    page.context.close()

@@ -368,7 +368,7 @@ export const Factbox = blockNode({
   describe(node, body) {
     body.append(
       crel("strong", { textContent: node.attrs.title }),
-      crel("p", { textContent: node.attrs.text }),
+      crel("p", { className: "prose-block__lines", textContent: node.attrs.text }),
       crel("p", { textContent: node.attrs.article ? `→ #${node.attrs.article}` : "" }),
     )
   },
@@ -413,25 +413,140 @@ const WordCount = Extension.create({
 })
 
 // Paste from Word or Google Docs: headings, links, lists, bold and italic survive (the
-// editor's schema keeps them); Office's conditional comments, styles and XML tags go first.
+// editor's schema keeps them), everything else of the source's formatting goes. This is the
+// one place pasted HTML is cleaned. It works on a parsed copy, and reads styles through the
+// CSS parser, so that Word's "mso-bidi-font-weight:normal" is not taken for
+// "font-weight:normal".
+const HEADING_FOR = { h1: "h2", h5: "h4", h6: "h4" } // the story's headline is the page's h1
+const NORMAL_WEIGHT = /^(normal|lighter|[1-4]00)$/
+const BOLD_WEIGHT = /^(bold|bolder|[6-9]00)$/
+const WORD_LIST = /mso-list:\s*(l\d+)\s+level(\d+)/i
+const WORD_MARKER = /mso-list:\s*ignore/i
+const ORDERED_MARKER = /^\(?(\d{1,4}|[a-z]|[ivxlcdm]{1,6})[.)]$/i
+
+function unwrap(element) {
+  element.replaceWith(...element.childNodes)
+}
+
+function wrapContent(element, tag) {
+  const wrapper = element.ownerDocument.createElement(tag)
+  wrapper.append(...element.childNodes)
+  element.append(wrapper)
+}
+
+function renamed(element, tag) {
+  const replacement = element.ownerDocument.createElement(tag)
+  replacement.append(...element.childNodes)
+  element.replaceWith(replacement)
+  return replacement
+}
+
+// "i." and "iv." number in Roman numerals, "a." and "b." in letters; "I."/"A.", in capitals.
+function romanOrLetter(marker) {
+  const type = /^(i|[ivxlcdm]{2,})$/i.test(marker) ? "i" : "a"
+  return marker === marker.toUpperCase() ? type.toUpperCase() : type
+}
+
+// A Word list paragraph ("mso-list:l0 level1 lfo1", its bullet or number in a span Word
+// marks "mso-list:Ignore"): which list, how deep, numbered or not; the marker is taken out.
+// Null for any other paragraph.
+function wordListItem(paragraph) {
+  const found = WORD_LIST.exec(paragraph.getAttribute("style") || "")
+  const marker = found && [...paragraph.querySelectorAll("[style]")].find((span) =>
+    WORD_MARKER.test(span.getAttribute("style")),
+  )
+  if (!marker) return null
+  const text = marker.textContent.replace(/\s+/g, "")
+  marker.remove()
+  const ordered = ORDERED_MARKER.exec(text)
+  const number = ordered && /^\d+$/.test(ordered[1]) ? Number(ordered[1]) : 0
+  return {
+    list: found[1],
+    level: Number(found[2]),
+    ordered: Boolean(ordered),
+    start: number,
+    type: ordered && !number ? romanOrLetter(ordered[1]) : "",
+  }
+}
+
+// Consecutive Word list paragraphs become one list; a deeper level, a list inside the item
+// before it.
+function wordLists(body) {
+  let open = [] // the lists being filled, outermost first: {element, level, ordered, list, item}
+  for (const paragraph of body.querySelectorAll("p")) {
+    const found = wordListItem(paragraph)
+    if (!found) continue
+    if (!open.length || paragraph.previousElementSibling !== open[0].element || open[0].list !== found.list) {
+      open = []
+    }
+    while (open.length && open.at(-1).level > found.level) open.pop()
+    if (open.length && open.at(-1).level === found.level && open.at(-1).ordered !== found.ordered) {
+      open.pop()
+    }
+    let current = open.at(-1)
+    if (!current || current.level < found.level) {
+      const element = body.ownerDocument.createElement(found.ordered ? "ol" : "ul")
+      if (found.start > 1) element.setAttribute("start", found.start)
+      if (found.type) element.setAttribute("type", found.type)
+      if (current) current.item.append(element)
+      else paragraph.before(element)
+      current = { ...found, element, item: null }
+      open.push(current)
+    }
+    current.item = body.ownerDocument.createElement("li")
+    current.element.append(current.item)
+    paragraph.removeAttribute("class")
+    current.item.append(paragraph)
+  }
+}
+
+function cleanPastedHTML(html) {
+  // A template parses as the editor would (a table's cells without their table, too) into
+  // an inert document.
+  const template = document.createElement("template")
+  template.innerHTML = html
+    .replace(/<!--\[if[^\]]*\]>[\s\S]*?<!\[endif\]-->/gi, "")
+    .replace(/<style[\s\S]*?<\/style>/gi, "")
+    .replace(/<\/?(o|w|m|v):[^>]*>/gi, "")
+  const body = template.content
+  wordLists(body)
+  for (let element of body.querySelectorAll("*")) {
+    const name = element.localName
+    if (HEADING_FOR[name]) element = renamed(element, HEADING_FOR[name])
+    if (name === "br" && element.classList.contains("Apple-interchange-newline")) {
+      element.remove()
+      continue
+    }
+    // Links into the source document (Word's footnotes, its table of contents) lead nowhere
+    // in a story: their text stays.
+    if (name === "a" && !/^[^#]/.test(element.getAttribute("href") || "")) {
+      unwrap(element)
+      continue
+    }
+    const { fontWeight, fontStyle } = element.style
+    const inHeading = element.closest("h1, h2, h3, h4, h5, h6")
+    if (name === "span" || name === "font") {
+      // Google Docs marks bold and italic words with styles alone.
+      if (BOLD_WEIGHT.test(fontWeight) && !inHeading) wrapContent(element, "strong")
+      if (fontStyle === "italic" || fontStyle === "oblique") wrapContent(element, "em")
+    } else if ((name === "b" || name === "strong") && NORMAL_WEIGHT.test(fontWeight)) {
+      // Google Docs wraps a whole paste in <b style="font-weight:normal">: not bold at all.
+      if (fontStyle === "italic") wrapContent(element, "em")
+      unwrap(element)
+      continue
+    } else if ((name === "i" || name === "em") && fontStyle === "normal") {
+      unwrap(element)
+      continue
+    }
+    element.removeAttribute("style")
+  }
+  return template.innerHTML
+}
+
 const PasteCleanup = Extension.create({
   name: "pasteCleanup",
   addProseMirrorPlugins() {
-    return [
-      new Plugin({
-        props: {
-          transformPastedHTML(html) {
-            return html
-              .replace(/<!--\[if[\s\S]*?<!\[endif\]-->/gi, "")
-              .replace(/<style[\s\S]*?<\/style>/gi, "")
-              .replace(/<\/?(o|w|m|v):[^>]*>/gi, "")
-              .replace(/\sstyle="[^"]*"/gi, (style) =>
-                /font-weight:\s*(bold|[6-9]00)|font-style:\s*italic/i.test(style) ? style : "",
-              )
-          },
-        },
-      }),
-    ]
+    return [new Plugin({ props: { transformPastedHTML: cleanPastedHTML } })]
   },
 })
 
