@@ -1,6 +1,7 @@
 """Autosave into one rolling draft per writer, its restore after reopening; comparing any two
 revisions and restoring one as a new revision, within the rights of the person restoring."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -8,10 +9,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from articles import bylines
 from articles.desk.models import Autosave
 from articles.models import Article
 
-from .conftest import make_article
+from .conftest import make_article, make_author
 from .test_admin import article_form, change_url
 from .test_desk_conflicts import form_for
 
@@ -455,3 +457,85 @@ def test_restoring_a_revision_leaves_the_tags_as_they_are(client, editor):
     article.refresh_from_db()
     assert article.headline == "First words"
     assert sorted(article.tags.names()) == ["Gaza", "Harbour"]
+
+
+# A save is one revision: the article's row and its byline ---------------------------------
+
+
+def names_on_live_page(article):
+    article.refresh_from_db()
+    page = Client().get(article.get_absolute_url())
+    assert page.status_code == 200
+    byline = re.search(r'<span class="byline">(.*?)</span>', page.content.decode(), re.S)
+    return re.findall(r">([^<]+)</a>", byline.group(1)) if byline else []
+
+
+def added_through_the_form(client, section, author, **fields):
+    data = article_form(section, authors=[author.pk], status="published", **fields)
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Article.objects.get(slug=data["slug"])
+
+
+def test_a_new_articles_first_revision_carries_the_byline_it_was_saved_with(editor, section):
+    author = make_author(name="Amal Aziz")
+    client = logged_in(editor)
+    article = added_through_the_form(client, section, author)
+    created = article.history.get()  # one save, one revision
+    assert created.history_type == "+"
+    assert list(created.authors.values_list("author_id", flat=True)) == [author.pk]
+
+
+def test_restoring_the_first_revision_of_a_live_story_keeps_its_byline(editor, section):
+    author = make_author(name="Amal Aziz")
+    client = logged_in(editor)
+    article = added_through_the_form(client, section, author)
+    assert names_on_live_page(article) == ["Amal Aziz"]
+    page = client.get(change_url(article))
+    version = page.context["adminform"].form["desk_version"].value()
+    data = form_for(article, desk_version=version, authors=[author.pk], headline="Changed")
+    assert client.post(change_url(article), data).status_code == 302
+    first, *_between, latest = article.history.order_by("history_date", "history_id")
+    compare = client.get(url("compare", article), {"a": first.history_id, "b": latest.history_id})
+    byline = {d.name: d for d in compare.context["diffs"]}["authors"]
+    assert not byline.changed and "Amal Aziz" in str(byline.html)
+
+    assert client.post(url("restore", article, first.history_id)).status_code == 302
+    assert names_on_live_page(article) == ["Amal Aziz"]
+    assert article.headline == "Ministers meet in Benghazi"
+
+
+def test_restoring_a_revision_that_names_nobody_keeps_the_byline_and_says_so(client, editor):
+    # Stories saved before a save was one revision: the first revision has no byline.
+    article = make_article(headline="First words")
+    bylines.arrange(article, [make_author(name="Amal Aziz")])
+    edit(article, editor, headline="Second words")
+    first, *_between, latest = article.history.order_by("history_date", "history_id")
+    assert not first.authors.exists()
+    client.force_login(editor)
+    compare = client.get(url("compare", article), {"a": first.history_id, "b": latest.history_id})
+    note = "The older revision names no byline: restoring it keeps the byline the story has now."
+    assert note in compare.content.decode()
+    response = client.post(url("restore", article, first.history_id), follow=True)
+    assert "The byline stays as it is: that revision names nobody" in response.content.decode()
+    assert names_on_live_page(article) == ["Amal Aziz"]
+    assert article.headline == "First words"
+    assert list(article.history.first().authors.values_list("author__name", flat=True)) == [
+        "Amal Aziz"
+    ]
+
+
+def test_a_restore_that_changes_words_and_byline_is_one_revision(client, editor):
+    amal, mo = make_author(name="Amal Aziz"), make_author(name="Mo Li")
+    article = make_article(headline="First words", authors=[amal])
+    edit(article, editor, headline="Second words")
+    bylines.arrange(article, [mo])
+    old = article.history.filter(headline="First words").first()  # signed by Amal
+    count = article.history.count()
+    client.force_login(editor)
+    assert client.post(url("restore", article, old.history_id)).status_code == 302
+    assert article.history.count() == count + 1
+    restored = article.history.first()
+    assert restored.headline == "First words"
+    assert list(restored.authors.values_list("author_id", flat=True)) == [amal.pk]
+    assert names_on_live_page(article) == ["Amal Aziz"]

@@ -22,7 +22,16 @@ from newsroom.widgets import ValidAutocomplete
 
 from .. import extensions, search, tags
 from ..models import PUBLISH_PERMISSION, Article
-from . import autosave, diff, duplicate, history, notifications, overview, presence
+from . import (
+    autosave,
+    diff,
+    duplicate,
+    history,
+    notifications,
+    overview,
+    presence,
+    revisions,
+)
 from .models import ReviewNote, StaffLanguage
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
@@ -316,6 +325,8 @@ class DeskAdmin:
         return Restored
 
     def save_model(self, request, obj, form, change):
+        # The row now, its byline in save_related(): one revision of both, written there.
+        revisions.begin(obj)
         super().save_model(request, obj, form, change)
         # The rolling draft ends with a real save (a new article's, with its first).
         autosave.discard(obj if change else None, request.user)
@@ -324,6 +335,10 @@ class DeskAdmin:
             # (their tab's own "leave" is refused now, and colleagues saw them for minutes).
             cache.delete(f"desk:may:{obj.pk}:{request.user.pk}")
             presence.leave(obj.pk, request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.finish(form.instance)
 
     def desk_compare_view(self, request, object_id):
         obj = self._desk_article(request, object_id)
@@ -347,6 +362,9 @@ class DeskAdmin:
             "newer": newer,
             "diffs": history.compare(older, newer) if older and newer else None,
             "may_restore": self.has_change_permission(request, obj),
+            # A revision naming nobody is restored without emptying the byline: said here.
+            "older_keeps_byline": older is not None and history.keeps_byline(obj, older),
+            "newer_keeps_byline": newer is not None and history.keeps_byline(obj, newer),
         }
         return TemplateResponse(request, "admin/desk/compare.html", context)
 
@@ -370,19 +388,21 @@ class DeskAdmin:
             return HttpResponseRedirect(
                 reverse("admin:articles_article_desk_compare", args=[obj.pk])
             )
-        skipped = history.restore(obj, record, request.user)
+        restored = history.restore(obj, record, request.user)
         self.message_user(
             request,
             _("Restored the revision of %(when)s as a new revision. Status unchanged.")
             % {"when": history.label(record)},
             messages.SUCCESS,
         )
-        if skipped:
+        if restored.skipped:
             self.message_user(
                 request,
-                _("Not restored, no longer available: %s.") % ", ".join(skipped),
+                _("Not restored, no longer available: %s.") % ", ".join(restored.skipped),
                 messages.WARNING,
             )
+        if restored.byline_kept:
+            self.message_user(request, history.BYLINE_KEPT, messages.WARNING)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

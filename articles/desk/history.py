@@ -3,13 +3,15 @@ placement as a new revision, by the person restoring and within their rights: th
 the article (draft, in review, published, its publish time) and its address never change by
 a restore, so a reporter cannot turn a live story into another state through history."""
 
+from dataclasses import dataclass
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .. import bylines
 from ..models import Author, Image, Label, Section
-from . import diff
+from . import diff, revisions
 
 RESTORED_FIELDS = [
     "headline",
@@ -91,10 +93,15 @@ def compare(older, newer):
     )
 
 
+@dataclass
+class Restored:
+    skipped: list  # what the revision named that is gone, or a photo this user may not use
+    byline_kept: bool  # it names nobody: a restore never takes a story's byline off
+
+
 def restore(article, record, user):
-    """Write ``record``'s text and placement onto ``article`` as a new revision by ``user``
-    (who has been found allowed to change it). Returns the fields that could not be restored
-    because what they named is gone (a deleted section, or a photo this user may not use)."""
+    """Write ``record``'s text and placement onto ``article`` as one new revision by ``user``
+    (who has been found allowed to change it)."""
     skipped = []
     for name in RESTORED_FIELDS:
         setattr(article, name, getattr(record, name))
@@ -116,13 +123,32 @@ def restore(article, record, user):
     article._change_reason = _("Restored from the revision of %(when)s") % {
         "when": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S")
     }
-    article.save()
-    # In the revision's order (revisions from before bylines had an order: by name).
+    byline_kept = keeps_byline(article, record)
+    with revisions.one_revision(article):
+        article.save()
+        if not byline_kept:
+            bylines.arrange(article, byline_of(record))
+    return Restored(skipped, byline_kept)
+
+
+BYLINE_KEPT = _lazy(
+    "The byline stays as it is: that revision names nobody, and a restore never leaves a "
+    "story unsigned."
+)
+
+
+def keeps_byline(article, record):
+    """True when restoring ``record`` keeps the article's byline rather than empty it: a
+    revision that names nobody (a story's first, written before its byline was, when a save
+    was two revisions; or its authors deleted since) never takes a byline off."""
+    return not byline_of(record) and article.bylines.exists()
+
+
+def byline_of(record):
+    """The ids of the authors ``record`` names who still exist, in its order (revisions from
+    before bylines had an order: by name)."""
     kept = record.authors.order_by("position", "author__name", "author_id")
     existing = set(
         Author.objects.filter(pk__in=kept.values("author_id")).values_list("pk", flat=True)
     )
-    bylines.arrange(
-        article, [pk for pk in kept.values_list("author_id", flat=True) if pk in existing]
-    )
-    return skipped
+    return [pk for pk in kept.values_list("author_id", flat=True) if pk in existing]
