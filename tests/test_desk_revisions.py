@@ -13,7 +13,7 @@ from articles import bylines
 from articles.desk.models import Autosave
 from articles.models import Article
 
-from .conftest import make_article, make_author
+from .conftest import make_article, make_author, make_image, make_section
 from .test_admin import article_form, change_url
 from .test_desk_conflicts import form_for
 
@@ -337,6 +337,61 @@ def test_each_writer_has_their_own_new_article_autosave(reporter, editor):
     page = logged_in(editor).get(ADD_URL).content.decode()
     assert "“Editor&#x27;s” was kept" in page
     assert "Reporter&#x27;s" not in page
+
+
+def test_a_new_articles_section_lead_photo_and_its_words_are_kept_and_restored(reporter, section):
+    photo = make_image(title="Harbour at dawn", uploaded_by=reporter)
+    client = logged_in(reporter)
+    typed = {
+        "headline": "Dam breaks",
+        "section": str(section.pk),
+        "lead_image": str(photo.pk),
+        "image_alt": "Water over the road",
+        "image_caption": "The road to Derna",
+        "image_credit": "Rita Reporter",
+    }
+    assert client.post(AUTOSAVE_NEW, typed).status_code == 200
+    notice = client.get(ADD_URL).content.decode()
+    assert "Harbour at dawn" in notice and "Middle East" in notice  # named in what differs
+    assert "The photo file you were uploading is not kept" in notice
+    form = client.get(ADD_URL, {"desk_restore": "1"}).context["adminform"].form
+    for name, value in typed.items():
+        assert str(form[name].value()) == value, name
+
+
+def test_an_articles_new_section_is_offered_back_and_restored(reporter, own_draft):
+    other = make_section(name="Economy", slug="economy")
+    client = logged_in(reporter)
+    assert autosave(client, own_draft, section=str(other.pk)).status_code == 200
+    page = client.get(change_url(own_draft))
+    assert "You have unsaved text from" in page.content.decode()
+    diffs = {d.name: d for d in page.context["desk"]["autosave_diffs"]}
+    assert diffs["section"].changed and "Economy" in str(diffs["section"].html)
+    form = client.get(change_url(own_draft), {"desk_restore": "1"}).context["adminform"].form
+    assert str(form["section"].value()) == str(other.pk)
+
+
+def test_a_kept_photo_the_writer_may_no_longer_use_is_not_restored(
+    reporter, own_draft, django_user_model
+):
+    colleague = django_user_model.objects.create_user("colleague", is_staff=True)
+    private = make_image(title="A colleague's scoop", uploaded_by=colleague)
+    client = logged_in(reporter)
+    autosave(client, own_draft, dek="Ships are back.", lead_image=str(private.pk))
+    page = client.get(change_url(own_draft)).content.decode()
+    assert "You have unsaved text from" in page  # the summary differs
+    assert "A colleague&#x27;s scoop" not in page
+    form = client.get(change_url(own_draft), {"desk_restore": "1"}).context["adminform"].form
+    assert form["dek"].value() == "Ships are back."
+    assert not form["lead_image"].value()
+
+
+def test_a_lead_photo_id_that_names_nothing_is_left_out_and_the_text_kept(reporter):
+    client = logged_in(reporter)
+    response = client.post(AUTOSAVE_NEW, {"headline": "Dam breaks", "lead_image": "abc"})
+    assert response.status_code == 200
+    kept = Autosave.objects.get(user=reporter)
+    assert kept.data["headline"] == "Dam breaks" and "lead_image" not in kept.data
 
 
 @pytest.mark.parametrize("version", ["abc", "999999", "²", "\u0661"])

@@ -24,7 +24,6 @@ from .. import extensions, search, tags
 from ..models import PUBLISH_PERMISSION, Article
 from . import (
     autosave,
-    diff,
     duplicate,
     history,
     notifications,
@@ -319,7 +318,7 @@ class DeskAdmin:
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 if not self.is_bound:
-                    self.initial.update(kept.data)
+                    self.initial.update(autosave.restorable(kept, request.user))
                     self.initial["desk_version"] = kept.based_on
 
         return Restored
@@ -429,8 +428,9 @@ class DeskAdmin:
                 ),
                 "autosave": kept,
                 "autosave_diffs": (
-                    diff.compare(diff.values_of(obj), kept.data) if kept is not None else None
+                    autosave.differences(obj, kept, request.user) if kept is not None else None
                 ),
+                "autosave_lost_upload": kept is not None and autosave.loses_an_upload(kept),
                 "autosave_seconds": autosave.SECONDS,
                 "autosave_url": reverse("admin:articles_article_desk_autosave", args=[obj.pk]),
                 "discard_url": reverse("admin:articles_article_desk_discard", args=[obj.pk]),
@@ -448,8 +448,9 @@ class DeskAdmin:
             context["desk"] = {
                 "autosave": kept,
                 "autosave_diffs": (
-                    diff.compare(dict.fromkeys(kept.data, ""), kept.data) if kept else None
+                    autosave.differences(None, kept, request.user) if kept else None
                 ),
+                "autosave_lost_upload": kept is not None and autosave.loses_an_upload(kept),
                 "autosave_seconds": autosave.SECONDS,
                 "autosave_url": reverse("admin:articles_article_desk_autosave_new"),
                 "discard_url": reverse("admin:articles_article_desk_discard_new"),
