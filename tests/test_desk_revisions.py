@@ -594,3 +594,60 @@ def test_a_restore_that_changes_words_and_byline_is_one_revision(client, editor)
     assert restored.headline == "First words"
     assert list(restored.authors.values_list("author_id", flat=True)) == [amal.pk]
     assert names_on_live_page(article) == ["Amal Aziz"]
+
+
+# The blocks of a past version's body: a photo, a gallery, an embed, a quote, a fact box ----
+
+YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def body_with_blocks(photo, other):
+    return (
+        "<p>Before the blocks.</p>"
+        f'<figure data-block="photo" data-image="{photo.pk}" data-caption="Rescuers at dawn">'
+        "</figure>"
+        f'<figure data-block="gallery" data-images="{photo.pk},{other.pk}"></figure>'
+        f'<figure data-block="embed" data-url="{YOUTUBE}"></figure>'
+        '<aside data-block="pullquote" data-quote="We will rebuild." data-attribution="Mayor">'
+        "</aside>"
+        '<aside data-block="factbox" data-title="Key facts" data-text="Three dead."></aside>'
+        "<p>After the blocks.</p>"
+    )
+
+
+def test_a_past_version_shows_the_blocks_of_its_body(reporter, django_user_model):
+    colleague = django_user_model.objects.create_user("colleague", is_staff=True)
+    mine = make_image(title="Harbour at dawn", uploaded_by=reporter)
+    private = make_image(title="A colleague's scoop", uploaded_by=colleague)
+    article = make_article(
+        status=Article.Status.DRAFT, created_by=reporter, body=body_with_blocks(mine, private)
+    )
+    edit(article, reporter, body="<p>All new.</p>")
+    first = article.history.order_by("history_date").first()
+    page = logged_in(reporter).get(history_url(article, first.history_id))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for named in (
+        f"[Photo {mine.pk}: Rescuers at dawn]",
+        f"[Gallery {mine.pk},{private.pk}]",
+        f"[Embed: {YOUTUBE}]",
+        "[Pull quote: We will rebuild.]",
+        "[Fact box: Key facts]",
+    ):
+        assert named in text, named
+    assert text.index("Before the blocks.") < text.index("[Photo") < text.index("After the")
+    # Named by number and the block's own words: nothing of a photo the reader may not see.
+    assert "A colleague&#x27;s scoop" not in text and private.file.name not in text
+
+
+def test_the_history_says_which_block_a_save_removed(client, editor):
+    photo = make_image(title="Harbour at dawn")
+    body = "<p>The port reopened.</p>" + (
+        f'<figure data-block="photo" data-image="{photo.pk}" data-caption="Rescuers"></figure>'
+    )
+    article = make_article(body=body)
+    edit(article, editor, body="<p>The port reopened.</p>")
+    client.force_login(editor)
+    text = client.get(history_url(article)).content.decode()
+    assert f"<strong>Body:</strong> [Photo {photo.pk}: Rescuers] removed</p>" in text
+    assert "The port reopened.&nbsp;&rarr; The port reopened." not in text

@@ -60,6 +60,9 @@ class SendBackForm(forms.Form):
 class DeskAdmin:
     object_history_template = "admin/articles/article/object_history.html"
 
+    def get_historical_record_context_helper(self, request, historical_record):
+        return history.ChangesInWords(self.model, historical_record)
+
     def get_urls(self):
         def view(func, name):
             return path(

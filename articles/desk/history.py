@@ -3,13 +3,18 @@ placement as a new revision, by the person restoring and within their rights: th
 the article (draft, in review, published, its publish time) and its address never change by
 a restore, so a reporter cannot turn a live story into another state through history."""
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from newsroom.history_admin import PlainValues
+
 from .. import bylines
+from ..body_blocks import PLACEHOLDER
 from ..models import Author, Image, Label, Section
 from . import diff, revisions
 
@@ -152,3 +157,40 @@ def byline_of(record):
         Author.objects.filter(pk__in=kept.values("author_id")).values_list("pk", flat=True)
     )
     return [pk for pk in kept.values_list("author_id", flat=True) if pk in existing]
+
+
+class ChangesInWords(PlainValues):
+    """The list of versions (History): the body's change in words with its blocks named as
+    the comparison names them, and each block a save removed or added said in so many words
+    (a save that only took a photo out would otherwise read the same before and after)."""
+
+    def context_for_delta_changes(self, delta):
+        context = []
+        for change in delta.changes:
+            if change.field != "body":
+                context += super().context_for_delta_changes(replace(delta, changes=[change]))
+                continue
+            blocks = self._blocks_changed(change)
+            words_same = diff.as_text("body", _without_blocks(change.old)) == diff.as_text(
+                "body", _without_blocks(change.new)
+            )
+            if not (blocks and words_same):
+                context += super().context_for_delta_changes(replace(delta, changes=[change]))
+            context += blocks
+        return context
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "body":
+            return diff.as_text("body", value)
+        return super().prepare_delta_change_value(change, value)
+
+    def _blocks_changed(self, change):
+        label = capfirst(self.model._meta.get_field("body").verbose_name)
+        old, new = Counter(diff.blocks_of(change.old)), Counter(diff.blocks_of(change.new))
+        removed = [_("%(block)s removed") % {"block": block} for block in (old - new).elements()]
+        added = [_("%(block)s added") % {"block": block} for block in (new - old).elements()]
+        return [{"field": label, "note": note} for note in removed + added]
+
+
+def _without_blocks(body):
+    return PLACEHOLDER.sub("", body or "")
