@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -17,6 +16,7 @@ from .breaking import BreakingNews
 from .corrections import Notice
 from .curation import Front, Slot
 from .desk.models import Autosave, ReviewNote, StaffLanguage  # noqa: F401  (registers them)
+from .desk.revisions import Revisions
 from .embargo import PreviewLink, PreviewView
 from .embeds import Embed
 from .fields import SanitizedHTMLField, clean_html
@@ -422,7 +422,7 @@ class Article(models.Model):
     search_vector = SearchVectorField(null=True, editable=False)
     search_rank_vector = SearchVectorField(null=True, editable=False)
 
-    history = HistoricalRecords(
+    history = Revisions(  # a save that also writes the byline is one revision
         excluded_fields=["updated_at", "search_vector", "search_rank_vector"],
         m2m_fields=[authors],
     )

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.desk import autosave, presence
+from articles.desk.models import Autosave
 from articles.models import Article
 
 from .browser import DESKTOP, PHONE, open_page, screenshot
@@ -310,3 +311,30 @@ WIDEST_WORD_FITS = """el => {
     const room = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
     return room + 0.5 >= widest;
 }"""
+
+
+def test_the_autosave_resumes_by_itself_after_signing_in_again_in_another_tab(
+    chromium, live_server, page_errors, ritas_draft
+):
+    rita, article = ritas_draft
+    page = open_page(chromium, DESKTOP, page_errors)
+    log_in(page, live_server, "rita")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    status = page.locator("[data-desk-autosave-status]")
+    page.context.clear_cookies(name="sessionid")  # the session ran out
+    page.fill("#id_dek", "Twenty minutes of careful writing.")
+    page.get_by_text("you are signed out").wait_for()
+    # Signed in again in another tab: Django gives the session a new security token.
+    other_tab = page.context.new_page()
+    log_in(other_tab, live_server, "rita")
+    other_tab.close()
+    page.fill("#id_dek", "Twenty minutes of careful writing, and more.")
+    page.get_by_text("Autosaved at").wait_for()
+    assert "failed" not in status.inner_text()
+    kept = Autosave.objects.get(article=article, user=rita)
+    assert kept.data["dek"] == "Twenty minutes of careful writing, and more."
+    page.goto(live_server.url + "/admin/")
+    presence.leave(article.pk, rita)
+    page.context.close()
+    # Only the requests sent while signed out were refused (401), none after signing in.
+    assert all(error.startswith("401: ") for error in page_errors)

@@ -134,6 +134,12 @@ def test_a_duplicate_keeps_the_byline_order(editor, writers):
     client.post(reverse("admin:articles_article_desk_duplicate", args=[source.pk]))
     copy = Article.objects.exclude(pk=source.pk).get()
     assert bylines.ordered(copy) == [mo, zainab, amal]
+    created = copy.history.get()  # created with its byline: one revision
+    assert list(created.authors.order_by("position").values_list("author_id", flat=True)) == [
+        mo.pk,
+        zainab.pk,
+        amal.pk,
+    ]
 
 
 def test_a_name_given_twice_or_unknown_is_handled(editor, writers):

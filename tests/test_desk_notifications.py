@@ -20,8 +20,8 @@ from articles.desk import outbox
 from articles.desk.models import QueuedEmail, ReviewNote, StaffLanguage
 from articles.models import Article
 
-from .conftest import _staff, make_article, make_author
-from .test_admin import change_url
+from .conftest import _staff, make_article, make_author, make_section
+from .test_admin import article_form, change_url
 from .test_desk_conflicts import form_for
 
 pytestmark = pytest.mark.django_db
@@ -183,6 +183,20 @@ def test_publishing_emails_the_authors_not_the_publisher(
     assert "Published: Port reopens" in mail.outbox[0].subject
     draft.refresh_from_db()
     assert f"Read it: https://example.com{draft.get_absolute_url()}" in mail.outbox[0].body
+
+
+def test_a_story_published_as_it_is_added_emails_the_author_on_its_byline(
+    desk, django_capture_on_commit_callbacks
+):
+    # The byline is written after the article's row: the revision that tells the authors
+    # is written once the save has given the story its byline.
+    byline = make_author(name="Ed Byline", user=desk["ed"])
+    data = article_form(make_section(), authors=[byline.pk], status="published")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in(desk["erin"]).post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    assert [m.to[0] for m in mail.outbox] == ["ed@example.com"]
+    assert "Published: Ministers meet in Benghazi" in mail.outbox[0].subject
 
 
 def test_mail_down_never_fails_the_save_and_is_logged(

@@ -1,6 +1,7 @@
 """Autosave into one rolling draft per writer, its restore after reopening; comparing any two
 revisions and restoring one as a new revision, within the rights of the person restoring."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -8,10 +9,11 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
+from articles import bylines
 from articles.desk.models import Autosave
 from articles.models import Article
 
-from .conftest import make_article
+from .conftest import make_article, make_author, make_image, make_section
 from .test_admin import article_form, change_url
 from .test_desk_conflicts import form_for
 
@@ -337,6 +339,61 @@ def test_each_writer_has_their_own_new_article_autosave(reporter, editor):
     assert "Reporter&#x27;s" not in page
 
 
+def test_a_new_articles_section_lead_photo_and_its_words_are_kept_and_restored(reporter, section):
+    photo = make_image(title="Harbour at dawn", uploaded_by=reporter)
+    client = logged_in(reporter)
+    typed = {
+        "headline": "Dam breaks",
+        "section": str(section.pk),
+        "lead_image": str(photo.pk),
+        "image_alt": "Water over the road",
+        "image_caption": "The road to Derna",
+        "image_credit": "Rita Reporter",
+    }
+    assert client.post(AUTOSAVE_NEW, typed).status_code == 200
+    notice = client.get(ADD_URL).content.decode()
+    assert "Harbour at dawn" in notice and "Middle East" in notice  # named in what differs
+    assert "The photo file you were uploading is not kept" in notice
+    form = client.get(ADD_URL, {"desk_restore": "1"}).context["adminform"].form
+    for name, value in typed.items():
+        assert str(form[name].value()) == value, name
+
+
+def test_an_articles_new_section_is_offered_back_and_restored(reporter, own_draft):
+    other = make_section(name="Economy", slug="economy")
+    client = logged_in(reporter)
+    assert autosave(client, own_draft, section=str(other.pk)).status_code == 200
+    page = client.get(change_url(own_draft))
+    assert "You have unsaved text from" in page.content.decode()
+    diffs = {d.name: d for d in page.context["desk"]["autosave_diffs"]}
+    assert diffs["section"].changed and "Economy" in str(diffs["section"].html)
+    form = client.get(change_url(own_draft), {"desk_restore": "1"}).context["adminform"].form
+    assert str(form["section"].value()) == str(other.pk)
+
+
+def test_a_kept_photo_the_writer_may_no_longer_use_is_not_restored(
+    reporter, own_draft, django_user_model
+):
+    colleague = django_user_model.objects.create_user("colleague", is_staff=True)
+    private = make_image(title="A colleague's scoop", uploaded_by=colleague)
+    client = logged_in(reporter)
+    autosave(client, own_draft, dek="Ships are back.", lead_image=str(private.pk))
+    page = client.get(change_url(own_draft)).content.decode()
+    assert "You have unsaved text from" in page  # the summary differs
+    assert "A colleague&#x27;s scoop" not in page
+    form = client.get(change_url(own_draft), {"desk_restore": "1"}).context["adminform"].form
+    assert form["dek"].value() == "Ships are back."
+    assert not form["lead_image"].value()
+
+
+def test_a_lead_photo_id_that_names_nothing_is_left_out_and_the_text_kept(reporter):
+    client = logged_in(reporter)
+    response = client.post(AUTOSAVE_NEW, {"headline": "Dam breaks", "lead_image": "abc"})
+    assert response.status_code == 200
+    kept = Autosave.objects.get(user=reporter)
+    assert kept.data["headline"] == "Dam breaks" and "lead_image" not in kept.data
+
+
 @pytest.mark.parametrize("version", ["abc", "999999", "²", "\u0661"])
 def test_restoring_a_revision_that_is_not_there_is_not_found(client, editor, version):
     article = make_article(headline="Kept words")
@@ -455,3 +512,142 @@ def test_restoring_a_revision_leaves_the_tags_as_they_are(client, editor):
     article.refresh_from_db()
     assert article.headline == "First words"
     assert sorted(article.tags.names()) == ["Gaza", "Harbour"]
+
+
+# A save is one revision: the article's row and its byline ---------------------------------
+
+
+def names_on_live_page(article):
+    article.refresh_from_db()
+    page = Client().get(article.get_absolute_url())
+    assert page.status_code == 200
+    byline = re.search(r'<span class="byline">(.*?)</span>', page.content.decode(), re.S)
+    return re.findall(r">([^<]+)</a>", byline.group(1)) if byline else []
+
+
+def added_through_the_form(client, section, author, **fields):
+    data = article_form(section, authors=[author.pk], status="published", **fields)
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return Article.objects.get(slug=data["slug"])
+
+
+def test_a_new_articles_first_revision_carries_the_byline_it_was_saved_with(editor, section):
+    author = make_author(name="Amal Aziz")
+    client = logged_in(editor)
+    article = added_through_the_form(client, section, author)
+    created = article.history.get()  # one save, one revision
+    assert created.history_type == "+"
+    assert list(created.authors.values_list("author_id", flat=True)) == [author.pk]
+
+
+def test_restoring_the_first_revision_of_a_live_story_keeps_its_byline(editor, section):
+    author = make_author(name="Amal Aziz")
+    client = logged_in(editor)
+    article = added_through_the_form(client, section, author)
+    assert names_on_live_page(article) == ["Amal Aziz"]
+    page = client.get(change_url(article))
+    version = page.context["adminform"].form["desk_version"].value()
+    data = form_for(article, desk_version=version, authors=[author.pk], headline="Changed")
+    assert client.post(change_url(article), data).status_code == 302
+    first, *_between, latest = article.history.order_by("history_date", "history_id")
+    compare = client.get(url("compare", article), {"a": first.history_id, "b": latest.history_id})
+    byline = {d.name: d for d in compare.context["diffs"]}["authors"]
+    assert not byline.changed and "Amal Aziz" in str(byline.html)
+
+    assert client.post(url("restore", article, first.history_id)).status_code == 302
+    assert names_on_live_page(article) == ["Amal Aziz"]
+    assert article.headline == "Ministers meet in Benghazi"
+
+
+def test_restoring_a_revision_that_names_nobody_keeps_the_byline_and_says_so(client, editor):
+    # Stories saved before a save was one revision: the first revision has no byline.
+    article = make_article(headline="First words")
+    bylines.arrange(article, [make_author(name="Amal Aziz")])
+    edit(article, editor, headline="Second words")
+    first, *_between, latest = article.history.order_by("history_date", "history_id")
+    assert not first.authors.exists()
+    client.force_login(editor)
+    compare = client.get(url("compare", article), {"a": first.history_id, "b": latest.history_id})
+    note = "The older revision names no byline: restoring it keeps the byline the story has now."
+    assert note in compare.content.decode()
+    response = client.post(url("restore", article, first.history_id), follow=True)
+    assert "The byline stays as it is: that revision names nobody" in response.content.decode()
+    assert names_on_live_page(article) == ["Amal Aziz"]
+    assert article.headline == "First words"
+    assert list(article.history.first().authors.values_list("author__name", flat=True)) == [
+        "Amal Aziz"
+    ]
+
+
+def test_a_restore_that_changes_words_and_byline_is_one_revision(client, editor):
+    amal, mo = make_author(name="Amal Aziz"), make_author(name="Mo Li")
+    article = make_article(headline="First words", authors=[amal])
+    edit(article, editor, headline="Second words")
+    bylines.arrange(article, [mo])
+    old = article.history.filter(headline="First words").first()  # signed by Amal
+    count = article.history.count()
+    client.force_login(editor)
+    assert client.post(url("restore", article, old.history_id)).status_code == 302
+    assert article.history.count() == count + 1
+    restored = article.history.first()
+    assert restored.headline == "First words"
+    assert list(restored.authors.values_list("author_id", flat=True)) == [amal.pk]
+    assert names_on_live_page(article) == ["Amal Aziz"]
+
+
+# The blocks of a past version's body: a photo, a gallery, an embed, a quote, a fact box ----
+
+YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+def body_with_blocks(photo, other):
+    return (
+        "<p>Before the blocks.</p>"
+        f'<figure data-block="photo" data-image="{photo.pk}" data-caption="Rescuers at dawn">'
+        "</figure>"
+        f'<figure data-block="gallery" data-images="{photo.pk},{other.pk}"></figure>'
+        f'<figure data-block="embed" data-url="{YOUTUBE}"></figure>'
+        '<aside data-block="pullquote" data-quote="We will rebuild." data-attribution="Mayor">'
+        "</aside>"
+        '<aside data-block="factbox" data-title="Key facts" data-text="Three dead."></aside>'
+        "<p>After the blocks.</p>"
+    )
+
+
+def test_a_past_version_shows_the_blocks_of_its_body(reporter, django_user_model):
+    colleague = django_user_model.objects.create_user("colleague", is_staff=True)
+    mine = make_image(title="Harbour at dawn", uploaded_by=reporter)
+    private = make_image(title="A colleague's scoop", uploaded_by=colleague)
+    article = make_article(
+        status=Article.Status.DRAFT, created_by=reporter, body=body_with_blocks(mine, private)
+    )
+    edit(article, reporter, body="<p>All new.</p>")
+    first = article.history.order_by("history_date").first()
+    page = logged_in(reporter).get(history_url(article, first.history_id))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for named in (
+        f"[Photo {mine.pk}: Rescuers at dawn]",
+        f"[Gallery {mine.pk},{private.pk}]",
+        f"[Embed: {YOUTUBE}]",
+        "[Pull quote: We will rebuild.]",
+        "[Fact box: Key facts]",
+    ):
+        assert named in text, named
+    assert text.index("Before the blocks.") < text.index("[Photo") < text.index("After the")
+    # Named by number and the block's own words: nothing of a photo the reader may not see.
+    assert "A colleague&#x27;s scoop" not in text and private.file.name not in text
+
+
+def test_the_history_says_which_block_a_save_removed(client, editor):
+    photo = make_image(title="Harbour at dawn")
+    body = "<p>The port reopened.</p>" + (
+        f'<figure data-block="photo" data-image="{photo.pk}" data-caption="Rescuers"></figure>'
+    )
+    article = make_article(body=body)
+    edit(article, editor, body="<p>The port reopened.</p>")
+    client.force_login(editor)
+    text = client.get(history_url(article)).content.decode()
+    assert f"<strong>Body:</strong> [Photo {photo.pk}: Rescuers] removed</p>" in text
+    assert "The port reopened.&nbsp;&rarr; The port reopened." not in text

@@ -22,7 +22,15 @@ from newsroom.widgets import ValidAutocomplete
 
 from .. import extensions, search, tags
 from ..models import PUBLISH_PERMISSION, Article
-from . import autosave, diff, duplicate, history, notifications, overview, presence
+from . import (
+    autosave,
+    duplicate,
+    history,
+    notifications,
+    overview,
+    presence,
+    revisions,
+)
 from .models import ReviewNote, StaffLanguage
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
@@ -51,6 +59,9 @@ class SendBackForm(forms.Form):
 
 class DeskAdmin:
     object_history_template = "admin/articles/article/object_history.html"
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return history.ChangesInWords(self.model, historical_record)
 
     def get_urls(self):
         def view(func, name):
@@ -310,12 +321,14 @@ class DeskAdmin:
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 if not self.is_bound:
-                    self.initial.update(kept.data)
+                    self.initial.update(autosave.restorable(kept, request.user))
                     self.initial["desk_version"] = kept.based_on
 
         return Restored
 
     def save_model(self, request, obj, form, change):
+        # The row now, its byline in save_related(): one revision of both, written there.
+        revisions.begin(obj)
         super().save_model(request, obj, form, change)
         # The rolling draft ends with a real save (a new article's, with its first).
         autosave.discard(obj if change else None, request.user)
@@ -324,6 +337,10 @@ class DeskAdmin:
             # (their tab's own "leave" is refused now, and colleagues saw them for minutes).
             cache.delete(f"desk:may:{obj.pk}:{request.user.pk}")
             presence.leave(obj.pk, request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.finish(form.instance)
 
     def desk_compare_view(self, request, object_id):
         obj = self._desk_article(request, object_id)
@@ -347,6 +364,9 @@ class DeskAdmin:
             "newer": newer,
             "diffs": history.compare(older, newer) if older and newer else None,
             "may_restore": self.has_change_permission(request, obj),
+            # A revision naming nobody is restored without emptying the byline: said here.
+            "older_keeps_byline": older is not None and history.keeps_byline(obj, older),
+            "newer_keeps_byline": newer is not None and history.keeps_byline(obj, newer),
         }
         return TemplateResponse(request, "admin/desk/compare.html", context)
 
@@ -370,19 +390,21 @@ class DeskAdmin:
             return HttpResponseRedirect(
                 reverse("admin:articles_article_desk_compare", args=[obj.pk])
             )
-        skipped = history.restore(obj, record, request.user)
+        restored = history.restore(obj, record, request.user)
         self.message_user(
             request,
             _("Restored the revision of %(when)s as a new revision. Status unchanged.")
             % {"when": history.label(record)},
             messages.SUCCESS,
         )
-        if skipped:
+        if restored.skipped:
             self.message_user(
                 request,
-                _("Not restored, no longer available: %s.") % ", ".join(skipped),
+                _("Not restored, no longer available: %s.") % ", ".join(restored.skipped),
                 messages.WARNING,
             )
+        if restored.byline_kept:
+            self.message_user(request, history.BYLINE_KEPT, messages.WARNING)
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
@@ -409,8 +431,9 @@ class DeskAdmin:
                 ),
                 "autosave": kept,
                 "autosave_diffs": (
-                    diff.compare(diff.values_of(obj), kept.data) if kept is not None else None
+                    autosave.differences(obj, kept, request.user) if kept is not None else None
                 ),
+                "autosave_lost_upload": kept is not None and autosave.loses_an_upload(kept),
                 "autosave_seconds": autosave.SECONDS,
                 "autosave_url": reverse("admin:articles_article_desk_autosave", args=[obj.pk]),
                 "discard_url": reverse("admin:articles_article_desk_discard", args=[obj.pk]),
@@ -428,8 +451,9 @@ class DeskAdmin:
             context["desk"] = {
                 "autosave": kept,
                 "autosave_diffs": (
-                    diff.compare(dict.fromkeys(kept.data, ""), kept.data) if kept else None
+                    autosave.differences(None, kept, request.user) if kept else None
                 ),
+                "autosave_lost_upload": kept is not None and autosave.loses_an_upload(kept),
                 "autosave_seconds": autosave.SECONDS,
                 "autosave_url": reverse("admin:articles_article_desk_autosave_new"),
                 "discard_url": reverse("admin:articles_article_desk_discard_new"),

@@ -6,14 +6,19 @@ next "Add article" form until it is saved or discarded."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from newsroom.widgets import names_a_row
 
 from ..fields import clean_html
+from ..models import Image, Section
+from . import diff
 from .models import Autosave
 
 SECONDS = getattr(settings, "DESK_AUTOSAVE_SECONDS", 5)
 
 # What an autosave keeps: every word the writer types on the form, with the longest value
-# accepted (the model's, or 1 MB of body).
+# accepted (the model's, the form's, or 1 MB of body).
 FIELDS = {
     "headline": 200,
     "slug": 200,
@@ -26,7 +31,22 @@ FIELDS = {
     "seo_description": 160,
     "social_title": 100,
     "social_description": 200,
+    # Typed beside a new upload of the lead photo (whose file is not kept).
+    "image_alt": 300,
+    "image_caption": 300,
+    "image_credit": 200,
 }
+# And what the writer chose, by its id: the section, the lead photo from the library.
+CHOSEN = {"section": Section, "lead_image": Image}
+UPLOAD_WORDS = ("image_alt", "image_caption", "image_credit")
+# Shown beside the words when the kept draft differs from the article in them.
+MORE = [
+    ("section", _lazy("Section")),
+    ("lead_image", _lazy("Lead photo")),
+    ("image_alt", _lazy("Alt text of the new photo")),
+    ("image_caption", _lazy("Caption of the new photo")),
+    ("image_credit", _lazy("Credit of the new photo")),
+]
 
 
 class Refused(ValueError):
@@ -45,6 +65,12 @@ def clean(post):
         if len(value) > limit:
             raise Refused(_("The %(field)s is too long to keep.") % {"field": name})
         data[name] = clean_html(value) if name == "body" else value
+    for name, model in CHOSEN.items():
+        value = (post.get(name) or "").strip()
+        # An id that names no row (letters typed into the photo's box) is left out, not
+        # refused: the words around it are kept all the same.
+        if name in post and (not value or names_a_row(model._meta.pk, value)):
+            data[name] = value
     if not data:
         raise Refused(_("Nothing to keep."))
     return data
@@ -64,8 +90,8 @@ def offered(article, user):
         return None
     if article is None:
         return kept if any((value or "").strip() for value in kept.data.values()) else None
-    current = {name: _current(article, name) for name in kept.data}
-    if all((kept.data[name] or "") == (current[name] or "") for name in kept.data):
+    data = restorable(kept, user)
+    if all((data[name] or "") == (_current(article, name) or "") for name in data):
         return None
     return kept
 
@@ -73,7 +99,54 @@ def offered(article, user):
 def _current(article, name):
     if name == "tags":
         return ", ".join(sorted(article.tags.names()))
-    return getattr(article, name, "")
+    if name in CHOSEN:
+        return str(getattr(article, f"{name}_id") or "")
+    return getattr(article, name, "")  # the new photo's words: none on a saved article
+
+
+def restorable(kept, user):
+    """The kept draft as the form's initial values: a section deleted since, or a photo this
+    user may no longer use, is left out (the form keeps what it has)."""
+    data = dict(kept.data)
+    for name, model in CHOSEN.items():
+        if not data.get(name):
+            continue
+        found = Image.objects.visible_to(user) if model is Image else model.objects
+        if not found.filter(pk=data[name]).exists():
+            del data[name]
+    return data
+
+
+def loses_an_upload(kept):
+    """True when the writer had typed a new photo's words: its file must be chosen again."""
+    return any((kept.data.get(name) or "").strip() for name in UPLOAD_WORDS)
+
+
+def differences(article, kept, user):
+    """The kept draft against the article (a new one's: against nothing), field by field:
+    the words, then the choices and the new photo's words wherever they differ."""
+    if article is None:
+        words = diff.compare(dict.fromkeys(kept.data, ""), kept.data)
+        before = dict.fromkeys((name for name, _label in MORE), "")
+    else:
+        words = diff.compare(diff.values_of(article), kept.data)
+        before = {name: _current(article, name) for name, _label in MORE}
+    # A photo this user may no longer use is neither restored nor named.
+    after = {**before, **{k: v for k, v in restorable(kept, user).items() if k in before}}
+    before, after = _readable(before), _readable(after)
+    fields = [(name, label) for name, label in MORE if before[name] != after[name]]
+    return words + diff.compare(before, after, fields=fields)
+
+
+def _readable(values):
+    """The chosen ids as an editor reads them: the section's name, the photo's title."""
+    readable = dict(values)
+    for name, model in CHOSEN.items():
+        if values.get(name):
+            field = "title" if model is Image else "name"
+            found = model.objects.filter(pk=values[name]).values_list(field, flat=True).first()
+            readable[name] = found or ""
+    return readable
 
 
 def discard(article, user):

@@ -42,15 +42,35 @@ BLOCK_IDS = ("data-image", "data-images")
 BLOCK_DETAILS = ("data-url", "data-caption", "data-quote", "data-title", "data-text")
 
 
-def _block_line(match):
-    """A body block as a line of text: "[Photo 12: The harbour at dawn]"."""
+def _block_name(match):
+    """A body block in words: "[Photo 12: The harbour at dawn]"."""
     attrs = {name: html_lib.unescape(value) for name, value in ATTRIBUTE.findall(match.group(3))}
     line = str(BLOCK_NAMES.get(match.group(2), match.group(2)))
     ids = next((attrs[name] for name in BLOCK_IDS if attrs.get(name)), "")
     detail = next((attrs[name] for name in BLOCK_DETAILS if attrs.get(name)), "")
     line += f" {ids}" if ids else ""
     line += f": {detail}" if detail else ""
-    return html_lib.escape(f"\n[{line}]\n")
+    return f"[{line}]"
+
+
+def _block_line(match):
+    return html_lib.escape(f"\n{_block_name(match)}\n")
+
+
+def blocks_of(body):
+    """The body's blocks in words, in order."""
+    return [_block_name(match) for match in PLACEHOLDER.finditer(body or "")]
+
+
+def blocks_named(body):
+    """The body's HTML with each block, which shows nothing until the public page draws it,
+    named where it stands as the comparison names it: a past version, or a story shown read
+    only, says where its photos, gallery, embeds, quotes and fact boxes are (by number and
+    the block's own words: nothing of a photo the reader may not see)."""
+    return PLACEHOLDER.sub(
+        lambda match: str(format_html('<p class="body-block-named">{}</p>', _block_name(match))),
+        body or "",
+    )
 
 
 def as_text(name, value):

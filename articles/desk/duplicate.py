@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from .. import bylines
 from ..models import Article, Author
+from . import revisions
 
 
 def _free_slug(base):
@@ -37,10 +38,9 @@ def as_draft(source, user):
         )
         copy.headline = copy.headline[:200]
         copy._history_user = user
-        copy.save()
+        authors = bylines.ordered(source) or list(Author.objects.filter(user=user))
+        with revisions.one_revision(copy):  # created with its byline: one revision
+            copy.save()
+            bylines.arrange(copy, authors)
         copy.tags.set(list(source.tags.all()))
-        authors = bylines.ordered(source)
-        if not authors:
-            authors = list(Author.objects.filter(user=user))
-        bylines.arrange(copy, authors)
     return copy

@@ -3,13 +3,20 @@ placement as a new revision, by the person restoring and within their rights: th
 the article (draft, in review, published, its publish time) and its address never change by
 a restore, so a reporter cannot turn a live story into another state through history."""
 
+from collections import Counter
+from dataclasses import dataclass, replace
+
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from newsroom.history_admin import PlainValues
+
 from .. import bylines
+from ..body_blocks import PLACEHOLDER
 from ..models import Author, Image, Label, Section
-from . import diff
+from . import diff, revisions
 
 RESTORED_FIELDS = [
     "headline",
@@ -91,10 +98,15 @@ def compare(older, newer):
     )
 
 
+@dataclass
+class Restored:
+    skipped: list  # what the revision named that is gone, or a photo this user may not use
+    byline_kept: bool  # it names nobody: a restore never takes a story's byline off
+
+
 def restore(article, record, user):
-    """Write ``record``'s text and placement onto ``article`` as a new revision by ``user``
-    (who has been found allowed to change it). Returns the fields that could not be restored
-    because what they named is gone (a deleted section, or a photo this user may not use)."""
+    """Write ``record``'s text and placement onto ``article`` as one new revision by ``user``
+    (who has been found allowed to change it)."""
     skipped = []
     for name in RESTORED_FIELDS:
         setattr(article, name, getattr(record, name))
@@ -116,13 +128,69 @@ def restore(article, record, user):
     article._change_reason = _("Restored from the revision of %(when)s") % {
         "when": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M:%S")
     }
-    article.save()
-    # In the revision's order (revisions from before bylines had an order: by name).
+    byline_kept = keeps_byline(article, record)
+    with revisions.one_revision(article):
+        article.save()
+        if not byline_kept:
+            bylines.arrange(article, byline_of(record))
+    return Restored(skipped, byline_kept)
+
+
+BYLINE_KEPT = _lazy(
+    "The byline stays as it is: that revision names nobody, and a restore never leaves a "
+    "story unsigned."
+)
+
+
+def keeps_byline(article, record):
+    """True when restoring ``record`` keeps the article's byline rather than empty it: a
+    revision that names nobody (a story's first, written before its byline was, when a save
+    was two revisions; or its authors deleted since) never takes a byline off."""
+    return not byline_of(record) and article.bylines.exists()
+
+
+def byline_of(record):
+    """The ids of the authors ``record`` names who still exist, in its order (revisions from
+    before bylines had an order: by name)."""
     kept = record.authors.order_by("position", "author__name", "author_id")
     existing = set(
         Author.objects.filter(pk__in=kept.values("author_id")).values_list("pk", flat=True)
     )
-    bylines.arrange(
-        article, [pk for pk in kept.values_list("author_id", flat=True) if pk in existing]
-    )
-    return skipped
+    return [pk for pk in kept.values_list("author_id", flat=True) if pk in existing]
+
+
+class ChangesInWords(PlainValues):
+    """The list of versions (History): the body's change in words with its blocks named as
+    the comparison names them, and each block a save removed or added said in so many words
+    (a save that only took a photo out would otherwise read the same before and after)."""
+
+    def context_for_delta_changes(self, delta):
+        context = []
+        for change in delta.changes:
+            if change.field != "body":
+                context += super().context_for_delta_changes(replace(delta, changes=[change]))
+                continue
+            blocks = self._blocks_changed(change)
+            words_same = diff.as_text("body", _without_blocks(change.old)) == diff.as_text(
+                "body", _without_blocks(change.new)
+            )
+            if not (blocks and words_same):
+                context += super().context_for_delta_changes(replace(delta, changes=[change]))
+            context += blocks
+        return context
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field == "body":
+            return diff.as_text("body", value)
+        return super().prepare_delta_change_value(change, value)
+
+    def _blocks_changed(self, change):
+        label = capfirst(self.model._meta.get_field("body").verbose_name)
+        old, new = Counter(diff.blocks_of(change.old)), Counter(diff.blocks_of(change.new))
+        removed = [_("%(block)s removed") % {"block": block} for block in (old - new).elements()]
+        added = [_("%(block)s added") % {"block": block} for block in (new - old).elements()]
+        return [{"field": label, "note": note} for note in removed + added]
+
+
+def _without_blocks(body):
+    return PLACEHOLDER.sub("", body or "")

@@ -31,6 +31,7 @@ from taggit.models import Tag
 from newsroom.cache import CONTENT, renew
 
 from .. import bylines, extensions
+from ..desk import revisions
 from ..fields import clean_html
 from ..models import Article, Author, Section, sanitized_value
 from ..tags import MOST_TAGS
@@ -381,8 +382,9 @@ class Importer(Terms, Bodies):
             and {t.pk for t in tags} == set(article.tags.values_list("pk", flat=True))
         )
         if not same:
-            article.save()
-            bylines.arrange(article, authors)
+            with revisions.one_revision(article):  # its revision carries its byline
+                article.save()
+                bylines.arrange(article, authors)
             article.tags.set(tags)
         # A post with a photo that failed is looked at again next time (its file may be back).
         complete = self.missing_media == missing

@@ -39,6 +39,11 @@ document.addEventListener("DOMContentLoaded", function () {
     Array.from(data.keys()).forEach(function (name) {
       if (data.get(name) instanceof File) data.delete(name);  // photos are not autosaved
     });
+    // The session's token now, not the page's: signing in again in another tab gave the
+    // session a new one, and the old one is refused (admin_fresh_token.js reads it). A
+    // refused round is sent again on the next one, with the token of that moment.
+    var token = window.newsroomCsrfToken && window.newsroomCsrfToken();
+    if (token) data.set("csrfmiddlewaretoken", token);
     dirty = false;
     // Kept only when the server says so: a login page (signed out in another tab) is no save.
     sending = fetch(box.getAttribute("data-autosave-url"), {
