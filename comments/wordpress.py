@@ -144,6 +144,9 @@ def import_comments(article, item, context, reason=None):
             json.dumps([comment, parent.pk if parent else None], sort_keys=True).encode()
         ).hexdigest()
         found, row = context.target(KIND, wp_id, Comment)
+        if context.deleted_here(found, row, Comment):
+            context.deleted_note("comments", wp_id, label)
+            continue
         if found is not None and row.digest == digest:
             report.count("comments", "unchanged")
             continue

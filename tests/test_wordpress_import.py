@@ -337,6 +337,31 @@ def test_running_twice_changes_nothing(uploads, imported):
     assert counts["articles"]["unchanged"] == 8 and counts["comments"]["unchanged"] == 6
 
 
+def test_what_the_desk_deleted_is_not_brought_back_by_another_run(client, uploads, imported):
+    """A story, a comment and a tag deleted after the import came back, the story live,
+    with the same file run again before the switch, as the README advises."""
+    story, spam, page = article(10), comment(505), FlatPage.objects.get(url="/about-us/")
+    tag = story.tags.first()
+    for gone in (spam, tag, page):
+        gone.delete()
+    output, _failure = run("--media-dir", str(uploads))
+    assert not Comment.objects.filter(body=spam.body).exists()
+    assert not Tag.objects.filter(name=tag.name).exists()
+    assert not FlatPage.objects.filter(url="/about-us/").exists()
+    deleted = [line for line in output.splitlines() if "deleted here since it was imported" in line]
+    assert len(deleted) == 3 and any("#505 " in line for line in deleted)
+
+    url = story.get_absolute_url()
+    story.delete()  # its comments with it
+    output, _failure = run("--media-dir", str(uploads))
+    assert not Article.objects.filter(headline=story.headline).exists()
+    assert client.get(url).status_code == 404
+    assert not Comment.objects.filter(article__isnull=True).exists()
+    assert table(output)["articles"]["created"] == 0
+    assert table(output)["comments"]["created"] == 0
+    assert "#10 Harbour reopens & fishermen return: deleted here since it was imported" in output
+
+
 def test_a_changed_export_updates_what_changed(tmp_path, uploads, imported):
     changed = tmp_path / "changed.xml"
     changed.write_text(EXPORT.read_text().replace("Elections next spring", "Elections next summer"))

@@ -56,6 +56,21 @@ class Context:
             return None, row
         return model._default_manager.filter(pk=row.object_id).first(), row
 
+    def deleted_here(self, found, row, model):
+        """True when an earlier run imported this and what it became is gone: the desk
+        deleted it (a story, a comment, a tag). A run never brings it back."""
+        return (
+            found is None
+            and row is not None
+            and row.object_id is not None
+            and row.content_type_id == self.content_type(model).pk
+        )
+
+    def deleted_note(self, kind, wp_id, title):
+        self.report.skipped(
+            kind, wp_id, title, _("deleted here since it was imported: not brought back")
+        )
+
     def remember(self, kind, wp_id, obj, digest_value="", row=None, written=""):
         """Record what ``wp_id`` became, the digest of what the export said about it, and
         ``written``, the fingerprint of what the import wrote to it."""

@@ -132,6 +132,7 @@ class Importer(Terms, Bodies):
         self.failed_media = {}
         self.missing_media = 0  # photos a post wanted and did not get, this run
         self.tag_slugs = set()
+        self.deleted_tags = set()  # imported once, deleted here since: listed once a run
         self.counted_images = set()
         self.dry_run_files = set()  # image files a dry run has looked at
         self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
@@ -300,6 +301,10 @@ class Importer(Terms, Bodies):
         wanted = digest(item)
         missing = self.missing_media
         article, row = self.context.target(Kind.POST, wp_id, Article)
+        if self.context.deleted_here(article, row, Article):
+            self.context.deleted_note("articles", wp_id, title)
+            self.skip_parts(item, _("its post was deleted here"))
+            return
         if article is not None and row.digest == wanted:
             self.report.count("articles", "unchanged")
             extensions.import_wordpress_parts(article, item, self.context)
@@ -454,6 +459,10 @@ class Importer(Terms, Bodies):
         wanted = digest(item)
         missing = self.missing_media
         page, row = self.context.target(Kind.PAGE, wp_id, FlatPage)
+        if self.context.deleted_here(page, row, FlatPage):
+            self.context.deleted_note("pages", wp_id, title)
+            self.skip_parts(item, _("its page was deleted here"))
+            return
         if page is not None and row.digest == wanted:
             self.report.count("pages", "unchanged")
         elif page is not None and self.context.edited_here(row, self.written(page)):

@@ -163,6 +163,11 @@ class Terms:
 
     def tag(self, slug, name, wanted="", term_id=""):
         found, row = self.context.target(Kind.TAG, slug, Tag)
+        if self.context.deleted_here(found, row, Tag):
+            if slug not in self.deleted_tags:  # listed once a run
+                self.deleted_tags.add(slug)
+                self.context.deleted_note("tags", slug, name)
+            return None
         if found is not None:
             self.report.count("tags", "unchanged")
             self.tag_slugs.add((slug, found.pk))
