@@ -621,3 +621,49 @@ def test_empty_paragraphs_bold_and_links_are_left_out_of_converted_bodies(tmp_pa
         post(79, '<p></p><p>Text <strong></strong>here.<a href="/x/"></a></p><p><em> </em></p>'),
     )
     assert article(79).body == "<p>Text here.</p>"
+
+
+def seo_meta(**values):
+    return "".join(
+        f"<wp:postmeta><wp:meta_key>{key}</wp:meta_key>"
+        f"<wp:meta_value><![CDATA[{value}]]></wp:meta_value></wp:postmeta>"
+        for key, value in values.items()
+    )
+
+
+def test_a_posts_seo_plugin_title_and_description_come_in_as_its_search_texts(
+    client, tmp_path, uploads
+):
+    """Hand-written search snippets (Yoast, Rank Math, All in One SEO) were dropped."""
+    items = (
+        post(80, "<p>Text.</p>", title="Port deal signed").replace(
+            "</item>",
+            seo_meta(
+                _yoast_wpseo_title="Port deal: what it means for fishermen %%sep%% %%sitename%%",
+                _yoast_wpseo_metadesc="The deal reopens the harbour to 300 boats by June.",
+            )
+            + "</item>",
+        ),
+        post(81, "<p>Text.</p>", title="Budget passes").replace(
+            "</item>",
+            seo_meta(rank_math_title="%title% %sep% %sitename%", rank_math_description="")
+            + "</item>",
+        ),
+        post(82, "<p>Text.</p>", title="Long one").replace(
+            "</item>", seo_meta(_aioseo_description="word " * 40) + "</item>"
+        ),
+    )
+    output, failure = imported(tmp_path, uploads, *items)
+    assert failure is None
+    deal = article(80)
+    assert deal.seo_title == "Port deal: what it means for fishermen"
+    assert deal.seo_description == "The deal reopens the harbour to 300 boats by June."
+    page = client.get(deal.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="The deal reopens the harbour' in page
+    # Only placeholders for its own title: nothing to keep, the headline serves.
+    assert (article(81).seo_title, article(81).seo_description) == ("", "")
+    assert len(article(82).seo_description) <= 160
+    assert "#82 Long one: search description cut to 160 characters" in output
+    # Run again: nothing changed, nothing taken for an edit made here.
+    output, failure = imported(tmp_path, uploads, *items)
+    assert "edited here" not in output and table(output)["articles"]["unchanged"] == 3

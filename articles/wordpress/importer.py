@@ -65,6 +65,23 @@ COMPARED = (
     "body",
     "slug",
 )
+# The search headline and description an SEO plugin kept for a post, by plugin (Yoast, Rank
+# Math, All in One SEO): the first given wins.
+SEO_META = {
+    "seo_title": ("_yoast_wpseo_title", "rank_math_title", "_aioseo_title", "_aioseop_title"),
+    "seo_description": (
+        "_yoast_wpseo_metadesc",
+        "rank_math_description",
+        "_aioseo_description",
+        "_aioseop_description",
+    ),
+}
+SEO_FIELDS = tuple(SEO_META)
+# A plugin's placeholders: the post's title stands for its own; the others (the separator,
+# the site's name, a page number) our pages add themselves or do not use.
+SEO_VARIABLE = re.compile(
+    r"%%([a-z_]+)%%|%([a-z_]+)%|#(post_title|post_excerpt|separator_sa|site_title|tagline)\b"
+)
 PAGE_FIELDS = ("url", "title", "content")
 IGNORED_TYPES = {"attachment", "nav_menu_item", "revision", "customize_changeset", "oembed_cache"}
 # What the admin's article form accepts: an imported story must save there unchanged.
@@ -88,6 +105,26 @@ def headline_of(item, wp_id):
         return title, _("no title in WordPress: headlined with its first words")
     title = _("Untitled (WordPress post %(id)s)") % {"id": wp_id}
     return title, _("no title in WordPress, nor any text: headlined “%(title)s”") % {"title": title}
+
+
+def seo_texts(meta, headline):
+    """{field: text} of the search headline and description an SEO plugin kept for a post.
+    Its placeholders are resolved where they can be (the post's title) and dropped where our
+    pages add the rest themselves; a text that says no more than the headline is left out
+    (the page falls back to the headline all the same)."""
+    texts = {}
+    for field, keys in SEO_META.items():
+        raw = next((meta[key] for key in keys if (meta.get(key) or "").strip()), "")
+        if not raw:
+            continue
+        text = SEO_VARIABLE.sub(
+            lambda found: headline if found[found.lastindex] in ("title", "post_title") else "",
+            body.plain(raw),
+        )
+        text = " ".join(text.split()).strip(" -–—|:·•")
+        if text and text != headline:
+            texts[field] = text
+    return texts
 
 
 def cut(value, limit, what, notes):
@@ -328,7 +365,7 @@ class Importer(Terms, Bodies):
         created = article is None
         if created:
             article = Article()
-        before = {field: getattr(article, field) for field in COMPARED}
+        before = {field: getattr(article, field) for field in COMPARED + SEO_FIELDS}
         status = item.get("wp:status", "").strip()
         article.status = STATUSES[status]
         article.publish_at = self.post_date(item) if status in ("publish", "future") else None
@@ -352,6 +389,10 @@ class Importer(Terms, Bodies):
         article.headline = cut(title, HEADLINE_LIMIT, _("headline"), notes)
         dek = body.plain(item.get("excerpt:encoded", ""))
         article.dek = cut(dek, DEK_LIMIT, _("summary (the excerpt)"), notes)
+        for field, text in seo_texts(item["meta"], article.headline).items():
+            limit = Article._meta.get_field(field).max_length
+            label = Article._meta.get_field(field).verbose_name
+            setattr(article, field, cut(text, limit, label, notes))
         article.section = section
         article.comments_open = item.get("wp:comment_status", "open").strip() != "closed"
         thumbnail = item["meta"].get("_thumbnail_id", "").strip()
@@ -382,7 +423,7 @@ class Importer(Terms, Bodies):
         # nothing is written, so the article's history and caches are left alone.
         same = (
             not created
-            and before == {field: getattr(article, field) for field in COMPARED}
+            and before == {field: getattr(article, field) for field in COMPARED + SEO_FIELDS}
             and [a.pk for a in authors] == [a.pk for a in bylines.ordered(article)]
             and {t.pk for t in tags} == set(article.tags.values_list("pk", flat=True))
         )
@@ -410,11 +451,15 @@ class Importer(Terms, Bodies):
         """The fingerprint of what the import writes to an article or a flat page."""
         if isinstance(obj, FlatPage):
             return fingerprint(obj, PAGE_FIELDS)
+        # The search texts only when there are any: a story imported before they were read
+        # keeps the fingerprint it was given, and is not taken for one edited here.
+        seo = [getattr(obj, field) for field in SEO_FIELDS if getattr(obj, field)]
         return fingerprint(
             obj,
             COMPARED,
             [author.pk for author in bylines.ordered(obj)],
             sorted(obj.tags.values_list("pk", flat=True)),
+            *([SEO_FIELDS, seo] if seo else []),
         )
 
     def post_date(self, item):
