@@ -91,6 +91,25 @@ def test_an_old_address_of_a_draft_is_a_404(client):
     assert client.get("/2019/05/01/draft/").status_code == 404
 
 
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ("/?s=harbour+deal", "/search/?q=harbour+deal"),
+        ("/?s=%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1", "/search/?q=%D8%A3%D8%AE%D8%A8%D8%A7%D8%B1"),
+        ("/?s=", "/search/"),
+        ("/?feed=rss2", "/feed/"),
+        ("/?feed=atom", "/feed/atom/"),
+        ("/?feed=anything", "/feed/"),
+    ],
+)
+def test_wordpress_search_and_feed_addresses_lead_to_ours(client, old, new):
+    """They answered the home page (200): an old search link or a feed reader's
+    subscription got a page that was not what it asked for."""
+    response = client.get(old)
+    assert (response.status_code, response["Location"]) == (301, new)
+    assert client.get(new).status_code == 200
+
+
 def test_unknown_wordpress_post_id_is_404_not_the_home_page(client):
     response = client.get("/?p=999")
     assert response.status_code == 404
