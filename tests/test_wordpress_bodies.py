@@ -667,3 +667,30 @@ def test_a_posts_seo_plugin_title_and_description_come_in_as_its_search_texts(
     # Run again: nothing changed, nothing taken for an edit made here.
     output, failure = imported(tmp_path, uploads, *items)
     assert "edited here" not in output and table(output)["articles"]["unchanged"] == 3
+
+
+def test_an_authors_wordpress_address_made_from_a_dotted_login_redirects(client, tmp_path):
+    """WordPress writes /author/layla-haddad/ for the login "layla.haddad" (and drops an
+    email's "@"): those old addresses answered 404."""
+    authors = (
+        "<wp:author><wp:author_id>7</wp:author_id><wp:author_login>layla.haddad"
+        "</wp:author_login><wp:author_display_name>Layla Haddad</wp:author_display_name>"
+        "</wp:author><wp:author><wp:author_id>8</wp:author_id><wp:author_login>"
+        "guest.writer@gmail.com</wp:author_login><wp:author_display_name>Guest Writer"
+        "</wp:author_display_name></wp:author>"
+    )
+    items = [
+        post(90, "<p>One.</p>").replace("[ed]", "[layla.haddad]"),
+        post(91, "<p>Two.</p>").replace("[ed]", "[guest.writer@gmail.com]"),
+    ]
+    export = tmp_path / "export.xml"
+    export.write_text(HEAD + authors + "".join(items) + TAIL, encoding="utf-8")
+    _output, failure = run(export=export)
+    assert failure is None
+    for old, name in (
+        ("/author/layla-haddad/", "Layla Haddad"),
+        ("/author/guest-writergmail-com/", "Guest Writer"),
+    ):
+        page = client.get(old, follow=True)  # the page itself, or a redirect to it
+        assert page.status_code == 200, old
+        assert f">{name}<" in page.content.decode()

@@ -639,7 +639,13 @@ class Importer(Terms, Bodies):
                 if author_id.isascii() and author_id.isdigit():
                     old = addresses.request_path("/", f"author={author_id}")
                     self.redirect(old, author.get_absolute_url(), login)
-                for path in {f"/author/{login}/", f"/author/{slugify(login)}/"}:
+                # WordPress's own author address uses the login made into a slug its way
+                # ("layla.haddad" -> "layla-haddad", an email's "@" dropped).
+                nicename = "-".join(re.sub(r"[^a-z0-9_.\- ]", "", login.lower()).split())
+                nicename = re.sub(r"-{2,}", "-", nicename.replace(".", "-")).strip("-")
+                for path in {f"/author/{login}/", f"/author/{slugify(login)}/"} | (
+                    {f"/author/{nicename}/"} if nicename else set()
+                ):
                     old = addresses.request_path(path)
                     if old != author.get_absolute_url():
                         self.redirect(old, author.get_absolute_url(), login)
