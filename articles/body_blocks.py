@@ -131,15 +131,16 @@ def _allowlist():
     return config
 
 
-HEADING_FOR = {"h1": "h2", "h5": "h4", "h6": "h4"}
-"""Headings the body has no level for, as the nearest it has: the story's headline is the
-page's h1 (the editor's paste cleanup does the same)."""
-_HEADING = re.compile(r"<(/?)(h[156])>")
+HEADING_FOR = {"h1": "h2", "h5": "h4", "h6": "h4", "b": "strong", "i": "em"}
+"""Tags the body has no place for, as the nearest it has: headings of a level it has not
+(the story's headline is the page's h1; the editor's paste cleanup does the same), and the
+classic editor's bold and italic (a WordPress post's ``<b>``, ``<i>``)."""
+_HEADING = re.compile(r"<(/?)(h[156]|b|i)>")
 
 _ALLOWLIST = _allowlist()
 TAGS = frozenset(_ALLOWLIST["tags"])
-"""The tags a stored body keeps; any other is unwrapped to its text by ``sanitise()`` (a
-heading of ``HEADING_FOR`` is renamed)."""
+"""The tags a stored body keeps; any other is unwrapped to its text by ``sanitise()`` (one of
+``HEADING_FOR`` is renamed)."""
 _CLEANER = nh3.Cleaner(**{**_ALLOWLIST, "tags": TAGS | HEADING_FOR.keys()})
 VOID = {"br", "hr", "img", "col", "wbr"}
 

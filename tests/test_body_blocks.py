@@ -152,6 +152,12 @@ def test_word_and_google_docs_markup_keeps_structure_and_drops_the_rest():
         ("<h5>Small print</h5>", "<h4>Small print</h4>"),
         ("<h6>Smaller print</h6>", "<h4>Smaller print</h4>"),
         ("<p>An &lt;h1&gt; written out</p>", "<p>An &lt;h1&gt; written out</p>"),
+        # A classic WordPress post's bold and italic were lost to plain text.
+        (
+            "<p><b>Bold</b> and <i>italic</i></p>",
+            "<p><strong>Bold</strong> and <em>italic</em></p>",
+        ),
+        ('<p><b style="color:red">Red</b></p>', "<p><strong>Red</strong></p>"),
     ],
 )
 def test_a_heading_level_the_body_has_no_place_for_becomes_the_nearest_it_has(written, stored):
