@@ -154,6 +154,25 @@ def test_a_file_naming_an_external_dtd_is_refused(tmp_path):
     assert not WordPressObject.objects.exists()
 
 
+def test_blank_lines_before_the_xml_declaration_are_passed_over(export):
+    """A plugin or theme printing blank lines into the export made it ill-formed XML, and
+    the message sent the editor to export again, which gives the same file."""
+    path = export(post(10, "City budget passes"))
+    path.write_text("\n\n  \r\n" + path.read_text())
+    output, failure = run(export=path)
+    assert failure is None
+    assert table(output)["articles"]["created"] == 1
+
+
+def test_a_saved_web_page_is_named_as_one_not_as_an_attack(tmp_path):
+    page = tmp_path / "export.xml"
+    page.write_text("<!DOCTYPE html>\n<html><head><title>Export</title></head></html>\n")
+    _output, failure = run(export=page)
+    assert "This is a web page (HTML), not a WordPress export" in failure
+    assert "billion laughs" not in failure
+    assert not WordPressObject.objects.exists()
+
+
 @pytest.mark.parametrize(
     "damage, says",
     [

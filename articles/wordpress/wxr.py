@@ -117,45 +117,19 @@ def read(path):
     Raises ExportError with a message for people when the file is unsafe, cut off or not
     a WordPress export.
     """
-    depth = 0
-    channel = None
     site = {}
-    site_sent = False
-    root_checked = False
     try:
-        for event, element in iterparse(str(path), events=("start", "end"), forbid_dtd=True):
-            if event == "start":
-                depth += 1
-                if not root_checked:
-                    root_checked = True
-                    if local_name(element.tag) != "rss":
-                        raise ExportError(
-                            _(
-                                "This is not a WordPress export: its root element is <%(name)s>, "
-                                "not <rss>. Export again from Tools → Export (or `wp export`)."
-                            )
-                            % {"name": local_name(element.tag)}
-                        )
-                elif depth == 2 and local_name(element.tag) == "channel":
-                    channel = element
-                continue
-            depth -= 1
-            if depth != 2 or channel is None:
-                continue
-            # A direct child of <channel> is complete: read it, then let it go.
-            name = local_name(element.tag)
-            if name in SITE_FIELDS:
-                site[name] = text(element)
-            elif name in TOP_LEVEL:
-                yield TOP_LEVEL[name], read_term(element)
-            elif name == "item":
-                if not site_sent:
-                    site_sent = True
-                    _check_version(site)
-                    yield "site", site
-                yield "item", read_item(element)
-            channel.remove(element)
+        with open(path, "rb") as file:
+            yield from _read(file, site)
     except DefusedXmlException as exc:
+        if _starts_as_html(path):
+            raise ExportError(
+                _(
+                    "This is a web page (HTML), not a WordPress export: export again from "
+                    "Tools → Export (or `wp export`) and save the file it downloads. Nothing "
+                    "was imported."
+                )
+            ) from None
         raise ExportError(
             _(
                 "Refused: the file declares a DTD, XML entities or external references "
@@ -170,6 +144,54 @@ def read(path):
     except OSError as exc:
         message = _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc}
         raise ExportError(message) from None
+
+
+def _starts_as_html(path):
+    with open(path, "rb") as file:
+        return file.read(512).lstrip().lower().startswith((b"<!doctype html", b"<html"))
+
+
+def _read(file, site):
+    depth = 0
+    channel = None
+    site_sent = False
+    root_checked = False
+    # Blank lines before "<?xml" (a plugin or theme printing them into the export) make it
+    # ill-formed XML; WordPress's own importer stumbles on them too. They are passed over.
+    head = file.read(4096)
+    file.seek(len(head) - len(head.lstrip(b" \t\r\n")))
+    for event, element in iterparse(file, events=("start", "end"), forbid_dtd=True):
+        if event == "start":
+            depth += 1
+            if not root_checked:
+                root_checked = True
+                if local_name(element.tag) != "rss":
+                    raise ExportError(
+                        _(
+                            "This is not a WordPress export: its root element is <%(name)s>, "
+                            "not <rss>. Export again from Tools → Export (or `wp export`)."
+                        )
+                        % {"name": local_name(element.tag)}
+                    )
+            elif depth == 2 and local_name(element.tag) == "channel":
+                channel = element
+            continue
+        depth -= 1
+        if depth != 2 or channel is None:
+            continue
+        # A direct child of <channel> is complete: read it, then let it go.
+        name = local_name(element.tag)
+        if name in SITE_FIELDS:
+            site[name] = text(element)
+        elif name in TOP_LEVEL:
+            yield TOP_LEVEL[name], read_term(element)
+        elif name == "item":
+            if not site_sent:
+                site_sent = True
+                _check_version(site)
+                yield "site", site
+            yield "item", read_item(element)
+        channel.remove(element)
     if not root_checked or channel is None:
         raise ExportError(_("This is not a WordPress export: it has no <channel>."))
     if not site_sent:
