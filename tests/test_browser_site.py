@@ -105,3 +105,31 @@ def test_a_readers_view_is_counted_once_however_often_they_reload(chromium, demo
     call_command("fold_view_counts", stdout=io.StringIO())
     assert sum(article.daily_views.values_list("views", flat=True)) == 1
     assert page_errors == []
+
+
+def test_a_kept_page_says_how_long_ago_from_the_readers_moment(chromium, live_server, page_errors):
+    """A card's "just now" was written into the page when it was rendered; a page a cache
+    kept for minutes (or a browser for longer) still said "just now"."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from .conftest import make_article
+
+    published = timezone.now() - timedelta(seconds=5)
+    make_article(headline="Port reopens", publish_at=published)
+    page = open_page(chromium, DESKTOP, page_errors)
+    page.goto(live_server.url + "/")
+    moment = f'time[data-ago][datetime="{published.isoformat(timespec="seconds")}"]'
+    card = page.locator(moment).first
+    assert card.inner_text() == "just now"  # under a minute: the server's words
+    # The same page, as a cache would hand it out three hours on.
+    html = page.content()
+    later = page.context.new_page()
+    later.clock.set_fixed_time(published + timedelta(hours=3, minutes=2))
+    later.route("**/", lambda route: route.fulfill(body=html, content_type="text/html"))
+    later.goto(live_server.url + "/")
+    kept = later.locator(moment).first
+    assert kept.inner_text() == "3 hours ago"
+    page.context.close()
+    assert page_errors == []

@@ -75,6 +75,31 @@
     } catch (error) { /* unknown time zone name: keep the server's date */ }
   }
 
+  // "3 hours ago" is written when the page is rendered, and a cache may keep the page for
+  // a while: each <time data-ago> says it afresh, in the page's language, from the exact
+  // moment it carries (the server's words stay for the first minute, or without Intl).
+  var AGO_UNITS = [["year", 31536000], ["month", 2592000], ["week", 604800], ["day", 86400],
+    ["hour", 3600], ["minute", 60]];
+  function refreshTimesAgo() {
+    if (!window.Intl || !Intl.RelativeTimeFormat) return;
+    var format;
+    try {
+      format = new Intl.RelativeTimeFormat(document.documentElement.lang || undefined, { numeric: "always" });
+    } catch (error) { return; }
+    var now = Date.now();
+    document.querySelectorAll("time[data-ago][datetime]").forEach(function (time) {
+      var seconds = (now - Date.parse(time.getAttribute("datetime"))) / 1000;
+      if (!(seconds >= 60)) return;
+      for (var i = 0; i < AGO_UNITS.length; i++) {
+        var count = Math.floor(seconds / AGO_UNITS[i][1]);
+        if (count >= 1) {
+          time.textContent = format.format(-count, AGO_UNITS[i][0]);
+          return;
+        }
+      }
+    });
+  }
+
   // Embeds are facades (templates/includes/blocks/embed.html): nothing is requested from the
   // provider until the reader presses the button; then its player loads in a sandboxed
   // iframe in place of the facade. Without JavaScript the plain link below stays.
@@ -123,6 +148,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     setUpBreakingNews();
     refreshDateBar();
+    refreshTimesAgo();
     setUpEmbeds();
     setUpMenu();
     sendViewBeacon();
