@@ -250,6 +250,35 @@ def test_a_leaving_gunicorn_worker_finishes_its_purges_first(monkeypatch):
     assert waited == [10]
 
 
+def test_a_change_made_by_a_process_that_then_ends_is_purged_before_it_goes(stub, tmp_path):
+    """`manage.py shell`, an import or a script: its purges ran in daemon threads, which
+    ended with the process, and Varnish kept the old pages until they ran out."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import django; django.setup(); "
+        "from django.core.management import call_command; call_command('migrate', verbosity=0); "
+        "from newsroom.cache import renew; renew('article:7', 'listing:home')"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DEBUG": "1",
+        "VARNISH_PURGE_URLS": stub.url + "/",
+        "PURGE_REPEAT_SECONDS": "0",
+        "REDIS_URL": "",
+        "NEWSROOM_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": "",
+    }
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-c", script], env=env, cwd=root, check=True, timeout=60)
+    purges = [request for request in stub.requests if request[0] == "PURGE"]
+    assert purges and set(purges[0][2]["xkey-purge"].split()) == {"article:7", "listing:home"}
+
+
 def test_a_transactions_renewals_go_out_as_one_purge(
     stub, settings, django_capture_on_commit_callbacks
 ):

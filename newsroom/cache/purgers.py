@@ -11,6 +11,7 @@ Settings: a list of dicts, ``BACKEND`` naming one of the classes below and the r
 arguments, e.g. ``{"BACKEND": "newsroom.cache.purgers.Varnish", "URL": "http://10.0.0.5:6081/"}``.
 """
 
+import atexit
 import json
 import logging
 import threading
@@ -185,9 +186,15 @@ def purge(keys):
 
 
 def wait(timeout=30):
-    """Wait for the purges under way (tests; a management command before it exits)."""
+    """Wait for the purges under way (tests; a process before it exits)."""
     deadline = time.monotonic() + timeout
     with _threads_lock:
         threads = list(_threads)
     for thread in threads:
         thread.join(max(0, deadline - time.monotonic()))
+
+
+# A process that changes content and ends (`manage.py shell`, an import, a script) sends its
+# purges before it goes: they run in daemon threads, which end with the process. gunicorn's
+# workers also wait in worker_exit (newsroom/gunicorn.conf.py).
+atexit.register(wait, 10)
