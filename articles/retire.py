@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from newsroom.cache import renew
 
-from . import redirects
+from . import redirects, search
 from .models import Article, Section
 
 
@@ -45,7 +45,10 @@ def move_and_delete(doomed, target):
     may be None), then ``doomed`` is deleted. Returns how many stories moved."""
     field = "section" if isinstance(doomed, Section) else "label"
     with transaction.atomic():
-        moved = Article.objects.filter(**{field: doomed}).update(**{field: target})
+        stories = list(Article.objects.filter(**{field: doomed}).values_list("pk", flat=True))
+        moved = Article.objects.filter(pk__in=stories).update(**{field: target})
+        # Search reads a story's section and label names: found by the new ones now.
+        search.reindex(Article.objects.filter(pk__in=stories))
         old_slug = doomed.slug
         doomed.delete()
         if field == "section":

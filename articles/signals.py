@@ -24,6 +24,7 @@ from . import (
     embeds,
     image_files,
     images,
+    page_data,
     redirects,
     renewal,
     search,
@@ -305,9 +306,22 @@ PLACEMENT = ("status", "publish_at", "unpublish_at", "section_id")
 @receiver(pre_save, sender=Article)
 def remember_card(sender, instance, raw=False, **kwargs):
     instance._old_card = None
+    instance._old_neighbours = []
     if not raw and instance.pk:
         old = Article.objects.filter(pk=instance.pk).values(*renewal.CARD_FIELDS).first()
         instance._old_card = old
+        moves = old is not None and any(old[f] != getattr(instance, f) for f in PLACEMENT)
+        if moves and _public(old["status"]):
+            # The stories beside it where it was: their Next/Previous and Recommended lose
+            # it (the ones beside it where it goes are found after the save).
+            where_it_was = Article(
+                pk=instance.pk, section_id=old["section_id"], publish_at=old["publish_at"]
+            )
+            instance._old_neighbours = [
+                renewal.neighbours(neighbour.pk)
+                for later in (True, False)
+                if (neighbour := page_data.adjacent(where_it_was, later=later)) is not None
+            ]
 
 
 def _public(status):
@@ -330,7 +344,7 @@ def article_saved(sender, instance, raw=False, created=False, **kwargs):
         return
     keys = saved_keys(instance, getattr(instance, "_old_card", None))
     if keys:
-        renew(*keys)
+        renew(*keys, *getattr(instance, "_old_neighbours", []))
 
 
 def saved_keys(instance, old):

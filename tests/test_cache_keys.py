@@ -139,6 +139,41 @@ def test_publishing_renews_its_lists_and_neighbours_not_unrelated_pages(client, 
         assert client.get(url)["X-Cache"] == "HIT", url
 
 
+def test_a_story_moved_away_renews_the_stories_that_were_beside_it(client, desk, settings):
+    """Their Next/Previous links change, and with them what their Recommended leaves out:
+    the ones beside it where it was were looked up only where it went, and kept a
+    Recommended repeating their new Next Post."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # the fragments alone
+    oldest = make_article(
+        section=desk["section"],
+        headline="Oldest story",
+        tags=["Libya"],
+        publish_at=timezone.now() - timedelta(hours=4),
+    )
+    url = oldest.get_absolute_url()
+
+    def recommended():
+        html = client.get(url).content.decode()
+        return html.split('id="recommended-title"', 1)[1].split("</section>", 1)[0]
+
+    assert "Newer story" in recommended() and "Older story" not in recommended()  # its Next
+    moved = desk["older"]
+    moved.section = desk["elsewhere"]
+    moved.save()
+    page = client.get(url).content.decode()
+    assert "Next Post</span>Newer story" in page.replace("\n", "")
+    assert "Newer story" not in recommended()
+
+
+def test_a_renamed_section_is_named_in_the_next_previous_links_label(client, desk, settings):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # the fragments alone
+    url = desk["newer"].get_absolute_url()
+    assert f'aria-label="More in {desk["section"].name}"' in client.get(url).content.decode()
+    desk["section"].name = "Maghreb"
+    desk["section"].save()
+    assert 'aria-label="More in Maghreb"' in client.get(url).content.decode()
+
+
 def test_a_draft_save_renews_nothing_public(client, desk):
     draft = make_article(section=desk["section"], status=Article.Status.DRAFT)
     urls = ["/", desk["newer"].get_absolute_url(), desk["section"].get_absolute_url()]

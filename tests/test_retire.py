@@ -45,6 +45,15 @@ def test_a_section_with_stories_is_deleted_once_they_are_moved(client, editor, s
     assert "Regions" not in page and "World" in page  # not the cached copy
     assert "Floods in the south" in client.get("/section/world/").content.decode()
     assert client.get("/section/regions/")["Location"] == "/section/world/"
+
+    # Search reads the section's name: found by the new one, no longer by the old.
+    def results(words):
+        html = client.get(f"/search/?q={words}").content.decode()
+        # Not the sidebar's, nor the "No Result" page's suggestions.
+        return html.split("<main", 1)[1].split("</main>", 1)[0].split("no-result", 1)[0]
+
+    assert "Floods in the south" in results("world")
+    assert "Floods in the south" not in results("regions")
     assert client.get("/section/regions/feed/")["Location"] == "/section/world/feed/"
 
 
