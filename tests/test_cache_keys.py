@@ -404,6 +404,18 @@ def test_comment_unapproval_renews_its_article(client, desk):
     assert "Well said" not in client.get(newer.get_absolute_url()).content.decode()
 
 
+def test_a_held_comment_marked_as_spam_or_rejected_renews_nothing(client, desk):
+    """No reader ever saw it: its article and the lists showing the count stay cached."""
+    newer = desk["newer"]
+    held = Comment.objects.create(article=newer, name="Bot", email="b@example.com", body="Buy")
+    urls = [newer.get_absolute_url(), desk["section"].get_absolute_url(), "/"]
+    warm(client, *urls)
+    moderation.mark_spam(held)
+    moderation.set_status(held, Comment.Status.REJECTED)
+    for url in urls:
+        assert client.get(url)["X-Cache"] == "HIT", url
+
+
 def test_a_photo_edit_renews_the_pages_showing_it(client, desk):
     photo = make_image(alt="A crowd in the square", caption="Old caption")
     story = make_article(section=desk["section"], headline="Pictured story", lead_image=photo)
