@@ -46,6 +46,7 @@ from .models import (
     Notice,
     PreviewLink,
     Section,
+    SiteLink,
     Slot,
     TaggedArticle,
 )
@@ -677,6 +678,29 @@ class FlatPageAdmin(flatpages_admin.FlatPageAdmin):
         if obj is not None and obj.registration_required:
             fields.append("registration_required")
         return [(None, {"fields": fields})]
+
+
+@admin.register(SiteLink)
+class SiteLinkAdmin(admin.ModelAdmin):
+    """The top bar's and footer's links: where each leads, in which order."""
+
+    list_display = ["text", "place", "leads_to", "position"]
+    list_display_links = ["text"]
+    list_editable = ["position"]
+    list_filter = ["place"]
+    ordering = ["-place", "position", "pk"]  # the top bar's first, as on the page
+    fields = ["place", "page", "address", "label", "position"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("page")
+
+    @admin.display(description=_("link"), ordering="label")
+    def text(self, obj):
+        return obj.text
+
+    @admin.display(description=_("leads to"))
+    def leads_to(self, obj):
+        return obj.url
 
 
 @admin.register(Front)

@@ -23,6 +23,7 @@ from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
 from .live.models import LiveEntry
 from .photos import BodyImage, Image, TaggedImage, sync_body_images
+from .site_links import SiteLink  # noqa: F401  (registers it)
 from .wordpress.mapping import LongRedirect, WordPressObject  # noqa: F401  (registers them)
 
 __all__ = [

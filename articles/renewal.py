@@ -18,7 +18,8 @@ through the one invalidation path, newsroom.cache.renew():
 - ``related:<pk>``: what the article's Recommended list is drawn from (its tags, its section);
 - ``section:<pk>``, ``tag:<pk>``, ``author:<pk>``: their names and descriptions, wherever shown;
 - ``label:<pk>``: a type-of-work label's name, style and note, on every card and story carrying it;
-- ``menu``: the sections in the header and footer, on every page;
+- ``menu``: the sections and the links (articles/site_links.py) in the header and footer,
+  on every page;
 - ``corrections``: the public list of corrections and updates, and its feed;
 - ``breaking``: the breaking-news banner, on every public page (articles/breaking.py).
 """

@@ -40,6 +40,7 @@ from .models import (
     LiveEntry,
     Notice,
     Section,
+    SiteLink,
     Slot,
     sync_body_images,
 )
@@ -97,6 +98,7 @@ def redirect_old_slug(sender, instance, raw=False, **kwargs):
 def remember_flat_page_url(sender, instance, raw=False, **kwargs):
     old = None if raw or not instance.pk else sender.objects.filter(pk=instance.pk).first()
     instance._old_url = old.url if old is not None else None
+    instance._old_title = old.title if old is not None else None
 
 
 @receiver(post_save, sender=FlatPage)
@@ -466,6 +468,24 @@ def breaking_news_changed(sender, instance, raw=False, **kwargs):
     # notes the next one, articles/schedule.py).
     if not raw:
         renew(breaking.KEY)
+
+
+@receiver(post_save, sender=SiteLink)
+@receiver(post_delete, sender=SiteLink)
+def site_link_changed(sender, instance, raw=False, **kwargs):
+    if not raw:  # in every page's top bar or footer
+        renew(renewal.MENU)
+
+
+@receiver(post_save, sender=FlatPage)
+def linked_flat_page_changed(sender, instance, raw=False, created=False, **kwargs):
+    # A link to it shows its address and (unless labelled) its title, not its text; its
+    # deletion deletes the links, whose own deletion renews the menu.
+    old = (getattr(instance, "_old_url", None), getattr(instance, "_old_title", None))
+    if raw or created or old == (instance.url, instance.title):
+        return
+    if SiteLink.objects.filter(page=instance).exists():
+        renew(renewal.MENU)
 
 
 @receiver(post_save, sender=Label)

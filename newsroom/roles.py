@@ -85,6 +85,11 @@ ROLES = {
         ("articles", "change_longredirect"),
         ("articles", "delete_longredirect"),
         ("articles", "view_longredirect"),
+        # The top bar's and footer's links (articles/site_links.py).
+        ("articles", "add_sitelink"),
+        ("articles", "change_sitelink"),
+        ("articles", "delete_sitelink"),
+        ("articles", "view_sitelink"),
         ("comments", "view_comment"),
     ],
     "Moderator": [

@@ -8,6 +8,7 @@ written in Arabic. Whatever Latin text is left on a page once the marked parts a
 is English that never went through the catalogue.
 """
 
+import importlib
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
@@ -28,7 +30,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from taggit.models import Tag
 
-from articles.models import Article
+from articles.models import Article, SiteLink
 from articles.templatetags.article_tags import ago
 from comments.models import Comment
 
@@ -146,6 +148,12 @@ def demo(db):
     )
     page = FlatPage.objects.create(url="/about/", title="من نحن", content="<p>عن الموقع.</p>")
     page.sites.add(Site.objects.get_current())
+    # The top bar's and footer's links are the site's data: an Arabic site's are in Arabic
+    # (its migrate makes them so, test_default_links_are_made_in_the_sites_language).
+    SiteLink.objects.all().delete()
+    SiteLink.objects.create(place="top", page=page)
+    SiteLink.objects.create(place="footer", page=page)
+    SiteLink.objects.create(place="footer", address="/corrections/", label="تصحيحات")
     draft = make_article(
         headline="مسودة",
         slug="draft",
@@ -366,7 +374,7 @@ def test_a_kept_fragment_is_never_shown_in_another_language(client, demo, pseudo
     with override_settings(LANGUAGE_CODE="ar", LOCALE_PATHS=[locale], **SITE):
         html = client.get(reverse("articles:section", args=["middle-east"])).content.decode()
     assert "⟦Popular News⟧" in html
-    assert "⟦About us⟧" in html
+    assert "⟦Home⟧" in html
 
 
 @pytest.mark.browser
@@ -395,3 +403,20 @@ def test_arabic_pages_mirror_at_both_widths(chromium, demo_site, page_errors, ps
                 assert menu["x"] > 0
             page.context.close()
     assert page_errors == []
+
+
+def test_default_links_are_made_in_the_sites_language(db, pseudo_locale):
+    """The links the migration adds are labelled in the language the site runs in."""
+    locale, _catalogue = pseudo_locale
+    migration = importlib.import_module("articles.migrations.0029_site_links")
+    SiteLink.objects.all().delete()
+    with override_settings(LANGUAGE_CODE="ar", LOCALE_PATHS=[locale]):
+        migration.add_default_links(django_apps, None)
+    assert [(link.place, link.url, link.text) for link in SiteLink.objects.all()] == [
+        ("footer", "/about/", "⟦About us⟧"),
+        ("footer", "/contact/", "⟦Contact us⟧"),
+        ("footer", "/privacy-policy/", "⟦Privacy Policy⟧"),
+        ("footer", "/corrections/", "⟦Corrections⟧"),
+        ("top", "/about/", "⟦About us⟧"),
+        ("top", "/contact/", "⟦Contact us⟧"),
+    ]

@@ -125,5 +125,6 @@ class Index:
         self.old_paths = {}  # request path -> (kind, id)
         self.post_ids = set()  # posts and pages in the file
         self.first_featured = {}  # attachment id -> the first post featuring it
+        self.menu_items = []  # what menus.menu_item keeps of each nav_menu_item
         self.items = 0
         self.old_site = None

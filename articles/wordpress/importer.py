@@ -35,7 +35,7 @@ from ..desk import revisions
 from ..fields import clean_html
 from ..models import Article, Author, Section, sanitized_value
 from ..tags import MOST_TAGS
-from . import addresses, body, media, wxr
+from . import addresses, body, media, menus, wxr
 from .bodies import Bodies
 from .context import Context, Index, Kind, ascii_slug, digest, fingerprint
 from .report import Report
@@ -142,7 +142,7 @@ class Rollback(Exception):
     """Raised at the end of a dry run to undo everything it wrote."""
 
 
-class Importer(Terms, Bodies):
+class Importer(Terms, Bodies, menus.Menus):
     def __init__(
         self,
         path,
@@ -175,6 +175,8 @@ class Importer(Terms, Bodies):
         self.seen_ids = set()  # posts and pages met in this run: a second one is skipped
         self.files_to_move = set()  # (post, link to a file in the old uploads), listed once
         self.copied_files = {}  # path in the old uploads: its copy's address, this run
+        self.new_sections = {}  # section pk -> category slug: the sections this run made
+        self.places_done = set()  # where this run's menu links went (articles.site_links)
 
     # The run -------------------------------------------------------------------------------
 
@@ -220,6 +222,7 @@ class Importer(Terms, Bodies):
             self.progress(done, self.index.items)
         self.fix_links()
         self.site_redirects()
+        self.import_menus()
 
     def scan(self):
         index = Index()
@@ -249,6 +252,9 @@ class Importer(Terms, Bodies):
             index.attachments[wp_id] = details
             if details["parent"] not in ("", "0"):
                 index.attachments_of.setdefault(details["parent"], []).append(wp_id)
+            return
+        if post_type == "nav_menu_item":
+            index.menu_items.append(menus.menu_item(item))
             return
         if post_type in ("post", "page"):
             index.post_ids.add(wp_id)

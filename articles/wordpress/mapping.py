@@ -19,6 +19,7 @@ class WordPressObject(models.Model):
         ATTACHMENT = "attachment", _("Attachment")
         MEDIA_FILE = "media", _("Media file")
         COMMENT = "comment", _("Comment")
+        MENU_ITEM = "menu_item", _("Menu link")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     # A number for posts, terms and comments; the login for authors; the file's path in

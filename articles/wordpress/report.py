@@ -14,6 +14,7 @@ KINDS = (
     "redirects",
     "files",  # documents linked in bodies (a PDF report), copied from the old uploads
     "media",  # audio, video and iframes in bodies: kept as links or left out, each listed
+    "links",  # menu links for the top bar and the footer (articles/wordpress/menus.py)
 )
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "errors")
 

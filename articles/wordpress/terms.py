@@ -106,6 +106,7 @@ class Terms:
                 name=label, slug=self.free_slug(Section, our_slug), description=description
             )
             self.report.count("sections", "created")
+            self.new_sections[found.pk] = slug
             if len(name) > NAME_LIMIT:
                 self.report.noted(
                     "sections",
