@@ -7,9 +7,11 @@ and the story's address is in the redirect. Until the story is live — the publ
 from its time on it redirects, with nothing to run.
 
 Every old address is looked up here (``destination``): the table; an address too long for
-it (LongRedirect, filled by the WordPress import); and the sub-addresses WordPress served
-under a page it had (``…/page/2/``, ``…/2/``, ``…/comment-page-1/``, ``…/amp/``,
-``?amp=1``), to that page when it is a known old address or one of our lists or stories.
+it (LongRedirect, filled by the WordPress import); the address without its query string,
+which goes along (``/section/old/?page=2`` → ``/section/new/?page=2``); and the
+sub-addresses WordPress served under a page it had (``…/page/2/``, ``…/2/``,
+``…/comment-page-1/``, ``…/amp/``, ``?amp=1``), to that page when it is a known old address
+or one of our lists or stories.
 """
 
 import re
@@ -190,6 +192,16 @@ def destination(request):
         found = old_address(site, path) or ours(path)
         if found:
             return found, True
+    query = request.META.get("QUERY_STRING", "")
+    if query:  # an old address with a list's page or a reply link's number: the same, moved
+        for full_path in full_paths:
+            found = old_address(site, full_path.split("?", 1)[0])
+            if found:
+                found, _, fragment = found.partition("#")
+                found += ("&" if "?" in found else "?") + iri_to_uri(query)
+                return found + (f"#{fragment}" if fragment else ""), False
+            if found == "":
+                return found, False
     for part, stories_only in ((LIST_PAGE, False), (POST_PART, True)):
         stripped = part.sub("", path)
         if stripped == path:

@@ -73,6 +73,25 @@ def test_wordpress_address_redirects_despite_tracking_parameters(client):
     assert response["Location"] == article.get_absolute_url()
 
 
+def test_an_old_address_with_a_query_string_redirects_with_it(client, section):
+    """A list's later page, WordPress's reply link: the old address with them leads to the
+    new one with them, as the old address alone does (analytics tags are dropped from every
+    request, see the page cache)."""
+    make_article(section=section)
+    section.slug = "mideast"
+    section.save()
+    response = client.get("/section/middle-east/?page=2")
+    assert (response.status_code, response["Location"]) == (301, "/section/mideast/?page=2")
+    story = make_article(slug="new-home")
+    add_redirect("/2019/05/01/old-post/", story.get_absolute_url() + "#comments")
+    response = client.get("/2019/05/01/old-post/?replytocom=12&utm_source=news")
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url() + "?replytocom=12#comments"
+    add_redirect("/2019/05/01/gone/", "")
+    assert client.get("/2019/05/01/gone/?replytocom=3").status_code == 410
+    assert client.get("/2019/05/01/never-was/?page=2").status_code == 404
+
+
 @pytest.mark.parametrize("old_path", ["/2019/05/01/embargoed/", "/?p=321"])
 def test_an_old_address_of_a_scheduled_story_is_a_404_until_the_story_is_live(client, old_path):
     story = make_article(slug="later", publish_at=timezone.now() + timedelta(days=1))
