@@ -20,7 +20,7 @@ from PIL import Image, ImageDraw
 
 from newsroom.roles import sync_roles
 
-from . import bylines, extensions, labels, photos
+from . import bylines, extensions, labels, photos, site_links
 from .live import demo as live_demo
 from .models import Article, Author, Front, Label, Notice, Section, Slot
 
@@ -380,6 +380,7 @@ def load(domain="127.0.0.1:8000", stdout=None):
             url=url, defaults={"title": title, "content": content}
         )
         page.sites.add(site)
+    site_links.add_defaults()  # (a database emptied by hand has none)
 
     sections = {}
     for order, (name, description) in enumerate(SECTIONS):

@@ -7,15 +7,27 @@ any address on the site or https one. Saving or deleting one renews the ``menu``
 page's header and footer show (articles/signals.py).
 """
 
+from django.conf import settings
 from django.contrib.flatpages.models import FlatPage
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from .breaking import validate_link
 
 TOP_BAR = "top"
 FOOTER = "footer"
+# The links a new site starts with (the ones the templates held before they were edited here).
+DEFAULTS = [
+    (TOP_BAR, "/about/", gettext_noop("About us")),
+    (TOP_BAR, "/contact/", gettext_noop("Contact us")),
+    (FOOTER, "/about/", gettext_noop("About us")),
+    (FOOTER, "/contact/", gettext_noop("Contact us")),
+    (FOOTER, "/privacy-policy/", gettext_noop("Privacy Policy")),
+    (FOOTER, "/corrections/", gettext_noop("Corrections")),
+]
 
 
 class SiteLink(models.Model):
@@ -84,3 +96,22 @@ def links_by_place():
     for link in SiteLink.objects.select_related("page"):
         found.setdefault(link.place, []).append(link)
     return found
+
+
+def add_defaults(link_model=None, page_model=FlatPage):
+    """Give a site without links the usual ones, labelled in the site's language: to the flat
+    page at the address when there is one (the link then follows it), else to the address.
+    The models are arguments for the migration that first did it (historical models)."""
+    link_model = link_model or SiteLink
+    if link_model.objects.exists():
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        for place, url, label in DEFAULTS:
+            page = page_model.objects.filter(url=url).first()
+            link_model.objects.create(
+                place=place,
+                page=page,
+                address="" if page else url,
+                label=gettext(label),
+                position=link_model.objects.filter(place=place).count(),
+            )

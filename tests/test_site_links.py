@@ -7,6 +7,7 @@ from django.contrib.sites.models import Site
 from django.urls import reverse
 
 from articles.models import SiteLink
+from articles.site_links import add_defaults
 
 from .conftest import make_article
 
@@ -140,3 +141,18 @@ def test_only_editors_edit_the_links(client, reporter, moderator, editor):
     response = client.post(urls[3], {"post": "yes"})
     assert response.status_code == 302
     assert not SiteLink.objects.filter(pk=link.pk).exists()
+
+
+def test_a_site_without_links_gets_the_usual_ones_to_its_pages(client, db):
+    """What the demo does on an emptied database: the links lead to its flat pages, and
+    follow them."""
+    SiteLink.objects.all().delete()
+    page = flat_page(url="/about/", title="About the Monitor")
+    add_defaults()
+    add_defaults()  # a site that has links keeps them as they are
+    assert SiteLink.objects.count() == 6
+    page.url = "/who-we-are/"
+    page.save()
+    html = client.get("/").content.decode()
+    assert '<a href="/who-we-are/">About us</a>' in top_bar(html)
+    assert '<a href="/privacy-policy/">Privacy Policy</a>' in footer(html)

@@ -2,38 +2,13 @@
 
 import articles.breaking
 import django.db.models.deletion
-from django.conf import settings
 from django.db import migrations, models
-from django.utils import translation
-from django.utils.translation import gettext, gettext_noop
 
-
-# The links the templates held until now, in the site's language: to the flat page at the
-# address when there is one (the link then follows it), else to the address.
-DEFAULTS = [
-    ("top", "/about/", gettext_noop("About us")),
-    ("top", "/contact/", gettext_noop("Contact us")),
-    ("footer", "/about/", gettext_noop("About us")),
-    ("footer", "/contact/", gettext_noop("Contact us")),
-    ("footer", "/privacy-policy/", gettext_noop("Privacy Policy")),
-    ("footer", "/corrections/", gettext_noop("Corrections")),
-]
+from articles.site_links import add_defaults
 
 
 def add_default_links(apps, schema_editor):
-    SiteLink = apps.get_model("articles", "SiteLink")
-    FlatPage = apps.get_model("flatpages", "FlatPage")
-    with translation.override(settings.LANGUAGE_CODE):
-        for place, url, label in DEFAULTS:
-            page = FlatPage.objects.filter(url=url).first()
-            position = SiteLink.objects.filter(place=place).count()
-            SiteLink.objects.create(
-                place=place,
-                page=page,
-                address="" if page else url,
-                label=gettext(label),
-                position=position,
-            )
+    add_defaults(apps.get_model("articles", "SiteLink"), apps.get_model("flatpages", "FlatPage"))
 
 
 class Migration(migrations.Migration):
