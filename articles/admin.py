@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_prose_editor.fields import ProseEditorFormField
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
@@ -35,6 +36,7 @@ from . import body_admin, bylines, images, kept_uploads, tags
 from .desk import diff
 from .desk.admin import DeskAdmin
 from .desk.conflicts import CorrectionsGoneMeanwhile, RefusesStaleSave, RowsGoneMeanwhile
+from .fields import BODY_EXTENSIONS, clean_html
 from .models import (
     PUBLISH_PERMISSION,
     Article,
@@ -632,7 +634,7 @@ class RedirectAdmin(redirects_admin.RedirectAdmin):
         return HttpResponseRedirect(reverse("admin:articles_longredirect_change", args=[obj.pk]))
 
 
-class FlatPageForm(FlatpageForm):
+class FlatPageForm(body_admin.BodyPhotosInReach, FlatpageForm):
     """A flat page's address, title, text and site. Not Django's "Template name": every flat
     page is drawn with our one template (articles/flat_pages.py), and another page's template
     answered an error page. Nor "Registration required": the site has no reader accounts,
@@ -642,6 +644,11 @@ class FlatPageForm(FlatpageForm):
 
     The site: with one (the usual case) there is nothing to choose, and the page goes on it;
     with several, the current one is chosen beforehand on a new page."""
+
+    # The story editor, with its photo, gallery, embed and other blocks; sanitised as a body.
+    content = ProseEditorFormField(
+        label=_("Content"), required=False, extensions=BODY_EXTENSIONS, sanitize=clean_html
+    )
 
     class Meta(FlatpageForm.Meta):
         fields = ["url", "title", "content", "sites"]
@@ -669,9 +676,14 @@ admin.site.unregister(FlatPage)
 
 
 @admin.register(FlatPage)
-class FlatPageAdmin(flatpages_admin.FlatPageAdmin):
+class FlatPageAdmin(StorageFailureShownInForm, flatpages_admin.FlatPageAdmin):
     form = FlatPageForm
     list_filter = ["sites"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
 
     def get_fieldsets(self, request, obj=None):
         fields = ["url", "title", "content", "sites"]

@@ -76,9 +76,15 @@ class BodyPhotosInReach(forms.Form):
 
     user = None  # set per request by the admin
 
-    def clean_body(self):
-        body = self.cleaned_data.get("body") or ""
-        before = set(body_blocks.image_ids(self.instance.body))  # as stored (none if new)
+    def clean_body(self):  # an article's
+        return self.photos_in_reach("body")
+
+    def clean_content(self):  # a flat page's
+        return self.photos_in_reach("content")
+
+    def photos_in_reach(self, field):
+        body = self.cleaned_data.get(field) or ""
+        before = set(body_blocks.image_ids(getattr(self.instance, field)))  # as stored
         # The blocks as they will be stored (the model field sanitises on save).
         wanted = [
             pk for pk in body_blocks.image_ids(body_blocks.sanitise(body)) if pk not in before

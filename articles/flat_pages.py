@@ -1,5 +1,6 @@
 """Flat pages (About, Contact, Privacy) as readers get them: always drawn with our one flat
-page template, templates/flatpages/default.html.
+page template, templates/flatpages/default.html, their photo, gallery and embed blocks drawn
+as a story's are.
 
 Django's view draws a page with the template its "Template name" names. That field is not
 in our admin form (articles/admin.py), but old data or an import may still hold a value: the
@@ -15,6 +16,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 
+from .page_data import article_body
+
 
 def flat_page(request, url):
     """Django's flat page view (its address lookup, its slash redirect), drawn with ours."""
@@ -29,6 +32,7 @@ def flat_page(request, url):
         get_object_or_404(FlatPage, url=url + "/", sites=site_id)
         return HttpResponsePermanentRedirect(f"{request.path}/")
     page.template_name = ""  # this copy is only drawn, never saved
+    page.content, _keys = article_body(page.content)  # its photos and other blocks drawn
     return render_flatpage(request, page)
 
 

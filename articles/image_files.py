@@ -8,8 +8,8 @@ unguessable.
 
 Nothing of an unpublished story at a public address. The rule is about the photo, since one
 photo may be used by many articles: a library image is public when at least one published
-article (scheduled included, taken down by its unpublish time not) uses it, and private
-otherwise. A private image keeps its files
+article (scheduled included, taken down by its unpublish time not) or a flat page uses it,
+and private otherwise. A private image keeps its files
 under ``newsroom.media.PRIVATE_PREFIX``, which no public address serves; the people who may
 see it (its uploader, the editors, the reporters of an article that uses it) get them through
 ``articles:private_image`` (the library, the admin, the preview page). A photo shared by a
@@ -56,14 +56,15 @@ def unguessable_name(folder, stem, filename):
 
 
 def should_be_public(image):
-    """True when a published article (scheduled included, taken down not) uses the library
-    image."""
+    """True when a published article (scheduled included, taken down not) or a flat page
+    (public once saved) uses the library image."""
     if image.pk is None:
         return False
     articles = image.lead_for.model.objects.public_now_or_later()
     return (
         articles.filter(lead_image=image).exists()
         or articles.filter(pk__in=image.body_uses.values("article")).exists()
+        or image.page_uses.exists()
     )
 
 

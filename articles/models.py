@@ -22,8 +22,8 @@ from .embeds import Embed
 from .fields import SanitizedHTMLField, clean_html
 from .labels import Label
 from .live.models import LiveEntry
-from .photos import BodyImage, Image, TaggedImage, sync_body_images
-from .site_links import SiteLink  # noqa: F401  (registers it)
+from .photos import BodyImage, Image, PageImage, TaggedImage, sync_body_images
+from .site_links import SiteLink
 from .wordpress.mapping import LongRedirect, WordPressObject  # noqa: F401  (registers them)
 
 __all__ = [
@@ -38,9 +38,11 @@ __all__ = [
     "Label",
     "LiveEntry",
     "Notice",
+    "PageImage",
     "PreviewLink",
     "PreviewView",
     "Section",
+    "SiteLink",
     "Slot",
     "TaggedArticle",
     "TaggedImage",

@@ -36,6 +36,8 @@ def may_change(image, user):
         return True
     if image.uploaded_by_id != user.pk:
         return False
+    if image.page_uses.exists():  # on a flat page: public, as a live story's photo
+        return False
     uses = Article.objects.filter(Q(lead_image=image) | Q(body_image_uses__image=image))
     own_drafts = Article.objects.editable_by(user).filter(status=Article.Status.DRAFT)
     return not uses.exclude(pk__in=own_drafts.values("pk")).exists()
@@ -59,6 +61,20 @@ def article_link(article, user):
     else:
         url = article.get_absolute_url()
     return format_html('<a href="{}">{}</a>', url, article.headline)
+
+
+def page_links(image, user):
+    """The flat pages showing ``image`` (public, so anyone may know of them): to the page's
+    form for those who edit pages, else to the page."""
+    links = []
+    for use in image.page_uses.select_related("page").order_by("page__url"):
+        page = use.page
+        if user.has_perm("flatpages.change_flatpage"):
+            url = reverse("admin:flatpages_flatpage_change", args=[page.pk])
+        else:
+            url = page.url
+        links.append(format_html('{}: <a href="{}">{}</a>', _("Flat page"), url, page.title))
+    return links
 
 
 def others_note(count):
@@ -218,13 +234,15 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
             .select_related("uploaded_by")
             .annotate(
                 # Articles showing it: as their lead, or inside a body whose lead it is not
-                # (one article using it both ways counts once).
-                num_uses=Count("lead_for", distinct=True)
+                # (one article using it both ways counts once); then flat pages.
+                num_articles=Count("lead_for", distinct=True)
                 + Count(
                     "body_uses__article",
                     filter=~Q(body_uses__article__lead_image=F("pk")),
                     distinct=True,
-                )
+                ),
+                num_pages=Count("page_uses", distinct=True),
+                num_uses=F("num_articles") + F("num_pages"),
             )
         )
 
@@ -258,7 +276,10 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
         extra_context = extra_context or {}
         if obj is not None:
             known, others = used_in(obj, request.user)
-            extra_context["used_in"] = [article_link(article, request.user) for article in known]
+            extra_context["used_in"] = [
+                *(article_link(article, request.user) for article in known),
+                *page_links(obj, request.user),
+            ]
             extra_context["used_elsewhere"] = others_note(others) if others else ""
             if request.method == "GET" and obj.rights_expired():
                 self.message_user(request, rights_warning(obj), messages.WARNING)
@@ -291,6 +312,8 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
                     )
                 if others:
                     protected.append(format_html("{}: {}", _("Used in"), others_note(others)))
+                for link in page_links(image, request.user):
+                    protected.append(format_html("{}: {}", _("Used in"), link))
         return deleted, counts, perms_needed, protected
 
     @admin.display(description=_("photo"))
@@ -314,7 +337,11 @@ class ImageAdmin(StorageFailureShownInForm, admin.ModelAdmin):
 
     @admin.display(description=_("used in"), ordering="num_uses")
     def use_count(self, obj):
-        return ngettext("%d article", "%d articles", obj.num_uses) % obj.num_uses
+        articles = ngettext("%d article", "%d articles", obj.num_articles) % obj.num_articles
+        if not obj.num_pages:
+            return articles
+        pages = ngettext("%d flat page", "%d flat pages", obj.num_pages) % obj.num_pages
+        return f"{articles}, {pages}"
 
     @admin.display(description=_("current image"))
     def preview(self, obj):

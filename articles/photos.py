@@ -1,6 +1,7 @@
 """The photo library: every photo a story shows is an ``Image``, uploaded once and used by any
 number of articles, as their lead photo or inside the body (photo and gallery blocks, whose
-uses ``BodyImage`` records, so the library knows every place a photo appears).
+uses ``BodyImage`` records), and by flat pages (``PageImage``), so the library knows every
+place a photo appears.
 
 Its file is cleaned and its renditions are made on save (``articles/images.py``, called from
 ``articles/signals.py``); where the files live, public or private, follows its use
@@ -8,6 +9,7 @@ Its file is cleaned and its renditions are made on save (``articles/images.py``,
 """
 
 from django.conf import settings
+from django.contrib.flatpages.models import FlatPage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -45,6 +47,7 @@ class ImageQuerySet(models.QuerySet):
             | Q(lead_for__in=Article.objects.published().values("pk"))
             | Q(body_uses__article__in=Article.objects.editable_by(user).values("pk"))
             | Q(body_uses__article__in=Article.objects.published().values("pk"))
+            | Q(page_uses__isnull=False)  # on a flat page: readers see it already
         ).distinct()
 
     def rights_expired(self, today=None):
@@ -173,3 +176,33 @@ def sync_body_images(article_pks, body):
         )
         changed |= had ^ wanted
     return changed
+
+
+class PageImage(models.Model):
+    """A library photo shown on a flat page (About us, Contact...): a flat page is public from
+    its first save, so its photos are too. Kept in step with the page's text on every save
+    (articles/signals.py)."""
+
+    page = models.ForeignKey(FlatPage, on_delete=models.CASCADE, related_name="image_uses")
+    image = models.ForeignKey(Image, on_delete=models.PROTECT, related_name="page_uses")
+
+    class Meta:
+        verbose_name = _("photo on a flat page")
+        verbose_name_plural = _("photos on flat pages")
+        constraints = [models.UniqueConstraint(fields=["page", "image"], name="page_image_once")]
+
+    def __str__(self):
+        return f"{self.image} on {self.page.url}"
+
+
+def sync_page_images(page):
+    """Make the recorded photos of a flat page exactly those its text shows. Returns the
+    images whose uses changed."""
+    from .body_blocks import image_ids
+
+    wanted = set(Image.objects.filter(pk__in=image_ids(page.content)).values_list("pk", flat=True))
+    had = set(PageImage.objects.filter(page=page).values_list("image_id", flat=True))
+    if had - wanted:
+        PageImage.objects.filter(page=page, image_id__in=had - wanted).delete()
+    PageImage.objects.bulk_create([PageImage(page=page, image_id=pk) for pk in wanted - had])
+    return had ^ wanted

@@ -39,11 +39,13 @@ from .models import (
     Label,
     LiveEntry,
     Notice,
+    PageImage,
     Section,
     SiteLink,
     Slot,
     sync_body_images,
 )
+from .photos import sync_page_images
 from .tags import public_tags
 from .wordpress.mapping import LongRedirect
 
@@ -112,6 +114,27 @@ def redirect_old_flat_page_url(sender, instance, raw=False, **kwargs):
 def clean_flat_page(sender, instance, raw=False, **kwargs):
     # Flat pages are rendered as HTML; like article bodies they are stored sanitised.
     instance.content = clean_html(instance.content or "")
+
+
+@receiver(post_save, sender=FlatPage)
+def place_flat_page_photos(sender, instance, raw=False, **kwargs):
+    # A flat page is public once saved: the photos it shows go public with it, and one it
+    # no longer shows goes back under private/ when nothing else shows it.
+    if not raw:
+        changed = sync_page_images(instance)
+        if changed:
+            place_image_files(Image.objects.filter(pk__in=changed))
+
+
+@receiver(pre_delete, sender=FlatPage)
+def remember_flat_page_photos(sender, instance, **kwargs):
+    instance._photo_ids = list(instance.image_uses.values_list("image_id", flat=True))
+
+
+@receiver(post_delete, sender=FlatPage)
+def place_deleted_flat_page_photos(sender, instance, **kwargs):
+    if getattr(instance, "_photo_ids", None):
+        place_image_files(Image.objects.filter(pk__in=instance._photo_ids))
 
 
 # Library images. pre_save is the one place renditions are made: it runs for every save (the
@@ -509,8 +532,9 @@ def image_changed(sender, instance, raw=False, **kwargs):
         for pk in users.values_list("pk", flat=True)
         for key in (renewal.article(pk), renewal.card(pk))
     ]
-    if keys:  # a photo no public article shows changes nothing readers see
-        renew(*keys, CONTENT)
+    # A photo no public article or flat page shows changes nothing readers see.
+    if keys or PageImage.objects.filter(image_id=instance.pk).exists():
+        renew(*keys, CONTENT)  # (flat pages are content pages)
 
 
 @receiver(post_save, sender=LongRedirect)

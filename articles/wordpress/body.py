@@ -82,6 +82,13 @@ GALLERY_CAPTION = re.compile(
     r"<figcaption\b[^>]*\bblocks-gallery-caption\b[^>]*>(.*?)</figcaption>", re.I | re.S
 )
 FIGCAPTION = re.compile(r"<figcaption\b[^>]*>(.*?)</figcaption>", re.I | re.S)
+# A figure written as HTML, without the block editor's comments (classic posts, page
+# builders, pasted markup): one picture and its caption, no figure inside.
+HTML_FIGURE = re.compile(
+    r"<figure\b(?P<attrs>[^>]*)>(?P<inner>(?:(?!<figure\b|</figure>|<img\b).)*"
+    r"<img\b[^>]*>(?:(?!<figure\b|</figure>|<img\b).)*)</figure\s*>",
+    re.I | re.S,
+)
 HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)(["'])(.*?)\2""", re.I | re.S)
 WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 BARE_URL_LINE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.M)
@@ -267,6 +274,7 @@ class Converter:
         text = BLOCK_MEDIA.sub(self._block_media, text)
         text = BLOCK_COMMENT.sub("", text)
         text = CAPTION.sub(self._caption, text)
+        text = HTML_FIGURE.sub(self._html_figure, text)
         text = GALLERY.sub(self._gallery, text)
         text = EMBED.sub(lambda m: self._embed(m.group("url")), text)
         text = MEDIA_SHORTCODE.sub(
@@ -384,6 +392,16 @@ class Converter:
         if image is None:
             return "\n\n" + without_photo(caption, self._elsewhere(attrs, attachment_id)) + "\n\n"
         return "\n\n" + photo_block(image, width_of(options.get("align")), caption) + "\n\n"
+
+    def _html_figure(self, match):
+        image, attrs = self._figure_image(match.group("inner"))
+        caption = FIGCAPTION.search(match.group("inner"))
+        caption = plain(caption.group(1)) if caption else ""
+        if image is None:
+            return "\n\n" + without_photo(caption, self._elsewhere(attrs)) + "\n\n"
+        classes = attributes(f"<figure{match.group('attrs')}>").get("class", "").split()
+        align = next((c for c in classes if c.startswith("align")), "")
+        return "\n\n" + photo_block(image, width_of(align), caption) + "\n\n"
 
     def _gallery(self, match):
         ids = gallery_ids(

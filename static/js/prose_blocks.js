@@ -17,7 +17,10 @@ import {
 
 // Django's catalogue (the admin's jsi18n), as the editor's own gettext falls back.
 const ngettext = window.ngettext || ((singular, plural, count) => (count === 1 ? singular : plural))
-const ADMIN = window.location.pathname.split("articles/")[0]
+// The admin's root (the header's link to it): the editor is on articles' and flat pages' forms.
+const ADMIN =
+  document.querySelector("#site-name a")?.getAttribute("href") ||
+  window.location.pathname.split("articles/")[0]
 const LIBRARY = `${ADMIN}articles/image/`
 const ARTICLES = `${ADMIN}articles/article/`
 const WORDS_PER_MINUTE = 230
