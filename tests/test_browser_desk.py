@@ -70,6 +70,11 @@ def test_two_sessions_presence_take_over_and_a_refused_overwrite(
     editor.fill("#id_headline", "Port reopens after the storm")
     editor.click("input[name=_continue]")
     editor.wait_for_url(form_url)
+    # The reporter hears of the save on her next poll, before she saves.
+    reporter.get_by_text("Erin saved this article at").wait_for()
+    assert (
+        "Your text stays in the form" in reporter.locator("[data-desk-presence-note]").inner_text()
+    )
     reporter.fill("#id_dek", "Ships are back in the harbour.")
     reporter.click("input[name=_continue]")
     reporter.wait_for_load_state()

@@ -3,6 +3,8 @@ with who saved, when, their version against yours, and the writer's text kept.""
 
 import pytest
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from articles.desk.conflicts import version_token
 from articles.models import Article
@@ -318,3 +320,39 @@ def test_a_preview_link_a_colleague_deleted_stays_deleted(two_open):
     assert saved.status_code == 302
     article.refresh_from_db()
     assert article.dek == "Ships return at dawn." and not article.preview_links.exists()
+
+
+def test_a_colleagues_save_is_told_on_the_next_poll_before_mine_is_refused(
+    two_open, django_capture_on_commit_callbacks
+):
+    """The form open on the older version hears of the save within a poll, with who and
+    when; the one who saved, and a form opened after the save, hear nothing."""
+    article, (mine, my_version), (theirs, their_version) = two_open
+    poll = reverse("admin:articles_article_desk_presence", args=[article.pk])
+    assert mine.post(poll, {"desk_version": my_version}).json()["saved"] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = theirs.post(
+            change_url(article),
+            form_for(article, body="<p>Tuesday.</p>", desk_version=their_version),
+        )
+    assert saved.status_code == 302
+    told = mine.post(poll, {"desk_version": my_version}).json()["saved"]
+    assert told["by"] == "Erin Okafor"
+    article.refresh_from_db()
+    assert told["at"] == timezone.localtime(article.updated_at).isoformat()
+    new_version = opened(theirs, article)
+    assert theirs.post(poll, {"desk_version": their_version}).json()["saved"] is None
+    assert mine.post(poll, {"desk_version": new_version}).json()["saved"] is None
+    page = mine.get(change_url(article)).content.decode()
+    assert "saved this article at %(time)s, after you opened it" in page  # the note's words
+
+
+def test_a_refused_save_leaves_the_note_of_the_save_that_won(
+    two_open, django_capture_on_commit_callbacks
+):
+    article, (mine, my_version), (theirs, their_version) = two_open
+    with django_capture_on_commit_callbacks(execute=True):
+        theirs.post(change_url(article), form_for(article, desk_version=their_version))
+        mine.post(change_url(article), form_for(article, desk_version=my_version))  # refused
+    poll = reverse("admin:articles_article_desk_presence", args=[article.pk])
+    assert mine.post(poll, {"desk_version": my_version}).json()["saved"]["by"] == "Erin Okafor"

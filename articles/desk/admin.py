@@ -31,6 +31,7 @@ from . import (
     presence,
     revisions,
 )
+from .conflicts import version_token
 from .models import ReviewNote, StaffLanguage
 
 # How long a "may open this article" answer is reused by the poll: the poll then costs the
@@ -131,7 +132,8 @@ class DeskAdmin:
         pk = self._desk_article_pk(request, object_id)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        return JsonResponse(presence.beat(pk, request.user).as_json())
+        version = request.POST.get("desk_version", "")[:64]
+        return JsonResponse(presence.beat(pk, request.user, version=version).as_json())
 
     def desk_leave_view(self, request, object_id):
         pk = self._desk_article_pk(request, object_id)
@@ -330,6 +332,9 @@ class DeskAdmin:
         # The row now, its byline in save_related(): one revision of both, written there.
         revisions.begin(obj)
         super().save_model(request, obj, form, change)
+        if change:  # colleagues with it open on an older version are told on their next poll
+            version, when = version_token(obj.updated_at), obj.updated_at
+            transaction.on_commit(lambda: presence.saved(obj.pk, request.user, version, when))
         # The rolling draft ends with a real save (a new article's, with its first).
         autosave.discard(obj if change else None, request.user)
         if change and not self.has_change_permission(request, obj):

@@ -1,7 +1,8 @@
 // Who else has this article open: the form asks the server every few seconds (a cache read
 // and write there, no database). An editor can take the article over; the person who had it
-// sees a note on their next poll. Closing the tab says so at once; otherwise an entry that
-// stops asking is gone after a few missed polls.
+// sees a note on their next poll, as does anyone whose form is older than a colleague's save.
+// Closing the tab says so at once; otherwise an entry that stops asking is gone after a few
+// missed polls.
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   var box = document.querySelector("[data-desk-presence]");
@@ -20,9 +21,12 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   }
 
+  var version = form.querySelector("input[name=desk_version]");
+
   function body() {
     var data = new FormData();
     if (token) data.append("csrfmiddlewaretoken", (window.newsroomCsrfToken && window.newsroomCsrfToken()) || token.value);
+    if (version) data.append("desk_version", version.value);  // told of a save made since
     return data;
   }
 
@@ -42,6 +46,9 @@ document.addEventListener("DOMContentLoaded", function () {
       note.textContent = label("taken-over", { name: state.note.taken_over_by });
       note.hidden = false;
       form.dispatchEvent(new CustomEvent("desk:taken-over", { detail: state.note }));
+    } else if (state.saved) {
+      note.textContent = label("saved", { name: state.saved.by, time: state.saved.time });
+      note.hidden = false;
     }
   }
 
