@@ -694,3 +694,19 @@ def test_an_authors_wordpress_address_made_from_a_dotted_login_redirects(client,
         page = client.get(old, follow=True)  # the page itself, or a redirect to it
         assert page.status_code == 200, old
         assert f">{name}<" in page.content.decode()
+
+
+def test_an_embed_blocks_caption_follows_it_as_a_paragraph(tmp_path, uploads):
+    embed = (
+        '<!-- wp:embed {"url":"https://www.youtube.com/watch?v=dQw4w9WgXcQ","type":"video"} -->\n'
+        '<figure class="wp-block-embed is-type-video"><div class="wp-block-embed__wrapper">\n'
+        "https://www.youtube.com/watch?v=dQw4w9WgXcQ\n</div>"
+        '<figcaption class="wp-element-caption">The mayor speaks at the harbour</figcaption>'
+        "</figure>\n<!-- /wp:embed -->"
+    )
+    _output, failure = imported(tmp_path, uploads, post(73, embed))
+    assert failure is None
+    assert " ".join(article(73).body.split()) == (
+        '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
+        "</figure> <p>The mayor speaks at the harbour</p>"
+    )

@@ -375,11 +375,17 @@ class Converter:
 
     def _block_embed(self, match):
         options = block_attributes(match.group("attrs"))
+        inner = match.group("inner")
+        caption = FIGCAPTION.search(inner)
+        caption = plain(caption.group(1)) if caption else ""
         url = options.get("url") or ""
         if not url:
-            found = re.search(r"https?://[^\s<>\"']+", strip_tags(match.group("inner")))
+            found = re.search(r"https?://[^\s<>\"']+", strip_tags(FIGCAPTION.sub("", inner)))
             url = found.group(0) if found else ""
-        return self._embed(url) if url else ""
+        if not url:
+            return without_photo(caption)
+        # The embed block has no caption: the block's follows it as a paragraph.
+        return self._embed(url) + without_photo(caption)
 
     def _caption(self, match):
         options = shortcode_attributes(match.group("attrs"))
