@@ -1,12 +1,13 @@
-"""`manage.py import_wordpress` and the old site's menus: the section menu decides which
-sections the header shows and in what order, a footer or top bar menu becomes those links,
-and what cannot come is listed."""
+"""`manage.py import_wordpress` and the old site's menus and home page: the section menu
+decides which sections the header shows and in what order, a footer or top bar menu becomes
+those links, sticky posts lead the home page, and what cannot come is listed."""
 
 import pytest
 
-from articles.models import Section, SiteLink
+from articles.curation import picks
+from articles.models import Front, Section, SiteLink, Slot
 
-from .conftest import make_section
+from .conftest import make_article, make_section
 from .test_site_links import footer, top_bar
 from .test_wordpress_import import run, table
 from .test_wordpress_safety import HOST, export, meta, page, post, problems  # noqa: F401 (fixture)
@@ -129,3 +130,39 @@ def test_a_footer_menu_becomes_the_footer_links_and_what_cannot_come_is_listed(
     third, _failure = run(export=export(*items, terms=TERMS))
     assert not SiteLink.objects.filter(label="On X").exists()
     assert "deleted here since it was imported" in problems(third)
+
+
+def sticky(wp_id, title, date):
+    return post(wp_id, title, date=date, extra="<wp:is_sticky>1</wp:is_sticky>")
+
+
+def test_sticky_posts_lead_the_home_page_newest_first_once(
+    client,
+    export,  # noqa: F811
+):
+    items = [
+        sticky(10, "Older sticky story", "2021-03-01 10:00:00"),
+        post(11, "Newest plain story", date="2021-03-09 10:00:00"),
+        sticky(12, "Newer sticky story", "2021-03-05 10:00:00"),
+    ]
+    run(export=export(*items))
+    assert [story.headline for story in picks()] == ["Newer sticky story", "Older sticky story"]
+    html = client.get("/").content.decode()
+    assert html.index("Newer sticky story") < html.index("Newest plain story")
+    run(export=export(*items))
+    assert Slot.objects.count() == 2
+
+
+def test_a_home_page_the_desk_curated_is_left_as_it_is(
+    client,
+    export,  # noqa: F811
+):
+    chosen = make_article(section=make_section(name="Desk", slug="desk"), headline="Desk pick")
+    front = Front.objects.create(section=None)
+    Slot.objects.create(front=front, article=chosen, position=0)
+    output, failure = run(export=export(sticky(10, "Sticky story", "2021-03-01 10:00:00")))
+    assert failure is None
+    assert [story.headline for story in picks()] == ["Desk pick"]
+    assert "#10 Sticky story: sticky in WordPress; the home page is curated here" in (
+        problems(output)
+    )

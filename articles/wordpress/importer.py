@@ -31,9 +31,10 @@ from taggit.models import Tag
 from newsroom.cache import CONTENT, renew
 
 from .. import bylines, extensions
+from ..curation import TOP_STORIES
 from ..desk import revisions
 from ..fields import clean_html
-from ..models import Article, Author, Section, sanitized_value
+from ..models import Article, Author, Front, Section, Slot, sanitized_value
 from ..tags import MOST_TAGS
 from . import addresses, body, media, menus, wxr
 from .bodies import Bodies
@@ -177,6 +178,7 @@ class Importer(Terms, Bodies, menus.Menus):
         self.copied_files = {}  # path in the old uploads: its copy's address, this run
         self.new_sections = {}  # section pk -> category slug: the sections this run made
         self.places_done = set()  # where this run's menu links went (articles.site_links)
+        self.sticky = []  # posts WordPress kept at the top of the home page
 
     # The run -------------------------------------------------------------------------------
 
@@ -223,6 +225,7 @@ class Importer(Terms, Bodies, menus.Menus):
         self.fix_links()
         self.site_redirects()
         self.import_menus()
+        self.pin_sticky_posts()
 
     def scan(self):
         index = Index()
@@ -327,6 +330,8 @@ class Importer(Terms, Bodies, menus.Menus):
                 self.import_post(item, wp_id, title)
             else:
                 self.import_page(item, wp_id, title, status)
+        if kind == "articles" and item.get("wp:is_sticky", "").strip() == "1":
+            self.sticky.append(wp_id)
 
     def _new_image(self, path, details, wp_id):
         # A dry run writes no image, so the next post using the same file would find none
@@ -485,6 +490,37 @@ class Importer(Terms, Bodies, menus.Menus):
         made from the headline, else ``story-<id>``, as for sections and tags. The old,
         percent-encoded permalink redirects to it."""
         return ascii_slug(item.get("wp:post_name", ""), title, f"story-{wp_id}", 200)
+
+    def pin_sticky_posts(self):
+        """WordPress's sticky posts lead the home page here too: the home front's slots, the
+        newest first as WordPress shows them, on a home page the desk has not curated (one
+        whose slots are all this import's sticky posts, or none). Unstuck since, a post's
+        slot stays until an editor changes the front."""
+        stories = []
+        for wp_id in self.sticky:
+            story, _row = self.context.target(Kind.POST, wp_id, Article)
+            if story is not None and Article.objects.published().filter(pk=story.pk).exists():
+                stories.append((wp_id, story))
+        if not stories:
+            return
+        stories.sort(key=lambda pair: pair[1].publish_at, reverse=True)
+        with self.unit("articles", "", _("sticky posts")):
+            front, _created = Front.objects.get_or_create(section=None)
+            placed = set(front.slots.values_list("article_id", flat=True))
+            curated = placed - {story.pk for _wp_id, story in stories}
+            for position, (wp_id, story) in enumerate(stories):
+                if story.pk in placed:
+                    continue
+                if curated or position >= TOP_STORIES:
+                    reason = (
+                        _("sticky in WordPress; the home page is curated here: not pinned")
+                        if curated
+                        else _("sticky in WordPress; the home page leads with %(n)d: not pinned")
+                        % {"n": TOP_STORIES}
+                    )
+                    self.report.noted("articles", wp_id, story.headline, reason)
+                    continue
+                Slot.objects.create(front=front, article=story, position=position)
 
     # Pages ---------------------------------------------------------------------------------
 
