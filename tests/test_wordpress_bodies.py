@@ -710,3 +710,13 @@ def test_an_embed_blocks_caption_follows_it_as_a_paragraph(tmp_path, uploads):
         '<figure data-block="embed" data-url="https://www.youtube.com/watch?v=dQw4w9WgXcQ">'
         "</figure> <p>The mayor speaks at the harbour</p>"
     )
+
+
+def test_a_shortcode_left_as_text_is_listed_with_the_posts_using_it(tmp_path, uploads):
+    items = [
+        post(wp_id, f"<p>Before.</p>\n[poll id={wp_id}]\n<p>After.</p>") for wp_id in range(80, 87)
+    ]
+    items.append(post(87, "[poll id=1] and again [poll id=2]"))
+    output, failure = imported(tmp_path, uploads, *items)
+    assert failure is None
+    assert "[poll] × 9 (in #80, #81, #82, #83, #84 and 3 other posts)" in output

@@ -319,7 +319,7 @@ def test_the_report_counts_each_kind_and_names_every_skipped_or_failed_item(impo
     assert "#507 comment by Another Blog: a pingback, not a comment" in output
     assert "2023/06/lost-photo.jpg is missing from the media folder" in output
     assert "#105 notes: 2023/06/notes.jpg: This file is not an image" in output
-    assert "[contact-form-7] × 1" in output
+    assert "[contact-form-7] × 1 (in #11)" in output
     # A missing or broken photo fails its image, not its article: the exit status says so.
     assert failure and "2 item(s) failed" in failure
     assert article(22).lead_image is None and article(22).is_published()

@@ -411,7 +411,7 @@ class Importer(Terms, Bodies, menus.Menus):
         converter = self.converter(wp_id, title)
         converted = sanitized_value(converter.convert(item.get("content:encoded", "")))
         article.body = body.without_empty_elements(converted)
-        self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
+        self.report.shortcodes(wp_id, converter.unknown_shortcodes)
         slug = self.post_slug(item, title, wp_id)
         article.slug = self.free_slug(Article, slug, exclude_pk=article.pk)
         authors = self.bylines(item)
@@ -581,7 +581,7 @@ class Importer(Terms, Bodies, menus.Menus):
             converter = self.converter(wp_id, title)
             converted = clean_html(converter.convert(item.get("content:encoded", "")))
             page.content = body.without_empty_elements(converted)
-            self.report.unknown_shortcodes.update(converter.unknown_shortcodes)
+            self.report.shortcodes(wp_id, converter.unknown_shortcodes)
             # Looked at again (a photo had failed) with the same result: nothing is written.
             same = not created and before == (page.url, page.title, page.content)
             if not same:

@@ -17,6 +17,7 @@ KINDS = (
     "links",  # menu links for the top bar and the footer (articles/wordpress/menus.py)
 )
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "errors")
+SHORTCODE_POSTS = 5  # the posts named beside a shortcode left as text
 
 
 @dataclass
@@ -35,6 +36,17 @@ class Report:
         self.counts = {kind: Counter() for kind in KINDS}
         self.problems = []
         self.unknown_shortcodes = Counter()
+        self.shortcode_posts = {}  # name -> the WordPress IDs of the first posts using it
+        self.shortcode_post_counts = Counter()  # name -> how many posts use it
+
+    def shortcodes(self, wp_id, found):
+        """The shortcodes a post left as text (a Counter by name)."""
+        self.unknown_shortcodes.update(found)
+        self.shortcode_post_counts.update(set(found))
+        for name in found:
+            posts = self.shortcode_posts.setdefault(name, [])
+            if len(posts) < SHORTCODE_POSTS and wp_id not in posts:
+                posts.append(wp_id)
 
     def count(self, kind, outcome, n=1):
         self.counts[kind][outcome] += n
@@ -67,14 +79,18 @@ class Report:
             {kind: Counter(counts) for kind, counts in self.counts.items()},
             len(self.problems),
             Counter(self.unknown_shortcodes),
+            {name: list(posts) for name, posts in self.shortcode_posts.items()},
+            Counter(self.shortcode_post_counts),
         )
 
     def restore(self, snapshot):
         """Forget what was reported since ``snapshot``: it was rolled back, never written."""
-        counts, problems, shortcodes = snapshot
+        counts, problems, shortcodes, shortcode_posts, shortcode_post_counts = snapshot
         self.counts = {kind: Counter(counted) for kind, counted in counts.items()}
         del self.problems[problems:]
         self.unknown_shortcodes = shortcodes
+        self.shortcode_posts = shortcode_posts
+        self.shortcode_post_counts = shortcode_post_counts
 
     @property
     def failures(self):

@@ -123,7 +123,12 @@ class Command(BaseCommand):
             self.stdout.write("")
             self.stdout.write("Shortcodes left as text (not understood):")
             for name, count in report.unknown_shortcodes.most_common():
-                self.stdout.write(f"  [{name}] × {count}")
+                posts = report.shortcode_posts.get(name, [])
+                where = ", ".join(f"#{wp_id}" for wp_id in posts)
+                others = report.shortcode_post_counts[name] - len(posts)
+                if others > 0:
+                    where += f" and {others} other post{'s' if others > 1 else ''}"
+                self.stdout.write(f"  [{name}] × {count} (in {where})")
         problems = [problem for problem in report.problems if problem.outcome != "noted"]
         if problems:
             self.stdout.write("")
