@@ -720,3 +720,27 @@ def test_a_shortcode_left_as_text_is_listed_with_the_posts_using_it(tmp_path, up
     output, failure = imported(tmp_path, uploads, *items)
     assert failure is None
     assert "[poll] × 9 (in #80, #81, #82, #83, #84 and 3 other posts)" in output
+
+
+def test_a_large_upload_scaled_by_wordpress_is_one_library_photo(tmp_path, uploads):
+    """WordPress 5.3+ keeps ``big-scaled.jpg`` as the attachment of a large upload, while a
+    body shows ``big-1024x683.jpg``, made from ``big.jpg``: the same photo, brought in once."""
+    photos(uploads, "2023/05/big.jpg", "2023/05/big-scaled.jpg", "2023/05/big-1024x683.jpg")
+    body = (
+        f'<p>Text.</p><img src="{SITE}/wp-content/uploads/2023/05/big-1024x683.jpg" '
+        'alt="The harbour at night">'
+    )
+    _output, failure = imported(
+        tmp_path,
+        uploads,
+        attachment(120, "2023/05/big-scaled.jpg", parent=90, alt="The harbour at night"),
+        post(90, body).replace(
+            "</item>",
+            "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+            "<wp:meta_value>120</wp:meta_value></wp:postmeta></item>",
+        ),
+    )
+    assert failure is None
+    story = article(90)
+    assert Image.objects.count() == 1
+    assert f'data-image="{story.lead_image_id}"' in story.body

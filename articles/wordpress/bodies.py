@@ -55,16 +55,13 @@ class Bodies:
             return None  # a picture on another site: the body links to it (body.Converter)
         if not path or not src.split("?")[0].split("/wp-content/uploads/")[-1]:
             return None
-        for candidate in media.candidates(path):
+        names = media.same_photo(path)
+        for candidate in names:
             found, _row = self.context.target(Kind.MEDIA_FILE, candidate[:200], Image)
             if found is not None:
                 return self.reused(found)
         attachment = next(
-            (
-                key
-                for key, details in self.index.attachments.items()
-                if details["path"] in media.candidates(path)
-            ),
+            (key for key, details in self.index.attachments.items() if details["path"] in names),
             None,
         )
         if attachment is not None:

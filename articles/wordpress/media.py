@@ -51,6 +51,20 @@ def candidates(path):
     return [original, path] if original != path else [path]
 
 
+def same_photo(path):
+    """Every name WordPress gave one photo: the file, its original, and the copy WordPress
+    5.3 and later keep of a large upload as the attachment (``photo-scaled.jpg``; a body
+    still shows ``photo-1024x768.jpg``, made from ``photo.jpg``): one library photo for all."""
+    names = candidates(path)
+    for name in list(names):
+        stem, extension = posixpath.splitext(name)
+        if stem.endswith("-scaled"):
+            names.append(stem.removesuffix("-scaled") + extension)
+        else:
+            names.append(f"{stem}-scaled{extension}")
+    return names
+
+
 class Source:
     """Where image files come from: a folder, a web address, or nowhere (the file is then
     reported as missing)."""
