@@ -11,13 +11,14 @@ from django.urls import reverse
 
 from articles import bylines
 from articles.desk.models import Autosave
-from articles.models import Article
+from articles.models import Article, Label
 
 from .conftest import make_article, make_author, make_image, make_section
 from .test_admin import article_form, change_url
 from .test_desk_conflicts import form_for
 
 pytestmark = pytest.mark.django_db
+NAMES = ("Amal", "Basim", "Carla")
 
 
 def url(name, article, *args):
@@ -651,3 +652,29 @@ def test_the_history_says_which_block_a_save_removed(client, editor):
     text = client.get(history_url(article)).content.decode()
     assert f"<strong>Body:</strong> [Photo {photo.pk}: Rescuers] removed</p>" in text
     assert "The port reopened.&nbsp;&rarr; The port reopened." not in text
+
+
+def test_the_label_and_the_byline_in_its_order_are_autosaved_and_restored(reporter, own_draft):
+    label = Label.objects.create(name="Field notes")
+    amal, basim, carla = (make_author(name=name, slug=name.lower()) for name in NAMES)
+    client = logged_in(reporter)
+    autosave(client, own_draft, label=label.pk, authors=[carla.pk, amal.pk, 99999])
+    assert Autosave.objects.get().data["authors"] == f"{carla.pk},{amal.pk}"
+    page = client.get(change_url(own_draft)).content.decode()
+    assert "You have unsaved text from" in page
+    assert "Carla, Amal" in page and "Field notes" in page  # what differs, by name
+    form = client.get(change_url(own_draft) + "?desk_restore=1").context["adminform"].form
+    assert str(form["label"].value()) == str(label.pk)
+    assert [int(pk) for pk in form["authors"].value()] == [carla.pk, amal.pk]
+    amal.delete()  # an author deleted since is left out of the restored byline
+    form = client.get(change_url(own_draft) + "?desk_restore=1").context["adminform"].form
+    assert [int(pk) for pk in form["authors"].value()] == [carla.pk]
+    assert basim.pk not in form["authors"].value()
+
+
+def test_an_unchanged_byline_offers_nothing_back(reporter, own_draft):
+    author = make_author(name="Dina", slug="dina")
+    bylines.arrange(own_draft, [author])
+    client = logged_in(reporter)
+    autosave(client, own_draft, authors=[author.pk])
+    assert "You have unsaved text" not in client.get(change_url(own_draft)).content.decode()

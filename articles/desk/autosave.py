@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from newsroom.widgets import names_a_row
 
+from .. import bylines
 from ..fields import clean_html
-from ..models import Image, Section
+from ..models import Author, Image, Label, Section
 from . import diff
 from .models import Autosave
 
@@ -36,12 +37,17 @@ FIELDS = {
     "image_caption": 300,
     "image_credit": 200,
 }
-# And what the writer chose, by its id: the section, the lead photo from the library.
-CHOSEN = {"section": Section, "lead_image": Image}
+# And what the writer chose, by its id: the section, the label, the lead photo from the
+# library; and the byline, its authors' ids in their order ("4,1,9").
+CHOSEN = {"section": Section, "label": Label, "lead_image": Image}
+BYLINE = "authors"
+MOST_AUTHORS = 50
 UPLOAD_WORDS = ("image_alt", "image_caption", "image_credit")
 # Shown beside the words when the kept draft differs from the article in them.
 MORE = [
     ("section", _lazy("Section")),
+    ("label", _lazy("Label")),
+    (BYLINE, _lazy("Byline")),
     ("lead_image", _lazy("Lead photo")),
     ("image_alt", _lazy("Alt text of the new photo")),
     ("image_caption", _lazy("Caption of the new photo")),
@@ -71,6 +77,11 @@ def clean(post):
         # refused: the words around it are kept all the same.
         if name in post and (not value or names_a_row(model._meta.pk, value)):
             data[name] = value
+    if BYLINE in post:
+        # Ids that name no author are left out (as above); the order is the byline's.
+        wanted = [pk for pk in post.getlist(BYLINE)[:MOST_AUTHORS] if pk.strip().isdigit()]
+        found = set(Author.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        data[BYLINE] = ",".join(dict.fromkeys(pk.strip() for pk in wanted if int(pk) in found))
     if not data:
         raise Refused(_("Nothing to keep."))
     return data
@@ -88,9 +99,12 @@ def offered(article, user):
     kept = Autosave.objects.filter(article=article, user=user).first()
     if kept is None:
         return None
-    if article is None:
-        return kept if any((value or "").strip() for value in kept.data.values()) else None
+    if article is None:  # (the byline is filled in beforehand with the writer's own)
+        typed = (value for name, value in kept.data.items() if name != BYLINE)
+        return kept if any((value or "").strip() for value in typed) else None
     data = restorable(kept, user)
+    if BYLINE in data:
+        data[BYLINE] = ",".join(map(str, data[BYLINE]))
     if all((data[name] or "") == (_current(article, name) or "") for name in data):
         return None
     return kept
@@ -101,6 +115,8 @@ def _current(article, name):
         return ", ".join(sorted(article.tags.names()))
     if name in CHOSEN:
         return str(getattr(article, f"{name}_id") or "")
+    if name == BYLINE:
+        return ",".join(str(author.pk) for author in bylines.ordered(article))
     return getattr(article, name, "")  # the new photo's words: none on a saved article
 
 
@@ -114,6 +130,10 @@ def restorable(kept, user):
         found = Image.objects.visible_to(user) if model is Image else model.objects
         if not found.filter(pk=data[name]).exists():
             del data[name]
+    if BYLINE in data:  # as the form takes it: the ids of authors still there, in order
+        wanted = [int(pk) for pk in data[BYLINE].split(",") if pk]
+        found = set(Author.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+        data[BYLINE] = [pk for pk in wanted if pk in found]
     return data
 
 
@@ -132,7 +152,10 @@ def differences(article, kept, user):
         words = diff.compare(diff.values_of(article), kept.data)
         before = {name: _current(article, name) for name, _label in MORE}
     # A photo this user may no longer use is neither restored nor named.
-    after = {**before, **{k: v for k, v in restorable(kept, user).items() if k in before}}
+    restored = restorable(kept, user)
+    if BYLINE in restored:
+        restored[BYLINE] = ",".join(map(str, restored[BYLINE]))
+    after = {**before, **{k: v for k, v in restored.items() if k in before}}
     before, after = _readable(before), _readable(after)
     fields = [(name, label) for name, label in MORE if before[name] != after[name]]
     return words + diff.compare(before, after, fields=fields)
@@ -146,6 +169,10 @@ def _readable(values):
             field = "title" if model is Image else "name"
             found = model.objects.filter(pk=values[name]).values_list(field, flat=True).first()
             readable[name] = found or ""
+    if values.get(BYLINE):
+        pks = [int(pk) for pk in values[BYLINE].split(",") if pk]
+        names = dict(Author.objects.filter(pk__in=pks).values_list("pk", "name"))
+        readable[BYLINE] = ", ".join(names[pk] for pk in pks if pk in names)
     return readable
 
 
