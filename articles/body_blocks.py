@@ -64,7 +64,8 @@ def _text(limit):
 
 def _lines(limit):
     """Text whose line breaks are the author's (a fact box's "Length: 2 km." over "Cost:
-    $40m."): spaces tidied within each line, at most one blank line in a row."""
+    $40m.", a pull quote's verse, a caption's two lines): spaces tidied within each line, at
+    most one blank line in a row."""
 
     def check(value):
         lines = "\n".join(" ".join(line.split()) for line in value.splitlines())
@@ -78,14 +79,14 @@ def _lines(limit):
 BLOCKS = {
     "photo": (
         "figure",
-        {"data-image": _id, "data-width": _width, "data-caption": _text(300)},
+        {"data-image": _id, "data-width": _width, "data-caption": _lines(300)},
         {"data-image"},
     ),
     "gallery": ("figure", {"data-images": _ids}, {"data-images"}),
     "embed": ("figure", {"data-url": _url}, {"data-url"}),
     "pullquote": (
         "aside",
-        {"data-quote": _text(1000), "data-attribution": _text(200)},
+        {"data-quote": _lines(1000), "data-attribution": _text(200)},
         {"data-quote"},
     ),
     "factbox": (

@@ -177,6 +177,22 @@ def test_a_fact_boxs_line_breaks_are_kept_and_shown_as_lines(client):
     assert "<p>Length: 2 km.<br>Cost: $40m.<br><br>&lt;b&gt;Opens&lt;/b&gt; in 2029.</p>" in html
 
 
+def test_a_pull_quotes_and_a_captions_line_breaks_are_kept_and_shown_as_lines(client):
+    photo = make_image()
+    article = make_article(
+        body='<aside data-block="pullquote" data-quote="We stay.\nWe rebuild.\n\n\nWe wait."'
+        ' data-attribution="A  fisherman"></aside>'
+        f'<figure data-block="photo" data-image="{photo.pk}" data-caption="The quay at dawn.\n'
+        'Photo taken from the old lighthouse."></figure>'
+    )
+    assert 'data-quote="We stay.\nWe rebuild.\n\nWe wait."' in article.body
+    assert 'data-attribution="A fisherman"' in article.body
+    assert article.body == make_article(body=article.body).body  # saved again: the same
+    html = page(client, article)
+    assert "<p>We stay.<br>We rebuild.<br><br>We wait.</p>" in html
+    assert "The quay at dawn.<br>Photo taken from the old lighthouse." in html
+
+
 # Reading: each block as readers see it ------------------------------------------------------
 
 

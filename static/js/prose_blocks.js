@@ -206,7 +206,7 @@ export const Photo = blockNode({
   attrs: { image: dataAttr("image"), width: dataAttr("width", "full"), caption: dataAttr("caption") },
   describe(node, body) {
     thumbnails([node.attrs.image], body)
-    body.append(crel("p", { textContent: `${node.attrs.width} · ${node.attrs.caption || ""}` }))
+    body.append(crel("p", { className: "prose-block__lines", textContent: `${node.attrs.width} · ${node.attrs.caption || ""}` }))
   },
   dialog: photoDialog,
   async insert(editor) {
@@ -316,7 +316,7 @@ export const Pullquote = blockNode({
   attrs: { quote: dataAttr("quote"), attribution: dataAttr("attribution") },
   describe(node, body) {
     body.append(
-      crel("blockquote", { textContent: node.attrs.quote }),
+      crel("blockquote", { className: "prose-block__lines", textContent: node.attrs.quote }),
       crel("p", { textContent: node.attrs.attribution ? `— ${node.attrs.attribution}` : "" }),
     )
   },
