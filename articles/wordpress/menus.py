@@ -4,12 +4,11 @@ menus here (part of the Importer).
 Where each menu sat is the theme's setting, which the export does not hold, so:
 
 - of the menus not named for the footer or the top bar, the one with the most categories
-  at its top level is the section menu: the sections
-  this run makes show in the header in that menu's order, and the other sections it makes
-  stay reachable but out of the menu. With no such menu, the sections of top-level
-  categories show and those of child categories do not (a newsroom's fifty categories
-  would not fit a header). Sections made before (by the desk or an earlier run) are left
-  as the desk set them;
+  at its top level is the section menu: the sections this run makes show in the header in
+  that menu's order, and the other sections it makes stay reachable but out of the menu.
+  With no such menu, the sections of top-level categories show and those of child
+  categories do not (a newsroom's fifty categories would not fit a header). Sections made
+  before (by the desk or an earlier run) are left as the desk set them;
 - a menu named for the footer or the top bar gives those their links
   (articles/site_links.py): to the imported flat page (the link follows it), or to the
   story, section or tag here, or to the address (an address on the old site becomes the
@@ -158,9 +157,9 @@ class Menus:
         if found is not None:
             self.report.count("links", "unchanged")
             return
-        target = self.link_target(entry)
-        if isinstance(target, str) and not target.startswith(("/", "https://")):
-            self.report.skipped("links", entry["id"], entry["title"] or entry["url"], target)
+        target, label, why_not = self.link_target(entry)
+        if why_not:
+            self.report.skipped("links", entry["id"], entry["title"] or entry["url"], why_not)
             return
         if place not in self.places_done:
             self.places_done.add(place)
@@ -168,9 +167,7 @@ class Menus:
                 if leads_nowhere(link.address, self.site):
                     link.delete()
         page = target if isinstance(target, FlatPage) else None
-        label = entry["title"][:LABEL_LIMIT].rstrip()
-        if page is None and not label:
-            label = (entry["fallback_label"] or target)[:LABEL_LIMIT].rstrip()
+        label = (entry["title"] or ("" if page else label or target))[:LABEL_LIMIT].rstrip()
         position = SiteLink.objects.filter(place=place).aggregate(n=Max("position"))["n"]
         link = SiteLink.objects.create(
             place=place,
@@ -183,32 +180,28 @@ class Menus:
         self.report.count("links", "created")
 
     def link_target(self, entry):
-        """The flat page or address here the menu item leads to; else, a string saying why
-        there is none (it starts with neither / nor https://)."""
+        """(the flat page or address here the menu item leads to, the name of what it leads
+        to, None), or (None, "", why there is none)."""
         kind, obj, object_id = entry["type"], entry["object"], entry["object_id"]
-        entry["fallback_label"] = ""
         if kind == "post_type" and obj == "page":
             page, _row = self.context.target(Kind.PAGE, object_id, FlatPage)
-            return page or _("its page was not imported")
+            return (page, "", None) if page else (None, "", _("its page was not imported"))
         if kind == "post_type" and obj == "post":
             story, _row = self.context.target(Kind.POST, object_id, Article)
             if story is None or not Article.objects.published().filter(pk=story.pk).exists():
-                return _("its story is not published here")
-            entry["fallback_label"] = story.headline
-            return story.get_absolute_url()
+                return None, "", _("its story is not published here")
+            return story.get_absolute_url(), story.headline, None
         if kind == "taxonomy" and obj == "category":
             section = self.section_of_term(object_id)
             if section is None:
-                return _("its category did not become a section")
-            entry["fallback_label"] = section.name
-            return section.get_absolute_url()
+                return None, "", _("its category did not become a section")
+            return section.get_absolute_url(), section.name, None
         if kind == "taxonomy" and obj == "post_tag":
             record = next((t for t in self.index.tags if t.get("wp:term_id") == object_id), {})
             tag, _row = self.context.target(Kind.TAG, record.get("wp:tag_slug", ""), Tag)
             if tag is None:
-                return _("its tag was not imported")
-            entry["fallback_label"] = tag.name
-            return reverse("articles:tag", args=[tag.slug])
+                return None, "", _("its tag was not imported")
+            return reverse("articles:tag", args=[tag.slug]), tag.name, None
         if kind == "custom":
             path = self.old.path_of(entry["url"])
             if path is not None:
@@ -219,11 +212,14 @@ class Menus:
             try:
                 validate_link(address)
             except ValidationError:
-                return _("its address “%(url)s” is neither on this site nor https://") % {
-                    "url": entry["url"][:80]
-                }
-            return address
-        return _("a kind of menu link not imported (“%(kind)s”)") % {"kind": obj or kind}
+                return (
+                    None,
+                    "",
+                    _("its address “%(url)s” is neither on this site nor https://")
+                    % {"url": entry["url"][:80]},
+                )
+            return address, "", None
+        return None, "", _("a kind of menu link not imported (“%(kind)s”)") % {"kind": obj or kind}
 
 
 def leads_nowhere(address, site):
