@@ -162,10 +162,14 @@ def test_primary_category_is_the_section_and_the_others_become_tags(imported):
     assert set(harbour.tags.values_list("name", flat=True)) == {"Élections", "Harbour", "World"}
 
 
-def test_tags_keep_their_accents_and_slugs(imported):
+def test_tags_keep_their_accents_and_slugs(client, imported):
     assert Tag.objects.get(slug="elections").name == "Élections"
     assert Tag.objects.get(slug="economie").name == "Économie"
-    assert Tag.objects.get(name="ليبيا").slug == "tag-12"
+    # An Arabic slug is kept: the old address is the new one, percent-encoded as browsers
+    # send it, and answers at once.
+    assert Tag.objects.get(name="ليبيا").slug == "ليبيا"
+    page = client.get("/tag/%d9%84%d9%8a%d8%a8%d9%8a%d8%a7/")
+    assert page.status_code == 200 and "ليبيا" in page.content.decode()
 
 
 def test_statuses_map_and_nothing_unpublished_goes_public(imported):
@@ -468,7 +472,6 @@ def test_old_post_addresses_redirect_to_the_article(client, imported, old_path, 
         ("/category/news/libya/feed/", "/section/libya/feed/"),
         ("/?cat=2", "/section/libya/"),
         ("/?page_id=20", "/about-us/"),
-        ("/tag/%d9%84%d9%8a%d8%a8%d9%8a%d8%a7/", "/tag/tag-12/"),
         ("/?author=2", "/author/jdupont/"),
         ("/feed/rss2/", "/feed/"),
         ("/comments/feed/", "/feed/"),

@@ -37,6 +37,16 @@ def ascii_slug(slug, name, fallback, max_length):
     return (slugify(name)[:max_length].strip("-")) or fallback
 
 
+def tag_slug(slug, name, fallback, max_length):
+    """A tag's slug: tag addresses carry letters in any script (articles/urls.py), so the
+    WordPress slug is kept when it is one (``ليبيا``, percent-encoded in the export), else one
+    is made from the name in its own script."""
+    slug = unquote(slug or "").strip().lower()
+    if slug and slugify(slug, allow_unicode=True) == slug:
+        return slug[:max_length]
+    return slugify(name, allow_unicode=True)[:max_length].strip("-") or fallback
+
+
 class Context:
     """What an app's part of the import (articles.extensions.register_wordpress_part) gets:
     the report, and the WordPress IDs remembered so far."""

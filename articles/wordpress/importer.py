@@ -698,7 +698,7 @@ class Importer(Terms, Bodies, menus.Menus):
                 live = Article.objects.published().filter(tags=tag).exists()
                 new = f"/tag/{tag.slug}/" if live else "/"
                 old = addresses.request_path(f"/tag/{slug}/")
-                if old != new:
+                if old != addresses.request_path(new):  # (a tag's address in any script)
                     self.redirect(old, new, slug)
                     self.redirect(old + "feed/", new + "feed/" if live else "/feed/", slug)
             archives = list(

@@ -7,8 +7,9 @@
   its top-level ancestor's section and get the child's name as a tag. A post in several
   categories gets the primary one (Yoast's, else the first) as its section, the others as
   tags of the same name.
-- Slugs our addresses cannot carry (non-Latin section or tag slugs) are replaced by one made
-  from the name (else ``category-<id>``, ``tag-<id>``); the old address redirects.
+- Slugs our addresses cannot carry (non-Latin section slugs) are replaced by one made from
+  the name (else ``category-<id>``); the old address redirects. Tag addresses carry any
+  script: a tag keeps its slug (``ليبيا``), or gets one from its name.
 """
 
 from urllib.parse import unquote
@@ -19,7 +20,7 @@ from taggit.models import Tag
 
 from ..models import Author, Section
 from . import addresses, body
-from .context import Kind, ascii_slug, digest
+from .context import Kind, ascii_slug, digest, tag_slug
 
 NAME_LIMIT = Section._meta.get_field("name").max_length
 
@@ -175,7 +176,7 @@ class Terms:
             return found
         found = Tag.objects.filter(name__iexact=name[:100]).first()
         if found is None:
-            our_slug = ascii_slug(slug, name, f"tag-{term_id or 'imported'}", 100)
+            our_slug = tag_slug(slug, name, f"tag-{term_id or 'imported'}", 100)
             found = Tag.objects.create(name=name[:100], slug=self.free_slug(Tag, our_slug))
             self.report.count("tags", "created")
         else:
