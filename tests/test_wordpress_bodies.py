@@ -744,3 +744,42 @@ def test_a_large_upload_scaled_by_wordpress_is_one_library_photo(tmp_path, uploa
     story = article(90)
     assert Image.objects.count() == 1
     assert f'data-image="{story.lead_image_id}"' in story.body
+
+
+def featured(wp_id, attachment_id, content="<p>Text.</p>"):
+    return post(wp_id, content).replace(
+        "</item>",
+        "<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key>"
+        f"<wp:meta_value>{attachment_id}</wp:meta_value></wp:postmeta></item>",
+    )
+
+
+def test_a_caption_corrected_in_wordpress_reaches_the_photo_unless_changed_here(tmp_path, uploads):
+    photos(uploads, "2023/05/quay.jpg")
+
+    def run_with(caption):
+        return imported(
+            tmp_path,
+            uploads,
+            attachment(130, "2023/05/quay.jpg", parent=91, caption=caption, alt="The quay"),
+            featured(91, 130),
+        )
+
+    run_with("The quay at dawn, Tripoli")
+    photo = article(91).lead_image
+    assert photo.caption == "The quay at dawn, Tripoli"
+    output, failure = run_with("The quay at dawn, Benghazi")  # corrected in WordPress
+    assert failure is None
+    photo.refresh_from_db()
+    assert photo.caption == "The quay at dawn, Benghazi"
+    assert counts(output, "images")["updated"] == 1
+    again, _failure = run_with("The quay at dawn, Benghazi")
+    assert counts(again, "images") == {**counts(again, "images"), "updated": 0}
+
+    photo.alt = "Fishing boats at the quay"  # the desk's own words since
+    photo.save()
+    output, _failure = run_with("The quay at dusk")
+    photo.refresh_from_db()
+    assert photo.caption == "The quay at dawn, Benghazi"
+    assert photo.alt == "Fishing boats at the quay"
+    assert "#130 quay.jpg: edited here since it was imported" in output

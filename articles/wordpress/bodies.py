@@ -17,7 +17,7 @@ from .. import redirects
 from ..models import Article, Section
 from ..photos import Image
 from . import body, media
-from .context import Kind
+from .context import Kind, fingerprint
 from .mapping import WordPressObject
 
 
@@ -45,9 +45,49 @@ class Bodies:
             return None
         image = self._new_image(details["path"], details, attachment_id)
         if image is not None:
-            self.context.remember(Kind.ATTACHMENT, attachment_id, image, "", row)
+            written = fingerprint(image, media.WORDS)
+            self.context.remember(Kind.ATTACHMENT, attachment_id, image, "", row, written)
             self.context.remember(Kind.MEDIA_FILE, details["path"][:200], image)
         return image
+
+    def follow_attachment_words(self):
+        """An attachment's alt text, caption or credit changed in WordPress since it came in:
+        its photo follows, unless the desk has changed the photo's words here since (then it
+        is listed). A photo imported before the import remembered its words is left alone,
+        and a word WordPress left empty never clears one (a gallery gives a photo its
+        caption). Read in bulk: one query for the rows, one for the photos."""
+        if self.dry_run:
+            return
+        rows = {
+            row.wp_id: row
+            for row in WordPressObject.objects.filter(
+                kind=Kind.ATTACHMENT, content_type=self.context.content_type(Image)
+            ).exclude(written="")
+            if row.wp_id in self.index.attachments
+        }
+        photos = Image.objects.in_bulk([row.object_id for row in rows.values()])
+        for attachment_id, row in rows.items():
+            image = photos.get(row.object_id)
+            details = self.index.attachments[attachment_id]
+            if image is None:
+                continue
+            wanted = {
+                name: value
+                for name, value in media.words_of(details, details["path"]).items()
+                if value and value != getattr(image, name)
+            }
+            if not wanted:
+                continue
+            if self.context.edited_here(row, fingerprint(image, media.WORDS)):
+                self.context.edited_note("images", attachment_id, image.title)
+                continue
+            with self.unit("images", attachment_id, image.title):
+                for name, value in wanted.items():
+                    setattr(image, name, value)
+                image.save(update_fields=list(wanted))
+                row.written = fingerprint(image, media.WORDS)
+                row.save(update_fields=["written"])
+                self.report.count("images", "updated")
 
     def image_by_url(self, src, alt="", wp_id="", title=""):
         path = media.relative_path(src)
@@ -124,6 +164,12 @@ class Bodies:
         if not image.caption and caption:
             image.caption = media.shorten(caption, media.CAPTION_LIMIT)
             image.save(update_fields=["caption"])
+            # What the import wrote: not taken later for a change made here.
+            WordPressObject.objects.filter(
+                kind=Kind.ATTACHMENT,
+                content_type=self.context.content_type(Image),
+                object_id=image.pk,
+            ).update(written=fingerprint(image, media.WORDS))
 
     def left_out(self, kind, url, wp_id, title):
         """Reported, with the post's WordPress ID: what its body keeps only as a link (a

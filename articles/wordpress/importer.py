@@ -222,6 +222,7 @@ class Importer(Terms, Bodies, menus.Menus):
             self.import_item(record)
             done += 1
             self.progress(done, self.index.items)
+        self.follow_attachment_words()
         self.fix_links()
         self.site_redirects()
         self.import_menus()

@@ -214,21 +214,36 @@ def too_long(details):
     return [(key, length) for key, length in lengths.items() if length > CAPTION_LIMIT]
 
 
+WORDS = ("alt", "caption", "credit")  # what the import writes to a photo besides its file
+
+
+def title_of(title, path):
+    from .body import plain
+
+    return plain(title) or posixpath.splitext(SIZE_SUFFIX.sub("", posixpath.basename(path)))[0]
+
+
+def words_of(details, path):
+    """{alt, caption, credit} of a photo as the library keeps them (plain text, within its
+    limits), from an attachment's details."""
+    from .body import plain  # (plain text only: captions and credits are not HTML)
+
+    return {
+        "alt": shorten(
+            plain(details.get("alt", "")) or title_of(details.get("title", ""), path), CAPTION_LIMIT
+        ),
+        "caption": shorten(plain(details.get("caption", "")), CAPTION_LIMIT),
+        "credit": plain(details.get("credit", ""))[:200],
+    }
+
+
 def new_image(data, *, path, title="", alt="", caption="", credit="", date=""):
     """A library Image from the file's bytes, through the upload checks and the library's
     save path (clean re-encode, renditions). MediaProblem when the file is refused."""
-    from .body import plain  # (plain text only: captions and credits are not HTML)
-
     check(data, path)
     upload = ContentFile(data, name=posixpath.basename(path) or "image")
-    name = plain(title) or posixpath.splitext(SIZE_SUFFIX.sub("", posixpath.basename(path)))[0]
-    image = Image(
-        file=upload,
-        title=name[:200],
-        alt=shorten(plain(alt) or name, CAPTION_LIMIT),
-        caption=shorten(plain(caption), CAPTION_LIMIT),
-        credit=plain(credit)[:200],
-    )
+    details = {"title": title, "alt": alt, "caption": caption, "credit": credit}
+    image = Image(file=upload, title=title_of(title, path)[:200], **words_of(details, path))
     uploaded = parse_wp_date(date)
     if uploaded is not None:
         image.uploaded_at = uploaded
