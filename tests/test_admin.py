@@ -368,11 +368,11 @@ def test_saving_a_story_unchanged_keeps_its_stored_times_to_the_microsecond(clie
     article = make_article(publish_at=published, status=Article.Status.PUBLISHED)
     client.force_login(editor)
     data = _form_data(client.get(change_url(article)))
+    revisions = article.history.count()
     assert client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.publish_at == published
-    new, old = article.history.all()[:2]
-    assert [change.field for change in new.diff_against(old).changes] == []
+    assert article.history.count() == revisions  # nothing changed: nothing written
 
     data = _form_data(client.get(change_url(article)))
     earlier = timezone.localtime(published - timedelta(hours=1))

@@ -1,6 +1,8 @@
 """No silent overwrite: a save from a form older than the article's last save is refused,
 with who saved, when, their version against yours, and the writer's text kept."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -11,6 +13,7 @@ from articles.models import Article
 
 from .conftest import _staff, make_article
 from .test_admin import article_form, change_url
+from .test_embargo import _form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -356,3 +359,25 @@ def test_a_refused_save_leaves_the_note_of_the_save_that_won(
         mine.post(change_url(article), form_for(article, desk_version=my_version))  # refused
     poll = reverse("admin:articles_article_desk_presence", args=[article.pk])
     assert mine.post(poll, {"desk_version": my_version}).json()["saved"]["by"] == "Erin Okafor"
+
+
+def test_saving_a_live_story_without_a_change_writes_nothing(client, editor):
+    """No "Updated" line, no revision, no new version for a colleague's form to clash with."""
+    published = timezone.now() - timedelta(days=2)
+    article = make_article(headline="Port reopens", publish_at=published)
+    Article.objects.filter(pk=article.pk).update(updated_at=published)
+    client.force_login(editor)
+    shown = _form_data(client.get(change_url(article)))  # as "Save" sends it, nothing changed
+    assert shown["headline"] == "Port reopens"
+    revisions = article.history.count()
+    response = client.post(change_url(article), shown)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.updated_at == published
+    assert article.history.count() == revisions
+    assert "Updated" not in client.get(article.get_absolute_url()).content.decode()
+    # A real change still saves.
+    shown["dek"] = "Ships return after the storm."
+    assert client.post(change_url(article), shown).status_code == 302
+    article.refresh_from_db()
+    assert article.dek == "Ships return after the storm." and article.updated_at > published

@@ -329,6 +329,11 @@ class DeskAdmin:
         return Restored
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            # Saved without a change: nothing is written, so the story's "Updated" time,
+            # its history and its version (a colleague's open form) stay as they were.
+            autosave.discard(obj, request.user)
+            return
         # The row now, its byline in save_related(): one revision of both, written there.
         revisions.begin(obj)
         super().save_model(request, obj, form, change)
