@@ -165,17 +165,21 @@ def sync_body_images(article_pks, body):
     for article_pk in article_pks:
         entries = LiveEntry.objects.filter(article_id=article_pk).values_list("body", flat=True)
         shown = in_body.union(*(image_ids(entry) for entry in entries))
-        wanted = set(Image.objects.filter(pk__in=shown).values_list("pk", flat=True))
-        had = set(
-            BodyImage.objects.filter(article_id=article_pk).values_list("image_id", flat=True)
-        )
-        if had - wanted:
-            BodyImage.objects.filter(article_id=article_pk, image_id__in=had - wanted).delete()
-        BodyImage.objects.bulk_create(
-            [BodyImage(article_id=article_pk, image_id=pk) for pk in wanted - had]
-        )
-        changed |= had ^ wanted
+        changed |= _make_uses(BodyImage, {"article_id": article_pk}, shown)
     return changed
+
+
+def _make_uses(model, owner, shown):
+    """Make the use rows of one article or page (``owner``: its field) name exactly the
+    photos ``shown`` (ids; those of photos that no longer exist are left out). Returns the
+    ids whose use changed."""
+    wanted = set(Image.objects.filter(pk__in=shown).values_list("pk", flat=True))
+    uses = model.objects.filter(**owner)
+    had = set(uses.values_list("image_id", flat=True))
+    if had - wanted:
+        uses.filter(image_id__in=had - wanted).delete()
+    model.objects.bulk_create([model(image_id=pk, **owner) for pk in wanted - had])
+    return had ^ wanted
 
 
 class PageImage(models.Model):
@@ -200,9 +204,4 @@ def sync_page_images(page):
     images whose uses changed."""
     from .body_blocks import image_ids
 
-    wanted = set(Image.objects.filter(pk__in=image_ids(page.content)).values_list("pk", flat=True))
-    had = set(PageImage.objects.filter(page=page).values_list("image_id", flat=True))
-    if had - wanted:
-        PageImage.objects.filter(page=page, image_id__in=had - wanted).delete()
-    PageImage.objects.bulk_create([PageImage(page=page, image_id=pk) for pk in wanted - had])
-    return had ^ wanted
+    return _make_uses(PageImage, {"page": page}, image_ids(page.content))

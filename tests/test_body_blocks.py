@@ -757,6 +757,6 @@ def test_a_body_is_stored_as_the_admin_form_sends_it_back_so_an_untouched_save_c
     assert Article.objects.get(pk=article.pk).body == "<p>Imported text.</p>"
     change = reverse("admin:articles_article_change", args=[article.pk])
     client.force_login(editor)
+    revisions = article.history.count()
     assert client.post(change, _form_data(client.get(change))).status_code == 302
-    new, old = Article.objects.get(pk=article.pk).history.all()[:2]
-    assert "body" not in [change.field for change in new.diff_against(old).changes]
+    assert article.history.count() == revisions  # the form saw no change: nothing written

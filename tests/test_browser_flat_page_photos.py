@@ -10,6 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from articles.models import Image
 
 from .browser import DESKTOP, PHONE, open_page, screenshot
+from .test_browser_newsroom import log_in, staff
 
 pytestmark = [
     pytest.mark.browser,
@@ -20,19 +21,12 @@ pytestmark = [
 def test_an_editor_puts_a_library_photo_on_the_about_page(
     chromium, demo_site, page_errors, django_user_model
 ):
-    from django.contrib.auth.models import Group
-
-    editor = django_user_model.objects.create_user(
-        username="page-editor", password="a-long-test-password", is_staff=True
-    )
-    editor.groups.add(Group.objects.get(name="Editor"))
+    staff(django_user_model, "page-editor", "Editor")
     about = FlatPage.objects.get(url="/about/")
     photo = Image.objects.exclude(file="").order_by("pk").last()
     page = open_page(chromium, {"width": 1366, "height": 1200}, page_errors)
-    page.goto(f"{demo_site.url}/admin/login/?next=/admin/flatpages/flatpage/{about.pk}/change/")
-    page.fill("#id_username", "page-editor")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
+    log_in(page, demo_site, "page-editor")
+    page.goto(f"{demo_site.url}/admin/flatpages/flatpage/{about.pk}/change/")
     page.wait_for_selector("[title='Photo']")
     page.locator(".ProseMirror:visible p").last.click()
     page.keyboard.press("End")
