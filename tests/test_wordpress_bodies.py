@@ -783,3 +783,20 @@ def test_a_caption_corrected_in_wordpress_reaches_the_photo_unless_changed_here(
     assert photo.caption == "The quay at dawn, Benghazi"
     assert photo.alt == "Fishing boats at the quay"
     assert "#130 quay.jpg: edited here since it was imported" in output
+
+
+def test_a_link_fixed_after_the_post_it_leads_to_came_in_leaves_the_updated_time_alone(
+    client, tmp_path, uploads
+):
+    """A post linking to one later in the file is saved again at the end of the run, for
+    the link: that is no update of the story, and readers are not told of one."""
+    _output, failure = imported(
+        tmp_path,
+        uploads,
+        post(95, f'<p>See <a href="{SITE}/?p=96">the follow-up</a>.</p>'),
+        post(96, "<p>The follow-up.</p>"),
+    )
+    assert failure is None
+    first, second = article(95), article(96)
+    assert f'href="{second.get_absolute_url()}"' in first.body
+    assert first.updated_at <= second.created_at  # as it was when it came in

@@ -309,7 +309,9 @@ class Bodies:
             if new != getattr(obj, field):
                 setattr(obj, field, new)
                 with self.unit("articles" if model is Article else "pages", pk, str(obj)):
-                    obj.save()
+                    # Only the links changed: a story's "Updated" time stays its own (an
+                    # import of an hour would otherwise date every such story at its end).
+                    obj.save(update_fields=[field])
                     # Still what the import wrote: a later run may update it.
                     WordPressObject.objects.filter(
                         kind__in=(Kind.POST, Kind.PAGE),
