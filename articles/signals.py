@@ -117,13 +117,18 @@ def clean_flat_page(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save, sender=FlatPage)
-def place_flat_page_photos(sender, instance, raw=False, **kwargs):
+def record_flat_page_blocks(sender, instance, raw=False, **kwargs):
     # A flat page is public once saved: the photos it shows go public with it, and one it
-    # no longer shows goes back under private/ when nothing else shows it.
-    if not raw:
-        changed = sync_page_images(instance)
-        if changed:
-            place_image_files(Image.objects.filter(pk__in=changed))
+    # no longer shows goes back under private/ when nothing else shows it. Its embeds are
+    # fetched as a story's are (an import collects them; ``None``: not a story).
+    if raw:
+        return
+    changed = sync_page_images(instance)
+    if changed:
+        place_image_files(Image.objects.filter(pk__in=changed))
+    urls = body_blocks.embed_urls(instance.content)
+    if urls and not embeds.collect(None, urls):
+        transaction.on_commit(partial(fetch_embeds, None, urls))
 
 
 @receiver(pre_delete, sender=FlatPage)
@@ -252,8 +257,9 @@ def record_entry_blocks(sender, instance, raw=False, **kwargs):
 
 
 def fetch_embeds(article_pk, urls):
+    """Fetch what the facades of a story (``article_pk``) or a flat page (None) show."""
     if embeds.fetch_missing(urls):
-        renew(renewal.article(article_pk))
+        renew(renewal.article(article_pk) if article_pk is not None else CONTENT)
 
 
 def place_image_files(photos):

@@ -1,6 +1,6 @@
 """Flat pages (About us, Contact...) are written in the story editor: photos, galleries and
-embeds show on them as in a story, the photos they show are public, and the library counts
-them as uses."""
+embeds show on them as in a story (an embed's title and thumbnail fetched after the save),
+the photos they show are public, and the library counts them as uses."""
 
 import re
 
@@ -8,13 +8,15 @@ import pytest
 from django.contrib.flatpages.models import FlatPage
 from django.contrib.sites.models import Site
 from django.core.files.storage import default_storage
+from django.test import override_settings
 from django.urls import reverse
 
 from articles import images
+from articles.models import Embed
 from articles.models import Image as LibraryImage
 
 from .conftest import make_image
-from .test_body_blocks import photo_block
+from .test_body_blocks import YOUTUBE, photo_block, provider  # noqa: F401 (fixture)
 from .test_wordpress_import import jpeg, run
 from .test_wordpress_safety import HOST, export, page  # noqa: F401 (fixture)
 
@@ -160,3 +162,25 @@ def test_an_imported_wordpress_page_shows_its_photo_with_its_caption(
     assert "/private/" not in html
     src = re.search(r'<img src="([^"]+)"', shown.group(0)).group(1)
     assert client.get(src).status_code == 200
+
+
+def test_an_embed_on_a_flat_page_is_fetched_after_the_save_and_shown_on_the_cached_page(
+    client,
+    provider,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    page = FlatPage.objects.create(url="/watch/", title="Watch", content="<p>Soon.</p>")
+    page.sites.add(Site.objects.get_current())
+    client.get("/watch/")
+    assert client.get("/watch/")["X-Cache"] == "HIT"
+    with (
+        override_settings(
+            EMBED_FETCH=True, EMBED_OEMBED_ENDPOINTS={"youtube": f"{provider}/oembed"}
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        page.content = f'<figure data-block="embed" data-url="{YOUTUBE}"></figure>'
+        page.save()
+    html = client.get("/watch/").content.decode()
+    assert "Never Gonna Give You Up — Rick Astley" in html  # the facade, with its title
+    assert Embed.objects.get(url=YOUTUBE).thumbnail

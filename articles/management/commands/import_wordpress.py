@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from articles import embeds, renewal
 from articles.wordpress.importer import Importer
 from articles.wordpress.wxr import ExportError
-from newsroom.cache import renew
+from newsroom.cache import CONTENT, renew
 from newsroom.progress import ProgressBar
 
 # A run that writes this many stories or more has left every index of the articles table
@@ -98,9 +98,9 @@ class Command(BaseCommand):
         stories whose facade changed renewed."""
         urls = list(dict.fromkeys(url for _pk, url in pending))
         fetched = {embed.url for embed in embeds.fetch_missing(urls)} if urls else set()
-        stories = {pk for pk, url in pending if url in fetched}
+        stories = {pk for pk, url in pending if url in fetched}  # None: a flat page
         if stories:
-            renew(*(renewal.article(pk) for pk in stories))
+            renew(*(renewal.article(pk) if pk is not None else CONTENT for pk in stories))
         if urls:
             self.stdout.write(f"Embeds: {len(urls)} looked up at their providers.")
 
