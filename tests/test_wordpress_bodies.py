@@ -800,3 +800,17 @@ def test_a_link_fixed_after_the_post_it_leads_to_came_in_leaves_the_updated_time
     first, second = article(95), article(96)
     assert f'href="{second.get_absolute_url()}"' in first.body
     assert first.updated_at <= second.created_at  # as it was when it came in
+
+
+def test_a_reason_given_to_many_items_is_summed_up_before_the_list(tmp_path, uploads):
+    """Six photos missing from the uploads, one reason: one line says so before the six."""
+    items = [attachment(140 + n, f"2023/05/gone-{n}.jpg", parent=97) for n in range(6)]
+    body = "".join(
+        f'<img src="{SITE}/wp-content/uploads/2023/05/gone-{n}.jpg" class="wp-image-{140 + n}">'
+        for n in range(6)
+    )
+    output, failure = imported(tmp_path, uploads, *items, post(97, body))
+    assert failure  # the photos failed
+    summary = output.split("Reasons given to many items", 1)[1].split("Skipped or failed")[0]
+    assert "6 × FAILED  images    … is missing from the media folder" in summary
+    assert output.count("is missing from the media folder") == 7  # the sum and each photo

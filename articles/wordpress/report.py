@@ -1,5 +1,6 @@
 """What an import did: a count per kind and outcome, and every item skipped or failed."""
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -18,6 +19,14 @@ KINDS = (
 )
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "errors")
 SHORTCODE_POSTS = 5  # the posts named beside a shortcode left as text
+# What differs from one item to the next in a reason: addresses, file paths and names,
+# numbers (an HTTP status aside).
+PARTICULAR = re.compile(
+    r"https?://\S+?(?=:?(?:\s|$))|(?<![\w/])[\w.%-]*/[\w./%-]+|\b[\w%-]+\.(?:jpe?g|png|"
+    r"gif|webp|avif|heic|pdf|docx?|xlsx?|mp3|mp4)\b|(?<!HTTP )\b\d+\b",
+    re.I,
+)
+REPEATED = 5  # a reason given this often is summed up before the list
 
 
 @dataclass
@@ -91,6 +100,20 @@ class Report:
         self.unknown_shortcodes = shortcodes
         self.shortcode_posts = shortcode_posts
         self.shortcode_post_counts = shortcode_post_counts
+
+    def repeated(self):
+        """[(count, kind, outcome, reason)]: the reasons given to many items alike (the old
+        site stopped answering, a folder of photos missing), with what differs from one
+        item to the next left out, the most frequent first. A long report begins with them."""
+        counts = Counter(
+            (problem.kind, problem.outcome, PARTICULAR.sub("…", problem.reason))
+            for problem in self.problems
+        )
+        return [
+            (count, kind, outcome, reason)
+            for (kind, outcome, reason), count in counts.most_common()
+            if count >= REPEATED
+        ]
 
     @property
     def failures(self):

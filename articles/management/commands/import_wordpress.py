@@ -129,6 +129,13 @@ class Command(BaseCommand):
                 if others > 0:
                     where += f" and {others} other post{'s' if others > 1 else ''}"
                 self.stdout.write(f"  [{name}] × {count} (in {where})")
+        repeated = report.repeated()
+        if repeated:
+            self.stdout.write("")
+            self.stdout.write("Reasons given to many items (each item is listed below):")
+            marks = {"errors": "FAILED", "skipped": "skipped", "noted": "check"}
+            for count, kind, outcome, reason in repeated:
+                self.stdout.write(f"  {count:>6,} × {marks[outcome]:<7} {kind:<9} {reason}")
         problems = [problem for problem in report.problems if problem.outcome != "noted"]
         if problems:
             self.stdout.write("")
