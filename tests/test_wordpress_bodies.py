@@ -10,7 +10,7 @@ from django.conf import settings
 
 from articles.models import Image, WordPressObject
 
-from .test_wordpress_import import article, jpeg, run, table
+from .test_wordpress_import import article, importer_module, jpeg, run, table
 
 pytestmark = pytest.mark.django_db
 
@@ -814,3 +814,19 @@ def test_a_reason_given_to_many_items_is_summed_up_before_the_list(tmp_path, upl
     summary = output.split("Reasons given to many items", 1)[1].split("Skipped or failed")[0]
     assert "6 × FAILED  images    … is missing from the media folder" in summary
     assert output.count("is missing from the media folder") == 7  # the sum and each photo
+
+
+def test_a_post_that_fails_half_way_leaves_no_photo_files_behind(tmp_path, uploads, monkeypatch):
+    photos(uploads, "2023/05/left-behind.jpg")
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(importer_module.bylines, "arrange", fails)  # after its photo and row
+    output, failure = imported(
+        tmp_path, uploads, attachment(150, "2023/05/left-behind.jpg", parent=98), featured(98, 150)
+    )
+    assert failure and "RuntimeError: the database went away" in output
+    assert not Image.objects.exists()
+    stored = Path(settings.MEDIA_ROOT)
+    assert not [path for path in stored.rglob("left-behind*") if path.is_file()]

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from taggit.models import Tag
 
 from newsroom.cache import CONTENT, renew
+from newsroom.storage import new_files_undone_on_error
 
 from .. import bylines, extensions
 from ..curation import TOP_STORIES
@@ -278,7 +279,8 @@ class Importer(Terms, Bodies, menus.Menus):
         what is in the database, a run stopped half-way included."""
         before = self.report.snapshot(), set(self.counted_images), dict(self.failed_media)
         try:
-            with transaction.atomic():
+            # Rolled back, a unit leaves no file behind either (a photo it stored, a copy).
+            with new_files_undone_on_error(), transaction.atomic():
                 yield
         except Rollback:
             raise

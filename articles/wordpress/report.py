@@ -106,7 +106,7 @@ class Report:
         site stopped answering, a folder of photos missing), with what differs from one
         item to the next left out, the most frequent first. A long report begins with them."""
         counts = Counter(
-            (problem.kind, problem.outcome, PARTICULAR.sub("…", problem.reason))
+            (problem.kind, problem.outcome, PARTICULAR.sub("…", str(problem.reason)))
             for problem in self.problems
         )
         return [
