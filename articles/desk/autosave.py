@@ -102,9 +102,7 @@ def offered(article, user):
     if article is None:  # (the byline is filled in beforehand with the writer's own)
         typed = (value for name, value in kept.data.items() if name != BYLINE)
         return kept if any((value or "").strip() for value in typed) else None
-    data = restorable(kept, user)
-    if BYLINE in data:
-        data[BYLINE] = ",".join(map(str, data[BYLINE]))
+    data = _still_usable(kept, user)
     if all((data[name] or "") == (_current(article, name) or "") for name in data):
         return None
     return kept
@@ -120,9 +118,9 @@ def _current(article, name):
     return getattr(article, name, "")  # the new photo's words: none on a saved article
 
 
-def restorable(kept, user):
-    """The kept draft as the form's initial values: a section deleted since, or a photo this
-    user may no longer use, is left out (the form keeps what it has)."""
+def _still_usable(kept, user):
+    """The kept draft without what is gone since: a section or label deleted, a photo this
+    user may no longer use (the form keeps what it has), an author deleted."""
     data = dict(kept.data)
     for name, model in CHOSEN.items():
         if not data.get(name):
@@ -130,10 +128,18 @@ def restorable(kept, user):
         found = Image.objects.visible_to(user) if model is Image else model.objects
         if not found.filter(pk=data[name]).exists():
             del data[name]
-    if BYLINE in data:  # as the form takes it: the ids of authors still there, in order
+    if BYLINE in data:
         wanted = [int(pk) for pk in data[BYLINE].split(",") if pk]
         found = set(Author.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-        data[BYLINE] = [pk for pk in wanted if pk in found]
+        data[BYLINE] = ",".join(str(pk) for pk in wanted if pk in found)
+    return data
+
+
+def restorable(kept, user):
+    """The kept draft as the form's initial values (the byline: its authors' ids, in order)."""
+    data = _still_usable(kept, user)
+    if BYLINE in data:
+        data[BYLINE] = [int(pk) for pk in data[BYLINE].split(",") if pk]
     return data
 
 
@@ -152,10 +158,7 @@ def differences(article, kept, user):
         words = diff.compare(diff.values_of(article), kept.data)
         before = {name: _current(article, name) for name, _label in MORE}
     # A photo this user may no longer use is neither restored nor named.
-    restored = restorable(kept, user)
-    if BYLINE in restored:
-        restored[BYLINE] = ",".join(map(str, restored[BYLINE]))
-    after = {**before, **{k: v for k, v in restored.items() if k in before}}
+    after = {**before, **{k: v for k, v in _still_usable(kept, user).items() if k in before}}
     before, after = _readable(before), _readable(after)
     fields = [(name, label) for name, label in MORE if before[name] != after[name]]
     return words + diff.compare(before, after, fields=fields)
