@@ -1,8 +1,6 @@
 """System checks for deployment mistakes that would otherwise surface as 500s on live pages,
 or as a production site that quietly misbehaves (`manage.py check --deploy`)."""
 
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.db import DatabaseError
@@ -68,27 +66,6 @@ def email_is_sent(app_configs, **kwargs):
             "resets are printed or dropped, never sent.",
             hint="Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend and EMAIL_HOST.",
             id="newsroom.W002",
-        )
-    ]
-
-
-@register(deploy=True)
-def social_links_are_the_newsrooms(app_configs, **kwargs):
-    """The shipped "Follow us" links point at the networks' home pages, not at an account."""
-    placeholders = [
-        label
-        for label, url in settings.NEWSROOM_SOCIAL_LINKS
-        if urlsplit(url).path.strip("/") == "" and not urlsplit(url).query
-    ]
-    if settings.DEBUG or not placeholders:
-        return []
-    return [
-        Warning(
-            f"SOCIAL_LINKS: {', '.join(placeholders)} point at the network's home page, not at "
-            "the newsroom's account.",
-            hint="Set SOCIAL_LINKS=Facebook=https://www.facebook.com/yourpage,... "
-            "(or leave out the networks you are not on).",
-            id="newsroom.W003",
         )
     ]
 

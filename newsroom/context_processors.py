@@ -9,7 +9,6 @@ def site_identity():
     return {
         "site_name": settings.NEWSROOM_SITE_NAME,
         "site_tagline": settings.NEWSROOM_TAGLINE,
-        "social_links": settings.NEWSROOM_SOCIAL_LINKS,
         "today": timezone.localdate(),
         "site_time_zone": settings.TIME_ZONE,
     }

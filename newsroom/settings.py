@@ -328,7 +328,8 @@ NEWSROOM_TAGLINE = os.environ.get(
     "Connecting the World to the Heartbeat of Middle East and Africa – "
     "Your Trusted Source for News and Insights.",
 )
-# "Follow us" links: comma-separated "Label=https://…" pairs.
+# The "Follow us" links a new site starts with (its first migrate; editors change them in
+# the admin afterwards, articles/site_links.py): comma-separated "Label=https://…" pairs.
 NEWSROOM_SOCIAL_LINKS = [
     tuple(item.split("=", 1))
     for item in env_list(

@@ -15,6 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from articles.models import SiteLink
+from articles.site_links import follow_links_are_the_newsrooms
 from newsroom.cache import forget_database, invalidate_pages, make_key
 from newsroom.checks import site_domain_is_set
 from newsroom.client_ip import client_ip
@@ -122,17 +124,16 @@ def production_check(tmp_path, **env):
     )
 
 
-def test_deploy_check_warns_about_a_process_local_cache_a_console_mailer_and_stock_links(
+def test_deploy_check_warns_about_a_process_local_cache_and_a_console_mailer(
     tmp_path,
 ):
     result = production_check(tmp_path)
     report = result.stdout + result.stderr
     assert "(newsroom.W001) The cache is local to each process (no REDIS_URL)" in report
     assert "(newsroom.W002) EMAIL_BACKEND is 'django.core.mail.backends.console" in report
-    assert "(newsroom.W003) SOCIAL_LINKS: Facebook, X, Instagram, YouTube" in report
 
 
-def test_deploy_check_is_quiet_about_a_shared_cache_a_real_mailer_and_own_links(tmp_path):
+def test_deploy_check_is_quiet_about_a_shared_cache_and_a_real_mailer(tmp_path):
     result = production_check(
         tmp_path,
         REDIS_URL="redis://127.0.0.1:6379/0",
@@ -140,6 +141,21 @@ def test_deploy_check_is_quiet_about_a_shared_cache_a_real_mailer_and_own_links(
         SOCIAL_LINKS="Facebook=https://www.facebook.com/theworldmonitor",
     )
     assert "newsroom.W00" not in result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+def test_deploy_check_warns_while_follow_us_links_are_the_networks_home_pages(settings):
+    """A new site's "Follow us" links are the SOCIAL_LINKS setting's (stock: the networks'
+    home pages) until editors change them in the admin."""
+    settings.DEBUG = False
+    [warning] = follow_links_are_the_newsrooms(None)
+    assert warning.id == "newsroom.W003"
+    assert warning.msg.startswith("Follow us: Facebook, X, Instagram, YouTube point at")
+    SiteLink.objects.filter(place="follow", label="Facebook").update(
+        address="https://www.facebook.com/theworldmonitor"
+    )
+    SiteLink.objects.filter(place="follow").exclude(label="Facebook").delete()
+    assert follow_links_are_the_newsrooms(None) == []
 
 
 @pytest.mark.django_db

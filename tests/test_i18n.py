@@ -48,7 +48,6 @@ DESCRIPTIVE_META = {"description", "og:title", "og:description", "twitter:title"
 SITE = {
     "NEWSROOM_SITE_NAME": "مرصد العالم",
     "NEWSROOM_TAGLINE": "أخبار من كل مكان",
-    "NEWSROOM_SOCIAL_LINKS": [("فيسبوك", "https://www.facebook.com/")],
 }
 
 
@@ -154,6 +153,7 @@ def demo(db):
     SiteLink.objects.create(place="top", page=page)
     SiteLink.objects.create(place="footer", page=page)
     SiteLink.objects.create(place="footer", address="/corrections/", label="تصحيحات")
+    SiteLink.objects.create(place="follow", address="https://www.facebook.com/", label="فيسبوك")
     draft = make_article(
         headline="مسودة",
         slug="draft",
@@ -412,7 +412,8 @@ def test_default_links_are_made_in_the_sites_language(db, pseudo_locale):
     SiteLink.objects.all().delete()
     with override_settings(LANGUAGE_CODE="ar", LOCALE_PATHS=[locale]):
         migration.add_default_links(django_apps, None)
-    assert [(link.place, link.url, link.text) for link in SiteLink.objects.all()] == [
+    links = SiteLink.objects.exclude(place="follow")
+    assert [(link.place, link.url, link.text) for link in links] == [
         ("footer", "/about/", "⟦About us⟧"),
         ("footer", "/contact/", "⟦Contact us⟧"),
         ("footer", "/privacy-policy/", "⟦Privacy Policy⟧"),
@@ -420,3 +421,5 @@ def test_default_links_are_made_in_the_sites_language(db, pseudo_locale):
         ("top", "/about/", "⟦About us⟧"),
         ("top", "/contact/", "⟦Contact us⟧"),
     ]
+    # "Follow us" takes the SOCIAL_LINKS setting's labels as they are written.
+    assert SiteLink.objects.filter(place="follow").first().text == "Facebook"

@@ -149,10 +149,42 @@ def test_a_site_without_links_gets_the_usual_ones_to_its_pages(client, db):
     SiteLink.objects.all().delete()
     page = flat_page(url="/about/", title="About the Monitor")
     add_defaults()
-    add_defaults()  # a site that has links keeps them as they are
-    assert SiteLink.objects.count() == 6
+    add_defaults()  # a place that has links keeps them as they are
+    assert SiteLink.objects.filter(place__in=["top", "footer"]).count() == 6
+    assert SiteLink.objects.filter(place="follow").count() == 4  # SOCIAL_LINKS's
     page.url = "/who-we-are/"
     page.save()
     html = client.get("/").content.decode()
     assert '<a href="/who-we-are/">About us</a>' in top_bar(html)
     assert '<a href="/privacy-policy/">Privacy Policy</a>' in footer(html)
+
+
+def test_follow_us_links_are_edited_like_the_others_and_show_at_once(client, editor, story):
+    """A new site's "Follow us" links are the SOCIAL_LINKS setting's; editors change them in
+    the admin, and every cached page shows the change."""
+    url = story.get_absolute_url()
+    html = client.get(url).content.decode()
+    box = html.split('<ul class="follow">', 1)[1].split("</ul>", 1)[0]
+    assert '<a href="https://www.facebook.com/" rel="me noopener">Facebook</a>' in box
+    assert client.get(url)["X-Cache"] == "HIT"
+    facebook = SiteLink.objects.get(place="follow", label="Facebook")
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:articles_sitelink_change", args=[facebook.pk]),
+        {
+            "place": "follow",
+            "page": "",
+            "address": "https://www.facebook.com/theworldmonitor",
+            "label": "Facebook",
+            "position": 0,
+        },
+    )
+    assert response.status_code == 302
+    client.logout()
+    box = client.get(url).content.decode().split('<ul class="follow">', 1)[1]
+    assert 'href="https://www.facebook.com/theworldmonitor"' in box.split("</ul>", 1)[0]
+
+
+def test_with_no_follow_us_links_the_box_is_left_out(client, story):
+    SiteLink.objects.filter(place="follow").delete()
+    assert "Follow us" not in client.get(story.get_absolute_url()).content.decode()

@@ -101,6 +101,7 @@ def test_a_footer_menu_becomes_the_footer_links_and_what_cannot_come_is_listed(
         menu_item(914, "Footer Menu", 5, "post_type", "page", object_id="31", parent=910),
         menu_item(915, "Top Bar", 1, "taxonomy", "category", object_id="7", title=""),
         menu_item(916, "Social", 1, "custom", "custom", url="https://fb.com/b", title="FB"),
+        menu_item(917, "Main Extras", 1, "custom", "custom", url="https://a.example/", title="A"),
     ]
     output, failure = run(export=export(*items, terms=TERMS))
     assert failure is None
@@ -118,14 +119,18 @@ def test_a_footer_menu_becomes_the_footer_links_and_what_cannot_come_is_listed(
     listed = problems(output)
     assert "links #913 Mail: its address “mailto:d@bugle” is neither on this site" in listed
     assert "links #914" in listed and "nested in the menu “Footer Menu”" in listed
-    assert "links #916 FB: in the menu “Social”, which is neither the footer" in listed
-    assert table(output)["links"]["created"] == 4
+    assert "links #917 A: in the menu “Main Extras”, not the footer, the top bar" in listed
+    assert table(output)["links"]["created"] == 5
+    # The social menu is "Follow us": it replaces the stock links to the networks' home pages.
+    follow = html.split("Follow us", 1)[1].split("</section>", 1)[0]
+    assert '<a href="https://fb.com/b" rel="me noopener">FB</a>' in follow
+    assert "https://www.facebook.com/" not in follow
 
     # The link follows its page; a second run adds nothing; one deleted here stays deleted.
     count = SiteLink.objects.count()
     again, _failure = run(export=export(*items, terms=TERMS))
     assert SiteLink.objects.count() == count
-    assert table(again)["links"]["unchanged"] == 4
+    assert table(again)["links"]["unchanged"] == 5
     SiteLink.objects.get(label="On X").delete()
     third, _failure = run(export=export(*items, terms=TERMS))
     assert not SiteLink.objects.filter(label="On X").exists()

@@ -8,7 +8,11 @@ from articles.site_links import add_defaults
 
 
 def add_default_links(apps, schema_editor):
-    add_defaults(apps.get_model("articles", "SiteLink"), apps.get_model("flatpages", "FlatPage"))
+    add_defaults(
+        apps.get_model("articles", "SiteLink"),
+        apps.get_model("flatpages", "FlatPage"),
+        places=("top", "footer", "follow"),
+    )
 
 
 class Migration(migrations.Migration):
@@ -23,15 +27,15 @@ class Migration(migrations.Migration):
             name='SiteLink',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('place', models.CharField(choices=[('top', 'Top bar'), ('footer', 'Footer')], default='footer', max_length=10, verbose_name='shown in')),
+                ('place', models.CharField(choices=[('top', 'Top bar'), ('footer', 'Footer'), ('follow', 'Follow us')], default='footer', max_length=10, verbose_name='shown in')),
                 ('address', models.CharField(blank=True, help_text='Instead of a flat page: a path on this site (/corrections/) or https://…', max_length=500, validators=[articles.breaking.validate_link], verbose_name='or address')),
                 ('label', models.CharField(blank=True, help_text="Leave empty to show the flat page's title.", max_length=60, verbose_name='label')),
                 ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.', verbose_name='position')),
                 ('page', models.ForeignKey(blank=True, help_text="The link follows the page's address; deleting the page removes it.", null=True, on_delete=django.db.models.deletion.CASCADE, to='flatpages.flatpage', verbose_name='flat page')),
             ],
             options={
-                'verbose_name': 'top bar or footer link',
-                'verbose_name_plural': 'top bar and footer links',
+                'verbose_name': 'site link',
+                'verbose_name_plural': 'site links',
                 'ordering': ['place', 'position', 'pk'],
             },
         ),

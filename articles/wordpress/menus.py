@@ -3,19 +3,21 @@ menus here (part of the Importer).
 
 Where each menu sat is the theme's setting, which the export does not hold, so:
 
-- of the menus not named for the footer or the top bar, the one with the most categories
-  at its top level is the section menu: the sections this run makes show in the header in
-  that menu's order, and the other sections it makes stay reachable but out of the menu.
+- of the menus not named for the footer, the top bar or social links, the one with the
+  most categories at its top level is the section menu: the sections this run makes show
+  in the header in that menu's order, and the other sections it makes stay reachable but
+  out of the menu.
   With no such menu, the sections of top-level categories show and those of child
   categories do not (a newsroom's fifty categories would not fit a header). Sections made
   before (by the desk or an earlier run) are left as the desk set them;
-- a menu named for the footer or the top bar gives those their links
-  (articles/site_links.py): to the imported flat page (the link follows it), or to the
+- a menu named for the footer, the top bar or social links ("Follow us") gives those their
+  links (articles/site_links.py): to the imported flat page (the link follows it), or to the
   story, section or tag here, or to the address (an address on the old site becomes the
   one here its redirect leads to). Each is remembered: a second run adds none twice, and
   one deleted here is not brought back. The first links a run brings to a place replace
   that place's links to addresses that answer nothing here (the "About us" a new site
-  starts with, when the old site's page was at /about-us/);
+  starts with, when the old site's page was at /about-us/) or, in "Follow us", to a
+  network's home page (the stock links a new site starts with);
 - links nested under others and the other menus are listed in the report, to be added by
   hand if wanted.
 """
@@ -33,12 +35,16 @@ from newsroom.cache import renew
 from .. import renewal
 from ..breaking import validate_link
 from ..models import Article, Section, SiteLink
-from ..site_links import FOOTER, TOP_BAR
+from ..site_links import FOLLOW, FOOTER, TOP_BAR, is_network_home
 from . import body
 from .context import Kind
 
 LABEL_LIMIT = SiteLink._meta.get_field("label").max_length
-PLACE_WORDS = {FOOTER: ("footer", "bottom"), TOP_BAR: ("top", "topbar", "secondary", "utility")}
+PLACE_WORDS = {
+    FOOTER: ("footer", "bottom"),
+    TOP_BAR: ("top", "topbar", "secondary", "utility"),
+    FOLLOW: ("social", "follow"),
+}
 
 
 def menu_item(item):
@@ -97,14 +103,14 @@ class Menus:
                 if slug == section_menu:
                     reason = _(
                         "in the section menu “%(menu)s”, where the header here shows sections "
-                        "only: add it under Top bar and footer links if wanted"
+                        "only: add it under Site links if wanted"
                     )
                 elif entry["parent"] != "0":
                     reason = _("a link nested in the menu “%(menu)s”: menus here are one level")
                 elif place is None:
                     reason = _(
-                        "in the menu “%(menu)s”, which is neither the footer nor the top bar: "
-                        "add it under Top bar and footer links if wanted"
+                        "in the menu “%(menu)s”, not the footer, the top bar or a social menu: "
+                        "add it under Site links if wanted"
                     )
                 else:
                     with self.unit("links", entry["id"], title):
@@ -164,7 +170,7 @@ class Menus:
         if place not in self.places_done:
             self.places_done.add(place)
             for link in SiteLink.objects.filter(place=place, page=None):
-                if leads_nowhere(link.address, self.site):
+                if leads_nowhere(link.address, self.site) or is_network_home(link.address):
                     link.delete()
         page = target if isinstance(target, FlatPage) else None
         label = (entry["title"] or ("" if page else label or target))[:LABEL_LIMIT].rstrip()
