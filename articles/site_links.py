@@ -101,7 +101,7 @@ class SiteLink(models.Model):
 
 
 def links_by_place():
-    """{place: [links]} for the header and footer, read in one query."""
+    """{place: [links]} for the header, the footer and the "Follow us" box, in one query."""
     found = {TOP_BAR: [], FOOTER: [], FOLLOW: []}
     for link in SiteLink.objects.select_related("page"):
         found.setdefault(link.place, []).append(link)
@@ -131,7 +131,7 @@ def add_defaults(link_model=None, page_model=FlatPage, places=(TOP_BAR, FOOTER, 
                     place=place,
                     page=page,
                     address="" if page else url,
-                    label=gettext(label) if place != FOLLOW else label,
+                    label=(gettext(label) if place != FOLLOW else label)[:60],
                     position=position,
                 )
 
