@@ -509,8 +509,9 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
     for n in range(30):
         make_article(headline=f"Cyclone season report {n}", tags=["weather"])
     # Search: the ranking's estimates (PostgreSQL: two), count, ranked ids, the page's
-    # articles by id, snippets; the page: breaking news, menus, popular.
-    with django_assert_max_num_queries(11):
+    # articles by id, snippets; the page: breaking news, the sections and the site links
+    # of its menus, popular.
+    with django_assert_max_num_queries(12):
         response = client.get(SEARCH, {"q": "cyclone"})
     assert len(response.context["results"]) == 12
 
