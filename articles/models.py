@@ -185,10 +185,10 @@ class ArticleQuerySet(models.QuerySet):
                 self.filter(pk=obj.pk).update(body=obj.body)
         return len(objs)
 
-    def published(self):
+    def published(self, now=None):
         """The one publishing rule: every public surface reads through this. Live from
-        publish_at, until unpublish_at when one is set."""
-        now = timezone.now()
+        publish_at, until unpublish_at when one is set (at ``now``, by default the present)."""
+        now = now or timezone.now()
         return self.filter(
             Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now),
             status=Article.Status.PUBLISHED,

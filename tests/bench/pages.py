@@ -139,12 +139,12 @@ def profile(urls, host="127.0.0.1", repeats=15, changes=None):
             # every cached fragment and count of the old generation is stale, so this is
             # the render the page cache and the fragments cannot spare.
             _, changed_queries, _, changed_render = measured(
-                url, before=invalidate_pages, times=max(3, repeats // 3)
+                url, before=invalidate_pages, times=repeats
             )
             after = {}
             for change, keys in changes.get(name, {}).items():
                 after[change] = measured(
-                    url, before=functools.partial(renew, *keys), times=max(3, repeats // 3)
+                    url, before=functools.partial(renew, *keys), times=repeats
                 )
         get(url)  # fills the page cache
         _, cached_queries, _, _ = measured(url, times=1)

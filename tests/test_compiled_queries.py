@@ -1,0 +1,68 @@
+"""Queries written once and run with new values (newsroom.compiled): the answers are those
+of the queryset built for each call's values."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from articles import page_data
+from articles.models import Article
+from newsroom.compiled import CompiledQuery
+
+from .conftest import make_article, make_section
+
+MARKER_TIME = datetime(1904, 5, 6, 7, 8, 9, 101112, tzinfo=UTC)
+
+
+def test_the_query_is_written_once_and_answers_for_each_calls_values(section):
+    now = timezone.now()
+    other = make_section()
+    old = make_article(section=section, headline="Old", publish_at=now - timedelta(days=2))
+    new = make_article(section=section, headline="New", publish_at=now - timedelta(hours=1))
+    make_article(section=other, headline="Elsewhere", publish_at=now - timedelta(hours=2))
+    coming = make_article(section=section, headline="Coming", publish_at=now + timedelta(hours=1))
+    built = []
+
+    def live_in(section_id, now):
+        built.append((section_id, now))
+        return Article.objects.published(now).filter(section_id=section_id).order_by("publish_at")
+
+    query = CompiledQuery(Article, live_in, section_id=-918_273_001, now=MARKER_TIME)
+    assert [a.headline for a in query.raw(section_id=section.pk, now=now)] == ["Old", "New"]
+    assert [a.headline for a in query.raw(section_id=other.pk, now=now)] == ["Elsewhere"]
+    later = now + timedelta(hours=2)
+    assert list(query.raw(section_id=section.pk, now=later)) == [old, new, coming]
+    assert built == [(-918_273_001, MARKER_TIME)]  # written once, for the markers
+
+
+def test_fields_the_query_leaves_out_are_read_when_asked_for(section):
+    article = make_article(section=section, body="<p>The whole story.</p>")
+    query = CompiledQuery(
+        Article, lambda pk: Article.objects.defer("body").filter(pk=pk), pk=-918_273_002
+    )
+    found = query.raw(pk=article.pk)[0]
+    assert "body" in found.get_deferred_fields()
+    assert "The whole story." in found.body
+
+
+def test_a_marker_the_query_does_not_hold_is_refused_when_first_run(db):
+    query = CompiledQuery(Article, lambda pk: Article.objects.all(), pk=-918_273_003)
+    with pytest.raises(ValueError, match="'pk' is not in the query"):
+        list(query.raw(pk=1))
+    with pytest.raises(ValueError, match="of its own"):
+        CompiledQuery(Article, lambda a, b: None, a=1, b=1)
+
+
+def test_neighbours_follow_the_clock(section):
+    """A scheduled story becomes the next post at its time, with the statement written
+    before it."""
+    now = timezone.now()
+    article = make_article(section=section, publish_at=now - timedelta(hours=1))
+    before = make_article(section=section, publish_at=now - timedelta(hours=2))
+    scheduled = make_article(section=section, publish_at=now + timedelta(minutes=5))
+    assert page_data.neighbours(article) == (before, None)
+    with time_machine.travel(now + timedelta(minutes=6)):
+        assert page_data.neighbours(article) == (before, scheduled)
+    assert page_data.neighbours(before) == (None, article)
