@@ -143,9 +143,7 @@ def profile(urls, host="127.0.0.1", repeats=15, changes=None):
             )
             after = {}
             for change, keys in changes.get(name, {}).items():
-                after[change] = measured(
-                    url, before=functools.partial(renew, *keys), times=repeats
-                )
+                after[change] = measured(url, before=functools.partial(renew, *keys), times=repeats)
         get(url)  # fills the page cache
         _, cached_queries, _, _ = measured(url, times=1)
         results[name] = {
