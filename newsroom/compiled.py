@@ -41,9 +41,13 @@ class CompiledQuery:
 
     def sql(self, alias, **values):
         """(SQL, parameters) for these values, to run on the database ``alias``."""
+        if values.keys() != self.markers.keys():  # a marker left in place would be a wrong answer
+            raise TypeError(f"Give exactly these values: {', '.join(self.markers)}.")
         sql, params, slots = self._statement(alias)
         params = list(params)
         for name, value in values.items():
+            if value is None:  # the ORM would have written IS NULL: another query
+                raise ValueError(f"{name!r} is None; build this query the usual way.")
             adapted = _adapted(connections[alias], value)
             for index in slots[name]:
                 params[index] = adapted

@@ -47,10 +47,15 @@ def test_fields_the_query_leaves_out_are_read_when_asked_for(section):
     assert "The whole story." in found.body
 
 
-def test_a_marker_the_query_does_not_hold_is_refused_when_first_run(db):
+def test_a_marker_the_query_does_not_hold_or_a_missing_value_is_refused(db):
     query = CompiledQuery(Article, lambda pk: Article.objects.all(), pk=-918_273_003)
     with pytest.raises(ValueError, match="'pk' is not in the query"):
         list(query.raw(pk=1))
+    live = CompiledQuery(Article, lambda pk: Article.objects.filter(pk=pk), pk=-918_273_004)
+    with pytest.raises(ValueError, match="'pk' is None"):
+        live.raw(pk=None)
+    with pytest.raises(TypeError, match="exactly these values: pk"):
+        live.raw()
     with pytest.raises(ValueError, match="of its own"):
         CompiledQuery(Article, lambda a, b: None, a=1, b=1)
 
