@@ -211,15 +211,6 @@ def _byline_and_tags_statement():
     return statement, author_fields, tag_fields
 
 
-def adjacent(article, later):
-    """The next (``later``) or previous published post in the article's section."""
-    if article.publish_at is None:  # an undated draft in preview has no place in the sequence
-        return None
-    return _beside(
-        article.publish_at, article.pk, article.section_id, timezone.now(), later
-    ).first()
-
-
 def neighbours(article):
     """(previous, next): the published posts before and after the article in its section,
     read in one statement that is written once (newsroom.compiled)."""
@@ -240,7 +231,8 @@ def neighbours(article):
 
 
 def _beside(publish_at, pk, section_id, now, later):
-    """The published posts after (``later``) or before a place in a section, nearest first."""
+    """The published posts after (``later``) or before a place in a section, nearest first
+    (live at ``now``)."""
     beyond, order = ("gt", ["publish_at", "id"]) if later else ("lt", ["-publish_at", "-id"])
     # The plain range (publish_at >= or <= the article's) lets the database walk the
     # section's index from the article on and stop at the first row; the OR alone would
@@ -248,7 +240,6 @@ def _beside(publish_at, pk, section_id, now, later):
     step = Q(**{f"publish_at__{beyond}": publish_at}) | Q(**{f"pk__{beyond}": pk})
     return (
         Article.objects.published(now)
-        .defer("body")
         .filter(step, section_id=section_id, **{f"publish_at__{beyond}e": publish_at})
         .order_by(*order)
     )

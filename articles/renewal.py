@@ -126,8 +126,5 @@ def placement_keys(shown, section_ids, tag_ids, author_ids):
         *(tag_listing(pk) for pk in tag_ids),
         *(author_listing(pk) for pk in author_ids),
     ]
-    for later in (True, False):
-        neighbour = page_data.adjacent(shown, later=later)
-        if neighbour is not None:
-            keys.append(neighbours(neighbour.pk))
+    keys += [neighbours(beside.pk) for beside in page_data.neighbours(shown) if beside is not None]
     return keys

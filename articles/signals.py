@@ -350,8 +350,8 @@ def remember_card(sender, instance, raw=False, **kwargs):
             )
             instance._old_neighbours = [
                 renewal.neighbours(neighbour.pk)
-                for later in (True, False)
-                if (neighbour := page_data.adjacent(where_it_was, later=later)) is not None
+                for neighbour in page_data.neighbours(where_it_was)
+                if neighbour is not None
             ]
 
 

@@ -58,7 +58,7 @@ def shown_changes():
     the page does not show leaves it cached."""
     article, tag_slug = _representatives()
     published = functools.partial(signals.saved_keys, old=None)  # as a new story published
-    before = page_data.adjacent(article, later=False)
+    before, _ = page_data.neighbours(article)
     tagged = _newest(Article.objects.published().filter(tags__slug=tag_slug))
     story = {"a story published": published(article)}
     edited = Article.objects.filter(pk=article.pk).values(*renewal.CARD_FIELDS).get()
