@@ -57,11 +57,7 @@ def _not_live_articles(now):
     return off.union(to_come, all=True)
 
 
-_NOT_LIVE = compiled.CompiledQuery(
-    Article,
-    _not_live_articles,
-    now=datetime.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=datetime.UTC),
-)
+_NOT_LIVE = compiled.CompiledQuery(Article, _not_live_articles, now=datetime.datetime)
 
 
 def front_page():
@@ -225,9 +221,9 @@ def neighbours(article):
         )
     )
     place = (article.publish_at, article.pk)
-    before = [post for post in found if (post.publish_at, post.pk) < place]
-    after = [post for post in found if (post.publish_at, post.pk) > place]
-    return (before[0] if before else None), (after[0] if after else None)
+    before = next((post for post in found if (post.publish_at, post.pk) < place), None)
+    after = next((post for post in found if (post.publish_at, post.pk) > place), None)
+    return before, after
 
 
 def _beside(publish_at, pk, section_id, now, later):
@@ -246,19 +242,19 @@ def _beside(publish_at, pk, section_id, now, later):
 
 
 def _neighbours_query(**place):
-    nearest = (Subquery(_beside(**place, later=later).values("pk")[:1]) for later in (False, True))
-    return Article.objects.defer("body").filter(
-        functools.reduce(operator.or_, (Q(pk=pk) for pk in nearest))
+    before, after = (
+        Subquery(_beside(**place, later=later).values("pk")[:1]) for later in (False, True)
     )
+    return Article.objects.defer("body").filter(Q(pk=before) | Q(pk=after))
 
 
 _NEIGHBOURS = compiled.CompiledQuery(
     Article,
     _neighbours_query,
-    publish_at=datetime.datetime(1902, 3, 4, 5, 6, 7, 891011, tzinfo=datetime.UTC),
-    pk=-918_273_645,
-    section_id=-918_273_646,
-    now=datetime.datetime(1903, 4, 5, 6, 7, 8, 910111, tzinfo=datetime.UTC),
+    publish_at=datetime.datetime,
+    pk=int,
+    section_id=int,
+    now=datetime.datetime,
 )
 
 

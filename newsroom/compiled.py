@@ -18,19 +18,16 @@ from django.db import connections, router
 
 
 class CompiledQuery:
-    """``build(**values)`` returns the queryset for the given values; ``markers`` names
-    each value with an unlikely example of its type (an int or an aware datetime), distinct
-    from the others and from anything else the query holds. ``raw(**values)`` returns the
-    model instances, the fields the queryset left out deferred (as ``Model.objects.raw()``:
-    no ``select_related``); ``sql(alias, **values)``, the statement to run or to put in
-    another."""
+    """``build(**values)`` returns the queryset for the given values; ``types`` names each
+    value's type (``int`` or ``datetime.datetime``), for which an unlikely marker is made.
+    ``raw(**values)`` returns the model instances, the fields the queryset left out deferred
+    (as ``Model.objects.raw()``: no ``select_related``); ``sql(alias, **values)``, the
+    statement to run or to put in another."""
 
-    def __init__(self, model, build, **markers):
-        if len(set(markers.values())) != len(markers):
-            raise ValueError("Each marker needs a value of its own.")
+    def __init__(self, model, build, **types):
         self.model = model
         self.build = build
-        self.markers = markers
+        self.markers = {name: _marker(kind, n) for n, (name, kind) in enumerate(types.items())}
         self._statements = {}  # {database alias: (sql, params, {marker: places})}
         self._lock = threading.Lock()
 
@@ -65,6 +62,16 @@ class CompiledQuery:
                         raise ValueError(f"The marker of {name!r} is not in the query.")
                 statement = self._statements[alias] = (sql, tuple(params), slots)
             return statement
+
+
+def _marker(kind, n):
+    """The ``n``-th marker of a query: a value no real call passes (a negative id, a time
+    in 1901), different from its other markers."""
+    if kind is int:
+        return -918_273_645 - n
+    if kind is datetime.datetime:
+        return datetime.datetime(1901, 2, 3, 4, 5, 6, n + 1, tzinfo=datetime.UTC)
+    raise TypeError(f"No marker for {kind.__name__}: an int or a datetime.datetime.")
 
 
 def _adapted(connection, value):
